@@ -1,0 +1,1 @@
+namespace Canaria.Local.Tests;
