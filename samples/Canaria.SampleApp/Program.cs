@@ -1,1 +1,1 @@
-return 0;
+return await Canaria.SampleApp.SampleServer.RunAsync(args, CancellationToken.None);
