@@ -1,0 +1,18 @@
+namespace Canaria.Core.Analysis;
+
+/// <summary>The running tally of one check for the current release.</summary>
+internal sealed record CheckStatus
+{
+    public required string Name { get; init; }
+    public Verdict? LastVerdict { get; init; }
+    public double? LastValue { get; init; }
+    public string? Evidence { get; init; }
+    public DateTimeOffset? MeasuredAt { get; init; }
+
+    /// <summary>Passing measurements at the current step.</summary>
+    public int StepPasses { get; init; }
+
+    public int Failures { get; init; }
+    public int ConsecutiveInconclusive { get; init; }
+    public int Measurements { get; init; }
+}

@@ -1,0 +1,43 @@
+using Canaria.Core.Model;
+
+namespace Canaria.Core.Engine;
+
+/// <summary>A step with everything resolved: the traffic carried over from earlier steps, replicas as a count.</summary>
+internal sealed record EffectiveStep(int Index, int Traffic, int CanaryReplicas, IReadOnlyList<MatchSpec> Matches, PauseSpec? Pause, bool IsFinal);
+
+/// <summary>Turns the written steps into effective ones, and adds the final full promotion after the last.</summary>
+internal static class StepPlan
+{
+    /// <summary>Blue-green without steps: bring the new version up at full size, wait for a human, then switch.</summary>
+    private static readonly IReadOnlyList<StepSpec> DefaultBlueGreen =
+        [new StepSpec { Traffic = 0, Replicas = new ReplicaCount(100, true), Pause = new PauseSpec() }];
+
+    public static IReadOnlyList<StepSpec> Steps(RolloutSpec spec) =>
+        spec.Strategy.Kind == StrategyKind.BlueGreen && spec.Strategy.Steps.Count == 0 ? DefaultBlueGreen : spec.Strategy.Steps;
+
+    /// <summary>Number of written steps; the index equal to it is the final full promotion.</summary>
+    public static int Count(RolloutSpec spec) => Steps(spec).Count;
+
+    public static EffectiveStep At(RolloutSpec spec, int index)
+    {
+        var steps = Steps(spec);
+        var total = spec.Replicas;
+        if (index >= steps.Count) return new EffectiveStep(steps.Count, 100, total, [], null, IsFinal: true);
+
+        var traffic = 0;
+        for (var i = 0; i <= index; i++) traffic = steps[i].Traffic ?? traffic;
+        var step = steps[index];
+        var replicas = step.Replicas?.Resolve(total)
+            ?? (spec.Strategy.Kind == StrategyKind.BlueGreen ? total
+                : traffic > 0 || step.Matches.Count > 0 ? Math.Max(1, (int)Math.Ceiling(total * traffic / 100.0))
+                : 0);
+        return new EffectiveStep(index, traffic, Math.Min(replicas, total), step.Matches, step.Pause, IsFinal: false);
+    }
+
+    /// <summary>"step 2/4" as people read it (1-based; the final promotion is "full promotion").</summary>
+    public static string Describe(RolloutSpec spec, int index)
+    {
+        var count = Count(spec);
+        return index >= count ? "full promotion" : $"step {index + 1}/{count}";
+    }
+}

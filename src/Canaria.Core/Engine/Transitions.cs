@@ -1,0 +1,74 @@
+using Canaria.Core.Analysis;
+
+namespace Canaria.Core.Engine;
+
+/// <summary>Status changes shared by the engine and the operations: start a release, enter a step, abort, complete.</summary>
+internal static class Transitions
+{
+    public static RolloutStatus StartRelease(EngineContext ctx, RolloutStatus s, int revision)
+    {
+        var scaleDowns = s.ScaleDowns.ToList();
+        if (s.CanaryRevision is { } old && old != revision && s.StepState is not StepState.Aborted)
+            scaleDowns.Add(new PendingScaleDown(old, s.CanaryScale, ctx.Now));
+        ctx.Normal("ReleaseStarted", $"revision {revision} ({ctx.Describe(0)}) replaces the release of {(s.CanaryRevision is { } c && c != revision ? $"revision {c}" : "nothing")}; stable is revision {s.StableRevision}");
+        return EnterStep(ctx, s, 0) with
+        {
+            CanaryRevision = revision,
+            CanaryScale = s.CanaryRevision == revision ? s.CanaryScale : 0,
+            Traffic = TrafficTarget.AllStable(s.StableRevision!.Value) with { CanaryRevision = revision },
+            Checks = FreshChecks(ctx),
+            ScaleDowns = scaleDowns.Where(d => d.Revision != revision).ToList(),
+            Paused = false,
+            PausedAt = null,
+            PauseReason = null,
+            PromoteRequested = false,
+            FullPromotion = false,
+            AbortReason = null,
+            Cancelled = false,
+            Phase = RolloutPhase.Progressing,
+        };
+    }
+
+    public static RolloutStatus EnterStep(EngineContext ctx, RolloutStatus s, int index) => s with
+    {
+        StepIndex = index,
+        StepState = StepState.Upgrading,
+        StepStartedAt = ctx.Now,
+        StateSince = ctx.Now,
+        TrafficAppliedAt = null,
+        PromoteRequested = false,
+    };
+
+    public static RolloutStatus Move(EngineContext ctx, RolloutStatus s, StepState state) =>
+        s with { StepState = state, StateSince = ctx.Now };
+
+    public static RolloutStatus Abort(EngineContext ctx, RolloutStatus s, string reason, bool cancelled = false)
+    {
+        if (s.StepState is StepState.Aborting or StepState.Aborted) return s;
+        ctx.Warning(cancelled ? "Cancelling" : "Aborting", $"{ctx.Describe(s.StepIndex)}: {reason}; sending all traffic back to stable revision {s.StableRevision}");
+        return Move(ctx, s, StepState.Aborting) with { AbortReason = reason, Cancelled = cancelled, PromoteRequested = false, FullPromotion = false };
+    }
+
+    public static RolloutStatus Complete(EngineContext ctx, RolloutStatus s)
+    {
+        var oldStable = s.StableRevision!.Value;
+        var newStable = s.CanaryRevision!.Value;
+        ctx.Normal("Completed", $"revision {newStable} is stable and serves all traffic; revision {oldStable} scales down after {Serialization.Durations.Format(ctx.Spec.ScaleDownDelay)}");
+        return Move(ctx, s, StepState.Completed) with
+        {
+            StableRevision = newStable,
+            CanaryRevision = null,
+            CanaryScale = 0,
+            Traffic = TrafficTarget.AllStable(newStable),
+            ScaleDowns = [.. s.ScaleDowns.Where(d => d.Revision != newStable), new PendingScaleDown(oldStable, ctx.Spec.Replicas, ctx.Now + ctx.Spec.ScaleDownDelay)],
+            FullPromotion = false,
+            PromoteRequested = false,
+            Paused = false,
+            PausedAt = null,
+            PauseReason = null,
+        };
+    }
+
+    public static IReadOnlyList<CheckStatus> FreshChecks(EngineContext ctx) =>
+        ctx.Spec.Analysis?.Checks.Select(c => new CheckStatus { Name = c.Name }).ToList() ?? [];
+}

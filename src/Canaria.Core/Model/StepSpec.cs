@@ -1,0 +1,22 @@
+namespace Canaria.Core.Model;
+
+/// <summary>A declarative target state: how many canary replicas, how much traffic, which test users, how long to wait.</summary>
+internal sealed record StepSpec
+{
+    /// <summary>Percent of traffic (0-100) sent to the canary by weight; null keeps the previous step's.</summary>
+    public int? Traffic { get; init; }
+
+    /// <summary>Canary replicas for this step; null derives them from the traffic share.</summary>
+    public ReplicaCount? Replicas { get; init; }
+
+    /// <summary>Requests matching any of these go to the canary whatever the weights.</summary>
+    public IReadOnlyList<MatchSpec> Matches { get; init; } = [];
+
+    /// <summary>Null: no pause. Duration null: wait for a human to promote.</summary>
+    public PauseSpec? Pause { get; init; }
+}
+
+internal sealed record PauseSpec
+{
+    public TimeSpan? Duration { get; init; }
+}
