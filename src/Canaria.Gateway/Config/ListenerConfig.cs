@@ -1,0 +1,9 @@
+namespace Canaria.Gateway.Config;
+
+/// <summary>A data-plane listener: <c>address</c> is <c>ip:port</c> (port 0 picks a free port).</summary>
+internal sealed record ListenerConfig
+{
+    public string Name { get; init; } = "";
+
+    public string Address { get; init; } = "";
+}

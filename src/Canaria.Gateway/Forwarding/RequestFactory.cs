@@ -1,0 +1,74 @@
+using System.Net;
+using Canaria.Gateway.Health;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Canaria.Gateway.Forwarding;
+
+/// <summary>Builds the upstream request: same method, target and end-to-end headers, X-Forwarded-*, streamed body.</summary>
+internal static class RequestFactory
+{
+    public static HttpRequestMessage Create(HttpContext context, EndpointState endpoint, out StreamingRequestContent? content)
+    {
+        var source = context.Request;
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target) || target[0] != '/')
+        {
+            target = source.PathBase.Add(source.Path).ToUriComponent() + source.QueryString.ToUriComponent();
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Parse(source.Method), new Uri(endpoint.BaseUrl + target, UriKind.Absolute))
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+
+        content = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true
+            ? new StreamingRequestContent(source.Body)
+            : null;
+        request.Content = content;
+
+        var connection = source.Headers.Connection.ToString();
+        foreach (var (name, values) in source.Headers)
+        {
+            if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsListedIn(connection, name)
+                || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var added = values.Count == 1
+                ? request.Headers.TryAddWithoutValidation(name, values.ToString())
+                : request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            if (!added && content is not null)
+            {
+                content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+
+        AddForwardedHeaders(context, request);
+        return request;
+    }
+
+    private static void AddForwardedHeaders(HttpContext context, HttpRequestMessage request)
+    {
+        var source = context.Request;
+        var client = context.Connection.RemoteIpAddress;
+        var prior = source.Headers["X-Forwarded-For"].ToString();
+        if (client is not null)
+        {
+            var ip = client.IsIPv4MappedToIPv6 ? client.MapToIPv4().ToString() : client.ToString();
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", prior.Length == 0 ? ip : prior + ", " + ip);
+        }
+        else if (prior.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", prior);
+        }
+
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", source.Scheme);
+        if (source.Host.HasValue)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-Host", source.Host.Value);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Canaria.Gateway.Config;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Canaria.Gateway.Hosting;
+
+/// <summary>How to start a <see cref="GatewayHost"/>.</summary>
+internal sealed record GatewayHostOptions
+{
+    public GatewayConfig InitialConfig { get; init; } = new();
+
+    /// <summary>Admin API address (<c>127.0.0.1:0</c> picks a port); null disables the admin listener.</summary>
+    public string? AdminAddress { get; init; } = "127.0.0.1:0";
+
+    /// <summary>Bearer token for the admin API; without one the admin listener is not started.</summary>
+    public string? AdminToken { get; init; }
+
+    public bool AllowAnonymousMetrics { get; init; }
+
+    /// <summary>A YAML/JSON file to watch; every change is validated and applied (or rejected and logged).</summary>
+    public string? ConfigFilePath { get; init; }
+
+    /// <summary>The text <see cref="InitialConfig"/> came from, so the watcher does not re-apply it.</summary>
+    public string? ConfigFileText { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Must be thread-safe; Random.Shared is.</summary>
+    public Random Random { get; init; } = Random.Shared;
+
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+}

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using Canaria.Gateway.Config;
+using Canaria.Gateway.Forwarding;
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Gateway.Hosting;
+
+/// <summary>
+/// The live listeners of a gateway, one Kestrel server each, bound and unbound as configs change. A
+/// listener keeps its server (and port) while its name and address stay the same.
+/// </summary>
+internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory loggerFactory) : IListenerBinder, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ListenerServer> _live = new(StringComparer.Ordinal);
+    private readonly List<ListenerServer> _retiring = [];
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Canaria.Gateway.Listeners");
+
+    /// <summary>Listener name → bound address (port 0 resolved).</summary>
+    public IReadOnlyDictionary<string, Uri> Addresses => _live.ToDictionary(kv => kv.Key, kv => kv.Value.BoundAddress, StringComparer.Ordinal);
+
+    public async Task<IReadOnlyList<ConfigError>> PrepareAsync(GatewayConfig config, CancellationToken cancellationToken)
+    {
+        var started = new List<(string Name, ListenerServer Server)>();
+        var errors = new List<ConfigError>();
+        for (var i = 0; i < config.Listeners.Count; i++)
+        {
+            var listener = config.Listeners[i];
+            if (_live.TryGetValue(listener.Name, out var current) && current.ConfiguredAddress == listener.Address)
+            {
+                continue;
+            }
+
+            if (!ListenerAddress.TryParse(listener.Address, out var endPoint, out var parseError))
+            {
+                errors.Add(new ConfigError($"listeners[{i}].address", parseError));
+                continue;
+            }
+
+            try
+            {
+                var server = await ListenerServer.StartAsync(listener.Name, listener.Address, endPoint, pipeline, loggerFactory, cancellationToken).ConfigureAwait(false);
+                started.Add((listener.Name, server));
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                errors.Add(new ConfigError($"listeners[{i}].address", $"cannot bind '{listener.Address}': {e.Message}"));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            foreach (var (_, server) in started)
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return errors;
+        }
+
+        foreach (var (name, server) in started)
+        {
+            if (_live.TryGetValue(name, out var replaced))
+            {
+                _retiring.Add(replaced);
+            }
+
+            _live[name] = server;
+            GatewayLog.ListenerBound(_logger, name, server.BoundAddress.ToString());
+        }
+
+        return errors;
+    }
+
+    public async Task CommitAsync(GatewayConfig config, CancellationToken cancellationToken)
+    {
+        var names = config.Listeners.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in _live.Keys.Where(n => !names.Contains(n)).ToList())
+        {
+            if (_live.TryRemove(name, out var server))
+            {
+                _retiring.Add(server);
+            }
+        }
+
+        var retiring = _retiring.ToList();
+        _retiring.Clear();
+        foreach (var server in retiring)
+        {
+            await StopAsync(server).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in _live.Values.Concat(_retiring).ToList())
+        {
+            await StopAsync(server).ConfigureAwait(false);
+        }
+
+        _live.Clear();
+        _retiring.Clear();
+    }
+
+    private async Task StopAsync(ListenerServer server)
+    {
+        try
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            GatewayLog.ListenerUnbound(_logger, server.Name);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            GatewayLog.ListenerStopFailed(_logger, server.Name, e.Message);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using Canaria.Gateway.Forwarding;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Gateway.Hosting;
+
+/// <summary>One data-plane listener: a bare Kestrel server whose only middleware is the proxy pipeline.</summary>
+internal sealed class ListenerServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ListenerServer(string name, string configuredAddress, WebApplication app, Uri boundAddress)
+    {
+        Name = name;
+        ConfiguredAddress = configuredAddress;
+        _app = app;
+        BoundAddress = boundAddress;
+    }
+
+    public string Name { get; }
+
+    public string ConfiguredAddress { get; }
+
+    /// <summary>The real address (port 0 resolved), e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BoundAddress { get; }
+
+    public static async Task<ListenerServer> StartAsync(string name, string configuredAddress, IPEndPoint endPoint, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
+        {
+            options.AddServerHeader = false;
+            options.Limits.MaxRequestBodySize = null;
+            options.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            options.Listen(endPoint);
+        });
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        var app = builder.Build();
+        app.Run(context => pipeline.HandleAsync(context, name));
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ListenerServer(name, configuredAddress, app, new Uri(address));
+    }
+
+    /// <summary>Stops accepting, lets requests in flight finish (up to the shutdown timeout), then releases the port.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,109 @@
+namespace Canaria.Gateway.Metrics;
+
+/// <summary>
+/// Golden signals of one service × version: a ring of 64 one-second slots (rolling windows up to 60 s)
+/// plus totals since start for Prometheus. Recording is lock-free: a few Interlocked increments, and one
+/// small allocation per second when a slot is renewed.
+/// </summary>
+internal sealed class VersionRecorder
+{
+    public const int MaxWindowSeconds = 60;
+    private const int SlotCount = 64;
+
+    private readonly SignalSlot?[] _slots = new SignalSlot?[SlotCount];
+    private readonly long[] _totalBuckets = new long[LatencyBuckets.Count];
+    private readonly long[] _totalByClass = new long[6];
+    private long _totalMicros;
+    private long _lastSecond;
+
+    public VersionRecorder(string service, string version, long createdSecond)
+    {
+        Service = service;
+        Version = version;
+        CreatedSecond = createdSecond;
+        _lastSecond = createdSecond;
+    }
+
+    public string Service { get; }
+
+    public string Version { get; }
+
+    public long CreatedSecond { get; }
+
+    public long LastActivitySecond => Volatile.Read(ref _lastSecond);
+
+    public void Record(int statusCode, long micros, long second)
+    {
+        var slot = SlotFor(second);
+        var bucket = LatencyBuckets.IndexOf(micros);
+        Interlocked.Increment(ref slot.Requests);
+        Interlocked.Increment(ref slot.Buckets[bucket]);
+        Interlocked.Increment(ref _totalBuckets[bucket]);
+        Interlocked.Add(ref _totalMicros, micros);
+        var statusClass = (uint)statusCode / 100;
+        Interlocked.Increment(ref _totalByClass[statusClass < 6 ? statusClass : 0]);
+        if (statusCode >= 500)
+        {
+            Interlocked.Increment(ref slot.Failures);
+        }
+
+        if (Volatile.Read(ref _lastSecond) != second)
+        {
+            Volatile.Write(ref _lastSecond, second);
+        }
+    }
+
+    /// <summary>Sums the slots of the last <paramref name="seconds"/> seconds, the current one included, into <paramref name="buckets"/>.</summary>
+    public (long Requests, long Failures) Sum(long nowSecond, int seconds, Span<long> buckets)
+    {
+        long requests = 0, failures = 0;
+        foreach (var slot in _slots)
+        {
+            if (slot is null || slot.Second > nowSecond || slot.Second <= nowSecond - seconds)
+            {
+                continue;
+            }
+
+            requests += Volatile.Read(ref slot.Requests);
+            failures += Volatile.Read(ref slot.Failures);
+            for (var i = 0; i < buckets.Length; i++)
+            {
+                buckets[i] += Volatile.Read(ref slot.Buckets[i]);
+            }
+        }
+
+        return (requests, failures);
+    }
+
+    public long TotalMicros => Volatile.Read(ref _totalMicros);
+
+    public long TotalForClass(int statusClass) => Volatile.Read(ref _totalByClass[statusClass]);
+
+    public void CopyTotalBuckets(Span<long> buckets)
+    {
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            buckets[i] = Volatile.Read(ref _totalBuckets[i]);
+        }
+    }
+
+    private SignalSlot SlotFor(long second)
+    {
+        ref var cell = ref _slots[(int)(second & (SlotCount - 1))];
+        var slot = Volatile.Read(ref cell);
+        if (slot is not null && slot.Second == second)
+        {
+            return slot;
+        }
+
+        var fresh = new SignalSlot(second);
+        var seen = Interlocked.CompareExchange(ref cell, fresh, slot);
+        if (ReferenceEquals(seen, slot))
+        {
+            return fresh;
+        }
+
+        // Another thread renewed the slot first; use its slot if it is for this second.
+        return seen is not null && seen.Second == second ? seen : fresh;
+    }
+}
