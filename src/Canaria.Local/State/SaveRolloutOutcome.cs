@@ -1,0 +1,10 @@
+namespace Canaria.Local.State;
+
+internal enum SaveRolloutOutcome
+{
+    Created,
+    Updated,
+
+    /// <summary>The stored row version is not the expected one (or the row exists when creating, or is gone when updating).</summary>
+    Conflict,
+}
