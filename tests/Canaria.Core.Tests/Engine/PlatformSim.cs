@@ -107,6 +107,7 @@ internal sealed class PlatformSim
     {
         var result = RolloutCommands.Apply(Spec, Status!, new RolloutCommand(kind, stepIndex), Now);
         if (result.Ok) Status = result.Status;
+        if (result.Event is { } e) Events.Add(e);
         return result;
     }
 
