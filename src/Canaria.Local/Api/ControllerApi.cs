@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+using Canaria.Core.Engine;
+using Canaria.Core.Serialization;
+using Canaria.Gateway.Admin;
+using Canaria.Gateway.Metrics;
+using Canaria.Local.Controller;
+using Canaria.Local.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Canaria.Local.Api;
+
+/// <summary>
+/// The controller's HTTP API under /api/v1, used by the `canaria` CLI. Every endpoint, /metrics included,
+/// needs the bearer token from the state directory.
+/// </summary>
+internal static class ControllerApi
+{
+    private const int MaxSpecBytes = 1024 * 1024;
+
+    public static void MapControllerApi(this IEndpointRouteBuilder app, LocalController controller, StateStore store, string token)
+    {
+        var api = app.MapGroup("/api/v1").AddEndpointFilter(async (ctx, next) =>
+            AdminAuth.IsAuthorized(ctx.HttpContext.Request, token)
+                ? await next(ctx).ConfigureAwait(false)
+                : Results.Json(new { error = "a valid bearer token is required (see the token file in the state directory)" }, statusCode: 401));
+
+        api.MapGet("/rollouts", () => Json(controller.Views.Values.OrderBy(v => v.Name, StringComparer.Ordinal)));
+        api.MapGet("/rollouts/{name}", (string name) =>
+            controller.Views.TryGetValue(name, out var view) ? Json(view) : Reply(ControllerReply.Missing(name)));
+        api.MapPut("/rollouts", async (HttpRequest request, CancellationToken ct) =>
+        {
+            if (request.ContentLength > MaxSpecBytes) return Results.Json(new { error = "the spec is larger than 1 MiB" }, statusCode: 413);
+            using var reader = new StreamReader(request.Body);
+            var yaml = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
+            return Reply(await controller.ApplyAsync(yaml, ct).ConfigureAwait(false));
+        });
+        api.MapDelete("/rollouts/{name}", async (string name, CancellationToken ct) => Reply(await controller.DeleteAsync(name, ct).ConfigureAwait(false)));
+
+        api.MapPost("/rollouts/{name}/promote", async (string name, bool? full, CancellationToken ct) =>
+            Reply(await controller.CommandAsync(name, new RolloutCommand(full == true ? CommandKind.PromoteFull : CommandKind.Promote), ct).ConfigureAwait(false)));
+        foreach (var (path, kind) in new[] { ("pause", CommandKind.Pause), ("resume", CommandKind.Resume), ("abort", CommandKind.Abort), ("retry", CommandKind.Retry) })
+            api.MapPost($"/rollouts/{{name}}/{path}", async (string name, CancellationToken ct) =>
+                Reply(await controller.CommandAsync(name, new RolloutCommand(kind), ct).ConfigureAwait(false)));
+        api.MapPost("/rollouts/{name}/jump", async (string name, int step, CancellationToken ct) =>
+            Reply(await controller.CommandAsync(name, new RolloutCommand(CommandKind.Jump, step - 1), ct).ConfigureAwait(false)));
+        api.MapPost("/rollouts/{name}/undo", async (string name, int? toRevision, CancellationToken ct) =>
+            Reply(await controller.UndoAsync(name, toRevision, ct).ConfigureAwait(false)));
+
+        api.MapGet("/rollouts/{name}/history", (string name, int? limit, long? since) =>
+            Json(store.ListEvents(name, Math.Clamp(limit ?? 200, 1, 10_000), since)));
+        api.MapGet("/rollouts/{name}/revisions", (string name) =>
+            Json(store.ListRevisions(name).Select(r => new { r.Number, RevisionTemplates.Deserialize(r.TemplateJson).Version, r.CreatedAt, r.TemplateHash })));
+        api.MapGet("/rollouts/{name}/stat", (string name, string? window) =>
+        {
+            if (!controller.Views.TryGetValue(name, out var view)) return Reply(ControllerReply.Missing(name));
+            if (!Durations.TryParse(window ?? "10s", out var span) || span <= TimeSpan.Zero || span > TimeSpan.FromMinutes(1))
+                return Results.Json(new { error = $"window '{window}' must be a duration up to 1m (e.g. 10s)" }, statusCode: 400);
+            var rows = view.Versions.Select(v => controller.Gateway.Signals.Query(view.Service ?? "", v.Version, span))
+                .Select(s => new StatRow(s.Version, s.Requests, s.Failures, s.SuccessRate, s.Rps, s.P50Ms, s.P95Ms, s.P99Ms));
+            return Json(new { rollout = name, window = Durations.Format(span), versions = rows });
+        });
+        api.MapGet("/metrics", (HttpContext ctx) =>
+            Results.Text(PrometheusExporter.Render(controller.Gateway.Signals), PrometheusExporter.ContentType));
+    }
+
+    private static IResult Json(object value) => Results.Json(value, CoreJson.Options);
+
+    private static IResult Reply(ControllerReply reply) => Results.Json(reply, CoreJson.Options, statusCode: reply switch
+    {
+        { Ok: true } => 200,
+        { NotFound: true } => 404,
+        { Errors.Count: > 0 } => 422,
+        _ => 409,
+    });
+}
+
+internal sealed record StatRow(string Version, long Requests, long Failures, double? SuccessRate, double Rps, double? P50Ms, double? P95Ms, double? P99Ms);

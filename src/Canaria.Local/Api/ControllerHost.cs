@@ -1,0 +1,117 @@
+using Canaria.Gateway.Hosting;
+using Canaria.Local.Controller;
+using Canaria.Local.Processes;
+using Canaria.Local.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Local.Api;
+
+/// <summary>
+/// A whole local controller: state store, replica supervisor, embedded gateway, the reconcile loop and
+/// the authenticated API. One per state directory (a lock file keeps a second one out).
+/// </summary>
+internal sealed class ControllerHost : IAsyncDisposable
+{
+    private readonly ControllerHostOptions _options;
+    private readonly FileStream _lock;
+    private readonly StateStore _store;
+    private readonly ReplicaSupervisor _supervisor;
+    private readonly GatewayHost _gateway;
+    private readonly WebApplication _api;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loop = Task.CompletedTask;
+
+    private ControllerHost(ControllerHostOptions options, FileStream lockFile, StateStore store, ReplicaSupervisor supervisor, GatewayHost gateway, LocalController controller, WebApplication api, string token)
+    {
+        _options = options;
+        _lock = lockFile;
+        _store = store;
+        _supervisor = supervisor;
+        _gateway = gateway;
+        Controller = controller;
+        _api = api;
+        Token = token;
+    }
+
+    public LocalController Controller { get; }
+    public Uri ApiAddress { get; private set; } = new("http://127.0.0.1/");
+    public string Token { get; }
+
+    /// <summary>Where the gateway listens for a rollout's service (port 0 resolved), or null.</summary>
+    public Uri? ServiceAddress(string rollout) => _gateway.ListenerAddresses.GetValueOrDefault(rollout);
+
+    public static async Task<ControllerHost> StartAsync(ControllerHostOptions options, CancellationToken ct)
+    {
+        var dir = StateDirectory.Open(options.StateDirectory);
+        var lockFile = AcquireLock(dir.Path);
+        var token = dir.EnsureToken();
+        var store = StateStore.Open(dir, options.Time);
+        var supervisor = new ReplicaSupervisor(dir.Path, options.Time, options.LoggerFactory.CreateLogger<ReplicaSupervisor>(),
+            new ReplicaSupervisorOptions { LeaveRunningOnDispose = !options.StopReplicasOnExit });
+        await supervisor.StartAsync(ct).ConfigureAwait(false);
+        var gateway = await GatewayHost.StartAsync(new GatewayHostOptions { AdminAddress = null, Time = options.Time, LoggerFactory = options.LoggerFactory }, ct).ConfigureAwait(false);
+
+        var controller = new LocalController(store, supervisor, gateway.Runtime,
+            name => gateway.ListenerAddresses.TryGetValue(name, out var uri) ? uri.Authority : null,
+            options.Time, options.LoggerFactory.CreateLogger<LocalController>(), new ControllerOptions { OnEvent = options.OnEvent });
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://{options.ApiAddress}");
+        var api = builder.Build();
+        api.MapControllerApi(controller, store, token);
+        await api.StartAsync(ct).ConfigureAwait(false);
+
+        var host = new ControllerHost(options, lockFile, store, supervisor, gateway, controller, api, token);
+        var address = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        host.ApiAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        new ControllerInfo(host.ApiAddress.ToString().TrimEnd('/'), Environment.ProcessId, options.Time.GetUtcNow()).Write(dir.Path);
+        host._loop = Task.Run(() => controller.RunAsync(host._stop.Token), CancellationToken.None);
+        return host;
+    }
+
+    /// <summary>Completes when the reconcile loop ends (it only ends on stop, or by a fault worth surfacing).</summary>
+    public Task Loop => _loop;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _api.StopAsync().ConfigureAwait(false);
+        await _api.DisposeAsync().ConfigureAwait(false);
+        if (_options.StopReplicasOnExit) await _supervisor.StopAllAsync(CancellationToken.None).ConfigureAwait(false);
+        await _supervisor.DisposeAsync().ConfigureAwait(false);
+        await _gateway.DisposeAsync().ConfigureAwait(false);
+        File.Delete(Path.Combine(_options.StateDirectory, ControllerInfo.FileName));
+        _store.Dispose();
+        await _lock.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private static FileStream AcquireLock(string directory)
+    {
+        var path = Path.Combine(directory, "controller.lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            var running = ControllerInfo.Read(directory);
+            throw new InvalidOperationException(
+                $"another canaria controller already uses the state directory {directory}" +
+                (running is null ? "" : $" (pid {running.Pid}, API {running.ApiAddress})") + "; stop it or pass a different --state-dir");
+        }
+    }
+}

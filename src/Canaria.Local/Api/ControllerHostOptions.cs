@@ -1,0 +1,21 @@
+using Canaria.Core.Engine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Canaria.Local.Api;
+
+internal sealed record ControllerHostOptions
+{
+    /// <summary>Where status, history, logs, replica records and the API token live.</summary>
+    public required string StateDirectory { get; init; }
+
+    /// <summary>The controller API; loopback by default, port 0 picks a free one (found again through controller.json).</summary>
+    public string ApiAddress { get; init; } = "127.0.0.1:0";
+
+    /// <summary>Stop every replica when the controller stops (the demo); by default they keep serving for the next controller to adopt.</summary>
+    public bool StopReplicasOnExit { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+    public Action<string, RolloutEvent>? OnEvent { get; init; }
+}

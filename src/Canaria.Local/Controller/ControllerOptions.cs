@@ -1,0 +1,12 @@
+using Canaria.Core.Engine;
+
+namespace Canaria.Local.Controller;
+
+internal sealed record ControllerOptions
+{
+    /// <summary>How often every rollout is reconciled when nothing else wakes the loop.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Called on the controller loop for every decision event (the terminal's live view uses it).</summary>
+    public Action<string, RolloutEvent>? OnEvent { get; init; }
+}

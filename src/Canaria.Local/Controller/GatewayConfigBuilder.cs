@@ -1,0 +1,86 @@
+using Canaria.Core.Engine;
+using Canaria.Core.Model;
+using Canaria.Gateway.Config;
+
+namespace Canaria.Local.Controller;
+
+/// <summary>
+/// Turns the decided traffic of every rollout into one gateway config. A version without a ready
+/// endpoint gets no weight and no rules, so traffic never reaches a version that is not ready;
+/// the split the gateway will really serve is returned next to the config.
+/// </summary>
+internal static class GatewayConfigBuilder
+{
+    public static (GatewayConfig Config, Dictionary<string, TrafficTarget> Effective) Build(
+        IEnumerable<ManagedRollout> rollouts, LocalWorkload workload)
+    {
+        var listeners = new List<ListenerConfig>();
+        var services = new List<ServiceConfig>();
+        var effective = new Dictionary<string, TrafficTarget>(StringComparer.Ordinal);
+        string? versionHeader = null;
+
+        foreach (var r in rollouts.OrderBy(r => r.Name, StringComparer.Ordinal))
+        {
+            if (r.Spec.Service is not { } service || r.DesiredTraffic is not { } target) continue;
+            versionHeader ??= service.VersionHeader;
+            listeners.Add(new ListenerConfig { Name = r.Name, Address = service.Listen });
+
+            var stableEndpoints = workload.ReadyEndpoints(r, target.StableRevision);
+            var canaryEndpoints = target.CanaryRevision is { } c ? workload.ReadyEndpoints(r, c) : [];
+            var canaryLive = target.CanaryRevision is not null && canaryEndpoints.Count > 0;
+            var canaryWeight = canaryLive ? target.CanaryWeight : 0;
+
+            var stableName = RevisionNames.Version(r, target.StableRevision);
+            var versions = new List<VersionConfig>
+            {
+                new() { Name = stableName, Weight = 100 - canaryWeight, Endpoints = stableEndpoints },
+            };
+            var rules = new List<RuleConfig>();
+            if (target.CanaryRevision is { } canary)
+            {
+                var canaryName = RevisionNames.Version(r, canary);
+                versions.Add(new VersionConfig { Name = canaryName, Weight = canaryWeight, Endpoints = canaryEndpoints });
+                if (canaryLive)
+                    rules.AddRange(target.Matches.Select((m, i) => ToRule(m, i, canaryName)));
+            }
+
+            services.Add(new ServiceConfig
+            {
+                Name = service.Name,
+                Listener = r.Name,
+                Hosts = service.Hosts,
+                PathPrefix = service.PathPrefix,
+                Versions = versions,
+                Rules = rules,
+                Sticky = service.Sticky ? new StickyConfig { Enabled = true, CookieName = $"canaria-{service.Name}" } : null,
+            });
+            effective[r.Name] = target with
+            {
+                CanaryWeight = canaryWeight,
+                Matches = canaryLive ? target.Matches : [],
+            };
+        }
+
+        var config = new GatewayConfig { Listeners = listeners, Services = services, VersionHeader = versionHeader ?? "x-canaria-version" };
+        return (config, effective);
+    }
+
+    private static RuleConfig ToRule(MatchSpec match, int index, string version)
+    {
+        var matcher = new StringMatchConfig
+        {
+            Name = match.Name,
+            Exact = match.Operator == MatchOperator.Exact ? match.Value : null,
+            Prefix = match.Operator == MatchOperator.Prefix ? match.Value : null,
+            Regex = match.Operator == MatchOperator.Regex ? match.Value : null,
+        };
+        return new RuleConfig
+        {
+            Name = $"match-{index + 1}",
+            Version = version,
+            Headers = match.Kind == MatchKind.Header ? [matcher] : [],
+            Cookies = match.Kind == MatchKind.Cookie ? [matcher] : [],
+            Query = match.Kind == MatchKind.Query ? [matcher] : [],
+        };
+    }
+}

@@ -1,0 +1,161 @@
+using Canaria.Core.Engine;
+using Canaria.Core.Model;
+using Canaria.Core.Serialization;
+using Canaria.Core.Validation;
+using Canaria.Gateway.Config;
+
+namespace Canaria.Local.Controller;
+
+internal sealed partial class LocalController
+{
+    /// <summary>Validates a spec and, when it is sound, stores it (a changed template becomes a new revision).</summary>
+    public Task<ControllerReply> ApplyAsync(string yaml, CancellationToken ct)
+    {
+        var parsed = RolloutYaml.Parse(yaml);
+        if (!parsed.Ok) return Task.FromResult(ControllerReply.Invalid(parsed.Errors));
+        var doc = parsed.Document!;
+        var errors = RolloutValidator.Validate(doc, Platform.Local).ToList();
+        if (doc.Spec.Template is { Command: { } command } template && !string.IsNullOrWhiteSpace(command)
+            && LocalWorkload.ToReplicaTemplate(template).Error is { } splitError)
+            errors.Add(new FieldError("spec.template.command", splitError));
+        if (errors.Count > 0) return Task.FromResult(ControllerReply.Invalid(errors));
+        return OnLoop(() => Store(doc, yaml), ct);
+    }
+
+    public Task<ControllerReply> CommandAsync(string name, RolloutCommand command, CancellationToken ct) =>
+        OnLoop(() =>
+        {
+            if (!_rollouts.TryGetValue(name, out var r) || r.Status is null) return ControllerReply.Missing(name);
+            var result = RolloutCommands.Apply(r.Spec, r.Status, command, _time.GetUtcNow());
+            if (!result.Ok) return ControllerReply.Refused(result.Error!);
+            r.Status = result.Status;
+            if (result.Event is { } e)
+            {
+                _store.AppendEvent(r.Name, e.At, e.Type.ToString(), e.Reason, e.Message, r.Status!.StepIndex, r.Status.CanaryRevision);
+                _options.OnEvent?.Invoke(r.Name, e);
+            }
+            return ControllerReply.Done(result.Event?.Message ?? "done");
+        }, ct);
+
+    /// <summary>Releases the template of an earlier revision again (default: the one before the current stable).</summary>
+    public Task<ControllerReply> UndoAsync(string name, int? toRevision, CancellationToken ct) =>
+        OnLoop(() =>
+        {
+            if (!_rollouts.TryGetValue(name, out var r) || r.Status is null) return ControllerReply.Missing(name);
+            var revisions = _store.ListRevisions(name);
+            var stable = r.Status.StableRevision;
+            var target = toRevision ?? revisions.Where(v => v.Number != stable && v.Number != r.SpecRevision).Select(v => (int?)v.Number).Max();
+            if (target is null) return ControllerReply.Refused("there is no earlier revision to go back to");
+            var record = revisions.FirstOrDefault(v => v.Number == target);
+            if (record is null)
+                return ControllerReply.Refused($"revision {target} does not exist (known: {string.Join(", ", revisions.Select(v => v.Number))})");
+            if (target == r.SpecRevision) return ControllerReply.Refused($"the spec already is revision {target}");
+
+            var template = RevisionTemplates.Deserialize(record.TemplateJson);
+            var yaml = SpecText.WithTemplate(r.SpecText, template);
+            var doc = r.Document with { Spec = r.Spec with { Template = template } };
+            var reply = Store(doc, yaml);
+            return reply.Ok ? ControllerReply.Done($"the spec is back at revision {target} ({template.Version}); {(target == stable ? "the release in progress is cancelled" : "it is released through the steps")}") : reply;
+        }, ct);
+
+    public Task<ControllerReply> DeleteAsync(string name, CancellationToken ct) =>
+        OnLoop(() =>
+        {
+            if (!_rollouts.Remove(name)) return ControllerReply.Missing(name);
+            _workload.RemoveAll(name);
+            _store.DeleteRollout(name);
+            _appliedGatewayConfig = "";
+            return ControllerReply.Done($"rollout '{name}' deleted; its replicas are stopping and its listener is closed");
+        }, ct);
+
+    private ControllerReply Store(RolloutDocument doc, string yaml)
+    {
+        var name = doc.Metadata.Name;
+        _rollouts.TryGetValue(name, out var existing);
+        var listen = doc.Spec.Service!.Listen;
+        if (existing?.Spec.Service?.Listen != listen && TryBindListener(name, listen) is { } bindError)
+            return ControllerReply.Invalid([new FieldError("spec.service.listen", bindError)]);
+
+        var templateJson = RevisionTemplates.Serialize(doc.Spec.Template!);
+        var hash = RevisionTemplates.Hash(templateJson);
+        var revision = _store.ListRevisions(name).FirstOrDefault(v => v.TemplateHash == hash)?.Number
+            ?? _store.AddRevision(name, templateJson, hash);
+
+        var saved = _store.SaveRollout(name, yaml, existing?.StatusJson ?? "", existing?.RowVersion ?? 0);
+        if (saved.IsConflict || saved.Rollout is null)
+            return ControllerReply.Refused("the rollout was changed by someone else at the same time; try again");
+
+        var r = existing ?? new ManagedRollout(name, doc, yaml, 0);
+        var stepsChanged = existing is not null && StepsJson(existing.Spec) != StepsJson(doc.Spec);
+        r.Document = doc;
+        r.SpecText = yaml;
+        r.RowVersion = saved.Rollout.RowVersion;
+        r.SpecRevision = revision;
+        r.Templates.Remove(revision);
+        _rollouts[name] = r;
+        _appliedGatewayConfig = "";
+
+        if (stepsChanged && r.Status is { } s && revision == s.CanaryRevision
+            && RolloutCommands.Apply(doc.Spec, s, new RolloutCommand(CommandKind.Jump, 0), _time.GetUtcNow()) is { Ok: true } restart)
+            r.Status = restart.Status; // other steps mean other step indexes: start the release over at step 1
+
+        var what = existing is null ? "created" : revision == existing.Status?.StableRevision ? "stable" : "updated";
+        return ControllerReply.Done($"rollout '{name}' {what}; spec revision {revision} ({doc.Spec.Template!.Version})");
+    }
+
+    /// <summary>Binds a new or moved listener now, so an address that cannot be bound rejects the spec instead of stalling it.</summary>
+    private string? TryBindListener(string name, string address)
+    {
+        var current = _gateway.Current;
+        var listeners = current.Listeners.Where(l => l.Name != name).Append(new ListenerConfig { Name = name, Address = address }).ToList();
+        var result = _gateway.Apply(current with { Listeners = listeners });
+        _appliedGatewayConfig = "";
+        return result.Accepted ? null : string.Join("; ", result.Errors.Select(e => e.Message));
+    }
+
+    private void LoadStoredRollouts()
+    {
+        foreach (var record in _store.ListRollouts())
+        {
+            var parsed = RolloutYaml.Parse(record.Spec);
+            if (!parsed.Ok)
+            {
+                ControllerLog.StoredSpecInvalid(_logger, record.Name, string.Join("; ", parsed.Errors));
+                continue;
+            }
+            var doc = parsed.Document!;
+            var hash = RevisionTemplates.Hash(RevisionTemplates.Serialize(doc.Spec.Template!));
+            var r = new ManagedRollout(record.Name, doc, record.Spec, record.RowVersion)
+            {
+                SpecRevision = _store.ListRevisions(record.Name).FirstOrDefault(v => v.TemplateHash == hash)?.Number ?? 0,
+                StatusJson = record.StatusJson,
+                Status = record.StatusJson.Length == 0 ? null : System.Text.Json.JsonSerializer.Deserialize<RolloutStatus>(record.StatusJson, CoreJson.Options),
+            };
+            if (r.SpecRevision == 0) continue;
+            r.DesiredTraffic = r.Status?.Traffic;
+            _rollouts[r.Name] = r;
+            ControllerLog.Resumed(_logger, r.Name, r.Status?.Message ?? "(no status yet)");
+        }
+    }
+
+    private static string StepsJson(RolloutSpec spec) =>
+        System.Text.Json.JsonSerializer.Serialize(spec.Strategy, CoreJson.Options);
+
+    private async Task<ControllerReply> OnLoop(Func<ControllerReply> work, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource<ControllerReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _requests.Writer.WriteAsync(() =>
+        {
+            try
+            {
+                done.TrySetResult(work());
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+            return ValueTask.CompletedTask;
+        }, ct).ConfigureAwait(false);
+        return await done.Task.WaitAsync(ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Canaria.Core.Engine;
+using Canaria.Core.Serialization;
+using Canaria.Gateway.Hosting;
+using Canaria.Local.Processes;
+using Canaria.Local.State;
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Local.Controller;
+
+/// <summary>
+/// The local platform's controller: one loop that, for every rollout, observes replicas and traffic,
+/// runs the pure engine, stores the decided status first and only then scales replicas and applies
+/// the gateway split. Every mutation happens on this loop; the API hands requests to it.
+/// </summary>
+internal sealed partial class LocalController
+{
+    private const int MaxImmediateTicks = 8;
+
+    private readonly StateStore _store;
+    private readonly ReplicaSupervisor _supervisor;
+    private readonly LocalWorkload _workload;
+    private readonly GatewayRuntime _gateway;
+    private readonly Func<string, string?> _listenerAddress;
+    private readonly AnalysisRunner _analysis;
+    private readonly TimeProvider _time;
+    private readonly ControllerOptions _options;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, ManagedRollout> _rollouts = new(StringComparer.Ordinal);
+    private readonly Channel<Func<ValueTask>> _requests = Channel.CreateUnbounded<Func<ValueTask>>(new UnboundedChannelOptions { SingleReader = true });
+    private IReadOnlyDictionary<string, RolloutView> _views = new Dictionary<string, RolloutView>();
+    private string _appliedGatewayConfig = "";
+
+    public LocalController(
+        StateStore store,
+        ReplicaSupervisor supervisor,
+        GatewayRuntime gateway,
+        Func<string, string?> listenerAddress,
+        TimeProvider time,
+        ILogger<LocalController> logger,
+        ControllerOptions? options = null)
+    {
+        _store = store;
+        _supervisor = supervisor;
+        _workload = new LocalWorkload(supervisor);
+        _gateway = gateway;
+        _listenerAddress = listenerAddress;
+        _analysis = new AnalysisRunner(new GatewayMetricSource(gateway.Signals));
+        _time = time;
+        _logger = logger;
+        _options = options ?? new ControllerOptions();
+    }
+
+    /// <summary>Rollouts as of the last tick; safe to read from any thread.</summary>
+    public IReadOnlyDictionary<string, RolloutView> Views => Volatile.Read(ref _views);
+
+    public GatewayRuntime Gateway => _gateway;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        LoadStoredRollouts();
+        var first = true;
+        while (!ct.IsCancellationRequested)
+        {
+            while (_requests.Reader.TryRead(out var request)) await request().ConfigureAwait(false);
+
+            var changed = false;
+            for (var i = 0; i < MaxImmediateTicks; i++)
+            {
+                var now = _time.GetUtcNow();
+                var any = false;
+                foreach (var rollout in _rollouts.Values)
+                {
+                    await _analysis.MeasureIfDueAsync(rollout, now, ct).ConfigureAwait(false);
+                    any |= Tick(rollout, now);
+                }
+                await ApplyGatewayAsync(ct).ConfigureAwait(false);
+                changed |= any;
+                if (!any) break;
+            }
+            if (first)
+            {
+                // Replicas left by a previous controller were re-declared by the first tick; the rest are orphans.
+                _supervisor.PruneUndeclared();
+                first = false;
+            }
+            PublishViews();
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            wait.CancelAfter(changed ? TimeSpan.FromMilliseconds(20) : _options.TickInterval);
+            try
+            {
+                await _requests.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    /// <summary>One reconcile of one rollout. Returns true when the stored status changed.</summary>
+    private bool Tick(ManagedRollout r, DateTimeOffset now)
+    {
+        var observation = Observe(r);
+        r.PendingMeasurements.Clear();
+        var decision = RolloutEngine.Reconcile(r.Spec, r.Status, observation, now);
+        var statusJson = JsonSerializer.Serialize(decision.Status, CoreJson.Options);
+        var changed = statusJson != r.StatusJson;
+        if (changed)
+        {
+            var saved = _store.SaveRollout(r.Name, r.SpecText, statusJson, r.RowVersion);
+            if (saved.IsConflict || saved.Rollout is null)
+            {
+                ControllerLog.StoreConflict(_logger, r.Name);
+                return false; // nothing is applied from a status that could not be stored
+            }
+            r.RowVersion = saved.Rollout.RowVersion;
+            r.StatusJson = statusJson;
+        }
+        foreach (var e in decision.Events)
+        {
+            _store.AppendEvent(r.Name, e.At, e.Type.ToString(), e.Reason, e.Message, decision.Status.StepIndex, decision.Status.CanaryRevision ?? decision.Status.StableRevision);
+            ControllerLog.Event(_logger, r.Name, e.Reason, e.Message);
+            _options.OnEvent?.Invoke(r.Name, e);
+        }
+
+        r.Status = decision.Status;
+        r.DesiredReplicas = decision.Replicas;
+        r.DesiredTraffic = decision.Traffic;
+        r.AnalysisWindow = decision.Analysis;
+        foreach (var revision in decision.Replicas.Keys) EnsureTemplate(r, revision);
+        _workload.Apply(r, decision.Replicas);
+        return changed;
+    }
+
+    private Observation Observe(ManagedRollout r)
+    {
+        var revisions = new Dictionary<int, ReplicaObservation>();
+        var known = r.DesiredReplicas.Keys.Append(r.SpecRevision);
+        if (r.Status is { } s)
+            known = known.Concat(new[] { s.StableRevision, s.CanaryRevision }.OfType<int>()).Concat(s.ScaleDowns.Select(d => d.Revision));
+        foreach (var revision in known.Distinct())
+        {
+            EnsureTemplate(r, revision);
+            revisions[revision] = _workload.Observe(r, revision);
+        }
+        return new Observation
+        {
+            SpecRevision = r.SpecRevision,
+            Revisions = revisions,
+            AppliedTraffic = r.AppliedTraffic,
+            Measurements = [.. r.PendingMeasurements],
+        };
+    }
+
+    private async ValueTask ApplyGatewayAsync(CancellationToken ct)
+    {
+        var (config, effective) = GatewayConfigBuilder.Build(_rollouts.Values, _workload);
+        var text = JsonSerializer.Serialize(config, CoreJson.Options);
+        if (text == _appliedGatewayConfig) return;
+        var result = await _gateway.ApplyAsync(config, ct).ConfigureAwait(false);
+        if (!result.Accepted)
+        {
+            ControllerLog.GatewayRejected(_logger, string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Message}")));
+            return;
+        }
+        _appliedGatewayConfig = text;
+        foreach (var r in _rollouts.Values)
+        {
+            r.AppliedTraffic = effective.GetValueOrDefault(r.Name);
+            r.ListenAddress = _listenerAddress(r.Name);
+        }
+    }
+
+    private void EnsureTemplate(ManagedRollout r, int revision)
+    {
+        if (r.Templates.ContainsKey(revision)) return;
+        if (_store.GetRevision(r.Name, revision) is { } stored)
+            r.Templates[revision] = RevisionTemplates.Deserialize(stored.TemplateJson);
+    }
+
+    private void PublishViews() =>
+        Volatile.Write(ref _views, _rollouts.Values.ToDictionary(r => r.Name, r => RolloutViews.Of(r, _workload), StringComparer.Ordinal));
+}

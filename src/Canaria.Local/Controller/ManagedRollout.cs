@@ -1,0 +1,38 @@
+using Canaria.Core.Analysis;
+using Canaria.Core.Engine;
+using Canaria.Core.Model;
+
+namespace Canaria.Local.Controller;
+
+/// <summary>The controller's in-memory view of one rollout; only the controller loop touches it.</summary>
+internal sealed class ManagedRollout(string name, RolloutDocument document, string specText, long rowVersion)
+{
+    public string Name { get; } = name;
+    public RolloutDocument Document { get; set; } = document;
+    public string SpecText { get; set; } = specText;
+    public long RowVersion { get; set; } = rowVersion;
+    public RolloutStatus? Status { get; set; }
+    public string StatusJson { get; set; } = "";
+    public int SpecRevision { get; set; }
+
+    /// <summary>Templates by revision number, loaded from the store as needed.</summary>
+    public Dictionary<int, VersionTemplate> Templates { get; } = [];
+
+    /// <summary>Replicas per revision from the last decision.</summary>
+    public IReadOnlyDictionary<int, int> DesiredReplicas { get; set; } = new Dictionary<int, int>();
+
+    /// <summary>The split the engine wants.</summary>
+    public TrafficTarget? DesiredTraffic { get; set; }
+
+    /// <summary>The split the gateway actually serves (a version without ready endpoints gets no weight).</summary>
+    public TrafficTarget? AppliedTraffic { get; set; }
+
+    public AnalysisWindow? AnalysisWindow { get; set; }
+    public List<Measurement> PendingMeasurements { get; } = [];
+    public DateTimeOffset? LastMeasuredAt { get; set; }
+
+    /// <summary>The address the gateway really listens on for this service (port 0 resolved).</summary>
+    public string? ListenAddress { get; set; }
+
+    public RolloutSpec Spec => Document.Spec;
+}

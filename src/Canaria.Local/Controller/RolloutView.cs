@@ -1,0 +1,34 @@
+using Canaria.Core.Engine;
+
+namespace Canaria.Local.Controller;
+
+/// <summary>A read-only picture of one rollout, published after every tick for the API and the terminal.</summary>
+internal sealed record RolloutView
+{
+    public required string Name { get; init; }
+    public required string Spec { get; init; }
+    public required int SpecRevision { get; init; }
+    public required RolloutStatus Status { get; init; }
+    public required string Strategy { get; init; }
+    public required int Steps { get; init; }
+    public string? Service { get; init; }
+    public string? ListenAddress { get; init; }
+    public TrafficTarget? AppliedTraffic { get; init; }
+    public IReadOnlyList<VersionView> Versions { get; init; } = [];
+}
+
+/// <summary>One running revision: its role, share of traffic and replicas.</summary>
+internal sealed record VersionView
+{
+    public required int Revision { get; init; }
+    public required string Version { get; init; }
+
+    /// <summary>stable, canary, or previous (waiting for scale-down).</summary>
+    public required string Role { get; init; }
+    public int Weight { get; init; }
+    public int DesiredReplicas { get; init; }
+    public int ReadyReplicas { get; init; }
+    public IReadOnlyList<ReplicaView> Replicas { get; init; } = [];
+}
+
+internal sealed record ReplicaView(int Index, int? Pid, int Port, string State, int Restarts, string LogPath);

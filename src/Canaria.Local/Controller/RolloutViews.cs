@@ -1,0 +1,46 @@
+using Canaria.Core.Engine;
+
+namespace Canaria.Local.Controller;
+
+internal static class RolloutViews
+{
+    public static RolloutView Of(ManagedRollout r, LocalWorkload workload)
+    {
+        var status = r.Status ?? new RolloutStatus();
+        var applied = r.AppliedTraffic;
+        var versions = new List<VersionView>();
+        foreach (var (revision, desired) in r.DesiredReplicas.OrderBy(p => p.Key))
+        {
+            var role = revision == status.StableRevision ? "stable" : revision == status.CanaryRevision ? "canary" : "previous";
+            var weight = applied is null ? 0
+                : revision == applied.CanaryRevision ? applied.CanaryWeight
+                : revision == applied.StableRevision ? 100 - (applied.CanaryRevision is null ? 0 : applied.CanaryWeight)
+                : 0;
+            var replicas = workload.Replicas(r, revision)
+                .Select(x => new ReplicaView(x.Index, x.Pid, x.Port, x.State.ToString(), x.Restarts, x.LogPath)).ToList();
+            versions.Add(new VersionView
+            {
+                Revision = revision,
+                Version = RevisionNames.Version(r, revision),
+                Role = role,
+                Weight = weight,
+                DesiredReplicas = desired,
+                ReadyReplicas = workload.Observe(r, revision).Ready,
+                Replicas = replicas,
+            });
+        }
+        return new RolloutView
+        {
+            Name = r.Name,
+            Spec = r.SpecText,
+            SpecRevision = r.SpecRevision,
+            Status = status,
+            Strategy = r.Spec.Strategy.Kind.ToString(),
+            Steps = StepPlan.Count(r.Spec),
+            Service = r.Spec.Service?.Name,
+            ListenAddress = r.ListenAddress,
+            AppliedTraffic = applied,
+            Versions = versions,
+        };
+    }
+}
