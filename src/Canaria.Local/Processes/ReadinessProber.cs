@@ -34,7 +34,7 @@ internal sealed class ReadinessProber : IDisposable
             var status = (int)response.StatusCode;
             return status is >= 200 and < 400;
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or SocketException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or SocketException or IOException or ObjectDisposedException)
         {
             return false;
         }

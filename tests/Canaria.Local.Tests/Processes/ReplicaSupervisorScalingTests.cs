@@ -27,6 +27,10 @@ public sealed class ReplicaSupervisorScalingTests
             Assert.Equal($"v1-{replica.Index}", body.RootElement.GetProperty("instance").GetString());
             // The tracked pid is the app itself (the launcher's shell exec'd it), and its output went to the log file.
             Assert.Contains($"pid={replica.Pid}", await File.ReadAllTextAsync(replica.LogPath));
+            // No pipes to the supervisor (a killed controller cannot SIGPIPE its replicas), and a session of its own.
+            Assert.Equal(replica.LogPath, new FileInfo($"/proc/{replica.Pid}/fd/1").LinkTarget);
+            Assert.Equal(replica.LogPath, new FileInfo($"/proc/{replica.Pid}/fd/2").LinkTarget);
+            Assert.Equal(replica.Pid.ToString(), SessionId(replica.Pid!.Value));
             Assert.True(File.Exists(Path.Combine(dir.Path, "replicas", "web-v1", $"{replica.Index}.json")));
         }
     }
@@ -92,6 +96,8 @@ public sealed class ReplicaSupervisorScalingTests
         await supervisor.StopAllAsync(CancellationToken.None);
 
         Assert.All(processes, p => Assert.True(SupervisorFixture.IsGone(p.Pid, p.Start), $"pid {p.Pid} still runs"));
+        // reaped, not zombies
+        await Poll.UntilAsync(() => processes.All(p => !Directory.Exists($"/proc/{p.Pid}")), "stopped replicas reaped");
         Assert.Empty(supervisor.SetKeys);
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(dir.Path, "replicas"), "*.json", SearchOption.AllDirectories));
         await supervisor.DisposeAsync();
@@ -111,5 +117,11 @@ public sealed class ReplicaSupervisorScalingTests
         await Poll.UntilAsync(() => !supervisor.SetKeys.Contains("gone"), "set 'gone' forgotten");
         Assert.True(SupervisorFixture.IsGone(replica.Pid.Value, start));
         Assert.Empty(supervisor.Observe("gone").Replicas);
+    }
+
+    private static string SessionId(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3];
     }
 }
