@@ -29,7 +29,10 @@ internal static class StepMachine
                     CanaryWeight = step.Traffic,
                     Matches = step.Matches,
                 };
-                if (!target.SameAs(obs.AppliedTraffic)) return s.Traffic is { } t && t.SameAs(target) ? s : s with { Traffic = target };
+                // The router may make the target live before the next reconcile sees it (or after an abort or a jump
+                // decided meanwhile), so the canary must already be kept at the size this traffic needs.
+                if (!target.SameAs(obs.AppliedTraffic))
+                    return s.Traffic is { } t && t.SameAs(target) ? s : s with { Traffic = target, CanaryScale = Math.Max(s.CanaryScale, step.CanaryReplicas) };
                 ctx.Normal("TrafficShifted", $"{ctx.Describe(step.Index)}: {step.Traffic}% to revision {s.CanaryRevision}{(step.Matches.Count > 0 ? $" plus {step.Matches.Count} test-user match(es)" : "")}, confirmed by the router");
                 var routed = AnalysisFold.ResetStepPasses(s) with { Traffic = target, TrafficAppliedAt = ctx.Now, CanaryScale = step.CanaryReplicas };
                 var analyze = ctx.Spec.Analysis is { StepPasses: > 0 } && target.CanaryExposed && !step.IsFinal;

@@ -10,7 +10,8 @@ internal static class Transitions
         var scaleDowns = s.ScaleDowns.ToList();
         if (s.CanaryRevision is { } old && old != revision && s.StepState is not StepState.Aborted)
             scaleDowns.Add(new PendingScaleDown(old, s.CanaryScale, ctx.Now));
-        ctx.Normal("ReleaseStarted", $"revision {revision} ({ctx.Describe(0)}) replaces the release of {(s.CanaryRevision is { } c && c != revision ? $"revision {c}" : "nothing")}; stable is revision {s.StableRevision}");
+        var replaces = s.CanaryRevision is { } c && c != revision && s.StepState != StepState.Aborted ? $", replacing the unfinished release of revision {c}" : "";
+        ctx.Normal("ReleaseStarted", $"revision {revision} is released from {ctx.Describe(0)}{replaces}; stable is revision {s.StableRevision}");
         return EnterStep(ctx, s, 0) with
         {
             CanaryRevision = revision,

@@ -1,0 +1,62 @@
+using System.CommandLine;
+
+namespace Canaria.Cli.Commands;
+
+/// <summary>promote, pause, resume, abort, retry, jump, undo, delete: one API call each.</summary>
+internal static class OperationCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        var promote = Simple("promote", "Finish the current step now (skip its pause or analysis wait); --full skips every remaining step.");
+        var full = new Option<bool>("--full") { Description = "Promote straight to 100% (canary scaled to full size first)" };
+        promote.Options.Add(full);
+        var promoteName = (Argument<string>)promote.Arguments[0];
+        promote.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+            c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(promoteName)!)}/promote?full={(r.GetValue(full) ? "true" : "false")}", ct)));
+        yield return promote;
+
+        foreach (var (verb, help) in new[]
+        {
+            ("pause", "Hold the rollout where it is: no step advances (analysis still aborts a bad canary)."),
+            ("resume", "Continue after a pause; the paused time does not count against the progress deadline."),
+            ("abort", "Send all traffic back to stable now, then scale the canary down."),
+            ("retry", "Release an aborted revision again from step 1."),
+        })
+        {
+            var command = Simple(verb, help);
+            var name = (Argument<string>)command.Arguments[0];
+            command.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+                c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(name)!)}/{verb}", ct)));
+            yield return command;
+        }
+
+        var jump = Simple("jump", "Move the release to step N (1-based), forward or back; traffic shrinks before replicas do.");
+        var jumpName = (Argument<string>)jump.Arguments[0];
+        var step = new Argument<int>("step") { Description = "Step number, 1 = first step" };
+        jump.Arguments.Add(step);
+        jump.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+            c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(jumpName)!)}/jump?step={r.GetValue(step)}", ct)));
+        yield return jump;
+
+        var undo = Simple("undo", "Go back to an earlier revision's template (default: the one before the current stable). Reverting to the stable revision cancels a release in progress.");
+        var undoName = (Argument<string>)undo.Arguments[0];
+        var toRevision = new Option<int?>("--to-revision") { Description = "Revision number (see `canaria history`)" };
+        undo.Options.Add(toRevision);
+        undo.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+            c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(undoName)!)}/undo{(r.GetValue(toRevision) is { } n ? $"?toRevision={n}" : "")}", ct)));
+        yield return undo;
+
+        var delete = Simple("delete", "Delete the rollout: stop its replicas, close its listener, forget its history.");
+        var deleteName = (Argument<string>)delete.Arguments[0];
+        delete.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+            c => c.DeleteAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(deleteName)!)}", ct)));
+        yield return delete;
+    }
+
+    private static Command Simple(string verb, string description)
+    {
+        var command = new Command(verb, description);
+        command.Arguments.Add(CommonOptions.RolloutName());
+        return command;
+    }
+}

@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Canaria.Cli.Client;
+using Canaria.Cli.Rendering;
+using Canaria.Core.Serialization;
+using Canaria.Local.Controller;
+using Spectre.Console;
+
+namespace Canaria.Cli.Commands;
+
+/// <summary>apply, get, status, history, stat.</summary>
+internal static class ReadCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        var apply = new Command("apply", "Create or change a rollout. A changed template is a new revision and starts a release; an invalid spec is rejected whole and changes nothing.");
+        var file = CommonOptions.File();
+        apply.Options.Add(file);
+        apply.SetAction(async (r, ct) =>
+        {
+            string yaml;
+            try
+            {
+                yaml = await CommonOptions.ReadSpecAsync(r.GetValue(file)!, ct).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                Output.Error(e.Message);
+                return ExitCodes.Invalid;
+            }
+            return await ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!, c => c.PutYamlAsync("rollouts", yaml, ct)).ConfigureAwait(false);
+        });
+        yield return apply;
+
+        var get = new Command("get", "Show rollouts: phase, step, canary weight, versions and analysis verdicts.");
+        var getName = new Argument<string?>("name") { Description = "One rollout (default: all)", Arity = ArgumentArity.ZeroOrOne };
+        var getOutput = CommonOptions.Output();
+        get.Arguments.Add(getName);
+        get.Options.Add(getOutput);
+        get.SetAction((r, ct) => ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(getName), r.GetValue(getOutput)!, watch: false, ct));
+        yield return get;
+
+        var status = new Command("status", "Show one rollout in detail; --watch refreshes it live until Ctrl-C or until the release settles.");
+        var statusName = CommonOptions.RolloutName();
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh live" };
+        var statusOutput = CommonOptions.Output();
+        status.Arguments.Add(statusName);
+        status.Options.Add(watch);
+        status.Options.Add(statusOutput);
+        status.SetAction((r, ct) => ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(statusName), r.GetValue(statusOutput)!, r.GetValue(watch), ct));
+        yield return status;
+
+        var history = new Command("history", "Every decision of a rollout with its time and reason, oldest first.");
+        var historyName = CommonOptions.RolloutName();
+        var limit = new Option<int>("--limit") { Description = "Most recent N entries", DefaultValueFactory = _ => 100 };
+        var historyOutput = CommonOptions.Output();
+        history.Arguments.Add(historyName);
+        history.Options.Add(limit);
+        history.Options.Add(historyOutput);
+        history.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+            c => c.GetAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(historyName)!)}/history?limit={r.GetValue(limit)}", ct),
+            response => PrintHistory(response, r.GetValue(historyOutput)!)));
+        yield return history;
+
+        var stat = new Command("stat", "Per-version golden signals from the gateway: requests, success rate, RPS, p50/p95/p99 (like `linkerd viz stat ts`).");
+        var statName = CommonOptions.RolloutName();
+        var window = new Option<string>("--window") { Description = "Window, up to 1m", DefaultValueFactory = _ => "10s" };
+        var statOutput = CommonOptions.Output();
+        stat.Arguments.Add(statName);
+        stat.Options.Add(window);
+        stat.Options.Add(statOutput);
+        stat.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+            c => c.GetAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(statName)!)}/stat?window={Uri.EscapeDataString(r.GetValue(window)!)}", ct),
+            response => PrintStat(response, r.GetValue(statOutput)!)));
+        yield return stat;
+    }
+
+    private static async Task<int> ShowAsync(string stateDir, string? name, string output, bool watch, CancellationToken ct)
+    {
+        var path = name is null ? "rollouts" : $"rollouts/{Uri.EscapeDataString(name)}";
+        if (!watch)
+            return await ApiCall.RunAsync(stateDir, c => c.GetAsync(path, ct), response => Print(response, name, output)).ConfigureAwait(false);
+
+        using var client = ApiClient.Connect(stateDir, out var error);
+        if (client is null)
+        {
+            Output.Error(error);
+            return ExitCodes.Unreachable;
+        }
+        var code = ExitCodes.Ok;
+        await AnsiConsole.Live(new Text("connecting...")).StartAsync(async live =>
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var response = await client.GetAsync(path, ct).ConfigureAwait(false);
+                if (!response.Ok)
+                {
+                    code = ApiCall.Failure(response);
+                    return;
+                }
+                var view = JsonSerializer.Deserialize<RolloutView>(response.Text, CoreJson.Options)!;
+                live.UpdateTarget(RolloutRenderer.Detail(view));
+                await Task.Delay(500, ct).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+        return code;
+    }
+
+    private static int Print(ApiResponse response, string? name, string output)
+    {
+        if (output == "json")
+        {
+            Console.WriteLine(response.Text);
+            return ExitCodes.Ok;
+        }
+        if (name is null)
+            AnsiConsole.Write(RolloutRenderer.List(JsonSerializer.Deserialize<List<RolloutView>>(response.Text, CoreJson.Options)!));
+        else
+            AnsiConsole.Write(RolloutRenderer.Detail(JsonSerializer.Deserialize<RolloutView>(response.Text, CoreJson.Options)!));
+        return ExitCodes.Ok;
+    }
+
+    private static int PrintHistory(ApiResponse response, string output)
+    {
+        if (output == "json")
+        {
+            Console.WriteLine(response.Text);
+            return ExitCodes.Ok;
+        }
+        var table = new Table().Border(TableBorder.Simple).AddColumns("TIME", "TYPE", "REASON", "MESSAGE");
+        foreach (var e in response.Body!.AsArray().Reverse())
+            table.AddRow(Markup.Escape(e!["timestamp"]!.GetValue<DateTimeOffset>().ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)),
+                Markup.Escape(e["type"]!.GetValue<string>()), Markup.Escape(e["reason"]!.GetValue<string>()), Markup.Escape(e["message"]!.GetValue<string>()));
+        AnsiConsole.Write(table);
+        return ExitCodes.Ok;
+    }
+
+    private static int PrintStat(ApiResponse response, string output)
+    {
+        if (output == "json")
+        {
+            Console.WriteLine(response.Text);
+            return ExitCodes.Ok;
+        }
+        var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "REQUESTS", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99");
+        foreach (var v in response.Body!["versions"]!.AsArray())
+        {
+            string Ms(string key) => v![key] is { } n ? $"{n.GetValue<double>():0.#}ms" : "-";
+            var success = v!["successRate"] is { } s ? $"{s.GetValue<double>() * 100:0.00}%" : "-";
+            table.AddRow(Markup.Escape(v["version"]!.GetValue<string>()), v["requests"]!.ToString(), success,
+                $"{v["rps"]!.GetValue<double>():0.0}", Ms("p50Ms"), Ms("p95Ms"), Ms("p99Ms"));
+        }
+        AnsiConsole.Write(new Markup($"window {Markup.Escape(response.Body["window"]!.GetValue<string>())}\n"));
+        AnsiConsole.Write(table);
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using Canaria.Cli.Rendering;
+using Canaria.Gateway.Hosting;
+using Canaria.Local.Api;
+using Canaria.SampleApp;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Canaria.Cli.Commands;
+
+/// <summary>The long-running commands: run (controller), gateway (stand-alone data plane), sample-app.</summary>
+internal static class ServerCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        var run = new Command("run", "Run the local controller in the foreground: embedded gateway, replica supervisor, API. With -f, apply that rollout first. Ctrl-C stops the controller; replicas keep serving for the next start to adopt.");
+        var file = new Option<FileInfo?>("--filename", "-f") { Description = "A rollout spec to apply after start" };
+        var api = new Option<string>("--api") { Description = "API listen address (loopback by default)", DefaultValueFactory = _ => "127.0.0.1:0" };
+        var stopReplicas = new Option<bool>("--stop-replicas-on-exit") { Description = "Stop every replica when the controller stops" };
+        run.Options.Add(file);
+        run.Options.Add(api);
+        run.Options.Add(stopReplicas);
+        run.SetAction((r, ct) => RunControllerAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(file), r.GetValue(api)!, r.GetValue(stopReplicas), ct));
+        yield return run;
+
+        var gateway = new Command("gateway", "Run the traffic gateway alone from a config file (reloaded on change), with its admin API (bearer token) on loopback.");
+        var config = new Option<FileInfo>("--config", "-c") { Description = "Gateway config (YAML or JSON)", Required = true };
+        var admin = new Option<string>("--admin") { Description = "Admin API address", DefaultValueFactory = _ => "127.0.0.1:0" };
+        var tokenFile = new Option<string?>("--token-file") { Description = $"File holding the admin bearer token (or set {GatewayStandalone.TokenEnvironmentVariable})" };
+        gateway.Options.Add(config);
+        gateway.Options.Add(admin);
+        gateway.Options.Add(tokenFile);
+        gateway.SetAction(async (r, ct) =>
+        {
+            using var logs = ConsoleLogs();
+            return await GatewayStandalone.RunAsync(r.GetValue(config)!.FullName, r.GetValue(admin), r.GetValue(tokenFile), ct, logs).ConfigureAwait(false);
+        });
+        yield return gateway;
+
+        var sample = new Command("sample-app", "The demo service: answers with its version and instance, with knobs for errors, latency, startup delay and crashes (see --help of the app itself).")
+        {
+            Hidden = true,
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        sample.SetAction((r, ct) => SampleServer.RunAsync([.. r.UnmatchedTokens], ct));
+        yield return sample;
+    }
+
+    private static async Task<int> RunControllerAsync(string stateDir, FileInfo? file, string api, bool stopReplicas, CancellationToken ct)
+    {
+        using var logs = ConsoleLogs();
+        ControllerHost host;
+        try
+        {
+            host = await ControllerHost.StartAsync(new ControllerHostOptions
+            {
+                StateDirectory = stateDir,
+                ApiAddress = api,
+                StopReplicasOnExit = stopReplicas,
+                LoggerFactory = logs,
+            }, ct).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            Output.Error(e.Message);
+            return ExitCodes.Refused;
+        }
+        await using (host.ConfigureAwait(false))
+        {
+            AnsiConsole.MarkupLine($"controller API on [bold]{host.ApiAddress}[/], state in [bold]{Markup.Escape(stateDir)}[/]");
+            if (file is not null)
+            {
+                var reply = await host.Controller.ApplyAsync(await File.ReadAllTextAsync(file.FullName, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                if (!reply.Ok)
+                {
+                    Output.Error(reply.Message);
+                    foreach (var e in reply.Errors) Output.Error($"  {e}");
+                    return ExitCodes.Invalid;
+                }
+                Output.Info(reply.Message);
+            }
+            try
+            {
+                await Task.WhenAny(host.Loop, Task.Delay(Timeout.Infinite, ct)).ConfigureAwait(false);
+                await host.Loop.WaitAsync(TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+            {
+            }
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static ILoggerFactory ConsoleLogs() =>
+        LoggerFactory.Create(b => b.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        }).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning));
+}
