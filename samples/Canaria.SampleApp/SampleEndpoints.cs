@@ -44,25 +44,25 @@ internal static class SampleEndpoints
     private static async Task<IResult> RootAsync(HttpContext context, SampleState state, CancellationToken ct)
     {
         var options = state.Options;
-        var crash = state.CountApplicationRequest();
-        try
+        if (state.CountApplicationRequest())
         {
-            if (!state.IsStarted)
-                return Results.Text("starting\n", statusCode: StatusCodes.Status503ServiceUnavailable);
-            var latency = options.LatencyMs + (options.LatencyJitterMs > 0 ? Random.Shared.Next(options.LatencyJitterMs + 1) : 0);
-            if (latency > 0)
-                await Task.Delay(latency, ct);
-            context.Response.Headers["X-Sample-Version"] = options.Version;
-            context.Response.Headers["X-Sample-Instance"] = options.Instance;
-            if (options.ErrorRate > 0 && Random.Shared.NextDouble() < options.ErrorRate)
-                return Results.Json(new { version = options.Version, instance = options.Instance, error = "injected error" }, statusCode: 500);
-            return Results.Json(new { version = options.Version, instance = options.Instance });
-        }
-        finally
-        {
-            if (crash)
+            // crash once this response has been sent in full: the Nth request is still served
+            context.Response.OnCompleted(() =>
+            {
                 state.TriggerCrash();
+                return Task.CompletedTask;
+            });
         }
+        if (!state.IsStarted)
+            return Results.Text("starting\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        var latency = options.LatencyMs + (options.LatencyJitterMs > 0 ? Random.Shared.Next(options.LatencyJitterMs + 1) : 0);
+        if (latency > 0)
+            await Task.Delay(latency, ct);
+        context.Response.Headers["X-Sample-Version"] = options.Version;
+        context.Response.Headers["X-Sample-Instance"] = options.Instance;
+        if (options.ErrorRate > 0 && Random.Shared.NextDouble() < options.ErrorRate)
+            return Results.Json(new { version = options.Version, instance = options.Instance, error = "injected error" }, statusCode: 500);
+        return Results.Json(new { version = options.Version, instance = options.Instance });
     }
 
     private static async Task EchoAsync(HttpContext context)

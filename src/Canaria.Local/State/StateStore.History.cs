@@ -130,6 +130,23 @@ internal sealed partial class StateStore
         }
     }
 
+    /// <summary>Deletes all but the latest <paramref name="keepLatest"/> events of the rollout; returns how many went.</summary>
+    public int TrimEvents(string rollout, int keepLatest)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(keepLatest);
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                DELETE FROM events WHERE rollout = $r AND id <= COALESCE(
+                    (SELECT id FROM events WHERE rollout = $r ORDER BY id DESC LIMIT 1 OFFSET $keep), -1);
+                """;
+            command.Parameters.AddWithValue("$r", rollout);
+            command.Parameters.AddWithValue("$keep", keepLatest);
+            return command.ExecuteNonQuery();
+        }
+    }
+
     private static RevisionRecord ToRevision(SqliteDataReader r) =>
         new(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), Parse(r.GetString(4)));
 }

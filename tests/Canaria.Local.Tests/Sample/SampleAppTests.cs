@@ -56,13 +56,34 @@ public sealed partial class SampleAppTests
         }
     }
 
+    [Fact]
+    public async Task Run_EnvironmentAndArguments_ArgumentsWinAndErrorRateApplies()
+    {
+        using var process = Start(["--port", "0", "--version", "v3"], new() { ["SAMPLE_VERSION"] = "v9", ["SAMPLE_ERROR_RATE"] = "1" });
+        try
+        {
+            var line = await process.StandardOutput.ReadLineAsync();
+            var port = ListeningPort().Match(line ?? "").Groups[1].Value;
+
+            using var root = await Http.Client.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+
+            Assert.Equal(500, (int)root.StatusCode);
+            Assert.Equal("v3", Assert.Single(root.Headers.GetValues("X-Sample-Version")));
+        }
+        finally
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+    }
+
     private static bool Healthy(string url)
     {
         using var response = Http.Client.GetAsync(new Uri(url + "/healthz")).GetAwaiter().GetResult();
         return response.IsSuccessStatusCode;
     }
 
-    private static Process Start(string[] args)
+    private static Process Start(string[] args, Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(SampleApp.DotnetPath) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(SampleApp.DllPath);
@@ -70,6 +91,8 @@ public sealed partial class SampleAppTests
             start.ArgumentList.Add(arg);
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("SAMPLE_", StringComparison.Ordinal)).ToArray())
             start.Environment.Remove(key);
+        foreach (var (key, value) in environment ?? [])
+            start.Environment[key] = value;
         return Process.Start(start)!;
     }
 

@@ -123,6 +123,18 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public void TrimEvents_MoreThanKept_DeletesOldestOfThatRolloutOnly()
+    {
+        var ids = Enumerable.Range(0, 5).Select(i => _store.AppendEvent("web", T0, "Normal", "R", $"m{i}")).ToArray();
+        _store.AppendEvent("api", T0, "Normal", "R", "other");
+
+        Assert.Equal(3, _store.TrimEvents("web", 2));
+        Assert.Equal(0, _store.TrimEvents("web", 2));
+        Assert.Equal([ids[3], ids[4]], _store.ListEvents("web", 10).Select(e => e.Id));
+        Assert.Single(_store.ListEvents("api", 10));
+    }
+
+    [Fact]
     public void DeleteRollout_Existing_RemovesRowRevisionsAndEvents()
     {
         _store.SaveRollout("web", "s", "{}", 0);
