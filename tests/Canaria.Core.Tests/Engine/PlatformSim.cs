@@ -44,8 +44,15 @@ internal sealed class PlatformSim
     /// <summary>Revisions whose ready replicas are capped (e.g. 0 = crash-looping).</summary>
     public Dictionary<int, int> ReadyCap { get; } = [];
 
-    /// <summary>Whether the router applies the oldest pending traffic target this tick (in order, one at a time).</summary>
+    /// <summary>Whether the router makes progress this tick.</summary>
     public Func<bool> RouterApplies { get; set; } = () => true;
+
+    /// <summary>
+    /// False (default): a router that applies every decided target in order, one per tick when it makes
+    /// progress, so an earlier target still in flight can go live after a newer one was decided.
+    /// True: a declarative router that jumps straight to the latest decided target when it makes progress.
+    /// </summary>
+    public bool LatestWins { get; set; }
 
     /// <summary>The verdict of every check measured at the current analysis window; null measures nothing.</summary>
     public Func<AnalysisWindow, Verdict?> Verdicts { get; set; } = _ => Verdict.Pass;
@@ -149,8 +156,9 @@ internal sealed class PlatformSim
         if (!decided.SameAs(latest)) _pendingTraffic.Add(decided);
         if (_pendingTraffic.Count > 0 && RouterApplies())
         {
-            Applied = _pendingTraffic[0];
-            _pendingTraffic.RemoveAt(0);
+            var take = LatestWins ? _pendingTraffic.Count : 1;
+            Applied = _pendingTraffic[take - 1];
+            _pendingTraffic.RemoveRange(0, take);
         }
     }
 

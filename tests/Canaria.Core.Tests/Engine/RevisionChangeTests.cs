@@ -29,7 +29,7 @@ public class RevisionChangeTests
         Assert.Equal(StepState.Upgrading, restarted.Status.StepState);
         Assert.True(restarted.Traffic.SameAs(TrafficTarget.AllStable(1) with { CanaryRevision = 3 }));
         Assert.Equal(6, restarted.Replicas[2]);
-        Assert.Contains(sim.Events, e => e.Reason == "ReleaseStarted" && e.Message.Contains("replaces the release of revision 2"));
+        Assert.Contains(sim.Events, e => e.Reason == "ReleaseStarted" && e.Message.Contains("replacing the unfinished release of revision 2"));
 
         var held = sim.Run(10);
         Assert.Equal(6, held.Replicas[2]); // the router still sends 60% to revision 2
