@@ -13,4 +13,6 @@ foreach (var command in ServerCommands.Create().Concat(ReadCommands.Create()).Co
     root.Subcommands.Add(command);
 root.Subcommands.Add(DemoCommand.Create());
 
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+// Ctrl-C / SIGTERM cancel the running command; allow time for replicas to stop gracefully.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };
+return await root.Parse(args).InvokeAsync(invocation).ConfigureAwait(false);

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Canaria.EndToEnd.Tests;
+
+/// <summary>Runs the real `canaria` program (canaria.dll from the test output) as a separate process.</summary>
+internal static class CliProcess
+{
+    private static readonly Dictionary<int, StringBuilder> Outputs = [];
+
+    public static string CanariaDll => Existing(Path.Combine(AppContext.BaseDirectory, "canaria.dll"));
+
+    public static string SampleAppDll => Existing(Path.Combine(AppContext.BaseDirectory, "Canaria.SampleApp.dll"));
+
+    public static Process Start(List<Process> owned, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(CanariaDll);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["NO_COLOR"] = "1";
+        var output = new StringBuilder();
+        var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        Assert.True(process.Start(), "could not start dotnet canaria.dll");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        lock (Outputs) Outputs[process.Id] = output;
+        owned.Add(process);
+        return process;
+    }
+
+    public static string Output(Process process)
+    {
+        StringBuilder? output;
+        lock (Outputs) Outputs.TryGetValue(process.Id, out output);
+        if (output is null) return "";
+        lock (output) return output.ToString();
+    }
+
+    public static void Terminate(Process process)
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Safety net after a test: kills every replica process recorded in a state directory.</summary>
+    public static void KillReplicasUnder(string stateDir)
+    {
+        var records = Path.Combine(stateDir, "replicas");
+        if (!Directory.Exists(records)) return;
+        foreach (var file in Directory.EnumerateFiles(records, "*.json", SearchOption.AllDirectories))
+        {
+            try
+            {
+                if (JsonNode.Parse(File.ReadAllText(file))?["pid"]?.GetValue<int>() is { } pid)
+                    Process.GetProcessById(pid).Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or System.Text.Json.JsonException)
+            {
+            }
+        }
+    }
+
+    private static string Existing(string path)
+    {
+        Assert.True(File.Exists(path), $"{path} is missing from the test output: the build did not copy it");
+        return path;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Canaria.EndToEnd.Tests;
+
+/// <summary>
+/// The controller as users run it: `canaria run` in its own process, killed with SIGKILL mid-rollout and
+/// started again on the same state directory.
+/// </summary>
+public sealed class ControllerRestartTests : IDisposable
+{
+    private readonly string _stateDir = Directory.CreateTempSubdirectory("canaria-restart-").FullName;
+    private readonly List<Process> _controllers = [];
+
+    [Fact]
+    public async Task Run_ControllerKilledMidRollout_ResumesAtSameStepAndWeightsWithAdoptedReplicas()
+    {
+        var port = FreePort();
+        var spec = RolloutYaml(port, "v1");
+        var specPath = Path.Combine(_stateDir, "rollout.yaml");
+        await File.WriteAllTextAsync(specPath, spec);
+
+        var first = CliProcess.Start(_controllers, "run", "-f", specPath, "--state-dir", _stateDir);
+        using var api = await ConnectAsync(first);
+        await WaitForAsync(api, v => v["status"]?["phase"]?.GetValue<string>() == "healthy", "v1 healthy");
+
+        using (var put = await api.PutAsync("rollouts", new StringContent(RolloutYaml(port, "v2"), Encoding.UTF8)))
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var before = await WaitForAsync(api, v => v["status"]?["stepState"]?.GetValue<string>() == "paused"
+            && v["appliedTraffic"]?["canaryWeight"]?.GetValue<int>() == 40, "canary paused at 40%");
+        var pidsBefore = Pids(before);
+        Assert.Equal(3, pidsBefore.Count); // 2 stable + 1 canary replica processes
+
+        first.Kill(); // SIGKILL: no cleanup at all
+        await first.WaitForExitAsync();
+        Assert.All(pidsBefore, pid => Assert.True(IsAlive(pid), $"replica {pid} died with the controller"));
+
+        var second = CliProcess.Start(_controllers, "run", "--state-dir", _stateDir, "--stop-replicas-on-exit");
+        using var api2 = await ConnectAsync(second);
+        var after = await WaitForAsync(api2, v => v["appliedTraffic"]?["canaryWeight"]?.GetValue<int>() == 40, "traffic re-applied after restart");
+        Assert.Equal(before["status"]!["stepIndex"]!.GetValue<int>(), after["status"]!["stepIndex"]!.GetValue<int>());
+        Assert.Equal("paused", after["status"]!["stepState"]!.GetValue<string>());
+        Assert.Equal(before["status"]!["canaryRevision"]!.GetValue<int>(), after["status"]!["canaryRevision"]!.GetValue<int>());
+        Assert.Equal(pidsBefore, Pids(after)); // adopted, not restarted
+
+        // The gateway serves the same split again on the same address.
+        using var client = new HttpClient();
+        var counts = new Dictionary<string, int>();
+        for (var i = 0; i < 400; i++)
+        {
+            using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var version = response.Headers.GetValues("x-canaria-version").Single();
+            counts[version] = counts.GetValueOrDefault(version) + 1;
+        }
+        Assert.InRange(counts.GetValueOrDefault("v2") / 400.0, 0.30, 0.50);
+
+        using (var promote = await api2.PostAsync("rollouts/restart/promote?full=true", null))
+            Assert.Equal(HttpStatusCode.OK, promote.StatusCode);
+        await WaitForAsync(api2, v => v["status"]?["phase"]?.GetValue<string>() == "healthy" && v["status"]?["stableRevision"]?.GetValue<int>() == 2, "v2 promoted");
+
+        CliProcess.Terminate(second);
+        Assert.True(second.WaitForExit(TimeSpan.FromSeconds(40)), "the controller did not stop on SIGTERM");
+        foreach (var pid in pidsBefore.Concat(Pids(after)))
+            await WaitUntilAsync(() => !IsAlive(pid), $"replica {pid} to stop with the controller");
+    }
+
+    private static string RolloutYaml(int port, string version) => $$"""
+        apiVersion: canaria.dev/v1alpha1
+        kind: Rollout
+        metadata:
+          name: restart
+        spec:
+          replicas: 2
+          service:
+            name: restart
+            listen: 127.0.0.1:{{port}}
+          template:
+            version: {{version}}
+            command: "dotnet {{CliProcess.SampleAppDll}} --port {port} --version {version}"
+            readiness: {path: /healthz, period: 250ms}
+          strategy:
+            canary:
+              steps:
+                - traffic: 40
+                  pause: {}
+          scaleDownDelay: 1s
+        """;
+
+    private static List<int> Pids(JsonNode view) =>
+        view["versions"]!.AsArray().SelectMany(v => v!["replicas"]!.AsArray()).Select(r => r!["pid"]!.GetValue<int>()).Order().ToList();
+
+    private async Task<HttpClient> ConnectAsync(Process controller)
+    {
+        var info = Path.Combine(_stateDir, "controller.json");
+        await WaitUntilAsync(() => controller.HasExited || (File.Exists(info) && JsonNode.Parse(File.ReadAllText(info))?["pid"]?.GetValue<int>() == controller.Id), "controller.json of the new controller");
+        Assert.False(controller.HasExited, $"the controller exited with {(controller.HasExited ? controller.ExitCode : 0)}: {CliProcess.Output(controller)}");
+        var address = JsonNode.Parse(await File.ReadAllTextAsync(info))!["apiAddress"]!.GetValue<string>();
+        var client = new HttpClient { BaseAddress = new Uri(address + "/api/v1/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(_stateDir, "token"))).Trim());
+        return client;
+    }
+
+    private static async Task<JsonNode> WaitForAsync(HttpClient api, Func<JsonNode, bool> condition, string what)
+    {
+        JsonNode? last = null;
+        await WaitUntilAsync(async () =>
+        {
+            using var response = await api.GetAsync("rollouts/restart");
+            if (response.StatusCode != HttpStatusCode.OK) return false;
+            last = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            return condition(last);
+        }, what, () => last?.ToJsonString() ?? "(no answer)");
+        return last!;
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, string what) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), what, () => "");
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Func<string> describe)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(45))
+        {
+            if (await condition()) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"timed out waiting for {what}; last seen: {describe()}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+
+    public void Dispose()
+    {
+        foreach (var p in _controllers)
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+            p.Dispose();
+        }
+        CliProcess.KillReplicasUnder(_stateDir);
+        try
+        {
+            Directory.Delete(_stateDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
