@@ -17,7 +17,10 @@ internal static class PrometheusExporter
 
     public static string Render(GoldenSignals signals)
     {
-        var recorders = signals.Recorders.ToList();
+        // The "(unrouted)" pseudo-version is only shown once something was unrouted.
+        var recorders = signals.Recorders
+            .Where(r => r.Version != GoldenSignals.UnroutedVersion || Enumerable.Range(1, 5).Any(c => r.TotalForClass(c) > 0))
+            .ToList();
         var sb = new StringBuilder(4096);
         sb.Append("# HELP canaria_gateway_requests_total Requests answered, by service, version and status class.\n");
         sb.Append("# TYPE canaria_gateway_requests_total counter\n");
