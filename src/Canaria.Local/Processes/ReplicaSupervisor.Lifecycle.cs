@@ -81,6 +81,8 @@ internal sealed partial class ReplicaSupervisor
 
     private void StartDueProbes(ReplicaSet set, DateTimeOffset now)
     {
+        if (_loopCts.IsCancellationRequested)
+            return;
         foreach (var replica in set.All)
         {
             if (!replica.HasProcess || !replica.IsRunningState || replica.ProbeInFlight || now < replica.NextProbeAt)

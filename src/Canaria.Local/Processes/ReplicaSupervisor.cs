@@ -30,6 +30,8 @@ internal sealed partial class ReplicaSupervisor : IAsyncDisposable
     private TaskCompletionSource _wake = NewWake();
     private Task? _loop;
     private bool _disposed;
+    private bool _detached;
+    private int _disposeCalled;
 
     public ReplicaSupervisor(string stateDirectory, TimeProvider time, ILogger<ReplicaSupervisor> logger, ReplicaSupervisorOptions? options = null)
     {
@@ -146,17 +148,22 @@ internal sealed partial class ReplicaSupervisor : IAsyncDisposable
             Converge(_time.GetUtcNow());
     }
 
-    /// <summary>Stops the loop and leaves the replicas running (and recorded) for the next supervisor to adopt.</summary>
+    /// <summary>
+    /// Stops the loop and leaves the replicas running (and recorded) for the next supervisor to adopt. After this
+    /// the supervisor accepts no more changes, and disposing it stops nothing.
+    /// </summary>
     public async Task DetachAsync()
     {
-        await StopLoopAsync();
-        Task[] stops;
         lock (_gate)
         {
             _disposed = true;
-            stops = [.. _sets.Values.SelectMany(s => s.All).Select(r => r.StopTask).OfType<Task>()];
+            _detached = true;
         }
-        await Task.WhenAll(stops);
+        await StopLoopAsync();
+        Task[] stops;
+        lock (_gate)
+            stops = [.. _sets.Values.SelectMany(s => s.All).Select(r => r.StopTask).OfType<Task>()];
+        await Task.WhenAll(stops); // scale-downs already under way finish
         lock (_gate)
         {
             foreach (var replica in _sets.Values.SelectMany(s => s.All))
@@ -164,23 +171,27 @@ internal sealed partial class ReplicaSupervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the loop, then stops every replica, unless <see cref="ReplicaSupervisorOptions.LeaveRunningOnDispose"/>
+    /// is set or <see cref="DetachAsync"/> was called (then replicas keep running for adoption).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposeCalled, 1) == 1)
+            return;
+        bool detached;
         lock (_gate)
-        {
-            if (_disposed && _loopCts.IsCancellationRequested)
-                return;
-        }
-        if (_options.LeaveRunningOnDispose)
+            detached = _detached;
+        if (detached || _options.LeaveRunningOnDispose)
         {
             await DetachAsync();
         }
         else
         {
-            await StopLoopAsync();
-            await StopAllAsync(CancellationToken.None);
             lock (_gate)
                 _disposed = true;
+            await StopLoopAsync();
+            await StopAllAsync(CancellationToken.None);
         }
         _prober.Dispose();
     }

@@ -41,6 +41,25 @@ public sealed class ReplicaSupervisorAdoptionTests
     }
 
     [Fact]
+    public async Task DisposeAsync_AfterDetach_LeavesReplicasRunningForAdoption()
+    {
+        using var dir = new TempDirectory();
+        var first = await SupervisorFixture.StartAsync(dir.Path);
+        first.SetDesired("web", SampleApp.Template("v1"), 1);
+        var replica = Assert.Single((await SupervisorFixture.WaitReadyAsync(first, "web", 1)).Replicas);
+
+        await first.DetachAsync();
+        await first.DisposeAsync();
+
+        Assert.NotNull(UnixProcess.ReadStartTime(replica.Pid!.Value));
+        Assert.Throws<ObjectDisposedException>(() => first.SetDesired("web", SampleApp.Template("v1"), 2));
+        await using var second = await SupervisorFixture.StartAsync(dir.Path);
+        Assert.Equal(replica.Pid, Assert.Single(second.Observe("web").Replicas).Pid);
+        await second.StopAllAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => !Directory.Exists($"/proc/{replica.Pid}"), "replica stopped and reaped");
+    }
+
+    [Fact]
     public async Task StartAsync_RecordOfDeadOrReusedPid_IsDeletedAndNothingIsKilled()
     {
         using var dir = new TempDirectory();
