@@ -36,7 +36,7 @@ internal static class CliProcess
         StringBuilder? output;
         lock (Outputs) Outputs.TryGetValue(process.Id, out output);
         if (output is null) return "";
-        lock (output) return output.ToString();
+        lock (output) return System.Text.RegularExpressions.Regex.Replace(output.ToString(), @"\x1b\[[0-9;]*m", ""); // no terminal styling
     }
 
     public static void Terminate(Process process)
