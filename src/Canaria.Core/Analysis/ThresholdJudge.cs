@@ -18,7 +18,7 @@ internal static class ThresholdJudge
         double? value = check.Metric switch
         {
             MetricKind.SuccessRate => window.SuccessRate,
-            MetricKind.ErrorRate => 1 - window.SuccessRate,
+            MetricKind.ErrorRate => window.Failures / (double)window.Requests, // not 1 - successRate: 1 - 0.95 > 0.05
             MetricKind.LatencyP50 => window.P50,
             MetricKind.LatencyP95 => window.P95,
             MetricKind.LatencyP99 => window.P99,
