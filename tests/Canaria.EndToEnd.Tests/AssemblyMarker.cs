@@ -1,1 +1,0 @@
-namespace Canaria.EndToEnd.Tests;
