@@ -84,7 +84,7 @@ internal static class RolloutEngine
         foreach (var d in s.ScaleDowns)
         {
             if (replicas.ContainsKey(d.Revision)) continue;
-            var stillRouted = applied?.Routes(d.Revision) ?? false;
+            var stillRouted = applied?.Routes(d.Revision) ?? true; // unknown (e.g. router just restarted): keep
             if (ctx.Now < d.NotBefore || stillRouted)
             {
                 kept.Add(d);
