@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Canaria.Core.Engine;
+using Canaria.Local.Api;
+using Canaria.Local.Controller;
+
+namespace Canaria.EndToEnd.Tests.Rollouts;
+
+/// <summary>
+/// One real local controller (SQLite state, replica supervisor with real sample-app processes, gateway,
+/// reconcile loop, HTTP API) in its own temporary state directory. Disposing it stops every replica it
+/// started and, as a safety net, kills any replica pid it ever saw that is still alive.
+/// </summary>
+internal sealed class LocalRolloutFixture : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<int, byte> _seenPids = new();
+    private readonly ConcurrentQueue<string> _events = new();
+
+    private LocalRolloutFixture(string stateDir, ControllerHost host)
+    {
+        StateDir = stateDir;
+        Host = host;
+    }
+
+    public string StateDir { get; }
+    public ControllerHost Host { get; }
+    public LocalController Controller => Host.Controller;
+
+    public IReadOnlyCollection<string> Events => _events.ToArray();
+
+    public static async Task<LocalRolloutFixture> StartAsync()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "canaria-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        ConcurrentQueue<string>? events = null;
+        var host = await ControllerHost.StartAsync(new ControllerHostOptions
+        {
+            StateDirectory = dir,
+            StopReplicasOnExit = true,
+            OnEvent = (name, e) => events?.Enqueue($"{e.At:HH:mm:ss.fff} {name} {e.Type} {e.Reason}: {e.Message}"),
+        }, CancellationToken.None);
+        var fixture = new LocalRolloutFixture(dir, host);
+        events = fixture._events;
+        return fixture;
+    }
+
+    public RolloutView View(string name)
+    {
+        Assert.True(Controller.Views.TryGetValue(name, out var view), $"rollout '{name}' has no view");
+        Remember(view!);
+        return view!;
+    }
+
+    public async Task ApplyAsync(string yaml)
+    {
+        var reply = await Controller.ApplyAsync(yaml, CancellationToken.None);
+        Assert.True(reply.Ok, $"apply refused: {reply.Message} {string.Join("; ", reply.Errors)}");
+    }
+
+    public async Task CommandAsync(string name, CommandKind kind, int stepIndex = 0)
+    {
+        var reply = await Controller.CommandAsync(name, new RolloutCommand(kind, stepIndex), CancellationToken.None);
+        Assert.True(reply.Ok, $"{kind} refused: {reply.Message}");
+    }
+
+    public async Task UndoAsync(string name, int? toRevision)
+    {
+        var reply = await Controller.UndoAsync(name, toRevision, CancellationToken.None);
+        Assert.True(reply.Ok, $"undo refused: {reply.Message}");
+    }
+
+    /// <summary>Polls the published views until the condition holds; fails with the last view and the events otherwise.</summary>
+    public async Task<RolloutView> WaitForAsync(string name, Func<RolloutView, bool> condition, string what, double seconds = 20)
+    {
+        var deadline = Stopwatch.StartNew();
+        RolloutView? last = null;
+        while (deadline.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            if (Host.Loop.IsFaulted) Assert.Fail($"the reconcile loop died: {Host.Loop.Exception}");
+            if (Controller.Views.TryGetValue(name, out var view))
+            {
+                Remember(view);
+                last = view;
+                if (condition(view)) return view;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail($"timed out after {seconds}s waiting for {what}.\nlast view: {Describe(last)}\nevents:\n{string.Join("\n", _events)}");
+        return null!;
+    }
+
+    /// <summary>Stable revision serving everything with all replicas ready and no release under way.</summary>
+    public Task<RolloutView> WaitHealthyAsync(string name, string version, double seconds = 20) =>
+        WaitForAsync(name, v => v.Status.Phase == RolloutPhase.Healthy
+            && v.Versions.Count == 1
+            && v.Versions[0].Version == version && v.Versions[0].Role == "stable"
+            && v.Versions[0].ReadyReplicas == v.Versions[0].DesiredReplicas
+            && v.AppliedTraffic is { CanaryRevision: null }, $"Healthy with only {version}", seconds);
+
+    /// <summary>Held at a manual pause of step index (0-based) with the given canary weight applied by the gateway.</summary>
+    public Task<RolloutView> WaitPausedAtAsync(string name, int stepIndex, int weight, double seconds = 20) =>
+        WaitForAsync(name, v => v.Status.Phase == RolloutPhase.Paused
+            && v.Status.StepIndex == stepIndex
+            && v.Status.StepState == StepState.Paused
+            && v.AppliedTraffic is { } t && t.CanaryRevision == v.Status.CanaryRevision && t.CanaryWeight == weight,
+            $"Paused at step index {stepIndex} with {weight}% applied", seconds);
+
+    public static string Describe(RolloutView? v)
+    {
+        if (v is null) return "(none)";
+        var s = v.Status;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"phase={s.Phase} step={s.StepIndex} state={s.StepState} stable={s.StableRevision} canary={s.CanaryRevision} ");
+        sb.Append(CultureInfo.InvariantCulture, $"applied={v.AppliedTraffic?.CanaryWeight}%(canary rev {v.AppliedTraffic?.CanaryRevision}) abort='{s.AbortReason}' msg='{s.Message}'");
+        foreach (var ver in v.Versions)
+            sb.Append(CultureInfo.InvariantCulture, $"\n  rev {ver.Revision} {ver.Version} {ver.Role} weight={ver.Weight} ready={ver.ReadyReplicas}/{ver.DesiredReplicas} pids=[{string.Join(",", ver.Replicas.Select(r => $"{r.Pid}:{r.State}"))}]");
+        return sb.ToString();
+    }
+
+    public static IReadOnlyList<int> Pids(RolloutView view, int revision) =>
+        view.Versions.Where(v => v.Revision == revision).SelectMany(v => v.Replicas).Select(r => r.Pid).OfType<int>().ToList();
+
+    /// <summary>True while the process exists and is not a zombie.</summary>
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state != "Z" && state != "X";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Waits (bounded) until every given process has exited.</summary>
+    public static async Task WaitProcessesGoneAsync(IReadOnlyCollection<int> pids, string what, double seconds = 15)
+    {
+        Assert.NotEmpty(pids);
+        var clock = Stopwatch.StartNew();
+        while (pids.Any(IsAlive))
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(seconds))
+                Assert.Fail($"{what}: processes still running after {seconds}s: {string.Join(",", pids.Where(IsAlive))}");
+            await Task.Delay(50);
+        }
+    }
+
+    private void Remember(RolloutView view)
+    {
+        foreach (var pid in view.Versions.SelectMany(v => v.Replicas).Select(r => r.Pid).OfType<int>()) _seenPids.TryAdd(pid, 0);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (Controller.Views is { } views)
+                foreach (var v in views.Values) Remember(v);
+            await Host.DisposeAsync();
+        }
+        finally
+        {
+            foreach (var pid in _seenPids.Keys.Where(IsAlive))
+            {
+                try
+                {
+                    using var p = Process.GetProcessById(pid);
+                    p.Kill(entireProcessTree: true);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                }
+            }
+            try
+            {
+                Directory.Delete(StateDir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+}
