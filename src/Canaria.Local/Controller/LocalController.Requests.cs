@@ -12,9 +12,13 @@ internal sealed partial class LocalController
     public Task<ControllerReply> ApplyAsync(string yaml, CancellationToken ct)
     {
         var parsed = RolloutYaml.Parse(yaml);
-        if (!parsed.Ok) return Task.FromResult(ControllerReply.Invalid(parsed.Errors));
-        var doc = parsed.Document!;
-        var errors = RolloutValidator.Validate(doc, Platform.Local).ToList();
+        if (parsed.Document is null) return Task.FromResult(ControllerReply.Invalid(parsed.Errors));
+        var doc = parsed.Document;
+        // Every problem at once: a document that parsed with errors (e.g. an unknown field) is validated too;
+        // a field the parser already reported (or anything under it) is not reported twice.
+        var errors = parsed.Errors.ToList();
+        errors.AddRange(RolloutValidator.Validate(doc, Platform.Local).Where(v => !parsed.Errors.Any(p =>
+            v.Field == p.Field || v.Field.StartsWith(p.Field + ".", StringComparison.Ordinal) || v.Field.StartsWith(p.Field + "[", StringComparison.Ordinal))));
         if (doc.Spec.Template is { Command: { } command } template && !string.IsNullOrWhiteSpace(command)
             && LocalWorkload.ToReplicaTemplate(template).Error is { } splitError)
             errors.Add(new FieldError("spec.template.command", splitError));
