@@ -31,10 +31,11 @@ public sealed class BlueGreenTests
         Assert.All(whileReady, a => Assert.Equal("v1", a.GatewayVersion));
 
         await f.CommandAsync(Name, CommandKind.Promote);
-        var switched = await f.WaitHealthyAsync(Name, "v2", seconds: 25);
+        await f.WaitForAsync(Name, v => v.AppliedTraffic is { } t && !t.Routes(v1), "the gateway to switch to v2");
         var switchedAt = probe.Now;
+        await f.AssertScaledDownAfterDelayAsync(Name, v1, v1Pids, TimeSpan.FromSeconds(1));
+        var switched = await f.WaitHealthyAsync(Name, "v2", seconds: 25);
         Assert.NotEqual(v1, switched.Status.StableRevision);
-        await LocalRolloutFixture.WaitProcessesGoneAsync(v1Pids, "v1 after scaleDownDelay");
         var afterSwitch = await probe.BurstAsync(100);
         var answers = await probe.StopLoadAsync();
 

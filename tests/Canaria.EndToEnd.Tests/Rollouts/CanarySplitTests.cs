@@ -45,10 +45,10 @@ public sealed class CanarySplitTests
             await f.CommandAsync(Name, CommandKind.Promote);
         }
 
+        await f.AssertScaledDownAfterDelayAsync(Name, v1Revision, v1Pids, TimeSpan.FromSeconds(1));
         var done = await f.WaitHealthyAsync(Name, "v2", seconds: 25);
         Assert.NotEqual(v1Revision, done.Status.StableRevision);
         Assert.Equal(2, done.Versions[0].ReadyReplicas);
-        await LocalRolloutFixture.WaitProcessesGoneAsync(v1Pids, "v1 after scaleDownDelay");
 
         var after = await probe.BurstAsync(100);
         TrafficProbe.AssertNoFailures(after, "after promotion");

@@ -154,6 +154,22 @@ internal sealed class LocalRolloutFixture : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the gateway no longer routes to <paramref name="oldRevision"/>, then until its processes are gone,
+    /// and asserts they outlived the loss of traffic by about scaleDownDelay. The moment traffic left is observed by
+    /// polling, so it can only be late: the measured gap underestimates the real one, never overestimates it.
+    /// </summary>
+    public async Task AssertScaledDownAfterDelayAsync(string name, int oldRevision, IReadOnlyCollection<int> pids, TimeSpan delay)
+    {
+        await WaitForAsync(name, v => v.AppliedTraffic is { } t && !t.Routes(oldRevision), $"no traffic to revision {oldRevision}", seconds: 25);
+        var clock = Stopwatch.StartNew();
+        Assert.True(pids.All(IsAlive), $"revision {oldRevision} stopped as soon as its traffic left (scaleDownDelay {delay.TotalSeconds}s)");
+        await WaitProcessesGoneAsync(pids, $"revision {oldRevision} after scaleDownDelay", seconds: delay.TotalSeconds + 15);
+        var gap = clock.Elapsed;
+        Assert.True(gap >= delay - TimeSpan.FromMilliseconds(150),
+            $"revision {oldRevision} was gone {gap.TotalMilliseconds:F0} ms after its traffic left; scaleDownDelay is {delay.TotalMilliseconds} ms");
+    }
+
     private void Remember(RolloutView view)
     {
         foreach (var pid in view.Versions.SelectMany(v => v.Replicas).Select(r => r.Pid).OfType<int>()) _seenPids.TryAdd(pid, 0);
