@@ -170,6 +170,23 @@ internal sealed class LocalRolloutFixture : IAsyncDisposable
             $"revision {oldRevision} was gone {gap.TotalMilliseconds:F0} ms after its traffic left; scaleDownDelay is {delay.TotalMilliseconds} ms");
     }
 
+    /// <summary>Also the replicas the supervisor recorded in the state directory (some may never have shown in a polled view).</summary>
+    private void RememberRecordedReplicas()
+    {
+        var records = Path.Combine(StateDir, "replicas");
+        if (!Directory.Exists(records)) return;
+        foreach (var file in Directory.EnumerateFiles(records, "*.json", SearchOption.AllDirectories))
+        {
+            try
+            {
+                if (System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))?["pid"]?.GetValue<int>() is { } pid && pid > 0) _seenPids.TryAdd(pid, 0);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
+            {
+            }
+        }
+    }
+
     private void Remember(RolloutView view)
     {
         foreach (var pid in view.Versions.SelectMany(v => v.Replicas).Select(r => r.Pid).OfType<int>()) _seenPids.TryAdd(pid, 0);
@@ -177,15 +194,22 @@ internal sealed class LocalRolloutFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        List<int> leaked;
         try
         {
             if (Controller.Views is { } views)
                 foreach (var v in views.Values) Remember(v);
+            RememberRecordedReplicas();
             await Host.DisposeAsync();
         }
         finally
         {
-            foreach (var pid in _seenPids.Keys.Where(IsAlive))
+            // StopReplicasOnExit must have stopped every replica; give the exits a moment, then kill what is left
+            // (so nothing leaks into the next test) and fail loudly, because that is a leak.
+            var clock = Stopwatch.StartNew();
+            while (_seenPids.Keys.Any(IsAlive) && clock.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(50);
+            leaked = _seenPids.Keys.Where(IsAlive).ToList();
+            foreach (var pid in leaked)
             {
                 try
                 {
@@ -204,5 +228,7 @@ internal sealed class LocalRolloutFixture : IAsyncDisposable
             {
             }
         }
+        if (leaked.Count > 0)
+            throw new InvalidOperationException($"replica processes outlived the controller (StopReplicasOnExit): {string.Join(", ", leaked)}");
     }
 }
