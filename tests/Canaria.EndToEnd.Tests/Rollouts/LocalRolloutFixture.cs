@@ -156,18 +156,30 @@ internal sealed class LocalRolloutFixture : IAsyncDisposable
 
     /// <summary>
     /// Waits until the gateway no longer routes to <paramref name="oldRevision"/>, then until its processes are gone,
-    /// and asserts they outlived the loss of traffic by about scaleDownDelay. The moment traffic left is observed by
-    /// polling, so it can only be late: the measured gap underestimates the real one, never overestimates it.
+    /// and asserts they outlived the loss of traffic by about scaleDownDelay. The engine's own deadline
+    /// (status.scaleDowns[].notBefore) is used when the poll saw it, so a late poll cannot fake a failure; otherwise
+    /// the gap from the (possibly late) observation is measured, which can only underestimate the real gap.
     /// </summary>
     public async Task AssertScaledDownAfterDelayAsync(string name, int oldRevision, IReadOnlyCollection<int> pids, TimeSpan delay)
     {
-        await WaitForAsync(name, v => v.AppliedTraffic is { } t && !t.Routes(oldRevision), $"no traffic to revision {oldRevision}", seconds: 25);
+        var view = await WaitForAsync(name, v => v.AppliedTraffic is { } t && !t.Routes(oldRevision), $"no traffic to revision {oldRevision}", seconds: 25);
+        var observedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        Assert.True(pids.All(IsAlive), $"revision {oldRevision} stopped as soon as its traffic left (scaleDownDelay {delay.TotalSeconds}s)");
+        var notBefore = view.Status.ScaleDowns.FirstOrDefault(d => d.Revision == oldRevision)?.NotBefore;
+        if (notBefore is { } nb && observedAt < nb - TimeSpan.FromMilliseconds(200))
+            Assert.True(pids.All(IsAlive), $"revision {oldRevision} stopped before its scale-down time {nb:HH:mm:ss.fff} (now {observedAt:HH:mm:ss.fff})");
         await WaitProcessesGoneAsync(pids, $"revision {oldRevision} after scaleDownDelay", seconds: delay.TotalSeconds + 15);
-        var gap = clock.Elapsed;
-        Assert.True(gap >= delay - TimeSpan.FromMilliseconds(150),
-            $"revision {oldRevision} was gone {gap.TotalMilliseconds:F0} ms after its traffic left; scaleDownDelay is {delay.TotalMilliseconds} ms");
+        if (notBefore is { } due)
+        {
+            Assert.True(DateTimeOffset.UtcNow >= due - TimeSpan.FromMilliseconds(100),
+                $"revision {oldRevision} was gone at {DateTimeOffset.UtcNow:HH:mm:ss.fff}, before its scale-down time {due:HH:mm:ss.fff}");
+            Assert.True(due - observedAt <= delay + TimeSpan.FromMilliseconds(100), $"scale-down time {due:HH:mm:ss.fff} is later than scaleDownDelay after traffic left");
+        }
+        else
+        {
+            Assert.True(clock.Elapsed >= delay - TimeSpan.FromMilliseconds(150),
+                $"revision {oldRevision} was gone {clock.Elapsed.TotalMilliseconds:F0} ms after its traffic left; scaleDownDelay is {delay.TotalMilliseconds} ms");
+        }
     }
 
     /// <summary>Also the replicas the supervisor recorded in the state directory (some may never have shown in a polled view).</summary>
