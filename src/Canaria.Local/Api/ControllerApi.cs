@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using Canaria.Core.Engine;
 using Canaria.Core.Serialization;
 using Canaria.Gateway.Admin;
