@@ -1,6 +1,6 @@
 namespace Canaria.Core.Analysis;
 
-/// <summary>The running tally of one check for the current release.</summary>
+/// <summary>The running tally of one check for the current release; Evidence holds the last verdict's values, sample sizes and p-value or bounds.</summary>
 internal sealed record CheckStatus
 {
     public required string Name { get; init; }
@@ -12,7 +12,11 @@ internal sealed record CheckStatus
     /// <summary>Passing measurements at the current step.</summary>
     public int StepPasses { get; init; }
 
+    /// <summary>Measurements at the current step (a check's `count` caps them).</summary>
+    public int StepMeasurements { get; init; }
+
     public int Failures { get; init; }
     public int ConsecutiveInconclusive { get; init; }
+    public int ConsecutiveErrors { get; init; }
     public int Measurements { get; init; }
 }

@@ -10,5 +10,8 @@ internal sealed record MetricWindow
     public double? P95 { get; init; }
     public double? P99 { get; init; }
 
+    /// <summary>Binned latencies, when the source has them (the gateway does); comparisons with stable need them.</summary>
+    public LatencyCounts? Latency { get; init; }
+
     public double SuccessRate => Requests == 0 ? double.NaN : (Requests - Failures) / (double)Requests;
 }

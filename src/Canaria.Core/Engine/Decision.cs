@@ -14,7 +14,10 @@ internal sealed record Decision
     public AnalysisWindow? Analysis { get; init; }
 
     public IReadOnlyList<RolloutEvent> Events { get; init; } = [];
+
+    /// <summary>Gate webhooks the current step waits for; the shell calls them and reports GateResults.</summary>
+    public IReadOnlyList<GateCall> Gates { get; init; } = [];
 }
 
 /// <summary>Measure the canary revision from this moment on (never data from before the step's traffic was live).</summary>
-internal sealed record AnalysisWindow(int CanaryRevision, int StableRevision, int StepIndex, DateTimeOffset Since);
+internal sealed record AnalysisWindow(int CanaryRevision, int StableRevision, int StepIndex, DateTimeOffset Since, int CanaryWeight = 0);

@@ -19,6 +19,9 @@ internal sealed record Observation
     /// <summary>Measurements taken since the last reconcile.</summary>
     public IReadOnlyList<Measurement> Measurements { get; init; } = [];
 
+    /// <summary>Answers of gate webhooks since the last reconcile.</summary>
+    public IReadOnlyList<GateResult> GateResults { get; init; } = [];
+
     public int Ready(int? revision) =>
         revision is { } r && Revisions.TryGetValue(r, out var o) ? o.Ready : 0;
 }

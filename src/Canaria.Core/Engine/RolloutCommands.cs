@@ -91,7 +91,7 @@ internal static class RolloutCommands
             PausedAt = null,
             PauseReason = null,
             StepStartedAt = s.StepStartedAt + held,
-            Checks = s.Checks.Select(c => c with { ConsecutiveInconclusive = 0 }).ToList(),
+            Checks = s.Checks.Select(c => c with { ConsecutiveInconclusive = 0, ConsecutiveErrors = 0 }).ToList(),
         };
     }
 }

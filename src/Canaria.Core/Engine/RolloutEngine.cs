@@ -29,6 +29,7 @@ internal static class RolloutEngine
 
         s = FollowSpecRevision(ctx, s);
         s = AnalysisFold.Apply(ctx, s);
+        s = Gates.Fold(ctx, s);
         for (var i = 0; i < MaxTransitionsPerReconcile; i++)
         {
             var next = StepMachine.Advance(ctx, s);
@@ -48,6 +49,7 @@ internal static class RolloutEngine
             Traffic = s.Traffic ?? TrafficTarget.AllStable(s.StableRevision!.Value),
             Analysis = AnalysisWindowOf(ctx, s),
             Events = ctx.Events,
+            Gates = Gates.Missing(ctx, s),
         };
     }
 
@@ -114,6 +116,6 @@ internal static class RolloutEngine
         if (ctx.Spec.Analysis is null || s.CanaryRevision is not { } canary || s.TrafficAppliedAt is not { } since) return null;
         if (s.StepState is not (StepState.Analyzing or StepState.Paused or StepState.Ready)) return null;
         if (s.Traffic is not { CanaryExposed: true }) return null;
-        return new AnalysisWindow(canary, s.StableRevision!.Value, s.StepIndex, since);
+        return new AnalysisWindow(canary, s.StableRevision!.Value, s.StepIndex, since, s.Traffic.CanaryWeight);
     }
 }

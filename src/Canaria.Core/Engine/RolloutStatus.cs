@@ -47,6 +47,12 @@ internal sealed record RolloutStatus
     public bool Cancelled { get; init; }
 
     public IReadOnlyList<CheckStatus> Checks { get; init; } = [];
+
+    /// <summary>Gate keys (revision/step/type/webhook) opened by a 2xx for the current step.</summary>
+    public IReadOnlyList<string> OpenGates { get; init; } = [];
+
+    /// <summary>Why a gate holds the current step, if one does.</summary>
+    public string? GateMessage { get; init; }
     public IReadOnlyList<PendingScaleDown> ScaleDowns { get; init; } = [];
     public string Message { get; init; } = "";
 }

@@ -31,6 +31,7 @@ internal static class StepMachine
                 };
                 // The router may make the target live before the next reconcile sees it (or after an abort or a jump
                 // decided meanwhile), so the canary must already be kept at the size this traffic needs.
+                if (Gates.Missing(ctx, s).Count > 0) return s; // a webhook gate holds this step's traffic
                 if (!target.SameAs(obs.AppliedTraffic))
                     return s.Traffic is { } t && t.SameAs(target) ? s : s with { Traffic = target, CanaryScale = Math.Max(s.CanaryScale, step.CanaryReplicas) };
                 ctx.Normal("TrafficShifted", $"{ctx.Describe(step.Index)}: {step.Traffic}% to revision {s.CanaryRevision}{(step.Matches.Count > 0 ? $" plus {step.Matches.Count} test-user match(es)" : "")}, confirmed by the router");
@@ -86,6 +87,7 @@ internal static class StepMachine
     private static string? DeadlinePassed(EngineContext ctx, RolloutStatus s)
     {
         if (s.Paused || s.StepState is not (StepState.Upgrading or StepState.RoutingTraffic or StepState.Analyzing)) return null;
+        if (Gates.Missing(ctx, s).Count > 0) return null; // a gate that holds is a decision by someone, like a human's pause
         if (ctx.Now - s.StepStartedAt <= ctx.Spec.ProgressDeadline) return null;
         var waitingFor = s.StepState switch
         {

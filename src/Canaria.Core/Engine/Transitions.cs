@@ -38,6 +38,8 @@ internal static class Transitions
         StateSince = ctx.Now,
         TrafficAppliedAt = null,
         PromoteRequested = false,
+        OpenGates = [],
+        GateMessage = null,
     };
 
     public static RolloutStatus Move(EngineContext ctx, RolloutStatus s, StepState state) =>

@@ -3,6 +3,7 @@ namespace Canaria.Core.Model;
 /// <summary>Checks run while the canary has traffic; a failed check aborts, "no data" is never a pass.</summary>
 internal sealed record AnalysisSpec
 {
+    /// <summary>How often interval checks measure (a check may set its own).</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Failed measurements tolerated per check; one more aborts the rollout.</summary>
@@ -10,6 +11,9 @@ internal sealed record AnalysisSpec
 
     /// <summary>Consecutive inconclusive measurements tolerated; one more pauses for a human.</summary>
     public int InconclusiveLimit { get; init; } = 3;
+
+    /// <summary>Consecutive metric-source errors tolerated per check; one more pauses for a human.</summary>
+    public int ConsecutiveErrorLimit { get; init; } = 4;
 
     /// <summary>Fewer canary requests than this in a window make the measurement inconclusive.</summary>
     public int MinRequests { get; init; } = 20;
@@ -28,16 +32,4 @@ internal enum MetricKind
     LatencyP95,
     LatencyP99,
     RequestRate,
-}
-
-internal sealed record CheckSpec
-{
-    public string Name { get; init; } = "";
-    public MetricKind Metric { get; init; }
-
-    /// <summary>The measured value must be at least this (e.g. success rate 0.99).</summary>
-    public double? Min { get; init; }
-
-    /// <summary>The measured value must be at most this (e.g. p99 500 ms).</summary>
-    public double? Max { get; init; }
 }

@@ -18,6 +18,9 @@ internal sealed record RolloutSpec
 
     public AnalysisSpec? Analysis { get; init; }
 
+    /// <summary>Gates (pre-rollout, pre-traffic-increase, pre-promotion) and notifications (rollback, event).</summary>
+    public IReadOnlyList<WebhookSpec> Webhooks { get; init; } = [];
+
     /// <summary>A step that does not finish within this time aborts the rollout.</summary>
     public TimeSpan ProgressDeadline { get; init; } = TimeSpan.FromMinutes(10);
 

@@ -67,6 +67,7 @@ internal static class RolloutYaml
             WorkloadRef = m.Has("workloadRef") ? ReadWorkloadRef(m.Map("workloadRef")) : null,
             Strategy = ReadStrategy(m.Map("strategy")),
             Analysis = m.Has("analysis") ? AnalysisYaml.Read(m.Map("analysis")) : null,
+            Webhooks = m.Maps("webhooks").Select(WebhookYaml.Read).ToList(),
             ProgressDeadline = m.Duration("progressDeadline") ?? defaults.ProgressDeadline,
             ScaleDownDelay = m.Duration("scaleDownDelay") ?? defaults.ScaleDownDelay,
         };

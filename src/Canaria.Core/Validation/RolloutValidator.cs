@@ -44,7 +44,8 @@ internal static partial class RolloutValidator
         }
 
         StepValidator.Validate(spec, Add);
-        if (spec.Analysis is { } analysis) AnalysisValidator.Validate(analysis, Add);
+        if (spec.Analysis is { } analysis) AnalysisValidator.Validate(analysis, Engine.StepPlan.Count(spec), Add);
+        WebhookValidator.Validate(spec.Webhooks, Add);
         return errors;
     }
 

@@ -1,0 +1,46 @@
+using Canaria.Core.Model;
+
+namespace Canaria.Core.Validation;
+
+/// <summary>Validates where a check reads from: provider fields, URLs, credentials (never inline).</summary>
+internal static class CheckSource
+{
+    public static void Validate(CheckSpec check, string at, Action<string, string> add)
+    {
+        switch (check.Provider)
+        {
+            case MetricProvider.Gateway:
+                foreach (var (field, value) in new[] { ("address", check.Address), ("query", check.Query), ("url", check.Url), ("jsonPath", check.JsonPath) })
+                    if (value is not null) add($"{at}.{field}", "does not apply to provider gateway");
+                break;
+            case MetricProvider.Prometheus:
+                if (string.IsNullOrWhiteSpace(check.Query)) add($"{at}.query", "is required for provider prometheus");
+                Url(check.Address, $"{at}.address", required: true, add);
+                break;
+            case MetricProvider.Web:
+                Url(check.Url, $"{at}.url", required: true, add);
+                if (string.IsNullOrWhiteSpace(check.JsonPath)) add($"{at}.jsonPath", "is required for provider web (e.g. $.data.value)");
+                else if (!check.JsonPath.StartsWith('$')) add($"{at}.jsonPath", $"'{check.JsonPath}' must start with $");
+                break;
+        }
+        if (check.Compare is not null && check.Provider != MetricProvider.Gateway)
+            add($"{at}.compare", "comparison with stable needs per-version counts and latencies: use provider gateway");
+        if (check.Auth is { } auth)
+        {
+            if (check.Provider == MetricProvider.Gateway) add($"{at}.auth", "does not apply to provider gateway");
+            if ((auth.SecretEnv is null) == (auth.SecretFile is null)) add($"{at}.auth", "needs exactly one of secretEnv or secretFile (secrets are never written inline)");
+        }
+    }
+
+    public static void Url(string? url, string field, bool required, Action<string, string> add)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            if (required) add(field, "is required");
+            return;
+        }
+        var probe = url.Replace("{{", "", StringComparison.Ordinal).Replace("}}", "", StringComparison.Ordinal);
+        if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            add(field, $"'{url}' is not an absolute http(s) URL");
+    }
+}
