@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# A real Kubernetes control plane for tests: etcd (Debian etcd-server) + kube-apiserver and
+# kube-controller-manager v1.20.2 built from Debian's source package `kubernetes`. No kubelet,
+# no scheduler: tests play the node (tests/Canaria.Kubernetes.Tests/Support/NodeSimulator.cs).
+#
+#   hack/control-plane.sh build          build (or reuse) the binaries in the cache dir
+#   hack/control-plane.sh start <dir>    start etcd, kube-apiserver, kube-controller-manager;
+#                                        writes <dir>/kubeconfig, <dir>/env, logs in <dir>/logs/
+#   hack/control-plane.sh stop <dir>     stop all three and wait until they have exited
+#   hack/control-plane.sh status <dir>   print which components run (exit 1 if any is down)
+#
+# The cache dir is $CANARIA_K8S_CACHE or ~/.cache/canaria/k8s-1.20.2; binaries land in <cache>/bin.
+set -euo pipefail
+
+K8S_VERSION=1.20.2
+CACHE=${CANARIA_K8S_CACHE:-${HOME}/.cache/canaria/k8s-${K8S_VERSION}}
+BIN=${CACHE}/bin
+COMPONENTS=(kube-apiserver kube-controller-manager)
+
+log() { echo "control-plane: $*" >&2; }
+die() { echo "control-plane: ERROR: $*" >&2; exit 1; }
+
+binaries_present() {
+  local c
+  for c in "${COMPONENTS[@]}"; do [ -x "${BIN}/${c}" ] || return 1; done
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    die "need root to run: $* (not root and no sudo)"; fi
+}
+
+ensure_packages() {
+  local missing="" p
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+  [ -z "$missing" ] && return 0
+  log "installing Debian packages:$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq || die "apt-get update failed"
+  # shellcheck disable=SC2086
+  as_root apt-get install -y -qq --no-install-recommends $missing >/dev/null || die "apt-get install$missing failed"
+}
+
+# deb-src entries mirroring the existing deb entries (deb822 .sources or one-line sources.list).
+enable_deb_src() {
+  if grep -rqsE '^(deb-src\s|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    return 0
+  fi
+  log "enabling deb-src entries"
+  local d=/etc/apt/sources.list.d f tmp
+  tmp=$(mktemp)
+  for f in "$d"/*.sources; do
+    [ -f "$f" ] || continue
+    grep -qE '^URIs:.*debian' "$f" || continue
+    sed -E 's/^Types:.*/Types: deb-src/' "$f" >>"$tmp"
+    echo >>"$tmp"
+  done
+  if [ -s "$tmp" ]; then
+    as_root install -m 0644 "$tmp" "$d/canaria-deb-src.sources"
+  elif [ -f /etc/apt/sources.list ] && grep -qE '^deb\s' /etc/apt/sources.list; then
+    grep -E '^deb\s' /etc/apt/sources.list | sed -E 's/^deb\s/deb-src /' >"$tmp"
+    as_root install -m 0644 "$tmp" "$d/canaria-deb-src.list"
+  else
+    rm -f "$tmp"; die "found no Debian apt source to derive a deb-src entry from"
+  fi
+  rm -f "$tmp"
+  as_root apt-get update -qq || die "apt-get update (after enabling deb-src) failed"
+}
+
+cmd_build() {
+  if binaries_present; then
+    log "reusing cached binaries in ${BIN}"
+    return 0
+  fi
+  local t0=$SECONDS
+  ensure_packages etcd-server golang-go rsync make dpkg-dev
+  enable_deb_src
+  mkdir -p "${CACHE}/src"
+  local tree
+  tree=$(find "${CACHE}/src" -maxdepth 1 -mindepth 1 -type d -name 'kubernetes-*' | head -n1)
+  if [ -z "$tree" ]; then
+    log "downloading the source package 'kubernetes' into ${CACHE}/src"
+    (cd "${CACHE}/src" && apt-get source -qq kubernetes >"${CACHE}/src/apt-source.log" 2>&1) ||
+      { tail -n 20 "${CACHE}/src/apt-source.log" >&2; die "apt-get source kubernetes failed (see ${CACHE}/src/apt-source.log)"; }
+    tree=$(find "${CACHE}/src" -maxdepth 1 -mindepth 1 -type d -name 'kubernetes-*' | head -n1)
+    [ -n "$tree" ] || die "apt-get source kubernetes unpacked no kubernetes-* directory"
+  fi
+  local version
+  version=$(sed -n 's/^kubernetes (\([^)]*\)).*/\1/p;q' "$tree/debian/changelog" 2>/dev/null || true)
+  log "building kube-apiserver and kube-controller-manager from ${tree} (Debian ${version:-?}); this takes minutes"
+  mkdir -p "${CACHE}/go-cache" "${CACHE}/gopath"
+  local buildlog=${CACHE}/build.log
+  if ! (cd "$tree" &&
+        GOCACHE="${CACHE}/go-cache" GOPATH="${CACHE}/gopath" GOFLAGS=-mod=vendor GOPROXY=off GO111MODULE=on \
+          KUBE_GIT_VERSION="v${K8S_VERSION}" KUBE_GIT_TREE_STATE=clean \
+          make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >"$buildlog" 2>&1); then
+    tail -n 40 "$buildlog" >&2
+    die "make failed (full log: $buildlog)"
+  fi
+  mkdir -p "$BIN"
+  local c out
+  for c in "${COMPONENTS[@]}"; do
+    out=$(find "$tree/_output" -type f -name "$c" -perm -u+x | head -n1)
+    [ -n "$out" ] || die "make succeeded but produced no $c under $tree/_output"
+    install -m 0755 "$out" "${BIN}/${c}.tmp" && mv "${BIN}/${c}.tmp" "${BIN}/${c}"
+  done
+  log "built in $((SECONDS - t0)) s: $("${BIN}/kube-apiserver" --version 2>&1 | head -n1)"
+}
+
+free_port() {
+  local p i
+  for i in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  die "found no free port"
+}
+
+wait_ready() { # url token pid name seconds
+  local url=$1 token=$2 pid=$3 name=$4 deadline=$((SECONDS + $5))
+  while [ $SECONDS -lt $deadline ]; do
+    kill -0 "$pid" 2>/dev/null || return 2
+    if [ -n "$token" ]; then
+      curl -fsk -m 2 -H "Authorization: Bearer $token" "$url" >/dev/null 2>&1 && return 0
+    else
+      curl -fs -m 2 "$url" >/dev/null 2>&1 && return 0
+    fi
+    sleep 0.2
+  done
+  return 1
+}
+
+fail_start() { # dir component message
+  local dir=$1 c=$2
+  echo "---- last lines of $dir/logs/$c.log" >&2
+  tail -n 30 "$dir/logs/$c.log" >&2 || true
+  cmd_stop "$dir" >/dev/null 2>&1 || true
+  die "$3"
+}
+
+cmd_start() {
+  local dir=${1:?usage: control-plane.sh start <dir>}
+  command -v etcd >/dev/null || die "etcd not found (install Debian etcd-server, or run: control-plane.sh build)"
+  binaries_present || die "no binaries in ${BIN}; run: hack/control-plane.sh build"
+  mkdir -p "$dir/logs" "$dir/pki" "$dir/etcd"
+  dir=$(cd "$dir" && pwd)
+  [ -f "$dir/env" ] && cmd_status "$dir" >/dev/null 2>&1 && die "a control plane already runs in $dir"
+  local t0=$SECONDS
+  openssl genrsa -out "$dir/pki/sa.key" 2048 2>/dev/null || die "openssl genrsa failed"
+  chmod 600 "$dir/pki/sa.key"
+  local token
+  token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  (umask 077; echo "${token},admin,admin,system:masters" >"$dir/pki/tokens.csv")
+
+  local etcd_port etcd_peer api_port
+  etcd_port=$(free_port); etcd_peer=$(free_port); api_port=$(free_port)
+  etcd --name canaria --data-dir "$dir/etcd" \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
+    --initial-cluster "canaria=http://127.0.0.1:$etcd_peer" \
+    >"$dir/logs/etcd.log" 2>&1 </dev/null &
+  local etcd_pid=$!
+  echo "ETCD_PID=$etcd_pid" >"$dir/env"
+  wait_ready "http://127.0.0.1:$etcd_port/health" "" "$etcd_pid" etcd 30 ||
+    fail_start "$dir" etcd "etcd did not become healthy on 127.0.0.1:$etcd_port"
+
+  "${BIN}/kube-apiserver" --etcd-servers="http://127.0.0.1:$etcd_port" \
+    --secure-port="$api_port" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --insecure-port=0 \
+    --cert-dir="$dir/pki" --token-auth-file="$dir/pki/tokens.csv" --authorization-mode=RBAC \
+    --service-account-key-file="$dir/pki/sa.key" --service-account-signing-key-file="$dir/pki/sa.key" \
+    --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
+    >"$dir/logs/kube-apiserver.log" 2>&1 </dev/null &
+  local api_pid=$!
+  echo "APISERVER_PID=$api_pid" >>"$dir/env"
+  local rc=0
+  wait_ready "https://127.0.0.1:$api_port/readyz" "$token" "$api_pid" kube-apiserver 90 || rc=$?
+  [ $rc -eq 0 ] || fail_start "$dir" kube-apiserver "kube-apiserver did not become ready on 127.0.0.1:$api_port (rc $rc)"
+
+  # The serving cert is signed by a CA generated next to it; the CA is the chain's last certificate.
+  awk '/BEGIN CERTIFICATE/{n++; buf=""} {buf=buf $0 "\n"} /END CERTIFICATE/{last=buf} END{printf "%s", last}' \
+    "$dir/pki/apiserver.crt" >"$dir/pki/ca.crt"
+  [ -s "$dir/pki/ca.crt" ] || fail_start "$dir" kube-apiserver "no CA certificate found in $dir/pki/apiserver.crt"
+  local ca_data
+  ca_data=$(base64 -w0 <"$dir/pki/ca.crt")
+  (umask 077; cat >"$dir/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: canaria-test
+  cluster:
+    server: https://127.0.0.1:$api_port
+    certificate-authority-data: $ca_data
+users:
+- name: admin
+  user:
+    token: $token
+contexts:
+- name: canaria-test
+  context:
+    cluster: canaria-test
+    user: admin
+    namespace: default
+current-context: canaria-test
+EOF
+  )
+
+  "${BIN}/kube-controller-manager" --kubeconfig="$dir/kubeconfig" \
+    --service-account-private-key-file="$dir/pki/sa.key" --root-ca-file="$dir/pki/ca.crt" \
+    --leader-elect=false --secure-port=0 --port=0 \
+    --controllers='*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service,-route' \
+    >"$dir/logs/kube-controller-manager.log" 2>&1 </dev/null &
+  local kcm_pid=$!
+  sleep 0.5
+  kill -0 "$kcm_pid" 2>/dev/null || fail_start "$dir" kube-controller-manager "kube-controller-manager exited at start"
+
+  cat >"$dir/env" <<EOF
+ETCD_PID=$etcd_pid
+ETCD_URL=http://127.0.0.1:$etcd_port
+APISERVER_PID=$api_pid
+APISERVER_URL=https://127.0.0.1:$api_port
+CONTROLLER_MANAGER_PID=$kcm_pid
+KUBECONFIG=$dir/kubeconfig
+EOF
+  log "started in $((SECONDS - t0)) s: apiserver https://127.0.0.1:$api_port, etcd 127.0.0.1:$etcd_port; kubeconfig $dir/kubeconfig"
+}
+
+read_pids() { # dir -> "name pid" lines
+  [ -f "$1/env" ] || return 0
+  sed -n 's/^\(CONTROLLER_MANAGER\|APISERVER\|ETCD\)_PID=\([0-9]*\)$/\1 \2/p' "$1/env" | tac
+}
+
+cmd_stop() {
+  local dir=${1:?usage: control-plane.sh stop <dir>} name pid i
+  [ -f "$dir/env" ] || { log "nothing to stop in $dir (no env file)"; return 0; }
+  while read -r name pid; do
+    [ -n "$pid" ] || continue
+    kill -TERM "$pid" 2>/dev/null || continue
+    for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then log "$name ($pid) ignored SIGTERM for 10 s; killing"; kill -KILL "$pid" 2>/dev/null || true; fi
+    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && die "$name ($pid) did not exit"
+  done < <(read_pids "$dir")
+  log "stopped ($dir)"
+}
+
+cmd_status() {
+  local dir=${1:?usage: control-plane.sh status <dir>} name pid down=0
+  [ -f "$dir/env" ] || { echo "not started in $dir"; return 1; }
+  while read -r name pid; do
+    if kill -0 "$pid" 2>/dev/null; then echo "$name running (pid $pid)"; else echo "$name down (pid $pid)"; down=1; fi
+  done < <(read_pids "$dir")
+  grep -E '_URL=|KUBECONFIG=' "$dir/env" || true
+  return $down
+}
+
+case "${1:-}" in
+  build) cmd_build ;;
+  start) shift; cmd_start "$@" ;;
+  stop) shift; cmd_stop "$@" ;;
+  status) shift; cmd_status "$@" ;;
+  *) echo "usage: $0 build | start <dir> | stop <dir> | status <dir>" >&2; exit 2 ;;
+esac

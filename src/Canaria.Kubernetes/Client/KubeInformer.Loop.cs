@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Kubernetes.Client;
+
+internal sealed partial class KubeInformer
+{
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(_options.BackoffInitial, _options.BackoffMax, _random);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string? error;
+            if (LastResourceVersion is null)
+            {
+                error = await RelistAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                error = await WatchOnceAsync(backoff, cancellationToken).ConfigureAwait(false);
+            }
+            if (error is not null)
+            {
+                var delay = backoff.Next();
+                KubeClientLog.WatchFailed(_logger, _resource.Plural, error, delay);
+                await Task.Delay(delay, _client.Time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Lists everything, replaces the store, and reports the difference to the old store as events.</summary>
+    private async Task<string?> RelistAsync(CancellationToken cancellationToken)
+    {
+        var list = await _client.ListAllAsync(_resource, _namespace,
+            new ListOptions { LabelSelector = _options.LabelSelector, FieldSelector = _options.FieldSelector, Limit = _options.PageSize },
+            cancellationToken).ConfigureAwait(false);
+        if (!list.IsSuccess)
+        {
+            return list.Error!.ToString();
+        }
+        Interlocked.Increment(ref _listCount);
+        var fresh = list.Value!.Items.ToDictionary(KeyOf, StringComparer.Ordinal);
+        KubeClientLog.Listed(_logger, fresh.Count, _resource.Plural, list.Value.ResourceVersion);
+        foreach (var (key, old) in _store)
+        {
+            if (!fresh.ContainsKey(key) && _store.TryRemove(key, out _))
+            {
+                await EmitAsync(new InformerEvent(InformerEventType.Deleted, old), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        foreach (var (key, obj) in fresh)
+        {
+            var had = _store.TryGetValue(key, out var old);
+            _store[key] = obj;
+            if (!had)
+            {
+                await EmitAsync(new InformerEvent(InformerEventType.Added, obj), cancellationToken).ConfigureAwait(false);
+            }
+            else if (ResourceVersionOf(old) != ResourceVersionOf(obj))
+            {
+                await EmitAsync(new InformerEvent(InformerEventType.Modified, obj), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        LastResourceVersion = list.Value.ResourceVersion;
+        _synced.TrySetResult();
+        return null;
+    }
+
+    /// <summary>One watch connection from <see cref="LastResourceVersion"/>; returns an error to back off on, or null.</summary>
+    private async Task<string?> WatchOnceAsync(Backoff backoff, CancellationToken cancellationToken)
+    {
+        // Spread renewals of many informers: 1x..2x the configured timeout.
+        var timeout = _options.WatchTimeout.TotalSeconds;
+        double jitter;
+        lock (_random)
+        {
+            jitter = _random.NextDouble();
+        }
+        var options = new WatchOptions
+        {
+            ResourceVersion = LastResourceVersion,
+            LabelSelector = _options.LabelSelector,
+            FieldSelector = _options.FieldSelector,
+            AllowWatchBookmarks = true,
+            TimeoutSeconds = (int)Math.Max(1, timeout * (1 + jitter)),
+        };
+        await foreach (var ev in _client.WatchAsync(_resource, _namespace, options, cancellationToken).ConfigureAwait(false))
+        {
+            switch (ev.Type)
+            {
+                case WatchEventType.Error when ev.Status!.IsGone:
+                    Interlocked.Increment(ref _expiredCount);
+                    KubeClientLog.WatchExpired(_logger, _resource.Plural, LastResourceVersion ?? "");
+                    LastResourceVersion = null;
+                    return null;
+                case WatchEventType.Error:
+                    return ev.Status!.ToString();
+                case WatchEventType.Bookmark:
+                    LastResourceVersion = ResourceVersionOf(ev.Object) ?? LastResourceVersion;
+                    break;
+                case WatchEventType.Deleted:
+                    _store.TryRemove(KeyOf(ev.Object!), out _);
+                    LastResourceVersion = ResourceVersionOf(ev.Object) ?? LastResourceVersion;
+                    await EmitAsync(new InformerEvent(InformerEventType.Deleted, ev.Object!), cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    var key = KeyOf(ev.Object!);
+                    var had = _store.ContainsKey(key);
+                    _store[key] = ev.Object!;
+                    LastResourceVersion = ResourceVersionOf(ev.Object) ?? LastResourceVersion;
+                    await EmitAsync(new InformerEvent(had ? InformerEventType.Modified : InformerEventType.Added, ev.Object!), cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+            backoff.Reset();
+        }
+        return null;
+    }
+}
+
+internal static partial class InformerLog
+{
+    [LoggerMessage(20, LogLevel.Error, "Informer callback for {Resource} failed")]
+    public static partial void CallbackFailed(ILogger logger, string resource, Exception exception);
+}
