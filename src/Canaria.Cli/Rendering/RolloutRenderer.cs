@@ -47,6 +47,10 @@ internal static class RolloutRenderer
                 checks.AddRow(Esc(c.Name), VerdictMarkup(c.LastVerdict), c.StepPasses.ToString(CultureInfo.InvariantCulture), c.Failures.ToString(CultureInfo.InvariantCulture), Esc(c.Evidence ?? "no measurement yet"));
             rows.Add(checks);
         }
+        if (v.Status.GateMessage is { } gate)
+        {
+            rows.Add(new Markup("gate: " + Esc(gate)));
+        }
         return new Rows(rows);
     }
 
@@ -66,6 +70,8 @@ internal static class RolloutRenderer
         Verdict.Pass => "[green]Pass[/]",
         Verdict.Fail => "[red]Fail[/]",
         Verdict.Inconclusive => "[yellow]Inconclusive[/]",
+        Verdict.Pending => "[blue]Pending[/]",
+        Verdict.Error => "[yellow]Error[/]",
         _ => "-",
     };
 

@@ -36,6 +36,22 @@ internal static class ThresholdJudge
         return (Verdict.Pass, v, $"{metric} {shown} {sample}");
     }
 
+    /// <summary>Judges a number from a remote source (Prometheus, web): an error is Error, no value or NaN is inconclusive.</summary>
+    public static (Verdict Verdict, double? Value, string Evidence) JudgeValue(CheckSpec check, MetricReading reading)
+    {
+        var name = check.Provider.ToString().ToLowerInvariant();
+        if (reading.Error is not null)
+            return (Verdict.Error, null, $"{name}: {reading.Error}");
+        if (reading.Value is not { } v || double.IsNaN(v) || double.IsInfinity(v))
+            return (Verdict.Inconclusive, null, $"{name}: no value ({reading.Detail})");
+        var shown = v.ToString("0.####", CultureInfo.InvariantCulture);
+        if (check.Min is { } min && v < min)
+            return (Verdict.Fail, v, $"{name} value {shown} < min {min.ToString(CultureInfo.InvariantCulture)} ({reading.Detail})");
+        if (check.Max is { } max && v > max)
+            return (Verdict.Fail, v, $"{name} value {shown} > max {max.ToString(CultureInfo.InvariantCulture)} ({reading.Detail})");
+        return (Verdict.Pass, v, $"{name} value {shown} ({reading.Detail})");
+    }
+
     private static string Show(MetricKind kind, double v) => kind switch
     {
         MetricKind.SuccessRate or MetricKind.ErrorRate => (v * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%",

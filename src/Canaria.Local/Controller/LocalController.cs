@@ -1,10 +1,14 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
+using Canaria.Core.Model;
 using Canaria.Core.Serialization;
 using Canaria.Gateway.Hosting;
+using Canaria.Local.Metrics;
 using Canaria.Local.Processes;
 using Canaria.Local.State;
+using Canaria.Local.Webhooks;
 using Microsoft.Extensions.Logging;
 
 namespace Canaria.Local.Controller;
@@ -24,6 +28,9 @@ internal sealed partial class LocalController
     private readonly GatewayRuntime _gateway;
     private readonly Func<string, string?> _listenerAddress;
     private readonly AnalysisRunner _analysis;
+    private readonly WebhookRunner _webhooks;
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
+    private CancellationToken _running;
     private readonly TimeProvider _time;
     private readonly ControllerOptions _options;
     private readonly ILogger _logger;
@@ -46,10 +53,16 @@ internal sealed partial class LocalController
         _workload = new LocalWorkload(supervisor);
         _gateway = gateway;
         _listenerAddress = listenerAddress;
-        _analysis = new AnalysisRunner(new GatewayMetricSource(gateway.Signals));
         _time = time;
         _logger = logger;
         _options = options ?? new ControllerOptions();
+        var remote = new Dictionary<MetricProvider, IValueSource>
+        {
+            [MetricProvider.Prometheus] = new PrometheusMetricSource(Http, _options.MetricTimeout),
+            [MetricProvider.Web] = new WebMetricSource(Http, _options.MetricTimeout),
+        };
+        _analysis = new AnalysisRunner(gateway.Signals, new GatewayMetricSource(gateway.Signals), remote);
+        _webhooks = new WebhookRunner(Http, time, logger);
     }
 
     /// <summary>Rollouts as of the last tick; safe to read from any thread.</summary>
@@ -59,6 +72,7 @@ internal sealed partial class LocalController
 
     public async Task RunAsync(CancellationToken ct)
     {
+        _running = ct;
         LoadStoredRollouts();
         var first = true;
         while (!ct.IsCancellationRequested)
@@ -104,6 +118,7 @@ internal sealed partial class LocalController
     {
         var observation = Observe(r);
         r.PendingMeasurements.Clear();
+        r.DrainedGateResults.Clear();
         var decision = RolloutEngine.Reconcile(r.Spec, r.Status, observation, now);
         var statusJson = JsonSerializer.Serialize(decision.Status, CoreJson.Options);
         var changed = statusJson != r.StatusJson;
@@ -124,6 +139,8 @@ internal sealed partial class LocalController
             ControllerLog.Event(_logger, r.Name, e.Reason, e.Message);
             _options.OnEvent?.Invoke(r.Name, e);
         }
+        _webhooks.Notify(r, decision.Status, decision.Events, _running);
+        _webhooks.RequestGates(r, decision.Gates, _running);
 
         r.Status = decision.Status;
         r.DesiredReplicas = decision.Replicas;
@@ -151,6 +168,7 @@ internal sealed partial class LocalController
             Revisions = revisions,
             AppliedTraffic = r.AppliedTraffic,
             Measurements = [.. r.PendingMeasurements],
+            GateResults = Drain(r),
         };
     }
 
@@ -178,6 +196,12 @@ internal sealed partial class LocalController
         if (r.Templates.ContainsKey(revision)) return;
         if (_store.GetRevision(r.Name, revision) is { } stored)
             r.Templates[revision] = RevisionTemplates.Deserialize(stored.TemplateJson);
+    }
+
+    private static List<GateResult> Drain(ManagedRollout r)
+    {
+        while (r.GateResults.TryDequeue(out var g)) r.DrainedGateResults.Add(g);
+        return [.. r.DrainedGateResults];
     }
 
     private void PublishViews() =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
@@ -29,7 +30,21 @@ internal sealed class ManagedRollout(string name, RolloutDocument document, stri
 
     public AnalysisWindow? AnalysisWindow { get; set; }
     public List<Measurement> PendingMeasurements { get; } = [];
-    public DateTimeOffset? LastMeasuredAt { get; set; }
+
+    /// <summary>Per-check timing and the counts at the start of the analysis window.</summary>
+    public CheckSchedule Schedule { get; } = new();
+
+    /// <summary>Measurements of remote checks (Prometheus, web), reported from their tasks; drained by the loop.</summary>
+    public ConcurrentQueue<Measurement> RemoteResults { get; } = new();
+
+    /// <summary>Remote checks with a request in flight (never two at once for one check).</summary>
+    public ConcurrentDictionary<string, byte> RemoteInFlight { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Webhook answers for gates, reported from their tasks; drained into the next observation.</summary>
+    public ConcurrentQueue<GateResult> GateResults { get; } = new();
+
+    /// <summary>Gate answers handed to the engine in the current tick.</summary>
+    public List<GateResult> DrainedGateResults { get; } = [];
 
     /// <summary>The address the gateway really listens on for this service (port 0 resolved).</summary>
     public string? ListenAddress { get; set; }

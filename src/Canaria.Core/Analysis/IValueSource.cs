@@ -1,0 +1,18 @@
+using Canaria.Core.Model;
+
+namespace Canaria.Core.Analysis;
+
+/// <summary>What a remote check is asked about: the rollout, its service, the canary and stable versions, the window.</summary>
+internal sealed record CheckQuery(string Rollout, string? Namespace, string Service, string Version, string StableVersion, DateTimeOffset From, DateTimeOffset To);
+
+/// <summary>One number read by a remote source; Error is set when the source failed (never a pass), Value null when it had no data.</summary>
+internal sealed record MetricReading(double? Value, string? Error, string Detail)
+{
+    public static MetricReading Failed(string error) => new(null, error, error);
+}
+
+/// <summary>A source that answers one number per check (Prometheus, a web endpoint). Expected failures come back as readings, not exceptions.</summary>
+internal interface IValueSource
+{
+    ValueTask<MetricReading> ReadAsync(CheckSpec check, CheckQuery query, CancellationToken cancellationToken);
+}

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using Canaria.Core.Analysis;
+using Canaria.Core.Model;
+
+namespace Canaria.Local.Metrics;
+
+/// <summary>
+/// Reads one number from Prometheus' HTTP API: an instant query at the window's end, or a range query over the
+/// window. Several series or points count by their worst value (max when the check has a max, else min).
+/// An empty result is "no data" and NaN is no value: both inconclusive, never a pass.
+/// </summary>
+internal sealed class PrometheusMetricSource(HttpClient http, TimeSpan timeout) : IValueSource
+{
+    public async ValueTask<MetricReading> ReadAsync(CheckSpec check, CheckQuery query, CancellationToken cancellationToken)
+    {
+        var promql = QueryTemplate.Render(check.Query ?? "", query);
+        var address = check.Address!.TrimEnd('/');
+        var end = query.To.ToUnixTimeMilliseconds() / 1000.0;
+        var url = check.RangeQuery
+            ? $"{address}/api/v1/query_range?query={Uri.EscapeDataString(promql)}&start={Num(query.From.ToUnixTimeMilliseconds() / 1000.0)}&end={Num(end)}&step={Num(Math.Max(1, (query.To - query.From).TotalSeconds / 30))}"
+            : $"{address}/api/v1/query?query={Uri.EscapeDataString(promql)}&time={Num(end)}";
+        var (auth, authError) = SourceAuth.Header(check.Auth);
+        if (authError is not null) return MetricReading.Failed(authError);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Authorization = auth;
+        var (body, error) = await Http.SendAsync(http, request, timeout, cancellationToken).ConfigureAwait(false);
+        if (error is not null) return MetricReading.Failed($"prometheus {address}: {error}");
+        try
+        {
+            using var doc = JsonDocument.Parse(body!);
+            var root = doc.RootElement;
+            if (root.GetProperty("status").GetString() != "success")
+                return MetricReading.Failed($"prometheus: {root.GetProperty("error").GetString()}");
+            var values = Values(root.GetProperty("data")).ToList();
+            var shown = promql.Length > 80 ? promql[..80] + "…" : promql;
+            if (values.Count == 0) return new MetricReading(null, null, $"query returned no series: {shown}");
+            var numbers = values.Where(v => !double.IsNaN(v)).ToList();
+            if (numbers.Count == 0) return new MetricReading(double.NaN, null, $"query returned NaN: {shown}");
+            var worst = check.Max is not null ? numbers.Max() : numbers.Min();
+            return new MetricReading(worst, null, $"{values.Count} value(s) of {shown}");
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return MetricReading.Failed($"prometheus answered something that is not a query result: {e.Message}");
+        }
+    }
+
+    private static IEnumerable<double> Values(JsonElement data)
+    {
+        var result = data.GetProperty("result");
+        switch (data.GetProperty("resultType").GetString())
+        {
+            case "scalar":
+                yield return Parse(result[1]);
+                break;
+            case "vector":
+                foreach (var series in result.EnumerateArray()) yield return Parse(series.GetProperty("value")[1]);
+                break;
+            case "matrix":
+                foreach (var series in result.EnumerateArray())
+                    foreach (var point in series.GetProperty("values").EnumerateArray()) yield return Parse(point[1]);
+                break;
+        }
+    }
+
+    private static double Parse(JsonElement value) => value.GetString() switch
+    {
+        "NaN" => double.NaN,
+        "+Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        var s => double.Parse(s!, CultureInfo.InvariantCulture),
+    };
+
+    private static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+}
