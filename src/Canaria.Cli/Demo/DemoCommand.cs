@@ -56,12 +56,12 @@ internal static class DemoCommand
 
             Say(clock, "releasing v2 (healthy) as a canary: 10% → 30% → 60% → 100%, analysis every 2 s");
             await ApplyAsync(host, "v2", 0, ct).ConfigureAwait(false);
-            report.V2Completed = await WaitAsync(host, v => v.Status is { Phase: RolloutPhase.Healthy, StableRevision: 2 } || v.Status.Phase == RolloutPhase.Aborted,
+            report.V2Completed = await WaitAsync(host, v => v.SpecRevision == 2 && (v.Status is { Phase: RolloutPhase.Healthy, StableRevision: 2 } || v.Status is { Phase: RolloutPhase.Aborted, CanaryRevision: 2 }),
                 "v2 to be promoted", clock, load, ct).ConfigureAwait(false) is { Status.StableRevision: 2 };
 
             Say(clock, "releasing v3 (answers 20% of requests with 500) as a canary");
             await ApplyAsync(host, "v3", 0.2, ct).ConfigureAwait(false);
-            var v3 = await WaitAsync(host, v => v.Status.Phase == RolloutPhase.Aborted || v.Status is { Phase: RolloutPhase.Healthy, StableRevision: 3 },
+            var v3 = await WaitAsync(host, v => v.SpecRevision == 3 && (v.Status is { Phase: RolloutPhase.Aborted, CanaryRevision: 3 } || v.Status is { Phase: RolloutPhase.Healthy, StableRevision: 3 }),
                 "v3 to be judged", clock, load, ct).ConfigureAwait(false);
             report.V3Aborted = v3.Status.Phase == RolloutPhase.Aborted;
             report.V3AbortReason = v3.Status.AbortReason;

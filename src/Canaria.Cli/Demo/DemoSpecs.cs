@@ -42,7 +42,7 @@ internal static class DemoSpecs
                 min: 0.95
               - name: latency-p99
                 metric: latencyP99
-                max: 500
+                max: 1000
           progressDeadline: 60s
           scaleDownDelay: 3s
         """;
