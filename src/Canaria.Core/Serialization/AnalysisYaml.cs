@@ -39,7 +39,8 @@ internal static class AnalysisYaml
     {
         var provider = Enums.Read(m, "provider", MetricProvider.Gateway);
         var compare = ReadCompare(m);
-        var metric = m.String("metric", required: provider == MetricProvider.Gateway && compare is null);
+        var gateway = provider == MetricProvider.Gateway && m.String("provider") is null or "gateway"; // not when the provider name is wrong
+        var metric = m.String("metric", required: gateway && !m.Has("compare"));
         var kind = compare?.Method == CompareMethod.Sequential ? MetricKind.ErrorRate : compare is null ? MetricKind.SuccessRate : MetricKind.LatencyP99;
         if (metric is not null && !Metrics.TryGetValue(metric, out kind))
             m.Error(m.Field("metric"), m.Raw("metric")!, $"'{metric}' is not a known metric (one of {string.Join(", ", Metrics.Keys)})");
