@@ -13,6 +13,9 @@ internal static class ForwarderClientFactory
 {
     public static readonly HttpRequestOptionsKey<TimeSpan> ConnectTimeoutKey = new("canaria.connectTimeout");
 
+    /// <summary>Used when a request carries no connect timeout (saves setting one per request).</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(5);
+
     public static HttpMessageInvoker Create()
     {
         var handler = new SocketsHttpHandler
@@ -33,7 +36,7 @@ internal static class ForwarderClientFactory
 
     private static async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutKey, out var t) ? t : TimeSpan.FromSeconds(5);
+        var timeout = context.InitialRequestMessage.Options.TryGetValue(ConnectTimeoutKey, out var t) ? t : DefaultConnectTimeout;
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

@@ -19,11 +19,28 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
         HttpContext context, EndpointState endpoint, TimeSpan connectTimeout, TimeSpan requestTimeout, ResponseExtras extras)
     {
         using var request = RequestFactory.Create(context, endpoint, out var content);
-        request.Options.Set(ForwarderClientFactory.ConnectTimeoutKey, connectTimeout);
-        var aborted = context.RequestAborted;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(requestTimeout);
+        if (connectTimeout != ForwarderClientFactory.DefaultConnectTimeout)
+        {
+            request.Options.Set(ForwarderClientFactory.ConnectTimeoutKey, connectTimeout);
+        }
 
+        var aborted = context.RequestAborted;
+        var timeout = PooledTimeoutSource.Rent(requestTimeout, aborted);
+        try
+        {
+            return await SendAndRelayAsync(context, endpoint, request, content, timeout, requestTimeout, extras).ConfigureAwait(false);
+        }
+        finally
+        {
+            timeout.Return();
+        }
+    }
+
+    private async ValueTask<(ForwardOutcome Outcome, string? Detail)> SendAndRelayAsync(
+        HttpContext context, EndpointState endpoint, HttpRequestMessage request, StreamingRequestContent? content,
+        PooledTimeoutSource timeout, TimeSpan requestTimeout, ResponseExtras extras)
+    {
+        var aborted = context.RequestAborted;
         HttpResponseMessage response;
         try
         {
@@ -50,6 +67,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
 
         using (response)
         {
+            // Past the response headers the request timeout no longer applies; the body may stream for long.
             timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             CopyResponseHeaders(context, response, extras);
             return await CopyBodyAsync(context, response, aborted).ConfigureAwait(false);

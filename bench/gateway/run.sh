@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Gateway benchmark (run by hand; never part of the tests).
+#
+# Measures, in one run, on loopback with wrk:
+#   direct   : wrk -> nginx backend (v1 only)
+#   haproxy  : wrk -> HAProxy 2.6 (90/10 v1/v2, keep-alive to backends)  -> nginx backends
+#   nginx    : wrk -> nginx as a 90/10 proxy (upstream keepalive)        -> nginx backends
+#   canaria  : wrk -> Canaria gateway (90/10)                            -> nginx backends
+#
+# CPU budget (2-core machine): every proxy is pinned to core ${PROXY_CPU} with ONE worker/thread
+# (haproxy nbthread 1, nginx worker_processes 1, the .NET gateway pinned with taskset so its
+# runtime sees one CPU: workstation GC, thread pool sized for one core). wrk (1 thread) and the
+# backend nginx (1 worker) share core ${LOAD_CPU}. Each target gets a warm-up run, then a measured run.
+#
+# Needs: nginx haproxy wrk (Debian), the .NET SDK. Usage: bench/gateway/run.sh [seconds] [connections]
+set -euo pipefail
+
+DURATION="${1:-10}"
+CONNECTIONS="${2:-50}"
+WARMUP="${WARMUP:-4}"
+PROXY_CPU="${PROXY_CPU:-1}"
+LOAD_CPU="${LOAD_CPU:-0}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+WORK="$(mktemp -d /tmp/canaria-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in nginx haproxy wrk taskset dotnet; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx haproxy wrk)" >&2; exit 1; }
+done
+
+V1=18081; V2=18082; HAPROXY=18090; NGINXPROXY=18091; CANARIA=18092
+
+# --- backends: one nginx, one worker, two ports (v1, v2), small fixed body ---
+mkdir -p "$WORK/nginx-backend" "$WORK/nginx-proxy"
+sed -e "s#@WORK@#$WORK/nginx-backend#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/nginx-backend.conf" > "$WORK/nginx-backend/nginx.conf"
+taskset -c "$LOAD_CPU" nginx -c "$WORK/nginx-backend/nginx.conf" -p "$WORK/nginx-backend" &
+PIDS+=($!)
+
+# --- proxies, each pinned to the proxy core with one worker/thread ---
+sed -e "s#@PORT@#$HAPROXY#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/haproxy.cfg" > "$WORK/haproxy.cfg"
+taskset -c "$PROXY_CPU" haproxy -db -f "$WORK/haproxy.cfg" &
+PIDS+=($!); HAPROXY_PID=$!
+
+sed -e "s#@WORK@#$WORK/nginx-proxy#g" -e "s#@PORT@#$NGINXPROXY#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/nginx-proxy.conf" > "$WORK/nginx-proxy/nginx.conf"
+taskset -c "$PROXY_CPU" nginx -c "$WORK/nginx-proxy/nginx.conf" -p "$WORK/nginx-proxy" &
+PIDS+=($!); NGINX_PROXY_MASTER=$!
+
+dotnet build -c Release "$HERE/GatewayBench" -v quiet -nologo >/dev/null
+sed -e "s#@PORT@#$CANARIA#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway.yaml"
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-1}" DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
+  taskset -c "$PROXY_CPU" dotnet "$HERE/GatewayBench/bin/Release/net10.0/GatewayBench.dll" "$WORK/gateway.yaml" &
+PIDS+=($!); CANARIA_PID=$!
+
+wait_port() {
+  for _ in $(seq 1 100); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$1/" && return 0
+    sleep 0.1
+  done
+  echo "port $1 did not answer" >&2; exit 1
+}
+for port in $V1 $V2 $HAPROXY $NGINXPROXY $CANARIA; do wait_port "$port"; done
+
+# Sanity: the proxies really split 90/10.
+split() {
+  local v2=0
+  for _ in $(seq 1 200); do
+    body="$(curl -fsS "http://127.0.0.1:$1/")"; [ "$body" = "v2" ] && v2=$((v2 + 1))
+  done
+  echo "$v2"
+}
+
+# CPU seconds (user+system, all threads) a process has used: a noise-robust cost per request,
+# since other work on a shared machine changes throughput but hardly the CPU each request costs.
+cpu_seconds() {
+  local ticks=0
+  for pid in "$@"; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo "$ticks $(getconf CLK_TCK)" | awk '{printf "%.3f", $1 / $2}'
+}
+
+run_wrk() {
+  local port=$1 name=$2; shift 2
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$port/" >/dev/null
+  local before; before=$(cpu_seconds "$@")
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/" > "$WORK/wrk-$name.txt"
+  echo "$before $(cpu_seconds "$@")" | awk '{printf "%.3f", $2 - $1}' > "$WORK/cpu-$name.txt"
+}
+
+echo "CPU budget: proxies pinned to core $PROXY_CPU (1 worker/thread each); wrk -t1 and the nginx backend (1 worker) on core $LOAD_CPU."
+echo "wrk: ${CONNECTIONS} connections, ${WARMUP}s warm-up then ${DURATION}s measured per target; body: 2 bytes; HTTP/1.1 keep-alive."
+for target in "direct:$V1" "haproxy:$HAPROXY" "nginx:$NGINXPROXY" "canaria:$CANARIA"; do
+  name="${target%%:*}"; port="${target##*:}"
+  [[ " ${TARGETS:-direct haproxy nginx canaria} " == *" $name "* ]] || continue
+  [ "$name" != direct ] && echo "  $name sends $(split "$port")/200 requests to v2 (expect ~20)"
+  case "$name" in
+    direct) pids=$(pgrep -P "${PIDS[0]}" | tr '\n' ' ') ;;
+    haproxy) pids=$HAPROXY_PID ;;
+    nginx) pids=$(pgrep -P "$NGINX_PROXY_MASTER" | tr '\n' ' ') ;;
+    canaria) pids=$CANARIA_PID ;;
+  esac
+  # shellcheck disable=SC2086
+  run_wrk "$port" "$name" $pids
+done
+
+python3 - "$WORK" <<'PY'
+import re, sys
+work = sys.argv[1]
+def ms(text):
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+rows = {}
+import os
+for name in ["direct", "haproxy", "nginx", "canaria"]:
+    if not os.path.exists(f"{work}/wrk-{name}.txt"):
+        continue
+    out = open(f"{work}/wrk-{name}.txt").read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    cpu = float(open(f"{work}/cpu-{name}.txt").read())
+    rows[name] = (rps, p50, p99, errors.group(0) if errors else "", cpu * 1e6 / max(total, 1))
+print(f"{'target':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'CPU us/req':>12}  errors   (CPU of the proxy process; for direct: the backend)")
+for name, (rps, p50, p99, errors, cpu) in rows.items():
+    print(f"{name:<10}{rps:>12.0f}{p50:>10.3f}{p99:>10.3f}{cpu:>12.1f}  {errors}")
+if not all(k in rows for k in ("canaria", "haproxy", "direct")):
+    sys.exit(0)
+g, h, d = rows["canaria"], rows["haproxy"], rows["direct"]
+print(f"gateway/haproxy throughput: {g[0]/h[0]:.2f} (target >= 0.90)   gateway/haproxy p99: {g[2]/h[2]:.2f} (target <= 1.50)")
+print(f"gateway/direct throughput:  {g[0]/d[0]:.2f}   gateway/direct p99: {g[2]/d[2]:.2f}")
+print(f"CPU per request gateway/haproxy: {g[4]/h[4]:.2f} (>1 means the gateway needs more CPU per request)")
+PY
