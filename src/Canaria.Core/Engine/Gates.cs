@@ -41,6 +41,7 @@ internal static class Gates
                 case GateOutcome.Open:
                     ctx.Normal("GateOpened", $"{ctx.Describe(s.StepIndex)}: webhook '{r.Webhook}' opened the gate ({r.Detail})");
                     s = s with { OpenGates = [.. s.OpenGates, r.Key], GateMessage = null };
+                    if (Missing(ctx, s).Count == 0) s = s with { StepStartedAt = ctx.Now }; // the progress deadline counts from the open gate
                     break;
                 case GateOutcome.Closed:
                     if (s.GateMessage is null) ctx.Normal("GateHeld", $"{ctx.Describe(s.StepIndex)}: webhook '{r.Webhook}' holds the gate ({r.Detail})");

@@ -20,6 +20,7 @@ internal sealed class PlatformSim
     private readonly Dictionary<int, int> _ready = [];
     private readonly List<TrafficTarget> _pendingTraffic = [];
     private List<Measurement> _nextMeasurements = [];
+    private List<GateResult> _nextGates = [];
 
     public PlatformSim(RolloutSpec spec, int specRevision = 1)
     {
@@ -57,6 +58,12 @@ internal sealed class PlatformSim
     /// <summary>The verdict of every check measured at the current analysis window; null measures nothing.</summary>
     public Func<AnalysisWindow, Verdict?> Verdicts { get; set; } = _ => Verdict.Pass;
 
+    /// <summary>Per-check verdicts (overrides Verdicts when set); null measures nothing for that check.</summary>
+    public Func<AnalysisWindow, CheckSpec, Verdict?>? CheckVerdicts { get; set; }
+
+    /// <summary>How gate webhooks answer the gates a decision waits for; null: no answer yet this tick.</summary>
+    public Func<GateCall, GateOutcome?> GateAnswers { get; set; } = _ => null;
+
     public int Ready(int revision) => _ready.GetValueOrDefault(revision);
 
     public int Desired(int revision) => _desired.GetValueOrDefault(revision);
@@ -68,6 +75,7 @@ internal sealed class PlatformSim
         Revisions = _desired.Keys.Union(_ready.Keys).ToDictionary(r => r, r => new ReplicaObservation(Desired(r), Ready(r))),
         AppliedTraffic = Applied,
         Measurements = _nextMeasurements,
+        GateResults = _nextGates,
     };
 
     /// <summary>One reconcile, then the platform acts on the decision and the clock moves one tick.</summary>
@@ -83,6 +91,10 @@ internal sealed class PlatformSim
         ApplyWorkload(decision.Replicas);
         ApplyTraffic(decision.Traffic);
         _nextMeasurements = Measure(decision.Analysis);
+        _nextGates = decision.Gates
+            .Select(g => GateAnswers(g) is { } o ? new GateResult(g.Webhook, g.Key, o, o.ToString(), Now) : null)
+            .OfType<GateResult>()
+            .ToList();
         Now += TickLength;
         Ticks++;
         return decision;
@@ -164,9 +176,12 @@ internal sealed class PlatformSim
 
     private List<Measurement> Measure(AnalysisWindow? window)
     {
-        if (window is null || Spec.Analysis is null || Verdicts(window) is not { } verdict) return [];
+        if (window is null || Spec.Analysis is null) return [];
+        var all = Verdicts(window);
         return Spec.Analysis.Checks
-            .Select(c => new Measurement(c.Name, verdict, verdict == Verdict.Inconclusive ? null : 1.0, $"{c.Name}: {verdict}", Now, window.CanaryRevision, window.StepIndex))
+            .Select(c => (Check: c, Verdict: CheckVerdicts is { } per ? per(window, c) : all))
+            .Where(x => x.Verdict is not null)
+            .Select(x => new Measurement(x.Check.Name, x.Verdict!.Value, x.Verdict == Verdict.Inconclusive ? null : 1.0, $"{x.Check.Name}: {x.Verdict}", Now, window.CanaryRevision, window.StepIndex))
             .ToList();
     }
 }
