@@ -18,7 +18,7 @@ internal sealed class WebMetricSource(HttpClient http, TimeSpan timeout) : IValu
         request.Headers.Authorization = auth;
         if (check.HttpMethod == "POST")
             request.Content = new StringContent(QueryTemplate.Render(check.Body ?? "", query), Encoding.UTF8, "application/json");
-        var (body, error) = await Http.SendAsync(http, request, timeout, cancellationToken).ConfigureAwait(false);
+        var (body, error) = await MetricHttp.SendAsync(http, request, timeout, cancellationToken).ConfigureAwait(false);
         var where = new Uri(url).GetLeftPart(UriPartial.Path); // never the query string: it may carry tokens
         if (error is not null) return MetricReading.Failed($"{where}: {error}");
         try

@@ -3,7 +3,7 @@ using System.Net;
 namespace Canaria.Local.Metrics;
 
 /// <summary>One HTTP exchange with a timeout; failures come back as a short error text (status code, timeout, connection).</summary>
-internal static class Http
+internal static class MetricHttp
 {
     public static async Task<(string? Body, string? Error)> SendAsync(HttpClient http, HttpRequestMessage request, TimeSpan timeout, CancellationToken ct)
     {
