@@ -9,6 +9,8 @@
 #   hack/control-plane.sh stop <dir>     stop all three and wait until they have exited
 #   hack/control-plane.sh status <dir>   print which components run (exit 1 if any is down)
 #
+# PodTemplates bypass the apiserver's watch cache, so a test can compact etcd and watch from a
+# compacted resourceVersion to get a real 410 Gone (the watch cache would still serve old versions).
 # The cache dir is $CANARIA_K8S_CACHE or ~/.cache/canaria/k8s-1.20.2; binaries land in <cache>/bin.
 set -euo pipefail
 
@@ -169,6 +171,7 @@ cmd_start() {
     --cert-dir="$dir/pki" --token-auth-file="$dir/pki/tokens.csv" --authorization-mode=RBAC \
     --service-account-key-file="$dir/pki/sa.key" --service-account-signing-key-file="$dir/pki/sa.key" \
     --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
+    --watch-cache-sizes='podtemplates#0' \
     >"$dir/logs/kube-apiserver.log" 2>&1 </dev/null &
   local api_pid=$!
   echo "APISERVER_PID=$api_pid" >>"$dir/env"

@@ -92,8 +92,11 @@ internal sealed partial class KubeInformer
                     KubeClientLog.WatchExpired(_logger, _resource.Plural, LastResourceVersion ?? "");
                     LastResourceVersion = null;
                     return null;
+                case WatchEventType.Error when ev.Status!.Reason == "Transport":
+                    return ev.Status.ToString(); // resume from the same resourceVersion after back-off
                 case WatchEventType.Error:
-                    return ev.Status!.ToString();
+                    LastResourceVersion = null; // the server refused this watch: relist after back-off, as client-go does
+                    return ev.Status.ToString();
                 case WatchEventType.Bookmark:
                     LastResourceVersion = ResourceVersionOf(ev.Object) ?? LastResourceVersion;
                     break;

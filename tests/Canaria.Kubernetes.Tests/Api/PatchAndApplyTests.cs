@@ -34,7 +34,7 @@ public sealed class PatchAndApplyTests(ControlPlaneFixture cluster)
         var ops = new JsonArray(
             new JsonObject { ["op"] = "test", ["path"] = "/data/a", ["value"] = "1" },
             new JsonObject { ["op"] = "replace", ["path"] = "/data/a", ["value"] = "2" },
-            new JsonObject { ["op"] = "add", ["path"] = "/metadata/labels/stage", ["value"] = "canary" });
+            new JsonObject { ["op"] = "add", ["path"] = "/metadata/labels", ["value"] = new JsonObject { ["stage"] = "canary" } });
         var patched = await Client.PatchAsync(KubeResource.ConfigMaps, ns, "cm", PatchType.Json, ops);
         var failing = await Client.PatchAsync(KubeResource.ConfigMaps, ns, "cm", PatchType.Json, new JsonArray(
             new JsonObject { ["op"] = "test", ["path"] = "/data/a", ["value"] = "1" },

@@ -41,14 +41,29 @@ public sealed class WatchTests(ControlPlaneFixture cluster)
         Assert.Equal([(WatchEventType.Added, "1"), (WatchEventType.Modified, "2"), (WatchEventType.Deleted, "2")], seen);
     }
 
+    /// <summary>PodTemplates bypass the watch cache in the test control plane, so compacted history is really gone.</summary>
+    private static readonly KubeResource PodTemplates = new("", "v1", "podtemplates", "PodTemplate");
+
+    private static System.Text.Json.Nodes.JsonObject PodTemplate(string name) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "PodTemplate",
+        ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = name },
+        ["template"] = System.Text.Json.Nodes.JsonNode.Parse("""{"spec":{"containers":[{"name":"app","image":"example.invalid/app:v1"}]}}"""),
+    };
+
     [Fact]
-    public async Task Watch_TooOldResourceVersion_YieldsGoneError()
+    public async Task Watch_CompactedResourceVersion_YieldsGoneError()
     {
         var ns = await cluster.CreateNamespaceAsync("watch");
+        var old = (await Client.CreateAsync(PodTemplates, ns, PodTemplate("old"))).ValueOrThrow();
+        (await Client.PatchAsync(PodTemplates, ns, "old", PatchType.Merge, System.Text.Json.Nodes.JsonNode.Parse("""{"metadata":{"labels":{"v":"2"}}}""")!)).ValueOrThrow();
+        (await Client.CreateAsync(PodTemplates, ns, PodTemplate("newer"))).ValueOrThrow();
+        await cluster.CompactEtcdAsync(); // compacts past the watch's start (old + 1), so that history is gone
         using var cts = new CancellationTokenSource(Deadline);
 
         WatchEvent? first = null;
-        await foreach (var ev in Client.WatchAsync(KubeResource.ConfigMaps, ns, new WatchOptions { ResourceVersion = "1" }, cts.Token))
+        await foreach (var ev in Client.WatchAsync(PodTemplates, ns, new WatchOptions { ResourceVersion = Objects.Str(old, "metadata", "resourceVersion") }, cts.Token))
         {
             first = ev;
             break;
@@ -61,26 +76,29 @@ public sealed class WatchTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
-    public async Task Informer_ResumeFromTooOldResourceVersion_GetsGoneRelistsAndCachesEverything()
+    public async Task Informer_ResumeFromCompactedResourceVersion_GetsGoneRelistsAndCachesEverything()
     {
         var ns = await cluster.CreateNamespaceAsync("informer");
-        (await Client.CreateAsync(KubeResource.ConfigMaps, ns, Objects.ConfigMap("before", new Dictionary<string, string> { ["v"] = "1" }))).ValueOrThrow();
+        var before = (await Client.CreateAsync(PodTemplates, ns, PodTemplate("before"))).ValueOrThrow();
+        (await Client.CreateAsync(PodTemplates, ns, PodTemplate("second"))).ValueOrThrow();
+        (await Client.CreateAsync(PodTemplates, ns, PodTemplate("third"))).ValueOrThrow();
+        await cluster.CompactEtcdAsync(); // compacts past the resume point (before + 1)
         var events = new ConcurrentQueue<InformerEvent>();
-        await using var informer = new KubeInformer(Client, KubeResource.ConfigMaps, ns,
-            new InformerOptions { StartResourceVersion = "1", BackoffInitial = TimeSpan.FromMilliseconds(10) },
+        await using var informer = new KubeInformer(Client, PodTemplates, ns,
+            new InformerOptions { StartResourceVersion = Objects.Str(before, "metadata", "resourceVersion"), BackoffInitial = TimeSpan.FromMilliseconds(10) },
             (ev, _) => { events.Enqueue(ev); return ValueTask.CompletedTask; }, new Random(7));
 
         informer.Start();
         using var cts = new CancellationTokenSource(Deadline);
         await informer.WaitForSyncAsync(cts.Token);
-        (await Client.CreateAsync(KubeResource.ConfigMaps, ns, Objects.ConfigMap("after"))).ValueOrThrow();
+        (await Client.CreateAsync(PodTemplates, ns, PodTemplate("after"))).ValueOrThrow();
         await Eventually.WaitAsync(() => informer.Get(ns, "after") is not null, Deadline, "the informer to see 'after'");
 
         Assert.Equal(1, informer.ExpiredCount);
         Assert.Equal(1, informer.ListCount);
-        Assert.Equal("1", Objects.Str(informer.Get(ns, "before"), "data", "v"));
-        Assert.Contains(events, e => e.Type == InformerEventType.Added && Objects.Str(e.Object, "metadata", "name") == "before");
-        Assert.Contains(events, e => e.Type == InformerEventType.Added && Objects.Str(e.Object, "metadata", "name") == "after");
+        Assert.NotNull(informer.Get(ns, "before"));
+        Assert.NotNull(informer.Get(ns, "third"));
+        Assert.Equal(["after", "before", "second", "third"], events.Where(e => e.Type == InformerEventType.Added).Select(e => Objects.Str(e.Object, "metadata", "name")).Order());
     }
 
     [Fact]

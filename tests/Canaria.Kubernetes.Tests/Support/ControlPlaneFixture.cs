@@ -20,6 +20,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     internal KubeClient Client { get; private set; } = null!;
     internal KubeClientConfig Config { get; private set; } = null!;
     public TimeSpan StartDuration { get; private set; }
+    public Uri EtcdUrl { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -34,6 +35,8 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         var started = Stopwatch.StartNew();
         await RunScriptAsync(script, StartTimeout, "start", Directory).ConfigureAwait(false);
         StartDuration = started.Elapsed;
+        var etcd = File.ReadAllLines(Path.Combine(Directory, "env")).Single(l => l.StartsWith("ETCD_URL=", StringComparison.Ordinal));
+        EtcdUrl = new Uri(etcd["ETCD_URL=".Length..]);
         var loaded = KubeConfigLoader.LoadFile(KubeconfigPath);
         Config = loaded.Config ?? throw new InvalidOperationException($"control plane kubeconfig: {loaded.Error}");
         Client = new KubeClient(Config with { Qps = 200, Burst = 400 });
@@ -69,6 +72,18 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             return sa.IsSuccess && sa.Value!["secrets"] is JsonArray { Count: > 0 };
         }, TimeSpan.FromSeconds(60), $"service account default/{name} with a token");
         return name;
+    }
+
+    /// <summary>Compacts etcd's history up to its current revision; older resourceVersions are then gone (410).</summary>
+    internal async Task<long> CompactEtcdAsync()
+    {
+        using var http = new HttpClient { BaseAddress = EtcdUrl };
+        var range = await http.PostAsync("/v3/kv/range", new StringContent("""{"key":"Lw=="}"""));
+        range.EnsureSuccessStatusCode();
+        var revision = long.Parse((string)JsonNode.Parse(await range.Content.ReadAsStringAsync())!["header"]!["revision"]!);
+        var compact = await http.PostAsync("/v3/kv/compaction", new StringContent($$"""{"revision":"{{revision}}","physical":true}"""));
+        compact.EnsureSuccessStatusCode();
+        return revision;
     }
 
     private static async Task RunScriptAsync(string script, TimeSpan timeout, params string[] args)
