@@ -113,7 +113,14 @@ internal static class RolloutEngine
 
     private static AnalysisWindow? AnalysisWindowOf(EngineContext ctx, RolloutStatus s)
     {
-        if (ctx.Spec.Analysis is null || s.CanaryRevision is not { } canary || s.TrafficAppliedAt is not { } since) return null;
+        if (ctx.Spec.Analysis is null || s.CanaryRevision is not { } canary) return null;
+
+        // Between steps (scaling up for the next one, or a gate holding it) the previous step's traffic stays live:
+        // keep judging it, so a canary that turns bad while a gate holds is still aborted.
+        if (s.TrafficAppliedAt is null && s.StepState is StepState.Upgrading or StepState.RoutingTraffic
+            && ctx.Observation.AppliedTraffic is { CanaryExposed: true } live && live.CanaryRevision == canary)
+            return new AnalysisWindow(canary, s.StableRevision!.Value, s.StepIndex, s.StepStartedAt, live.CanaryWeight);
+        if (s.TrafficAppliedAt is not { } since) return null;
         if (s.StepState is not (StepState.Analyzing or StepState.Paused or StepState.Ready)) return null;
         if (s.Traffic is not { CanaryExposed: true }) return null;
         return new AnalysisWindow(canary, s.StableRevision!.Value, s.StepIndex, since, s.Traffic.CanaryWeight);

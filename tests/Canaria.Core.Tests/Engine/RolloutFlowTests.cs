@@ -1,3 +1,4 @@
+using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 using static Canaria.Core.Tests.Engine.Specs;
@@ -348,11 +349,37 @@ public class RolloutFlowTests
         Assert.Equal(2, done.Status.StableRevision);
         foreach (var step in new[] { 0, 1 })
         {
-            var windows = sim.History.Select(h => h.Decision.Analysis).Where(w => w?.StepIndex == step).ToList();
+            var windows = sim.History.Where(h => h.Decision.Status.TrafficAppliedAt is not null).Select(h => h.Decision.Analysis).Where(w => w?.StepIndex == step).ToList();
             Assert.Equal(3, windows.Count);
             var routedAt = sim.History.First(h => h.Decision.Status.StepIndex == step && h.Decision.Status.TrafficAppliedAt is not null).Decision.Status.TrafficAppliedAt;
             Assert.All(windows, w => Assert.Equal(routedAt, w!.Since));
         }
-        Assert.DoesNotContain(sim.History, h => h.Decision.Analysis is { } w && h.Decision.Status.StepState is StepState.Upgrading or StepState.RoutingTraffic);
+        // Between steps only the previous step's live traffic is judged, from the moment the new step began.
+        Assert.All(
+            sim.History.Where(h => h.Decision.Analysis is not null && h.Decision.Status.StepState is StepState.Upgrading or StepState.RoutingTraffic),
+            h =>
+            {
+                Assert.True(h.Observation.AppliedTraffic!.CanaryExposed);
+                Assert.Equal(h.Decision.Status.StepStartedAt, h.Decision.Analysis!.Since);
+            });
+        Assert.DoesNotContain(sim.History, h => h.Decision.Analysis is not null && h.Observation.AppliedTraffic is not { CanaryExposed: true });
+    }
+
+    [Fact]
+    public void Reconcile_CanaryFailsWhileAGateHoldsTheNextStep_Aborts()
+    {
+        var hook = new WebhookSpec { Name = "gate", Type = WebhookType.PreTrafficIncrease, Url = "http://127.0.0.1:1/" };
+        var spec = Canary(Traffic(10), Traffic(50)) with { Analysis = SuccessAnalysis(), Webhooks = [hook] };
+        var sim = PlatformSim.Deployed(spec);
+        sim.SpecRevision = 2;
+        sim.GateAnswers = g => g.StepIndex == 0 ? GateOutcome.Open : GateOutcome.Closed;
+        sim.RunUntil(s => s.StepIndex == 1 && s.GateMessage is not null, 40, "the gate holds step 2");
+        Assert.Equal(10, sim.Applied!.CanaryWeight);
+
+        sim.Verdicts = _ => Verdict.Fail;
+        var aborted = sim.RunUntilState(StepState.Aborted, maxTicks: 10);
+
+        Assert.Contains("analysis check 'success' failed", aborted.Status.AbortReason);
+        Assert.Equal(0, sim.Applied!.CanaryWeight);
     }
 }
