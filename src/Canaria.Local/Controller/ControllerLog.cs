@@ -18,4 +18,7 @@ internal static partial class ControllerLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Rollout}: resumed from the state directory at {Message}")]
     public static partial void Resumed(ILogger logger, string rollout, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Rollout}: reconcile failed; retrying on the next tick")]
+    public static partial void ReconcileFailed(ILogger logger, string rollout, Exception exception);
 }

@@ -86,8 +86,17 @@ internal sealed partial class LocalController
                 var any = false;
                 foreach (var rollout in _rollouts.Values)
                 {
-                    await _analysis.MeasureIfDueAsync(rollout, now, ct).ConfigureAwait(false);
-                    any |= Tick(rollout, now);
+                    try
+                    {
+                        await _analysis.MeasureIfDueAsync(rollout, now, ct).ConfigureAwait(false);
+                        any |= Tick(rollout, now);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // Level-triggered: the next tick tries again from the stored status; one rollout's
+                        // failure (a full disk, a broken template) must not stop the others.
+                        ControllerLog.ReconcileFailed(_logger, rollout.Name, e);
+                    }
                 }
                 await ApplyGatewayAsync(ct).ConfigureAwait(false);
                 changed |= any;
