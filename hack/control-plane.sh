@@ -5,7 +5,8 @@
 #
 #   hack/control-plane.sh build          build (or reuse) the binaries in the cache dir
 #   hack/control-plane.sh start <dir>    start etcd, kube-apiserver, kube-controller-manager;
-#                                        writes <dir>/kubeconfig, <dir>/env, logs in <dir>/logs/
+#                                        writes <dir>/kubeconfig (token), <dir>/kubeconfig-client-cert,
+#                                        <dir>/env (addresses, pids), logs in <dir>/logs/
 #   hack/control-plane.sh stop <dir>     stop all three and wait until they have exited
 #   hack/control-plane.sh status <dir>   print which components run (exit 1 if any is down)
 #
@@ -153,6 +154,16 @@ cmd_start() {
   local token
   token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
   (umask 077; echo "${token},admin,admin,system:masters" >"$dir/pki/tokens.csv")
+  # A client CA and an admin client certificate, for client-certificate auth (<dir>/kubeconfig-client-cert).
+  printf 'extendedKeyUsage=clientAuth\n' >"$dir/pki/client.ext"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=canaria-test-client-ca" \
+      -keyout "$dir/pki/client-ca.key" -out "$dir/pki/client-ca.crt" >/dev/null 2>&1 &&
+    openssl req -newkey rsa:2048 -nodes -subj "/O=system:masters/CN=admin-cert" \
+      -keyout "$dir/pki/admin-cert.key" -out "$dir/pki/admin-cert.csr" >/dev/null 2>&1 &&
+    openssl x509 -req -days 30 -in "$dir/pki/admin-cert.csr" -CA "$dir/pki/client-ca.crt" -CAkey "$dir/pki/client-ca.key" \
+      -CAcreateserial -extfile "$dir/pki/client.ext" -out "$dir/pki/admin-cert.crt" >/dev/null 2>&1 ||
+    die "openssl failed to create the client certificates"
+  chmod 600 "$dir/pki/"*.key
 
   local etcd_port etcd_peer api_port
   etcd_port=$(free_port); etcd_peer=$(free_port); api_port=$(free_port)
@@ -168,7 +179,8 @@ cmd_start() {
 
   "${BIN}/kube-apiserver" --etcd-servers="http://127.0.0.1:$etcd_port" \
     --secure-port="$api_port" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --insecure-port=0 \
-    --cert-dir="$dir/pki" --token-auth-file="$dir/pki/tokens.csv" --authorization-mode=RBAC \
+    --cert-dir="$dir/pki" --token-auth-file="$dir/pki/tokens.csv" --client-ca-file="$dir/pki/client-ca.crt" \
+    --authorization-mode=RBAC \
     --service-account-key-file="$dir/pki/sa.key" --service-account-signing-key-file="$dir/pki/sa.key" \
     --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
     --watch-cache-sizes='podtemplates#0' \
@@ -204,6 +216,29 @@ contexts:
     user: admin
     namespace: default
 current-context: canaria-test
+EOF
+  )
+
+  # The same cluster with client-certificate auth, by relative file paths (as kubectl writes them).
+  (umask 077; cat >"$dir/kubeconfig-client-cert" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: canaria-test
+  cluster:
+    server: https://127.0.0.1:$api_port
+    certificate-authority: pki/ca.crt
+users:
+- name: admin-cert
+  user:
+    client-certificate: pki/admin-cert.crt
+    client-key: pki/admin-cert.key
+contexts:
+- name: canaria-test-cert
+  context:
+    cluster: canaria-test
+    user: admin-cert
+current-context: canaria-test-cert
 EOF
   )
 
