@@ -16,7 +16,7 @@ sed -e "s#@WORK@#$WORK/nginx-backend#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HE
 taskset -c "$LOAD_CPU" nginx -c "$WORK/nginx-backend/nginx.conf" -p "$WORK/nginx-backend" & PIDS+=($!)
 dotnet build -c Release "$HERE/GatewayBench" -v quiet -nologo >/dev/null
 sed -e "s#@PORT@#$CANARIA#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway.yaml"
-DOTNET_PerfMapEnabled=1 DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
+DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
   taskset -c "$PROXY_CPU" dotnet "$HERE/GatewayBench/bin/Release/net10.0/GatewayBench.dll" "$WORK/gateway.yaml" & GW=$!; PIDS+=($GW)
 for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$CANARIA/" && break; sleep 0.1; done
 taskset -c "$LOAD_CPU" wrk -t1 -c50 -d5s "http://127.0.0.1:$CANARIA/" >/dev/null

@@ -54,7 +54,7 @@ PIDS+=($!); NGINX_PROXY_MASTER=$!
 
 dotnet build -c Release "$HERE/GatewayBench" -v quiet -nologo >/dev/null
 sed -e "s#@PORT@#$CANARIA#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway.yaml"
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-1}" DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-0}" DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
   taskset -c "$PROXY_CPU" dotnet "$HERE/GatewayBench/bin/Release/net10.0/GatewayBench.dll" "$WORK/gateway.yaml" &
 PIDS+=($!); CANARIA_PID=$!
 
