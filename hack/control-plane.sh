@@ -71,12 +71,13 @@ enable_deb_src() {
 }
 
 cmd_build() {
+  ensure_packages etcd-server openssl curl
   if binaries_present; then
-    log "reusing cached binaries in ${BIN}"
+    log "reusing cached binaries in ${BIN}: $("${BIN}/kube-apiserver" --version 2>&1 | head -n1)"
     return 0
   fi
   local t0=$SECONDS
-  ensure_packages etcd-server golang-go rsync make dpkg-dev
+  ensure_packages golang-go rsync make dpkg-dev
   enable_deb_src
   mkdir -p "${CACHE}/src"
   local tree

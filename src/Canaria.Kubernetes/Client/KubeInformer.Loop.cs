@@ -10,13 +10,15 @@ internal sealed partial class KubeInformer
         while (!cancellationToken.IsCancellationRequested)
         {
             string? error;
-            if (LastResourceVersion is null)
+            try
             {
-                error = await RelistAsync(cancellationToken).ConfigureAwait(false);
+                error = LastResourceVersion is null
+                    ? await RelistAsync(cancellationToken).ConfigureAwait(false)
+                    : await WatchOnceAsync(backoff, cancellationToken).ConfigureAwait(false);
             }
-            else
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                error = await WatchOnceAsync(backoff, cancellationToken).ConfigureAwait(false);
+                error = $"{e.GetType().Name}: {e.Message}"; // never let the informer die silently
             }
             if (error is not null)
             {

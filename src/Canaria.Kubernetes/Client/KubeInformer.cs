@@ -20,7 +20,10 @@ internal sealed record InformerOptions
     public TimeSpan BackoffInitial { get; init; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan BackoffMax { get; init; } = TimeSpan.FromSeconds(30);
     public int PageSize { get; init; } = 500;
-    /// <summary>Resume: watch from this resourceVersion first instead of listing (a 410 then forces a relist).</summary>
+    /// <summary>
+    /// Resume: watch from this resourceVersion first instead of listing (a 410 then forces a relist).
+    /// <see cref="KubeInformer.HasSynced"/> turns true only after a full list.
+    /// </summary>
     public string? StartResourceVersion { get; init; }
 }
 
@@ -89,8 +92,9 @@ internal sealed partial class KubeInformer : IAsyncDisposable
         {
             await _loops.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
         {
+            // Stopping cancels the open watch mid-read; how the transport reports that does not matter here.
         }
         _stop.Dispose();
         _emitGate.Dispose();
