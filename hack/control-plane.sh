@@ -111,10 +111,15 @@ cmd_build() {
   log "built in $((SECONDS - t0)) s: $("${BIN}/kube-apiserver" --version 2>&1 | head -n1)"
 }
 
+# A port nobody uses, below the kernel's ephemeral range (ports there are handed out to outgoing
+# connections at any moment). Races stay possible, so starts retry on "address already in use".
 free_port() {
-  local p i
+  local low=32768 p i
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  [ "$low" -gt 11000 ] || low=32768
   for i in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (low - 10000)))
+    if command -v ss >/dev/null && [ -n "$(ss -Htan "( sport = :$p )" 2>/dev/null)" ]; then continue; fi
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
   die "found no free port"
@@ -146,7 +151,7 @@ cmd_start() {
   local dir=${1:?usage: control-plane.sh start <dir>}
   command -v etcd >/dev/null || die "etcd not found (install Debian etcd-server, or run: control-plane.sh build)"
   binaries_present || die "no binaries in ${BIN}; run: hack/control-plane.sh build"
-  mkdir -p "$dir/logs" "$dir/pki" "$dir/etcd"
+  mkdir -p "$dir/logs" "$dir/pki"
   dir=$(cd "$dir" && pwd)
   [ -f "$dir/env" ] && cmd_status "$dir" >/dev/null 2>&1 && die "a control plane already runs in $dir"
   local t0=$SECONDS
@@ -166,31 +171,46 @@ cmd_start() {
     die "openssl failed to create the client certificates"
   chmod 600 "$dir/pki/"*.key
 
-  local etcd_port etcd_peer api_port
-  etcd_port=$(free_port); etcd_peer=$(free_port); api_port=$(free_port)
-  etcd --name canaria --data-dir "$dir/etcd" \
-    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
-    --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
-    --initial-cluster "canaria=http://127.0.0.1:$etcd_peer" \
-    >"$dir/logs/etcd.log" 2>&1 </dev/null &
-  local etcd_pid=$!
-  echo "ETCD_PID=$etcd_pid" >"$dir/env"
-  wait_ready "http://127.0.0.1:$etcd_port/health" "" "$etcd_pid" etcd 30 ||
+  local etcd_port etcd_peer api_port etcd_pid api_pid attempt rc
+  for attempt in 1 2 3 4 5; do
+    etcd_port=$(free_port); etcd_peer=$(free_port)
+    rm -rf "$dir/etcd" && mkdir -p "$dir/etcd"
+    etcd --name canaria --data-dir "$dir/etcd" \
+      --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+      --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
+      --initial-cluster "canaria=http://127.0.0.1:$etcd_peer" \
+      >"$dir/logs/etcd.log" 2>&1 </dev/null &
+    etcd_pid=$!
+    echo "ETCD_PID=$etcd_pid" >"$dir/env"
+    rc=0
+    wait_ready "http://127.0.0.1:$etcd_port/health" "" "$etcd_pid" etcd 30 || rc=$?
+    [ $rc -eq 0 ] && break
+    if [ $rc -eq 2 ] && grep -q "address already in use" "$dir/logs/etcd.log" && [ $attempt -lt 5 ]; then
+      log "etcd: port taken, retrying with other ports"; continue
+    fi
     fail_start "$dir" etcd "etcd did not become healthy on 127.0.0.1:$etcd_port"
+  done
 
-  "${BIN}/kube-apiserver" --etcd-servers="http://127.0.0.1:$etcd_port" \
-    --secure-port="$api_port" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --insecure-port=0 \
-    --cert-dir="$dir/pki" --token-auth-file="$dir/pki/tokens.csv" --client-ca-file="$dir/pki/client-ca.crt" \
-    --authorization-mode=RBAC \
-    --service-account-key-file="$dir/pki/sa.key" --service-account-signing-key-file="$dir/pki/sa.key" \
-    --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
-    --watch-cache-sizes='podtemplates#0' \
-    >"$dir/logs/kube-apiserver.log" 2>&1 </dev/null &
-  local api_pid=$!
-  echo "APISERVER_PID=$api_pid" >>"$dir/env"
-  local rc=0
-  wait_ready "https://127.0.0.1:$api_port/readyz" "$token" "$api_pid" kube-apiserver 90 || rc=$?
-  [ $rc -eq 0 ] || fail_start "$dir" kube-apiserver "kube-apiserver did not become ready on 127.0.0.1:$api_port (rc $rc)"
+  for attempt in 1 2 3 4 5; do
+    api_port=$(free_port)
+    "${BIN}/kube-apiserver" --etcd-servers="http://127.0.0.1:$etcd_port" \
+      --secure-port="$api_port" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --insecure-port=0 \
+      --cert-dir="$dir/pki" --token-auth-file="$dir/pki/tokens.csv" --client-ca-file="$dir/pki/client-ca.crt" \
+      --authorization-mode=RBAC \
+      --service-account-key-file="$dir/pki/sa.key" --service-account-signing-key-file="$dir/pki/sa.key" \
+      --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
+      --watch-cache-sizes='podtemplates#0' \
+      >"$dir/logs/kube-apiserver.log" 2>&1 </dev/null &
+    api_pid=$!
+    printf 'ETCD_PID=%s\nAPISERVER_PID=%s\n' "$etcd_pid" "$api_pid" >"$dir/env"
+    rc=0
+    wait_ready "https://127.0.0.1:$api_port/readyz" "$token" "$api_pid" kube-apiserver 90 || rc=$?
+    [ $rc -eq 0 ] && break
+    if [ $rc -eq 2 ] && grep -q "address already in use" "$dir/logs/kube-apiserver.log" && [ $attempt -lt 5 ]; then
+      log "kube-apiserver: port taken, retrying with another port"; continue
+    fi
+    fail_start "$dir" kube-apiserver "kube-apiserver did not become ready on 127.0.0.1:$api_port (rc $rc)"
+  done
 
   # The serving cert is signed by a CA generated next to it; the CA is the chain's last certificate.
   awk '/BEGIN CERTIFICATE/{n++; buf=""} {buf=buf $0 "\n"} /END CERTIFICATE/{last=buf} END{printf "%s", last}' \
