@@ -16,6 +16,7 @@
 set -euo pipefail
 
 K8S_VERSION=1.20.2
+SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 CACHE=${CANARIA_K8S_CACHE:-${HOME}/.cache/canaria/k8s-${K8S_VERSION}}
 BIN=${CACHE}/bin
 COMPONENTS=(kube-apiserver kube-controller-manager)
@@ -280,6 +281,16 @@ APISERVER_URL=https://127.0.0.1:$api_port
 CONTROLLER_MANAGER_PID=$kcm_pid
 KUBECONFIG=$dir/kubeconfig
 EOF
+  # With CANARIA_OWNER_PID set (the test fixture sets it), a watchdog stops everything once that
+  # process is gone, so a killed test run leaves no etcd/apiserver behind.
+  if [ -n "${CANARIA_OWNER_PID:-}" ]; then
+    (
+      trap '' HUP
+      while kill -0 "$CANARIA_OWNER_PID" 2>/dev/null; do sleep 1; done
+      bash "$SELF" stop "$dir"
+    ) >>"$dir/logs/watchdog.log" 2>&1 </dev/null &
+    echo "WATCHDOG_PID=$!" >>"$dir/env"
+  fi
   log "started in $((SECONDS - t0)) s: apiserver https://127.0.0.1:$api_port, etcd 127.0.0.1:$etcd_port; kubeconfig $dir/kubeconfig"
 }
 
@@ -291,6 +302,8 @@ read_pids() { # dir -> "name pid" lines
 cmd_stop() {
   local dir=${1:?usage: control-plane.sh stop <dir>} name pid i
   [ -f "$dir/env" ] || { log "nothing to stop in $dir (no env file)"; return 0; }
+  pid=$(sed -n 's/^WATCHDOG_PID=\([0-9]*\)$/\1/p' "$dir/env")
+  if [ -n "$pid" ] && [ "$pid" != "${BASHPID:-}" ] && [ "$pid" != "$PPID" ]; then kill -TERM "$pid" 2>/dev/null || true; fi
   while read -r name pid; do
     [ -n "$pid" ] || continue
     kill -TERM "$pid" 2>/dev/null || continue

@@ -89,6 +89,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     private static async Task RunScriptAsync(string script, TimeSpan timeout, params string[] args)
     {
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.Environment["CANARIA_OWNER_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         psi.ArgumentList.Add(script);
         foreach (var a in args)
         {
