@@ -299,13 +299,24 @@ read_pids() { # dir -> "name pid" lines
   sed -n 's/^\(CONTROLLER_MANAGER\|APISERVER\|ETCD\)_PID=\([0-9]*\)$/\1 \2/p' "$1/env" | tac
 }
 
+# Is pid still the process we started (and not an unrelated one that reused the number)?
+is_ours() { # pid pattern
+  [ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q -- "$2"
+}
+
+pattern_of() { # env name -> command-line pattern
+  case "$1" in ETCD) echo "etcd --name canaria" ;; APISERVER) echo kube-apiserver ;;
+    CONTROLLER_MANAGER) echo kube-controller-manager ;; *) echo control-plane.sh ;; esac
+}
+
 cmd_stop() {
   local dir=${1:?usage: control-plane.sh stop <dir>} name pid i
   [ -f "$dir/env" ] || { log "nothing to stop in $dir (no env file)"; return 0; }
   pid=$(sed -n 's/^WATCHDOG_PID=\([0-9]*\)$/\1/p' "$dir/env")
-  if [ -n "$pid" ] && [ "$pid" != "${BASHPID:-}" ] && [ "$pid" != "$PPID" ]; then kill -TERM "$pid" 2>/dev/null || true; fi
+  if [ -n "$pid" ] && [ "$pid" != "$PPID" ] && is_ours "$pid" control-plane.sh; then kill -TERM "$pid" 2>/dev/null || true; fi
   while read -r name pid; do
     [ -n "$pid" ] || continue
+    is_ours "$pid" "$(pattern_of "$name")" || continue
     kill -TERM "$pid" 2>/dev/null || continue
     for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then log "$name ($pid) ignored SIGTERM for 10 s; killing"; kill -KILL "$pid" 2>/dev/null || true; fi
@@ -319,7 +330,7 @@ cmd_status() {
   local dir=${1:?usage: control-plane.sh status <dir>} name pid down=0
   [ -f "$dir/env" ] || { echo "not started in $dir"; return 1; }
   while read -r name pid; do
-    if kill -0 "$pid" 2>/dev/null; then echo "$name running (pid $pid)"; else echo "$name down (pid $pid)"; down=1; fi
+    if is_ours "$pid" "$(pattern_of "$name")"; then echo "$name running (pid $pid)"; else echo "$name down (pid $pid)"; down=1; fi
   done < <(read_pids "$dir")
   grep -E '_URL=|KUBECONFIG=' "$dir/env" || true
   return $down
