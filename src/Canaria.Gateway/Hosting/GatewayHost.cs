@@ -17,7 +17,7 @@ namespace Canaria.Gateway.Hosting;
 /// </summary>
 internal sealed class GatewayHost : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _stopping;
     private readonly HttpMessageInvoker _client;
     private readonly KestrelListenerSet _listeners;
     private readonly List<Task> _background = [];
@@ -25,8 +25,9 @@ internal sealed class GatewayHost : IAsyncDisposable
     private ConfigFileWatcher? _watcher;
     private int _stopped;
 
-    private GatewayHost(GatewayRuntime runtime, HttpMessageInvoker client, KestrelListenerSet listeners)
+    private GatewayHost(GatewayRuntime runtime, HttpMessageInvoker client, KestrelListenerSet listeners, CancellationTokenSource stopping)
     {
+        _stopping = stopping;
         Runtime = runtime;
         _client = client;
         _listeners = listeners;
@@ -46,11 +47,11 @@ internal sealed class GatewayHost : IAsyncDisposable
         var runtime = new GatewayRuntime(new GatewayRuntimeOptions { Time = options.Time, Random = options.Random, LoggerFactory = options.LoggerFactory });
         var logger = options.LoggerFactory.CreateLogger("Canaria.Gateway");
         var client = ForwarderClientFactory.Create();
-        var host = new GatewayHost(runtime, client, null!);
-        var mirror = new MirrorSender(client, runtime.Signals, logger, host._stopping.Token);
+        var stopping = new CancellationTokenSource();
+        var mirror = new MirrorSender(client, runtime.Signals, logger, stopping.Token);
         var pipeline = new ProxyPipeline(runtime, new HttpForwarder(client), mirror, options.Random, logger);
         var listeners = new KestrelListenerSet(pipeline, options.LoggerFactory);
-        host = new GatewayHost(runtime, client, listeners);
+        var host = new GatewayHost(runtime, client, listeners, stopping);
         runtime.Binder = listeners;
         try
         {
