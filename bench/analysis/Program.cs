@@ -8,6 +8,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 const double TotalRps = 500;
 const double Weight = 0.10;
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200;
+var only = args.Length > 1 ? args[1] : ""; // e.g. "good" to run one scenario with many runs
 var horizon = TimeSpan.FromMinutes(10);
 var stable = new Behaviour(0.01);
 Scenario[] scenarios =
@@ -26,13 +27,17 @@ Console.WriteLine();
 Console.WriteLine("| scenario | policy | rolled back | median time to rollback | p95 time to rollback | median blast radius (canary failures) | p95 blast radius | median canary requests served |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
 var clock = Stopwatch.StartNew();
-foreach (var scenario in scenarios)
+var falseAborts = new List<(string Scenario, string Policy, string? Reason)>();
+foreach (var scenario in scenarios.Where(s => s.Name.StartsWith(only, StringComparison.Ordinal)))
 {
     var results = Enumerable.Range(1, runs).AsParallel().AsOrdered().Select(seed => Simulation.Run(scenario, seed, TotalRps, Weight, horizon)).ToList();
     Print(scenario, "Canaria", results.Select(r => r.Canaria).ToList());
+    if (!scenario.Bad) falseAborts.AddRange(results.Where(r => r.Canaria.RolledBack).Select(r => (scenario.Name, "Canaria", r.Canaria.Reason)));
     Print(scenario, "Flagger defaults", results.Select(r => r.Flagger).ToList());
 }
 Console.WriteLine();
+foreach (var (scenario, policy, reason) in falseAborts.Take(10))
+    Console.WriteLine($"false abort ({scenario}, {policy}): {reason}");
 Console.WriteLine($"simulated in {clock.Elapsed.TotalSeconds:0.0} s");
 
 static void Print(Scenario scenario, string policy, List<RunOutcome> outcomes)

@@ -4,7 +4,7 @@ namespace Canaria.AnalysisBench;
 internal sealed record Scenario(string Name, Behaviour Stable, Behaviour Canary, bool Bad);
 
 /// <summary>What one policy did in one run: rolled back or not, when, and what the canary served until its traffic reached 0.</summary>
-internal sealed record RunOutcome(bool RolledBack, TimeSpan? TimeToRollback, long CanaryFailures, long CanaryRequests);
+internal sealed record RunOutcome(bool RolledBack, TimeSpan? TimeToRollback, long CanaryFailures, long CanaryRequests, string? Reason = null);
 
 /// <summary>
 /// Runs both policies on the very same simulated traffic (same seed): 100 ms ticks like the controller loop, the
@@ -30,8 +30,8 @@ internal static class Simulation
             for (var i = 0; i < policies.Length; i++)
             {
                 if (outcomes[i] is not null) continue;
-                if (policies[i].Observe(t, canary, stable) is not null)
-                    outcomes[i] = new RunOutcome(true, t, canary.Failures, canary.Requests);
+                if (policies[i].Observe(t, canary, stable) is { } reason)
+                    outcomes[i] = new RunOutcome(true, t, canary.Failures, canary.Requests, reason);
             }
         }
 

@@ -13,10 +13,10 @@ internal static class CompareJudge
         switch (compare.Method)
         {
             case CompareMethod.Sequential:
-                var r = SequentialErrorTest.Evaluate(canary.Requests, canary.Failures, stable.Requests, stable.Failures, compare.Alpha, compare.Beta, compare.EffectiveMinEffect, minRequests);
+                var r = SequentialErrorTest.Evaluate(canary.Requests, canary.Failures, stable.Requests, stable.Failures, compare.EffectiveAlpha, compare.Beta, compare.EffectiveMinEffect, minRequests);
                 return (r.Verdict, r.LogLikelihoodRatio, r.Evidence);
             case CompareMethod.MannWhitney:
-                var m = MannWhitney.Test(canary.Latency ?? LatencyCounts.Empty, stable.Latency ?? LatencyCounts.Empty, compare.Alpha, compare.EffectiveMinEffect, minRequests);
+                var m = MannWhitney.Test(canary.Latency ?? LatencyCounts.Empty, stable.Latency ?? LatencyCounts.Empty, compare.EffectiveAlpha, compare.EffectiveMinEffect, minRequests);
                 return (m.Verdict, m.Verdict == Verdict.Inconclusive ? null : m.PValue, m.Evidence);
             default:
                 return PercentileJudge.Judge(canary.Latency ?? LatencyCounts.Empty, stable.Latency ?? LatencyCounts.Empty, compare.Quantile, compare.Tolerance, minRequests);

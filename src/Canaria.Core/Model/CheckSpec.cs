@@ -81,8 +81,8 @@ internal sealed record CompareSpec
 {
     public CompareMethod Method { get; init; } = CompareMethod.Sequential;
 
-    /// <summary>False-abort probability (sequential) or significance level (Mann-Whitney).</summary>
-    public double Alpha { get; init; } = 0.01;
+    /// <summary>False-abort probability per step (sequential, default 0.001) or significance level (Mann-Whitney, default 0.01).</summary>
+    public double? Alpha { get; init; }
 
     /// <summary>Sequential: probability of passing a canary that is worse by MinEffect.</summary>
     public double Beta { get; init; } = 0.05;
@@ -95,6 +95,8 @@ internal sealed record CompareSpec
 
     /// <summary>Percentile: which quantile (0.99 = p99).</summary>
     public double Quantile { get; init; } = 0.99;
+
+    public double EffectiveAlpha => Alpha ?? (Method == CompareMethod.Sequential ? 0.001 : 0.01);
 
     public double EffectiveMinEffect => MinEffect ?? (Method == CompareMethod.Sequential ? 0.02 : 0.1);
 }

@@ -78,7 +78,7 @@ internal static class AnalysisYaml
         var spec = new CompareSpec
         {
             Method = Enums.Read(m, "method", CompareMethod.Sequential),
-            Alpha = m.Double("alpha") ?? d.Alpha,
+            Alpha = m.Double("alpha"),
             Beta = m.Double("beta") ?? d.Beta,
             MinEffect = m.Double("minEffect"),
             Tolerance = m.Double("tolerance") ?? d.Tolerance,
