@@ -16,10 +16,13 @@ internal sealed class PrometheusMetricSource(HttpClient http, TimeSpan timeout) 
     {
         var promql = QueryTemplate.Render(check.Query ?? "", query);
         var address = check.Address!.TrimEnd('/');
-        var end = query.To.ToUnixTimeMilliseconds() / 1000.0;
+        var endMs = query.To.ToUnixTimeMilliseconds();
+        // Range: at most 30 points, aligned on the window's end so the newest data is always evaluated.
+        var stepMs = Math.Max(1000, (long)Math.Ceiling((query.To - query.From).TotalMilliseconds / 30));
+        var startMs = endMs - (stepMs * Math.Max(0, (long)((query.To - query.From).TotalMilliseconds / stepMs)));
         var url = check.RangeQuery
-            ? $"{address}/api/v1/query_range?query={Uri.EscapeDataString(promql)}&start={Num(query.From.ToUnixTimeMilliseconds() / 1000.0)}&end={Num(end)}&step={Num(Math.Max(1, (query.To - query.From).TotalSeconds / 30))}"
-            : $"{address}/api/v1/query?query={Uri.EscapeDataString(promql)}&time={Num(end)}";
+            ? $"{address}/api/v1/query_range?query={Uri.EscapeDataString(promql)}&start={Num(startMs / 1000.0)}&end={Num(endMs / 1000.0)}&step={Num(stepMs / 1000.0)}"
+            : $"{address}/api/v1/query?query={Uri.EscapeDataString(promql)}&time={Num(endMs / 1000.0)}";
         var (auth, authError) = SourceAuth.Header(check.Auth);
         if (authError is not null) return MetricReading.Failed(authError);
 
