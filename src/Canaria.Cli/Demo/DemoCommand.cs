@@ -54,7 +54,7 @@ internal static class DemoCommand
             load.Start();
             Say(clock, $"sending {rps} requests/s to {address}");
 
-            Say(clock, "releasing v2 (healthy) as a canary: 10% → 30% → 60% → 100%, analysis every 2 s");
+            Say(clock, "releasing v2 (healthy) as a canary: 10% → 30% → 60% → 100%; errors compared with stable on every tick, thresholds every 2 s");
             await ApplyAsync(host, "v2", 0, ct).ConfigureAwait(false);
             report.V2Completed = await WaitAsync(host, v => v.SpecRevision == 2 && (v.Status is { Phase: RolloutPhase.Healthy, StableRevision: 2 } || v.Status is { Phase: RolloutPhase.Aborted, CanaryRevision: 2 }),
                 "v2 to be promoted", clock, load, ct).ConfigureAwait(false) is { Status.StableRevision: 2 };

@@ -37,6 +37,8 @@ internal static class DemoSpecs
             minRequests: 20
             failureLimit: 0
             checks:
+              - name: errors-vs-stable
+                compare: stable
               - name: success-rate
                 metric: successRate
                 min: 0.95
