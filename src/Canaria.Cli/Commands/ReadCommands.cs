@@ -41,7 +41,7 @@ internal static class ReadCommands
         get.SetAction((r, ct) => ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(getName), r.GetValue(getOutput)!, watch: false, ct));
         yield return get;
 
-        var status = new Command("status", "Show one rollout in detail; --watch refreshes it live until Ctrl-C or until the release settles.");
+        var status = new Command("status", "Show one rollout in detail; --watch refreshes it twice a second until Ctrl-C.");
         var statusName = CommonOptions.RolloutName();
         var watch = new Option<bool>("--watch", "-w") { Description = "Refresh live" };
         var statusOutput = CommonOptions.Output();

@@ -18,7 +18,7 @@ internal static class DemoCommand
 
     public static Command Create()
     {
-        var command = new Command("demo", "Run a complete real release on this machine (about 40 s): v1 → v2 canary with analysis → v3 with 20% errors, aborted automatically. Exit code 0 when everything went as expected.");
+        var command = new Command("demo", "Run a complete real release on this machine (about 30 s): v1 → v2 canary with analysis → v3 with 20% errors, aborted automatically. Exit code 0 when everything went as expected.");
         var rps = new Option<int>("--rps") { Description = "Requests per second the demo's clients send", DefaultValueFactory = _ => 300 };
         var keep = new Option<bool>("--keep-state") { Description = "Keep the demo's state directory (logs, history) instead of deleting it" };
         command.Options.Add(rps);
