@@ -24,9 +24,25 @@ COMPONENTS=(kube-apiserver kube-controller-manager)
 log() { echo "control-plane: $*" >&2; }
 die() { echo "control-plane: ERROR: $*" >&2; exit 1; }
 
+# Kubernetes 1.20 vendors modern-go/reflect2 1.0.1, which crashes the whole kube-apiserver (fatal error: fault in
+# json-iterator's map encoder) under Go >= 1.18 the first time a custom resource is created. The build swaps in
+# Debian's reflect2 1.0.2 (the upstream fix); binaries built without it are rebuilt.
+REFLECT2_MARKER=reflect2-1.0.2
+
 binaries_present() {
   local c
   for c in "${COMPONENTS[@]}"; do [ -x "${BIN}/${c}" ] || return 1; done
+  [ -f "${BIN}/${REFLECT2_MARKER}" ]
+}
+
+patch_reflect2() { # tree
+  ensure_packages golang-github-modern-go-reflect2-dev
+  local src=/usr/share/gocode/src/github.com/modern-go/reflect2
+  [ -f "$src/go_above_118.go" ] || die "golang-github-modern-go-reflect2-dev has no go_above_118.go (need reflect2 >= 1.0.2)"
+  rm -rf "$1/vendor/github.com/modern-go/reflect2"
+  mkdir -p "$1/vendor/github.com/modern-go/reflect2"
+  cp "$src"/*.go "$src"/*.s "$1/vendor/github.com/modern-go/reflect2/"
+  rm -f "$1/vendor/github.com/modern-go/reflect2/"*_test.go
 }
 
 as_root() {
@@ -92,6 +108,7 @@ cmd_build() {
   fi
   local version
   version=$(sed -n 's/^kubernetes (\([^)]*\)).*/\1/p;q' "$tree/debian/changelog" 2>/dev/null || true)
+  patch_reflect2 "$tree"
   log "building kube-apiserver and kube-controller-manager from ${tree} (Debian ${version:-?}); this takes minutes"
   mkdir -p "${CACHE}/go-cache" "${CACHE}/gopath"
   local buildlog=${CACHE}/build.log
@@ -109,6 +126,7 @@ cmd_build() {
     [ -n "$out" ] || die "make succeeded but produced no $c under $tree/_output"
     install -m 0755 "$out" "${BIN}/${c}.tmp" && mv "${BIN}/${c}.tmp" "${BIN}/${c}"
   done
+  touch "${BIN}/${REFLECT2_MARKER}"
   log "built in $((SECONDS - t0)) s: $("${BIN}/kube-apiserver" --version 2>&1 | head -n1)"
 }
 
