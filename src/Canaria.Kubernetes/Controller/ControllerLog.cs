@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Kubernetes.Controller;
+
+internal static partial class ControllerLog
+{
+    [LoggerMessage(100, LogLevel.Information, "Rollout {Namespace}/{Name}: {Reason}: {Message}")]
+    public static partial void Event(ILogger logger, string @namespace, string name, string reason, string message);
+
+    [LoggerMessage(101, LogLevel.Debug, "Status of rollout {Name} not written: {Error}")]
+    public static partial void StatusNotWritten(ILogger logger, string name, string error);
+
+    [LoggerMessage(102, LogLevel.Warning, "Reconcile of rollout {Key} failed: {Error}")]
+    public static partial void ReconcileFailed(ILogger logger, string key, string error);
+
+    [LoggerMessage(103, LogLevel.Error, "Reconcile of rollout {Key} threw")]
+    public static partial void ReconcileThrew(ILogger logger, string key, Exception exception);
+}

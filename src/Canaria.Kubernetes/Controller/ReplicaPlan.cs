@@ -1,0 +1,49 @@
+using Canaria.Core.Engine;
+
+namespace Canaria.Kubernetes.Controller;
+
+/// <summary>
+/// Turns the engine's decision into pods per revision for a Deployment without a traffic router: traffic follows
+/// ready pods (seed 004). While stable and canary both run, the paused Deployment controller holds their total at
+/// replicas + maxSurge (it rescales proportionally otherwise), so the canary's pods come out of that budget:
+/// stable = replicas + maxSurge − canary. The canary grows by at most maxSurge (at least 1) pods beyond its ready
+/// ones, as a rolling update with maxUnavailable 0 would, so ready pods never drop below replicas on the way up.
+/// A step at 100% traffic leaves stable at 0.
+/// </summary>
+internal static class ReplicaPlan
+{
+    public static IReadOnlyDictionary<int, int> For(RolloutStatus status, IReadOnlyDictionary<int, int> engineReplicas, int replicas, int maxSurge,
+        Observation observed, IReadOnlyDictionary<int, int>? previous = null)
+    {
+        var stable = status.StableRevision!.Value;
+        var plan = new Dictionary<int, int>();
+        if (status.CanaryRevision is not { } c || c == stable || status.StepState == StepState.Aborted)
+        {
+            plan[stable] = replicas;
+            return plan;
+        }
+        var target = Math.Min(engineReplicas.GetValueOrDefault(c), replicas);
+        if (status.StepState == StepState.Aborting)
+        {
+            // Back to stable: the canary leaves only once stable has a ready pod again (never no endpoints).
+            plan[stable] = replicas;
+            plan[c] = observed.Ready(stable) > 0 ? 0 : target;
+            return plan;
+        }
+        if (status.Traffic is { CanaryWeight: >= 100 } t && t.CanaryRevision == c)
+        {
+            plan[c] = replicas;
+            plan[stable] = 0;
+            return plan;
+        }
+        var grown = Math.Max(previous?.GetValueOrDefault(c) ?? 0, observed.Ready(c) + Math.Max(maxSurge, 1));
+        var canary = Math.Min(target, grown);
+        plan[c] = canary;
+        plan[stable] = canary == 0 ? replicas : Math.Max(0, replicas + maxSurge - canary);
+        return plan;
+    }
+
+    /// <summary>The canary's share of ready pods in percent (what a Service without a router really sends it).</summary>
+    public static int ReadyShare(int readyCanary, int readyStable) =>
+        readyCanary + readyStable == 0 ? 0 : (int)Math.Round(100.0 * readyCanary / (readyCanary + readyStable));
+}

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using Canaria.Core.Engine;
+using Canaria.Core.Model;
+using Canaria.Core.Serialization;
+using Canaria.Core.Validation;
+using Canaria.Kubernetes.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Kubernetes.Controller;
+
+/// <summary>When to look at a rollout again (null: only when something it watches changes).</summary>
+internal sealed record ReconcileResult(TimeSpan? RequeueAfter, string? Error = null);
+
+/// <summary>
+/// One level-triggered reconcile of one Rollout: read it, validate, pause its Deployment, observe the ReplicaSets,
+/// run the engine, store the decided status through /status first, and only then scale the ReplicaSets.
+/// </summary>
+internal sealed partial class RolloutReconciler(KubeClient client, Func<string, string, JsonObject?> deployment,
+    Func<string, IEnumerable<JsonObject>> replicaSets, KubeControllerOptions options, ILogger logger)
+{
+    private readonly EventRecorder _events = new(client);
+
+    public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
+    {
+        var got = await client.GetAsync(RolloutResource.Rollouts, ns, name, cancellationToken).ConfigureAwait(false);
+        if (!got.IsSuccess) return new ReconcileResult(got.Error!.IsNotFound ? null : options.RetryInterval, got.Error.ToString());
+        var rollout = got.Value!;
+        var now = client.Time.GetUtcNow();
+
+        var parsed = RolloutYaml.Parse(DocumentOf(rollout, ns, name).ToJsonString());
+        var errors = parsed.Errors.ToList();
+        var refName = parsed.Document?.Spec.WorkloadRef?.Name;
+        var d = refName is { Length: > 0 } ? deployment(ns, refName) : null;
+        var doc = parsed.Document;
+        if (doc is not null && d is not null)
+            doc = doc with { Spec = doc.Spec with { Replicas = DeploymentView.Int(d["spec"]?["replicas"]) ?? 1 } };
+        if (doc is not null) errors.AddRange(RolloutValidator.Validate(doc, Platform.Kubernetes));
+        if (errors.Count > 0 || doc is null)
+        {
+            var message = string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"));
+            await WriteStatusAsync(rollout, StatusBuilder.Invalid(rollout, message, now), cancellationToken).ConfigureAwait(false);
+            return new ReconcileResult(null);
+        }
+        if (d is null)
+        {
+            var missing = StatusBuilder.Invalid(rollout, $"Deployment {refName} not found in namespace {ns}", now);
+            missing["phase"] = "Progressing";
+            missing["conditions"] = rollout["status"]?["conditions"]?.DeepClone();
+            await WriteStatusAsync(rollout, missing, cancellationToken).ConfigureAwait(false);
+            return new ReconcileResult(options.RetryInterval);
+        }
+
+        var view = DeploymentView.Of(d, replicaSets(ns));
+        if (!view.Paused)
+        {
+            // The one field of the user's object Canaria writes: a paused Deployment rolls nothing out by itself.
+            var paused = await client.PatchAsync(KubeResource.Deployments, ns, view.Name, PatchType.Merge,
+                new JsonObject { ["spec"] = new JsonObject { ["paused"] = true } }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!paused.IsSuccess) return new ReconcileResult(options.RetryInterval, paused.Error!.ToString());
+        }
+        return await ReleaseAsync(rollout, doc.Spec, view, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ReconcileResult> ReleaseAsync(JsonObject rollout, RolloutSpec spec, DeploymentView d, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ns = (string)rollout["metadata"]!["namespace"]!;
+        var stored = StoredStatus.Of(rollout);
+        var revisions = new Dictionary<string, int>(stored.Revisions, StringComparer.Ordinal);
+        if (!revisions.ContainsKey(d.TemplateHash)) revisions[d.TemplateHash] = revisions.Values.DefaultIfEmpty(0).Max() + 1;
+        stored = stored with { Revisions = revisions };
+        var observation = RevisionObservation.Of(d, stored, revisions[d.TemplateHash]);
+
+        var engineStatus = stored.Engine;
+        var events = new List<RolloutEvent>();
+        var command = (string?)rollout["metadata"]?["annotations"]?[RolloutCommandAnnotation.Name];
+        if (command is { Length: > 0 } && command != stored.CommandApplied)
+        {
+            var cmd = RolloutCommandAnnotation.Parse(command, out var parseError);
+            var result = cmd is null || engineStatus is null
+                ? new CommandResult(null, parseError ?? "the rollout has no status yet", null)
+                : RolloutCommands.Apply(spec, engineStatus, cmd, now);
+            if (result.Ok) engineStatus = result.Status;
+            events.Add(result.Event ?? new RolloutEvent(now, EventType.Warning, "CommandRefused", $"{command}: {result.Error}"));
+            stored = stored with { CommandApplied = command };
+        }
+
+        var decision = RolloutEngine.Reconcile(spec, engineStatus, observation, now);
+        events.AddRange(decision.Events);
+        var s = decision.Status;
+        var plan = ReplicaPlan.For(s, decision.Replicas, d.Replicas, d.MaxSurge, observation, stored.Plan);
+        var weight = ReplicaPlan.ReadyShare(s.CanaryRevision is { } c && c != s.StableRevision ? observation.Ready(c) : 0, observation.Ready(s.StableRevision));
+        var status = StatusBuilder.Of(rollout, spec, s, stored, plan, d, weight, null, now);
+        if (!await WriteStatusAsync(rollout, status, cancellationToken).ConfigureAwait(false))
+            return new ReconcileResult(TimeSpan.Zero, "status conflict"); // nothing is applied from a status that was not stored
+
+        foreach (var e in events)
+        {
+            ControllerLog.Event(logger, ns, (string)rollout["metadata"]!["name"]!, e.Reason, e.Message);
+            await _events.RecordAsync(rollout, e, cancellationToken).ConfigureAwait(false);
+        }
+        var hashOf = revisions.ToDictionary(p => p.Value, p => p.Key);
+        var byHash = plan.Where(p => hashOf.ContainsKey(p.Key)).ToDictionary(p => hashOf[p.Key], p => p.Value, StringComparer.Ordinal);
+        var error = await new KubeWorkload(client, (string)rollout["metadata"]!["name"]!).ApplyAsync(ns, d, byHash, cancellationToken).ConfigureAwait(false);
+        if (error is not null) return new ReconcileResult(options.RetryInterval, error);
+        var settled = s.StepState is StepState.Completed or StepState.Aborted && observation.AppliedTraffic?.SameAs(s.Traffic) == true && s.ScaleDowns.Count == 0;
+        return new ReconcileResult(settled ? options.ResyncInterval : options.ProgressInterval);
+    }
+
+    /// <summary>PUT /status with the read resourceVersion; false on conflict or failure (the caller reconciles again).</summary>
+    private async Task<bool> WriteStatusAsync(JsonObject rollout, JsonObject status, CancellationToken cancellationToken)
+    {
+        if (StatusBuilder.Same(rollout["status"], status)) return true;
+        var copy = (JsonObject)rollout.DeepClone();
+        copy["status"] = CanonicalJson.Compact(status);
+        var written = await client.ReplaceStatusAsync(RolloutResource.Rollouts, (string?)rollout["metadata"]?["namespace"], copy, cancellationToken).ConfigureAwait(false);
+        if (!written.IsSuccess) ControllerLog.StatusNotWritten(logger, KubeClient.NameOf(rollout), written.Error!.ToString());
+        return written.IsSuccess;
+    }
+
+    private static JsonObject DocumentOf(JsonObject rollout, string ns, string name) => new()
+    {
+        ["apiVersion"] = (string?)rollout["apiVersion"] ?? RolloutResource.Rollouts.ApiVersion,
+        ["kind"] = (string?)rollout["kind"] ?? RolloutResource.Rollouts.Kind,
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["spec"] = rollout["spec"]?.DeepClone() ?? new JsonObject(),
+    };
+}

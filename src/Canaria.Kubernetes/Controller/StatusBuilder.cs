@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Canaria.Core.Engine;
+using Canaria.Core.Model;
+using Canaria.Core.Serialization;
+
+namespace Canaria.Kubernetes.Controller;
+
+/// <summary>Builds the Rollout's status: printer-column fields on top, the engine's state under status.canaria.</summary>
+internal static class StatusBuilder
+{
+    public const string SpecValid = "SpecValid";
+
+    public static JsonObject Invalid(JsonObject rollout, string message, DateTimeOffset now)
+    {
+        var status = (rollout["status"] as JsonObject)?.DeepClone() as JsonObject ?? [];
+        status["observedGeneration"] = rollout["metadata"]?["generation"]?.DeepClone();
+        status["phase"] = "Invalid";
+        status["message"] = message;
+        status["conditions"] = Conditions(rollout, false, "InvalidSpec", message, now);
+        return status;
+    }
+
+    public static JsonObject Of(JsonObject rollout, RolloutSpec spec, RolloutStatus s, StoredStatus stored, IReadOnlyDictionary<int, int> plan,
+        DeploymentView d, int weight, string? message, DateTimeOffset now)
+    {
+        var hashOf = stored.Revisions.ToDictionary(p => p.Value, p => p.Key);
+        string? ReplicaSetName(int? revision) =>
+            revision is { } r && hashOf.TryGetValue(r, out var h) ? d.ReplicaSetOf(h)?.Name ?? $"{d.Name}-{h}" : null;
+        var releasing = s.CanaryRevision is not null && s.StepState is not (StepState.Completed or StepState.Aborted);
+        var revisions = new JsonObject();
+        foreach (var (hash, rev) in stored.Revisions.OrderBy(p => p.Value)) revisions[hash] = rev;
+        var planNode = new JsonObject();
+        foreach (var (rev, count) in plan.OrderBy(p => p.Key)) planNode[rev.ToString(CultureInfo.InvariantCulture)] = count;
+        return new JsonObject
+        {
+            ["observedGeneration"] = rollout["metadata"]?["generation"]?.DeepClone(),
+            ["phase"] = s.Phase.ToString(),
+            ["step"] = releasing ? StepPlan.Describe(spec, s.StepIndex) : "",
+            ["weight"] = weight,
+            ["message"] = message ?? s.Message,
+            ["stableRevision"] = s.StableRevision,
+            ["canaryRevision"] = releasing ? s.CanaryRevision : null,
+            ["stableReplicaSet"] = ReplicaSetName(s.StableRevision),
+            ["canaryReplicaSet"] = releasing ? ReplicaSetName(s.CanaryRevision) : null,
+            ["commandApplied"] = stored.CommandApplied,
+            ["conditions"] = Conditions(rollout, true, "Valid", "the spec is valid", now),
+            ["revisions"] = revisions,
+            ["plan"] = planNode,
+            ["canaria"] = JsonSerializer.SerializeToNode(s, CoreJson.Options),
+        };
+    }
+
+    /// <summary>True when the two statuses say the same (ignoring key order, nulls and empty strings).</summary>
+    public static bool Same(JsonNode? a, JsonNode? b) => CanonicalJson.Of(CanonicalJson.Compact(a)) == CanonicalJson.Of(CanonicalJson.Compact(b));
+
+    private static JsonArray Conditions(JsonObject rollout, bool valid, string reason, string message, DateTimeOffset now)
+    {
+        var status = valid ? "True" : "False";
+        var old = (rollout["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == SpecValid);
+        var since = old is not null && (string?)old["status"] == status
+            ? (string?)old["lastTransitionTime"]
+            : now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        return new JsonArray(new JsonObject
+        {
+            ["type"] = SpecValid,
+            ["status"] = status,
+            ["reason"] = reason,
+            ["message"] = message,
+            ["lastTransitionTime"] = since,
+        });
+    }
+}

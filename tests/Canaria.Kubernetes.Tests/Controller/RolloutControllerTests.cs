@@ -1,0 +1,114 @@
+using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Controller;
+using Canaria.Kubernetes.Tests.Support;
+
+namespace Canaria.Kubernetes.Tests.Controller;
+
+/// <summary>The Rollout controller against the real Deployment and ReplicaSet controllers (seeds 000 and 004).</summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
+{
+    private static readonly JsonObject ManualCanaryStep = new() { ["replicas"] = 1, ["pause"] = new JsonObject() };
+
+    [Fact]
+    public async Task SetImage_OneCanaryStepWithManualPause_OneNewPodThenPromoteReplacesAll()
+    {
+        await using var s = await RolloutScenario.StartAsync(cluster, "seed000");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v2"), ready: 2);
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp", (JsonObject)ManualCanaryStep.DeepClone()))).ValueOrThrow();
+        await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy", "the rollout to adopt v2 as stable");
+        var paused = await s.WaitForAsync(KubeResource.Deployments, "myapp", d => d["spec"]?["paused"]?.GetValue<bool>() == true, "the Deployment to be paused");
+        var stableRs = Objects.Str((await s.Client.GetAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).ValueOrThrow(), "status", "stableReplicaSet");
+
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v3"))).ValueOrThrow();
+
+        var atStep = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Paused" && Objects.Str(r, "status", "step") == "step 1/1",
+            "the rollout to pause at its manual step");
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 2, ["app:v3"] = 1 }, "2 v2 pods and exactly 1 v3 pod");
+        Assert.Equal(33, Objects.Int(await s.WaitForRolloutAsync("myapp", r => Objects.Int(r, "status", "weight") == 33, "weight 33"), "status", "weight"));
+        var deployment = (await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow();
+        Assert.True(deployment["spec"]!["paused"]!.GetValue<bool>());
+        var canaryRs = Objects.Str(atStep, "status", "canaryReplicaSet")!;
+        Assert.NotEqual(stableRs, canaryRs);
+        var replicaSets = (await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items;
+        Assert.Equal(2, replicaSets.Count); // no native rollout: only stable and Canaria's canary
+        var canary = replicaSets.Single(rs => Objects.Str(rs, "metadata", "name") == canaryRs);
+        var owner = Assert.Single(canary["metadata"]!["ownerReferences"]!.AsArray())!;
+        Assert.Equal(Objects.Str(deployment, "metadata", "uid"), (string?)owner["uid"]);
+        Assert.True(owner["controller"]!.GetValue<bool>());
+        Assert.Equal(1, Objects.Int(deployment, "status", "updatedReplicas")); // the Deployment counts Canaria's ReplicaSet as its new one
+        // The Deployment controller leaves the split alone: the counts hold over many more reconciles.
+        var seen = s.Controller.Reconciles;
+        await Eventually.WaitAsync(() => s.Controller.Reconciles > seen + 10, RolloutScenario.Deadline, "ten more reconciles");
+        Assert.Equal(new Dictionary<string, int> { ["app:v2"] = 2, ["app:v3"] = 1 }, await s.ReadyImagesAsync());
+
+        await s.CommandAsync("myapp", "promote 1");
+
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v3"] = 2 }, "all pods v3");
+        var done = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy" && Objects.Str(r, "status", "stableReplicaSet") == canaryRs,
+            "the rollout to complete with v3 stable");
+        Assert.Equal("promote 1", Objects.Str(done, "status", "commandApplied"));
+        var after = await s.WaitForAsync(KubeResource.Deployments, "myapp",
+            d => Objects.Int(d, "status", "updatedReplicas") == 2 && Objects.Int(d, "status", "replicas") == 2 && Objects.Int(d, "status", "readyReplicas") == 2,
+            "the Deployment to count 2 updated replicas");
+        Assert.True(after["spec"]!["paused"]!.GetValue<bool>());
+        Assert.Equal(Objects.Str(canary, "metadata", "annotations", DeploymentView.RevisionAnnotation), Objects.Str(after, "metadata", "annotations", DeploymentView.RevisionAnnotation));
+        var reasons = (await s.EventsOfAsync("myapp")).Select(e => Objects.Str(e, "reason")).ToList();
+        Assert.Contains("ReleaseStarted", reasons);
+        Assert.Contains("Completed", reasons);
+    }
+
+    [Fact]
+    public async Task SetImage_TenStableOneSurge_TenToOneByReplicaRatioThenFullPromotion()
+    {
+        await using var s = await RolloutScenario.StartAsync(cluster, "seed004");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 10, "app:v1", maxSurge: 1), ready: 10);
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp", (JsonObject)ManualCanaryStep.DeepClone()))).ValueOrThrow();
+        await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy", "the rollout to adopt v1 as stable");
+        await s.WaitForAsync(KubeResource.Deployments, "myapp", d => d["spec"]?["paused"]?.GetValue<bool>() == true, "the Deployment to be paused");
+
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v2"))).ValueOrThrow();
+
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 10, ["app:v2"] = 1 }, "10 v1 pods and 1 v2 pod");
+        var paused = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Paused" && Objects.Int(r, "status", "weight") == 9,
+            "the rollout paused with 9% of ready pods on the canary");
+        Assert.Contains("step 1/1", Objects.Str(paused, "status", "step"));
+
+        await s.CommandAsync("myapp", "promote now");
+
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 10 }, "10 v2 pods");
+        await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy" && Objects.Int(r, "status", "weight") == 0 && r["status"]?["step"] is null,
+            "the rollout to complete");
+        await s.WaitForAsync(KubeResource.Deployments, "myapp", d => Objects.Int(d, "status", "updatedReplicas") == 10 && Objects.Int(d, "status", "replicas") == 10,
+            "the Deployment to count 10 updated replicas");
+    }
+
+    [Fact]
+    public async Task InvalidRollout_MissingWorkloadRefOrBadPercent_ConditionAndMessageAndNothingElseChanges()
+    {
+        await using var s = await RolloutScenario.StartAsync(cluster, "invalid");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v1"), ready: 2);
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("noref", null, (JsonObject)ManualCanaryStep.DeepClone()))).ValueOrThrow();
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("toomuch", "myapp", new JsonObject { ["traffic"] = 140 }))).ValueOrThrow();
+
+        var noRef = await s.WaitForRolloutAsync("noref", r => Objects.Str(r, "status", "phase") == "Invalid", "noref to be reported invalid");
+        var tooMuch = await s.WaitForRolloutAsync("toomuch", r => Objects.Str(r, "status", "phase") == "Invalid", "toomuch to be reported invalid");
+
+        var condition = Assert.Single(noRef["status"]!["conditions"]!.AsArray())!;
+        Assert.Equal(("SpecValid", "False", "InvalidSpec"), ((string?)condition["type"], (string?)condition["status"], (string?)condition["reason"]));
+        Assert.Contains("spec.workloadRef.name", Objects.Str(noRef, "status", "message"));
+        Assert.Contains("spec.strategy.canary.steps[0].traffic: 140% is more than 100%", Objects.Str(tooMuch, "status", "message"));
+        Assert.Null(tooMuch["status"]!["canaria"]);
+        var deployment = (await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow();
+        Assert.NotEqual(true, deployment["spec"]?["paused"]?.GetValue<bool>());
+        Assert.Single((await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items);
+
+        // Fixing the spec starts managing the Deployment.
+        (await s.Client.PatchAsync(RolloutResource.Rollouts, s.Namespace, "toomuch", PatchType.Merge,
+            new JsonObject { ["spec"] = new JsonObject { ["strategy"] = new JsonObject { ["canary"] = new JsonObject { ["steps"] = new JsonArray(new JsonObject { ["traffic"] = 40 }) } } } })).ValueOrThrow();
+        var fixedUp = await s.WaitForRolloutAsync("toomuch", r => Objects.Str(r, "status", "phase") == "Healthy", "the fixed rollout to become healthy");
+        Assert.Equal("True", Objects.Str(fixedUp["status"]!["conditions"]![0], "status"));
+        await s.WaitForAsync(KubeResource.Deployments, "myapp", d => d["spec"]?["paused"]?.GetValue<bool>() == true, "the Deployment to be paused");
+    }
+}

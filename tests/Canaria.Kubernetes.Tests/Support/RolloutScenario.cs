@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Controller;
+
+namespace Canaria.Kubernetes.Tests.Support;
+
+/// <summary>A namespace with a simulated node, the Rollout CRD and a running Rollout controller; helpers to wait on them.</summary>
+internal sealed class RolloutScenario : IAsyncDisposable
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+    private NodeSimulator _node = null!;
+
+    private RolloutScenario(KubeClient client, string ns)
+    {
+        Client = client;
+        Namespace = ns;
+    }
+
+    public KubeClient Client { get; }
+    public string Namespace { get; }
+    public RolloutController Controller { get; private set; } = null!;
+    public ListLogger Log { get; } = new();
+
+    public static async Task<RolloutScenario> StartAsync(ControlPlaneFixture cluster, string prefix)
+    {
+        await RolloutCrd.InstallAsync(cluster.Client);
+        var ns = await cluster.CreateNamespaceAsync(prefix);
+        var s = new RolloutScenario(cluster.Client, ns);
+        s._node = new NodeSimulator(cluster.Client, "node-" + ns, ns);
+        await s._node.StartAsync();
+        s.Controller = new RolloutController(cluster.Client, new KubeControllerOptions
+        {
+            Namespace = ns,
+            ProgressInterval = TimeSpan.FromMilliseconds(200),
+            RetryInterval = TimeSpan.FromMilliseconds(500),
+        }, s.Log);
+        await s.Controller.StartAsync(CancellationToken.None);
+        return s;
+    }
+
+    public async Task CreateDeploymentAsync(JsonObject deployment, int ready)
+    {
+        (await Client.CreateAsync(KubeResource.Deployments, Namespace, deployment)).ValueOrThrow();
+        var name = (string)deployment["metadata"]!["name"]!;
+        await WaitForAsync(KubeResource.Deployments, name, d => Objects.Int(d, "status", "readyReplicas") == ready, $"{ready} ready pods of {name}");
+    }
+
+    public async Task<JsonObject> WaitForAsync(KubeResource resource, string name, Func<JsonObject, bool> condition, string what)
+    {
+        JsonObject? last = null;
+        try
+        {
+            await Eventually.WaitAsync(async () =>
+            {
+                var got = await Client.GetAsync(resource, Namespace, name);
+                last = got.Value;
+                return got.IsSuccess && condition(last!);
+            }, Deadline, what);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last status: {last?["status"]?.ToJsonString()}\ncontroller log:\n{Log.Tail()}", e);
+        }
+        return last!;
+    }
+
+    public Task<JsonObject> WaitForRolloutAsync(string name, Func<JsonObject, bool> condition, string what) =>
+        WaitForAsync(RolloutResource.Rollouts, name, condition, what);
+
+    /// <summary>Ready pods per container image.</summary>
+    public async Task<Dictionary<string, int>> ReadyImagesAsync()
+    {
+        var pods = (await Client.ListAllAsync(KubeResource.Pods, Namespace)).ValueOrThrow().Items;
+        return pods.Where(p => p["metadata"]?["deletionTimestamp"] is null && IsReady(p))
+            .GroupBy(p => (string?)p["spec"]?["containers"]?[0]?["image"] ?? "")
+            .ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    /// <summary>Waits until the ready pods are exactly these images and counts.</summary>
+    public async Task WaitForReadyImagesAsync(IReadOnlyDictionary<string, int> expected, string what)
+    {
+        Dictionary<string, int> last = [];
+        try
+        {
+            await Eventually.WaitAsync(async () =>
+            {
+                last = await ReadyImagesAsync();
+                var all = (await Client.ListAllAsync(KubeResource.Pods, Namespace)).ValueOrThrow().Items.Count;
+                return all == expected.Values.Sum() && last.Count == expected.Count && expected.All(e => last.GetValueOrDefault(e.Key) == e.Value);
+            }, Deadline, what);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; ready pods: {string.Join(", ", last.Select(p => $"{p.Key}={p.Value}"))}", e);
+        }
+    }
+
+    public Task CommandAsync(string rollout, string command) =>
+        Client.PatchAsync(RolloutResource.Rollouts, Namespace, rollout, PatchType.Merge,
+            new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [RolloutCommandAnnotation.Name] = command } } });
+
+    public async Task<IReadOnlyList<JsonObject>> EventsOfAsync(string rollout) =>
+        (await Client.ListAllAsync(KubeResource.Events, Namespace)).ValueOrThrow().Items
+            .Where(e => Objects.Str(e, "involvedObject", "kind") == "Rollout" && Objects.Str(e, "involvedObject", "name") == rollout).ToList();
+
+    public static bool IsReady(JsonObject pod) =>
+        (pod["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
+            .Any(c => (string?)c["type"] == "Ready" && (string?)c["status"] == "True") == true;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Controller.DisposeAsync();
+        await _node.DisposeAsync();
+    }
+}
