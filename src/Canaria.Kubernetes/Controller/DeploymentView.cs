@@ -4,7 +4,11 @@ using System.Text.Json.Nodes;
 namespace Canaria.Kubernetes.Controller;
 
 /// <summary>One ReplicaSet owned by the Deployment, as far as Canaria needs it.</summary>
-internal sealed record OwnedReplicaSet(string Name, string TemplateHash, int Replicas, int ReadyReplicas, int KubeRevision, DateTimeOffset Created, JsonObject Object);
+internal sealed record OwnedReplicaSet(string Name, string TemplateHash, int Replicas, int ReadyReplicas, int KubeRevision, DateTimeOffset Created, JsonObject Object)
+{
+    /// <summary>The pod-template-hash its pods carry (the Deployment controller's own hash for ReplicaSets it made).</summary>
+    public string PodHash => (string?)Object["spec"]?["selector"]?["matchLabels"]?[PodTemplates.HashLabel] ?? TemplateHash;
+}
 
 /// <summary>The user's Deployment read for one reconcile: size, surge, template and the ReplicaSets it controls.</summary>
 internal sealed record DeploymentView
@@ -21,6 +25,9 @@ internal sealed record DeploymentView
     /// <summary>maxSurge resolved against replicas (0 for Recreate): while two ReplicaSets run, the paused Deployment controller holds their total at Replicas + MaxSurge.</summary>
     public required int MaxSurge { get; init; }
     public required bool Paused { get; init; }
+
+    /// <summary>Strategy Recreate: the paused Deployment controller then never rescales ReplicaSets proportionally.</summary>
+    public required bool Recreate { get; init; }
     public required JsonObject Template { get; init; }
     public required string TemplateHash { get; init; }
     public required IReadOnlyList<OwnedReplicaSet> ReplicaSets { get; init; }
@@ -50,6 +57,7 @@ internal sealed record DeploymentView
             Uid = uid,
             Replicas = replicas,
             MaxSurge = ResolveSurge(deployment["spec"]?["strategy"], replicas),
+            Recreate = (string?)deployment["spec"]?["strategy"]?["type"] == "Recreate",
             Paused = deployment["spec"]?["paused"] is JsonValue p && p.TryGetValue<bool>(out var paused) && paused,
             Template = template,
             TemplateHash = PodTemplates.Hash(template),

@@ -16,9 +16,16 @@ internal sealed class KubeWorkload(KubeClient client, string rolloutName)
     public async Task<string?> ApplyAsync(string ns, DeploymentView d, IReadOnlyDictionary<string, int> plan, CancellationToken cancellationToken)
     {
         var maxReplicas = (d.Replicas + d.MaxSurge).ToString(CultureInfo.InvariantCulture);
-        var desired = d.Replicas.ToString(CultureInfo.InvariantCulture);
+        var full = d.Replicas.ToString(CultureInfo.InvariantCulture);
+        // The Deployment controller scales every old ReplicaSet to 0 once the new one is "saturated" (desired-replicas
+        // equal to replicas and all available). For a Recreate Deployment, nothing else rewrites that annotation, so
+        // while an old ReplicaSet still has planned pods the new one says 0 and only Canaria decides when old pods go
+        // (blue-green keeps blue until its scale-down delay). A RollingUpdate Deployment's proportional scaling rewrites
+        // it on every sync, so there it stays as the Deployment controller writes it.
+        var oldStillRuns = d.Recreate && plan.Any(p => p.Key != d.TemplateHash && p.Value > 0);
         foreach (var (hash, count) in plan)
         {
+            var desired = hash == d.TemplateHash && oldStillRuns ? "0" : full;
             var rs = d.ReplicaSetOf(hash);
             if (rs is null)
             {
@@ -34,7 +41,7 @@ internal sealed class KubeWorkload(KubeClient client, string rolloutName)
         {
             var planned = plan.TryGetValue(rs.TemplateHash, out _) && d.ReplicaSetOf(rs.TemplateHash) == rs;
             if (planned || rs.Replicas == 0) continue;
-            var error = await ScaleAsync(ns, rs, 0, desired, maxReplicas, cancellationToken).ConfigureAwait(false);
+            var error = await ScaleAsync(ns, rs, 0, full, maxReplicas, cancellationToken).ConfigureAwait(false);
             if (error is not null) return error;
         }
         return null;

@@ -19,6 +19,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
     Func<string, IEnumerable<JsonObject>> replicaSets, KubeControllerOptions options, ILogger logger)
 {
     private readonly EventRecorder _events = new(client);
+    private readonly ActiveService _service = new(client);
 
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
     {
@@ -51,6 +52,13 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         }
 
         var view = DeploymentView.Of(d, replicaSets(ns));
+        var rules = KubernetesRules.Check(doc.Spec, view);
+        if (rules.Count > 0)
+        {
+            var message = string.Join("; ", rules.Select(e => $"{e.Field}: {e.Message}"));
+            await WriteStatusAsync(rollout, StatusBuilder.Invalid(rollout, message, now), cancellationToken).ConfigureAwait(false);
+            return new ReconcileResult(options.RetryInterval); // the Deployment may change; it is not watched for this
+        }
         if (!view.Paused)
         {
             // The one field of the user's object Canaria writes: a paused Deployment rolls nothing out by itself.
@@ -69,6 +77,15 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         if (!revisions.ContainsKey(d.TemplateHash)) revisions[d.TemplateHash] = revisions.Values.DefaultIfEmpty(0).Max() + 1;
         stored = stored with { Revisions = revisions };
         var observation = RevisionObservation.Of(d, stored, revisions[d.TemplateHash]);
+        var hashOf = revisions.ToDictionary(p => p.Value, p => p.Key);
+        string? PodHashOf(int revision) => hashOf.TryGetValue(revision, out var h) ? d.ReplicaSetOf(h)?.PodHash ?? h : null;
+        var activeService = spec.Strategy.Kind == StrategyKind.BlueGreen ? spec.Service!.Name : null;
+        string? selected = null;
+        if (activeService is not null)
+        {
+            (_, selected) = await _service.ReadAsync(ns, activeService, cancellationToken).ConfigureAwait(false);
+            observation = observation with { AppliedTraffic = ActiveService.Applied(stored.Engine, selected, PodHashOf) };
+        }
 
         var engineStatus = stored.Engine;
         var events = new List<RolloutEvent>();
@@ -87,8 +104,13 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         var decision = RolloutEngine.Reconcile(spec, engineStatus, observation, now);
         events.AddRange(decision.Events);
         var s = decision.Status;
-        var plan = ReplicaPlan.For(s, decision.Replicas, d.Replicas, d.MaxSurge, observation, stored.Plan);
-        var weight = ReplicaPlan.ReadyShare(s.CanaryRevision is { } c && c != s.StableRevision ? observation.Ready(c) : 0, observation.Ready(s.StableRevision));
+        var canary = s.CanaryRevision is { } c && c != s.StableRevision ? c : (int?)null;
+        var plan = activeService is not null
+            ? decision.Replicas
+            : ReplicaPlan.For(s, decision.Replicas, d.Replicas, d.MaxSurge, observation, stored.Plan);
+        var weight = activeService is not null
+            ? (canary is { } bg && selected is not null && PodHashOf(bg) == selected ? 100 : 0)
+            : ReplicaPlan.ReadyShare(canary is { } rc ? observation.Ready(rc) : 0, observation.Ready(s.StableRevision));
         var status = StatusBuilder.Of(rollout, spec, s, stored, plan, d, weight, null, now);
         if (!await WriteStatusAsync(rollout, status, cancellationToken).ConfigureAwait(false))
             return new ReconcileResult(TimeSpan.Zero, "status conflict"); // nothing is applied from a status that was not stored
@@ -98,9 +120,10 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
             ControllerLog.Event(logger, ns, (string)rollout["metadata"]!["name"]!, e.Reason, e.Message);
             await _events.RecordAsync(rollout, e, cancellationToken).ConfigureAwait(false);
         }
-        var hashOf = revisions.ToDictionary(p => p.Value, p => p.Key);
         var byHash = plan.Where(p => hashOf.ContainsKey(p.Key)).ToDictionary(p => hashOf[p.Key], p => p.Value, StringComparer.Ordinal);
         var error = await new KubeWorkload(client, (string)rollout["metadata"]!["name"]!).ApplyAsync(ns, d, byHash, cancellationToken).ConfigureAwait(false);
+        if (activeService is not null && s.Traffic is { } traffic && PodHashOf(ActiveService.Target(traffic)) is { } podHash)
+            error = await _service.SelectAsync(ns, activeService, podHash, selected, cancellationToken).ConfigureAwait(false);
         if (error is not null) return new ReconcileResult(options.RetryInterval, error);
         var settled = s.StepState is StepState.Completed or StepState.Aborted && observation.AppliedTraffic?.SameAs(s.Traffic) == true && s.ScaleDowns.Count == 0;
         return new ReconcileResult(settled ? options.ResyncInterval : options.ProgressInterval);

@@ -103,6 +103,19 @@ internal sealed class RolloutScenario : IAsyncDisposable
         (await Client.ListAllAsync(KubeResource.Events, Namespace)).ValueOrThrow().Items
             .Where(e => Objects.Str(e, "involvedObject", "kind") == "Rollout" && Objects.Str(e, "involvedObject", "name") == rollout).ToList();
 
+    /// <summary>ReplicaSets, the Rollout's status and the controller's last log lines, for failure messages.</summary>
+    public async Task<string> DescribeAsync(string rollout)
+    {
+        var sets = (await Client.ListAllAsync(KubeResource.ReplicaSets, Namespace)).ValueOrThrow().Items.Select(rs =>
+            $"{Objects.Str(rs, "metadata", "name")} replicas={Objects.Int(rs, "spec", "replicas")} ready={Objects.Int(rs, "status", "readyReplicas")} " +
+            $"annotations={rs["metadata"]?["annotations"]?.ToJsonString()}");
+        var r = await Client.GetAsync(RolloutResource.Rollouts, Namespace, rollout);
+        var events = (await Client.ListAllAsync(KubeResource.Events, Namespace)).ValueOrThrow().Items
+            .Where(e => Objects.Str(e, "involvedObject", "kind") is "Deployment" or "ReplicaSet")
+            .Select(e => $"{Objects.Str(e, "lastTimestamp")} {Objects.Str(e, "involvedObject", "name")} {Objects.Str(e, "reason")}: {Objects.Str(e, "message")}");
+        return $"events:\n{string.Join("\n", events)}\nreplicasets:\n{string.Join("\n", sets)}\nstatus: {r.Value?["status"]?.ToJsonString()}\nlog:\n{Log.Tail()}";
+    }
+
     public static bool IsReady(JsonObject pod) =>
         (pod["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
             .Any(c => (string?)c["type"] == "Ready" && (string?)c["status"] == "True") == true;
