@@ -20,6 +20,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
 {
     private readonly EventRecorder _events = new(client);
     private readonly ActiveService _service = new(client);
+    private readonly RolloutFinalizer _finalizer = new(client);
 
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
     {
@@ -35,6 +36,12 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         var doc = parsed.Document;
         if (doc is not null && d is not null)
             doc = doc with { Spec = doc.Spec with { Replicas = DeploymentView.Int(d["spec"]?["replicas"]) ?? 1 } };
+        if (RolloutFinalizer.Deleting(rollout))
+        {
+            if (!RolloutFinalizer.Has(rollout)) return new ReconcileResult(null);
+            var finalError = await _finalizer.FinalizeAsync(ns, name, doc?.Spec, d is null ? null : DeploymentView.Of(d, replicaSets(ns)), cancellationToken).ConfigureAwait(false);
+            return new ReconcileResult(finalError is null ? null : options.RetryInterval, finalError);
+        }
         if (doc is not null) errors.AddRange(RolloutValidator.Validate(doc, Platform.Kubernetes));
         if (errors.Count > 0 || doc is null)
         {
@@ -58,6 +65,12 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
             var message = string.Join("; ", rules.Select(e => $"{e.Field}: {e.Message}"));
             await WriteStatusAsync(rollout, StatusBuilder.Invalid(rollout, message, now), cancellationToken).ConfigureAwait(false);
             return new ReconcileResult(options.RetryInterval); // the Deployment may change; it is not watched for this
+        }
+        if (!RolloutFinalizer.Has(rollout))
+        {
+            // Before the first write to the user's objects: deleting the Rollout must be able to hand them back.
+            var added = await _finalizer.AddAsync(ns, name, cancellationToken).ConfigureAwait(false);
+            return new ReconcileResult(added.IsSuccess ? TimeSpan.Zero : options.RetryInterval, added.Error?.ToString());
         }
         if (!view.Paused)
         {

@@ -123,4 +123,20 @@ public sealed class BlueGreenTests(ControlPlaneFixture cluster)
         Assert.NotEqual(true, (await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow()["spec"]?["paused"]?.GetValue<bool>());
         Assert.Null(Objects.Str((await s.Client.GetAsync(KubeResource.Services, s.Namespace, "myapp")).ValueOrThrow(), "spec", "selector", "pod-template-hash"));
     }
+
+    [Fact]
+    public async Task DeleteRollout_GreenReadyBehindBlue_ServiceWidenedAndDeploymentUnpaused()
+    {
+        await using var s = await BlueRunningAsync(cluster, "bgdelete", BlueGreenRollout());
+
+        (await s.Client.DeleteAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).ValueOrThrow();
+
+        await Eventually.WaitAsync(async () => (await s.Client.GetAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).Error?.IsNotFound == true,
+            RolloutScenario.Deadline, "the Rollout to be gone");
+        var service = (await s.Client.GetAsync(KubeResource.Services, s.Namespace, "myapp")).ValueOrThrow();
+        Assert.Null(Objects.Str(service, "spec", "selector", "pod-template-hash"));
+        Assert.Equal("myapp", Objects.Str(service, "spec", "selector", "app"));
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 2 }, "the Deployment's own Recreate to finish on green");
+        await WaitForEndpointsAsync(s, "app:v2");
+    }
 }

@@ -58,4 +58,22 @@ public sealed class RolloutAbortTests(ControlPlaneFixture cluster)
             "the Deployment to count the stable pods as updated again");
         Assert.True(after["spec"]!["paused"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task DeleteRollout_AtCanaryStep_DeploymentUnpausedAndFinishesNatively()
+    {
+        var (s, _) = await PausedAtCanaryStepAsync(cluster, "delete", traffic: 50);
+        await using var _ = s;
+        Assert.Contains(RolloutFinalizer.Name, (await s.Client.GetAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).ValueOrThrow()["metadata"]!["finalizers"]!.AsArray().Select(f => (string?)f));
+
+        (await s.Client.DeleteAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).ValueOrThrow();
+
+        await Eventually.WaitAsync(async () => (await s.Client.GetAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).Error?.IsNotFound == true,
+            RolloutScenario.Deadline, "the Rollout to be gone");
+        var deployment = await s.WaitForAsync(KubeResource.Deployments, "myapp", d => d["spec"]?["paused"]?.GetValue<bool>() != true, "the Deployment to be un-paused");
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v3"] = 2 }, "the Deployment's own rollout to v3");
+        await s.WaitForAsync(KubeResource.Deployments, "myapp", d => Objects.Int(d, "status", "updatedReplicas") == 2 && Objects.Int(d, "status", "availableReplicas") == 2,
+            "the Deployment to report 2 updated available replicas");
+        Assert.Equal(2, (await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items.Count); // it adopted Canaria's canary, no third
+    }
 }

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Canaria.Core.Model;
+using Canaria.Kubernetes.Client;
+
+namespace Canaria.Kubernetes.Controller;
+
+/// <summary>
+/// Deleting a Rollout hands the Deployment back to Kubernetes: the active Service selects every pod of the app
+/// again (both versions are ready at that moment, so it never has no endpoints), then the Deployment is un-paused
+/// and its own controller finishes toward whatever template it has (the canary's, or the stable one after a cancel).
+/// The finalizer makes sure this happens before the Rollout is gone.
+/// </summary>
+internal sealed class RolloutFinalizer(KubeClient client)
+{
+    public const string Name = "canaria.dev/release";
+
+    public static bool Has(JsonObject rollout) =>
+        (rollout["metadata"]?["finalizers"] as JsonArray)?.Any(f => (string?)f == Name) == true;
+
+    public static bool Deleting(JsonObject rollout) => rollout["metadata"]?["deletionTimestamp"] is not null;
+
+    public Task<KubeResult<JsonObject>> AddAsync(string ns, string name, CancellationToken cancellationToken) =>
+        client.UpdateWithRetryAsync(RolloutResource.Rollouts, ns, name, r =>
+        {
+            if (Has(r) || Deleting(r)) return false;
+            var list = r["metadata"]!["finalizers"] as JsonArray ?? [];
+            list.Add(Name);
+            r["metadata"]!["finalizers"] = list;
+            return true;
+        }, cancellationToken: cancellationToken);
+
+    /// <summary>Hands the Deployment back; returns an error to retry on, or null when the finalizer is gone.</summary>
+    public async Task<string?> FinalizeAsync(string ns, string name, RolloutSpec? spec, DeploymentView? d, CancellationToken cancellationToken)
+    {
+        // The desired-replicas Canaria held at 0 on a Recreate Deployment's new ReplicaSet would look like a scaling
+        // event to the un-paused Deployment controller forever; give every ReplicaSet the Deployment's size back first.
+        var size = d?.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var rs in d?.ReplicaSets ?? [])
+        {
+            if ((string?)rs.Object["metadata"]?["annotations"]?[DeploymentView.DesiredReplicasAnnotation] is not { } desired || desired == size) continue;
+            var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [DeploymentView.DesiredReplicasAnnotation] = size } } };
+            var fixedUp = await client.PatchAsync(KubeResource.ReplicaSets, ns, rs.Name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!fixedUp.IsSuccess && !fixedUp.Error!.IsNotFound) return $"restoring desired-replicas on {rs.Name} failed: {fixedUp.Error}";
+        }
+        if (spec?.Strategy.Kind == StrategyKind.BlueGreen && spec.Service is { Name.Length: > 0 } service)
+        {
+            var patch = new JsonObject { ["spec"] = new JsonObject { ["selector"] = new JsonObject { [PodTemplates.HashLabel] = null } } };
+            var widened = await client.PatchAsync(KubeResource.Services, ns, service.Name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!widened.IsSuccess && !widened.Error!.IsNotFound) return $"widening Service {service.Name} failed: {widened.Error}";
+        }
+        if (spec?.WorkloadRef is { Name.Length: > 0 } workload)
+        {
+            var patch = new JsonObject { ["spec"] = new JsonObject { ["paused"] = false } };
+            var resumed = await client.PatchAsync(KubeResource.Deployments, ns, workload.Name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!resumed.IsSuccess && !resumed.Error!.IsNotFound) return $"un-pausing Deployment {workload.Name} failed: {resumed.Error}";
+        }
+        var removed = await client.UpdateWithRetryAsync(RolloutResource.Rollouts, ns, name, r =>
+        {
+            if (!Has(r)) return false;
+            var rest = new JsonArray(((JsonArray)r["metadata"]!["finalizers"]!).Where(f => (string?)f != Name).Select(f => f?.DeepClone()).ToArray());
+            r["metadata"]!["finalizers"] = rest;
+            return true;
+        }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return removed.IsSuccess || removed.Error!.IsNotFound ? null : $"removing the finalizer failed: {removed.Error}";
+    }
+}
