@@ -21,6 +21,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
     private readonly EventRecorder _events = new(client);
     private readonly ActiveService _service = new(client);
     private readonly RolloutFinalizer _finalizer = new(client);
+    private readonly CanaryService _canaryService = new(client);
 
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
     {
@@ -137,6 +138,11 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         var error = await new KubeWorkload(client, (string)rollout["metadata"]!["name"]!).ApplyAsync(ns, d, byHash, cancellationToken).ConfigureAwait(false);
         if (activeService is not null && s.Traffic is { } traffic && PodHashOf(ActiveService.Target(traffic)) is { } podHash)
             error = await _service.SelectAsync(ns, activeService, podHash, selected, cancellationToken).ConfigureAwait(false);
+        if (error is null && activeService is null && spec.Service is { Name.Length: > 0 } service)
+        {
+            var releasing = canary is { } rc2 && s.StepState is not (StepState.Aborted or StepState.Completed) ? PodHashOf(rc2) : null;
+            error = await _canaryService.EnsureAsync(ns, rollout, service.Name, releasing, cancellationToken).ConfigureAwait(false);
+        }
         if (error is not null) return new ReconcileResult(options.RetryInterval, error);
         var settled = s.StepState is StepState.Completed or StepState.Aborted && observation.AppliedTraffic?.SameAs(s.Traffic) == true && s.ScaleDowns.Count == 0;
         return new ReconcileResult(settled ? options.ResyncInterval : options.ProgressInterval);

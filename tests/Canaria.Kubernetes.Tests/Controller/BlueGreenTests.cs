@@ -9,9 +9,7 @@ namespace Canaria.Kubernetes.Tests.Controller;
 [Collection(ControlPlaneCollection.Name)]
 public sealed class BlueGreenTests(ControlPlaneFixture cluster)
 {
-    private static readonly KubeResource Endpoints = new("", "v1", "endpoints", "Endpoints");
-
-    private static JsonObject Service(string name) => new()
+    internal static JsonObject Service(string name) => new()
     {
         ["apiVersion"] = "v1",
         ["kind"] = "Service",
@@ -51,22 +49,7 @@ public sealed class BlueGreenTests(ControlPlaneFixture cluster)
         static int steps(JsonObject r) => r["spec"]!["strategy"]!["blueGreen"]!["steps"]!.AsArray().Count;
     }
 
-    /// <summary>Waits until the Service's ready endpoints are exactly the ready pods of this image.</summary>
-    private static async Task WaitForEndpointsAsync(RolloutScenario s, string image)
-    {
-        string last = "";
-        await Eventually.WaitAsync(async () =>
-        {
-            var pods = (await s.Client.ListAllAsync(KubeResource.Pods, s.Namespace)).ValueOrThrow().Items
-                .Where(p => RolloutScenario.IsReady(p) && p["metadata"]?["deletionTimestamp"] is null).ToList();
-            var want = pods.Where(p => (string?)p["spec"]!["containers"]![0]!["image"] == image).Select(p => Objects.Str(p, "status", "podIP")).Order().ToList();
-            var ep = await s.Client.GetAsync(Endpoints, s.Namespace, "myapp");
-            var ips = (ep.Value?["subsets"] as JsonArray)?.OfType<JsonObject>()
-                .SelectMany(x => (x["addresses"] as JsonArray)?.OfType<JsonObject>() ?? []).Select(a => (string?)a["ip"]).Order().ToList() ?? [];
-            last = string.Join(",", ips);
-            return want.Count > 0 && want.SequenceEqual(ips);
-        }, RolloutScenario.Deadline, $"Service myapp to send everything to {image} pods (last endpoints: {last})");
-    }
+    private static Task WaitForEndpointsAsync(RolloutScenario s, string image) => s.WaitForEndpointsAsync("myapp", image);
 
     [Fact]
     public async Task Promote_GreenReadyBehindBlue_ServiceSwitchesThenBlueScalesDown()

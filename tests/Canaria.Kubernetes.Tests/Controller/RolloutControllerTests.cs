@@ -111,4 +111,32 @@ public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
         Assert.Equal("True", Objects.Str(fixedUp["status"]!["conditions"]![0], "status"));
         await s.WaitForAsync(KubeResource.Deployments, "myapp", d => d["spec"]?["paused"]?.GetValue<bool>() == true, "the Deployment to be paused");
     }
+
+    [Fact]
+    public async Task CanaryRelease_WithService_CanaryServiceSelectsOnlyCanaryPodsWhileReleasing()
+    {
+        await using var s = await RolloutScenario.StartAsync(cluster, "canarysvc");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v2"), ready: 2);
+        (await s.Client.CreateAsync(KubeResource.Services, s.Namespace, BlueGreenTests.Service("myapp"))).ValueOrThrow();
+        var rollout = RolloutObjects.Rollout("myapp", "myapp", (JsonObject)ManualCanaryStep.DeepClone());
+        rollout["spec"]!["service"] = new JsonObject { ["name"] = "myapp" };
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
+        await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy", "the rollout to adopt v2");
+        Assert.Equal(404, (await s.Client.GetAsync(KubeResource.Services, s.Namespace, "myapp-canary")).Error?.Code);
+
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v3"))).ValueOrThrow();
+
+        var paused = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Paused", "the rollout to pause at its step");
+        await s.WaitForEndpointsAsync("myapp-canary", "app:v3");
+        var canaryService = (await s.Client.GetAsync(KubeResource.Services, s.Namespace, "myapp-canary")).ValueOrThrow();
+        Assert.Equal(Objects.Str(paused, "metadata", "uid"), Objects.Str(canaryService["metadata"]!["ownerReferences"]![0], "uid"));
+        var userService = (await s.Client.GetAsync(KubeResource.Services, s.Namespace, "myapp")).ValueOrThrow();
+        Assert.Null(Objects.Str(userService, "spec", "selector", "pod-template-hash")); // replica ratio: the user's Service selects both versions
+
+        await s.CommandAsync("myapp", "promote 1");
+
+        await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy" && r["status"]?["canaryRevision"] is null, "the release to complete");
+        await Eventually.WaitAsync(async () => (await s.Client.GetAsync(KubeResource.Services, s.Namespace, "myapp-canary")).Error?.IsNotFound == true,
+            RolloutScenario.Deadline, "the canary Service to be removed");
+    }
 }

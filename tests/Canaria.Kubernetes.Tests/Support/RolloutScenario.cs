@@ -116,6 +116,25 @@ internal sealed class RolloutScenario : IAsyncDisposable
         return $"events:\n{string.Join("\n", events)}\nreplicasets:\n{string.Join("\n", sets)}\nstatus: {r.Value?["status"]?.ToJsonString()}\nlog:\n{Log.Tail()}";
     }
 
+    private static readonly KubeResource Endpoints = new("", "v1", "endpoints", "Endpoints");
+
+    /// <summary>Waits until the Service's ready endpoints are exactly the ready pods of this image.</summary>
+    public async Task WaitForEndpointsAsync(string service, string image)
+    {
+        var last = "";
+        await Eventually.WaitAsync(async () =>
+        {
+            var pods = (await Client.ListAllAsync(KubeResource.Pods, Namespace)).ValueOrThrow().Items
+                .Where(p => IsReady(p) && p["metadata"]?["deletionTimestamp"] is null).ToList();
+            var want = pods.Where(p => (string?)p["spec"]!["containers"]![0]!["image"] == image).Select(p => Objects.Str(p, "status", "podIP")).Order().ToList();
+            var ep = await Client.GetAsync(Endpoints, Namespace, service);
+            var ips = (ep.Value?["subsets"] as JsonArray)?.OfType<JsonObject>()
+                .SelectMany(x => (x["addresses"] as JsonArray)?.OfType<JsonObject>() ?? []).Select(a => (string?)a["ip"]).Order().ToList() ?? [];
+            last = string.Join(",", ips);
+            return want.Count > 0 && want.SequenceEqual(ips);
+        }, Deadline, $"Service {service} to send everything to {image} pods (last endpoints: {last})");
+    }
+
     public static bool IsReady(JsonObject pod) =>
         (pod["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
             .Any(c => (string?)c["type"] == "Ready" && (string?)c["status"] == "True") == true;

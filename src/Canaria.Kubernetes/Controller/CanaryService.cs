@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Client;
+
+namespace Canaria.Kubernetes.Controller;
+
+/// <summary>
+/// The canary Service of a canary release (seed 002): <c>&lt;svc&gt;-canary</c>, the user's Service's ports and selector plus
+/// the canary's pod-template-hash, so testers and routers can reach only the new version. It exists while a release runs,
+/// is owned by the Rollout (garbage-collected with it), and the user's Service itself is not changed.
+/// </summary>
+internal sealed class CanaryService(KubeClient client)
+{
+    public const string FieldManager = "canaria";
+
+    public static string NameOf(string service) => service + "-canary";
+
+    public async Task<string?> EnsureAsync(string ns, JsonObject rollout, string service, string? canaryPodHash, CancellationToken cancellationToken)
+    {
+        var name = NameOf(service);
+        var current = await client.GetAsync(KubeResource.Services, ns, name, cancellationToken).ConfigureAwait(false);
+        if (canaryPodHash is null)
+        {
+            if (!current.IsSuccess) return null;
+            var deleted = await client.DeleteAsync(KubeResource.Services, ns, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return deleted.IsSuccess || deleted.Error!.IsNotFound ? null : $"deleting Service {name} failed: {deleted.Error}";
+        }
+        if (current.IsSuccess && (string?)current.Value!["spec"]?["selector"]?[PodTemplates.HashLabel] == canaryPodHash) return null;
+        var baseService = await client.GetAsync(KubeResource.Services, ns, service, cancellationToken).ConfigureAwait(false);
+        if (!baseService.IsSuccess) return $"Service {service} (spec.service.name) not found: {baseService.Error}";
+
+        var selector = baseService.Value!["spec"]?["selector"]?.DeepClone() as JsonObject ?? [];
+        selector[PodTemplates.HashLabel] = canaryPodHash;
+        var ports = new JsonArray();
+        foreach (var p in (baseService.Value["spec"]?["ports"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            var port = new JsonObject();
+            foreach (var key in new[] { "name", "port", "targetPort", "protocol" })
+            {
+                if (p[key] is { } v) port[key] = v.DeepClone();
+            }
+            ports.Add(port);
+        }
+        var desired = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Service",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["namespace"] = ns,
+                ["labels"] = new JsonObject { ["canaria.dev/rollout"] = (string?)rollout["metadata"]?["name"] },
+                ["ownerReferences"] = new JsonArray(new JsonObject
+                {
+                    ["apiVersion"] = RolloutResource.Rollouts.ApiVersion,
+                    ["kind"] = RolloutResource.Rollouts.Kind,
+                    ["name"] = (string?)rollout["metadata"]?["name"],
+                    ["uid"] = (string?)rollout["metadata"]?["uid"],
+                    ["controller"] = true,
+                }),
+            },
+            ["spec"] = new JsonObject { ["selector"] = selector, ["ports"] = ports },
+        };
+        var applied = await client.ApplyAsync(KubeResource.Services, ns, desired, FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return applied.IsSuccess ? null : $"applying Service {name} failed: {applied.Error}";
+    }
+}
