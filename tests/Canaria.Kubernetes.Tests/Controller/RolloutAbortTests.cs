@@ -76,4 +76,22 @@ public sealed class RolloutAbortTests(ControlPlaneFixture cluster)
             "the Deployment to report 2 updated available replicas");
         Assert.Equal(2, (await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items.Count); // it adopted Canaria's canary, no third
     }
+
+    [Fact]
+    public async Task CanaryNeverReady_ProgressDeadlinePasses_AbortedWithReasonAndStableServes()
+    {
+        await using var s = await RolloutScenario.StartAsync(cluster, "deadline", pod => (string?)pod["spec"]?["containers"]?[0]?["image"] == "app:v3");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v2"), ready: 2);
+        var rollout = RolloutObjects.Rollout("myapp", "myapp", new JsonObject { ["traffic"] = 50, ["pause"] = new JsonObject() });
+        rollout["spec"]!["progressDeadline"] = "3s";
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
+        await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy", "the rollout to adopt v2");
+
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v3"))).ValueOrThrow();
+
+        var aborted = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Aborted", "the stuck release to abort at its deadline");
+        Assert.Contains("did not finish within the progress deadline of 3s: canary has 0/1 ready replicas", Objects.Str(aborted, "status", "message"));
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 2 }, "only the stable pods, the unready canary removed");
+        Assert.Contains("Aborting", (await s.EventsOfAsync("myapp")).Select(e => Objects.Str(e, "reason")));
+    }
 }

@@ -21,12 +21,13 @@ internal sealed class RolloutScenario : IAsyncDisposable
     public RolloutController Controller { get; private set; } = null!;
     public ListLogger Log { get; } = new();
 
-    public static async Task<RolloutScenario> StartAsync(ControlPlaneFixture cluster, string prefix)
+    /// <param name="holdUnready">Pods the simulated kubelet never reports Ready (e.g. a canary that does not start).</param>
+    public static async Task<RolloutScenario> StartAsync(ControlPlaneFixture cluster, string prefix, Func<JsonObject, bool>? holdUnready = null)
     {
         await RolloutCrd.InstallAsync(cluster.Client);
         var ns = await cluster.CreateNamespaceAsync(prefix);
         var s = new RolloutScenario(cluster.Client, ns);
-        s._node = new NodeSimulator(cluster.Client, "node-" + ns, ns);
+        s._node = new NodeSimulator(cluster.Client, "node-" + ns, ns) { HoldUnready = holdUnready };
         await s._node.StartAsync();
         s.Controller = new RolloutController(cluster.Client, new KubeControllerOptions
         {
