@@ -22,14 +22,17 @@ internal sealed class RolloutScenario : IAsyncDisposable
     public ListLogger Log { get; } = new();
 
     /// <param name="holdUnready">Pods the simulated kubelet never reports Ready (e.g. a canary that does not start).</param>
-    public static async Task<RolloutScenario> StartAsync(ControlPlaneFixture cluster, string prefix, Func<JsonObject, bool>? holdUnready = null)
+    /// <param name="controllerClient">The controller's own credentials for this namespace (default: the admin client).</param>
+    public static async Task<RolloutScenario> StartAsync(ControlPlaneFixture cluster, string prefix, Func<JsonObject, bool>? holdUnready = null,
+        Func<string, Task<KubeClient>>? controllerClient = null)
     {
         await RolloutCrd.InstallAsync(cluster.Client);
         var ns = await cluster.CreateNamespaceAsync(prefix);
         var s = new RolloutScenario(cluster.Client, ns);
         s._node = new NodeSimulator(cluster.Client, "node-" + ns, ns) { HoldUnready = holdUnready };
         await s._node.StartAsync();
-        s.Controller = new RolloutController(cluster.Client, new KubeControllerOptions
+        var client = controllerClient is null ? cluster.Client : await controllerClient(ns);
+        s.Controller = new RolloutController(client, new KubeControllerOptions
         {
             Namespace = ns,
             ProgressInterval = TimeSpan.FromMilliseconds(200),
@@ -103,6 +106,20 @@ internal sealed class RolloutScenario : IAsyncDisposable
     public async Task<IReadOnlyList<JsonObject>> EventsOfAsync(string rollout) =>
         (await Client.ListAllAsync(KubeResource.Events, Namespace)).ValueOrThrow().Items
             .Where(e => Objects.Str(e, "involvedObject", "kind") == "Rollout" && Objects.Str(e, "involvedObject", "name") == rollout).ToList();
+
+    /// <summary>Events are posted after the status is stored, so a test waits for them as for the status.</summary>
+    public async Task WaitForEventAsync(string rollout, string reason)
+    {
+        IReadOnlyList<JsonObject> last = [];
+        try
+        {
+            await Eventually.WaitAsync(async () => (last = await EventsOfAsync(rollout)).Any(e => Objects.Str(e, "reason") == reason), Deadline, $"event {reason} on {rollout}");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; events: {string.Join(", ", last.Select(x => Objects.Str(x, "reason")))}", e);
+        }
+    }
 
     /// <summary>ReplicaSets, the Rollout's status and the controller's last log lines, for failure messages.</summary>
     public async Task<string> DescribeAsync(string rollout)

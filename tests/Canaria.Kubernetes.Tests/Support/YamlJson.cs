@@ -15,6 +15,14 @@ internal static class YamlJson
         return Convert(stream.Documents[0].RootNode);
     }
 
+    /// <summary>Every document of a multi-document YAML file.</summary>
+    public static IReadOnlyList<JsonNode?> ParseAll(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return stream.Documents.Select(d => Convert(d.RootNode)).ToList();
+    }
+
     private static JsonNode? Convert(YamlNode node) => node switch
     {
         YamlMappingNode m => new JsonObject(m.Children.Select(p => KeyValuePair.Create(((YamlScalarNode)p.Key).Value!, Convert(p.Value)))),
