@@ -10,6 +10,7 @@ internal sealed class WorkQueue(TimeProvider time)
 {
     private readonly Channel<string> _channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _due = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     public int Count
@@ -28,7 +29,19 @@ internal sealed class WorkQueue(TimeProvider time)
         }
     }
 
-    /// <summary>Adds the key after a delay (time-based steps and polling); cancelled with the token.</summary>
+    /// <summary>Delayed adds waiting for their time (at most one per key: the earliest).</summary>
+    public int Scheduled
+    {
+        get
+        {
+            lock (_lock) return _due.Count;
+        }
+    }
+
+    /// <summary>
+    /// Adds the key after a delay (time-based steps and polling); cancelled with the token. A key keeps only its
+    /// earliest pending delayed add, so many reconciles in a burst do not multiply into many timers.
+    /// </summary>
     public void AddAfter(string key, TimeSpan delay, CancellationToken cancellationToken)
     {
         if (delay <= TimeSpan.Zero)
@@ -36,8 +49,19 @@ internal sealed class WorkQueue(TimeProvider time)
             Add(key);
             return;
         }
+        var due = time.GetUtcNow() + delay;
+        lock (_lock)
+        {
+            if (_due.TryGetValue(key, out var pending) && pending <= due) return;
+            _due[key] = due;
+        }
         _ = Task.Delay(delay, time, cancellationToken).ContinueWith(t =>
         {
+            lock (_lock)
+            {
+                if (!_due.TryGetValue(key, out var current) || current != due) return; // an earlier add replaced this one
+                _due.Remove(key);
+            }
             if (!t.IsCanceled) Add(key);
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
