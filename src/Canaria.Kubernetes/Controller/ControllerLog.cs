@@ -15,4 +15,10 @@ internal static partial class ControllerLog
 
     [LoggerMessage(103, LogLevel.Error, "Reconcile of rollout {Key} threw")]
     public static partial void ReconcileThrew(ILogger logger, string key, Exception exception);
+
+    [LoggerMessage(104, LogLevel.Information, "{Identity} leads (Lease {Lease})")]
+    public static partial void Leading(ILogger logger, string identity, string lease);
+
+    [LoggerMessage(105, LogLevel.Warning, "{Identity} stopped leading (Lease {Lease})")]
+    public static partial void StoppedLeading(ILogger logger, string identity, string lease);
 }

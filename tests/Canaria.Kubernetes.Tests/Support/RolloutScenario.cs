@@ -24,13 +24,14 @@ internal sealed class RolloutScenario : IAsyncDisposable
     /// <param name="holdUnready">Pods the simulated kubelet never reports Ready (e.g. a canary that does not start).</param>
     /// <param name="controllerClient">The controller's own credentials for this namespace (default: the admin client).</param>
     public static async Task<RolloutScenario> StartAsync(ControlPlaneFixture cluster, string prefix, Func<JsonObject, bool>? holdUnready = null,
-        Func<string, Task<KubeClient>>? controllerClient = null)
+        Func<string, Task<KubeClient>>? controllerClient = null, bool startController = true)
     {
         await RolloutCrd.InstallAsync(cluster.Client);
         var ns = await cluster.CreateNamespaceAsync(prefix);
         var s = new RolloutScenario(cluster.Client, ns);
         s._node = new NodeSimulator(cluster.Client, "node-" + ns, ns) { HoldUnready = holdUnready };
         await s._node.StartAsync();
+        if (!startController) return s;
         var client = controllerClient is null ? cluster.Client : await controllerClient(ns);
         s.Controller = new RolloutController(client, new KubeControllerOptions
         {
@@ -159,7 +160,7 @@ internal sealed class RolloutScenario : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Controller.DisposeAsync();
+        if (Controller is not null) await Controller.DisposeAsync();
         await _node.DisposeAsync();
     }
 }
