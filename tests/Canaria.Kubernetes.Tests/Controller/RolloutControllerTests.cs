@@ -138,4 +138,23 @@ public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
         await Eventually.WaitAsync(async () => (await s.Client.GetAsync(KubeResource.Services, s.Namespace, "myapp-canary")).Error?.IsNotFound == true,
             RolloutScenario.Deadline, "the canary Service to be removed");
     }
+
+    [Fact]
+    public async Task Command_NotPossibleNow_RefusedAsEventAndRecordedOnce()
+    {
+        await using var s = await RolloutScenario.StartAsync(cluster, "refused");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v2"), ready: 2);
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp", (JsonObject)ManualCanaryStep.DeepClone()))).ValueOrThrow();
+        await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy", "the rollout to adopt v2");
+
+        await s.CommandAsync("myapp", "promote 1");
+
+        var recorded = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "commandApplied") == "promote 1", "the command to be recorded");
+        await s.WaitForEventAsync("myapp", "CommandRefused");
+        Assert.Equal("Healthy", Objects.Str(recorded, "status", "phase"));
+        var refusals = (await s.EventsOfAsync("myapp")).Where(e => Objects.Str(e, "reason") == "CommandRefused").ToList();
+        var refusal = Assert.Single(refusals);
+        Assert.Contains("no release is in progress", Objects.Str(refusal, "message"));
+        Assert.Equal("Warning", Objects.Str(refusal, "type"));
+    }
 }
