@@ -157,4 +157,19 @@ public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
         Assert.Contains("no release is in progress", Objects.Str(refusal, "message"));
         Assert.Equal("Warning", Objects.Str(refusal, "type"));
     }
+
+    [Fact]
+    public async Task Rollout_WithAnalysisOnKubernetes_RefusedInsteadOfWaitingForMeasurementsThatNeverCome()
+    {
+        await using var s = await RolloutScenario.StartAsync(cluster, "noanalysis");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v2"), ready: 2);
+        var rollout = RolloutObjects.Rollout("myapp", "myapp", new JsonObject { ["traffic"] = 50 });
+        rollout["spec"]!["analysis"] = new JsonObject { ["checks"] = new JsonArray(new JsonObject { ["name"] = "errors", ["compare"] = "stable" }) };
+
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
+
+        var refused = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Invalid", "the rollout to be refused");
+        Assert.Contains("spec.analysis: is not measured on Kubernetes yet", Objects.Str(refused, "status", "message"));
+        Assert.NotEqual(true, (await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow()["spec"]?["paused"]?.GetValue<bool>());
+    }
 }
