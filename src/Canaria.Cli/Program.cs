@@ -12,6 +12,7 @@ root.Options.Add(CommonOptions.StateDir);
 foreach (var command in ServerCommands.Create().Concat(ReadCommands.Create()).Concat(OperationCommands.Create()))
     root.Subcommands.Add(command);
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(KubernetesCommands.Create());
 
 // Ctrl-C / SIGTERM cancel the running command; allow time for replicas to stop gracefully.
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) };

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Canaria.Cli.Rendering;
+using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Controller;
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Cli.Commands;
+
+/// <summary>`canaria controller`: the Rollout controller for a Kubernetes cluster (leader-elected, so several may run).</summary>
+internal static class KubernetesCommands
+{
+    public static Command Create()
+    {
+        var command = new Command("controller", "Run the Kubernetes Rollout controller (CRD and RBAC in deploy/). Several instances may run: the one holding the Lease acts, the others wait to take over.");
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "kubeconfig file (default: $KUBECONFIG or ~/.kube/config; in a pod: its service account)" };
+        var context = new Option<string?>("--context") { Description = "kubeconfig context (default: current-context)" };
+        var watchNamespace = new Option<string?>("--namespace", "-n") { Description = "Only manage Rollouts in this namespace (default: all namespaces)" };
+        var leaseNamespace = new Option<string?>("--lease-namespace") { Description = "Namespace of the leader-election Lease (default: the kubeconfig's namespace)" };
+        command.Options.Add(kubeconfig);
+        command.Options.Add(context);
+        command.Options.Add(watchNamespace);
+        command.Options.Add(leaseNamespace);
+        command.SetAction(async (r, ct) =>
+        {
+            var loaded = r.GetValue(kubeconfig) is { } path ? KubeConfigLoader.LoadFile(path, r.GetValue(context))
+                : Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 } ? KubeConfigLoader.LoadInCluster()
+                : KubeConfigLoader.LoadDefault(r.GetValue(context));
+            if (loaded.Config is not { } config)
+            {
+                Output.Error($"cannot load the cluster configuration: {loaded.Error}");
+                return ExitCodes.Invalid;
+            }
+            using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            }).SetMinimumLevel(LogLevel.Information));
+            var logger = logs.CreateLogger("Canaria.Kubernetes");
+            using var client = new KubeClient(config, TimeProvider.System, logger);
+            var identity = $"{Environment.MachineName}-{Environment.ProcessId}";
+            var host = new KubeControllerHost(client,
+                new KubeControllerOptions { Namespace = r.GetValue(watchNamespace) },
+                new LeaderElectionOptions { Namespace = r.GetValue(leaseNamespace) ?? config.Namespace, Identity = identity },
+                logger);
+            Output.Info($"canaria controller {identity} on {config.Server}; waiting for the Lease");
+            try
+            {
+                await host.RunAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
