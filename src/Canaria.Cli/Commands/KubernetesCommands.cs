@@ -37,6 +37,12 @@ internal static class KubernetesCommands
             }).SetMinimumLevel(LogLevel.Information));
             var logger = logs.CreateLogger("Canaria.Kubernetes");
             using var client = new KubeClient(config, TimeProvider.System, logger);
+            var probe = await client.ListAsync(RolloutResource.Rollouts, r.GetValue(watchNamespace), new ListOptions { Limit = 1 }, ct).ConfigureAwait(false);
+            if (probe.Error is { Code: 404 })
+            {
+                Output.Error("the Rollout CRD is not installed in this cluster: kubectl apply -f deploy/crds/rollouts.canaria.dev.yaml -f deploy/rbac.yaml");
+                return ExitCodes.Invalid;
+            }
             var identity = $"{Environment.MachineName}-{Environment.ProcessId}";
             var host = new KubeControllerHost(client,
                 new KubeControllerOptions { Namespace = r.GetValue(watchNamespace) },
