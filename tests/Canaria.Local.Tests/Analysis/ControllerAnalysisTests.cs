@@ -9,14 +9,7 @@ namespace Canaria.Local.Tests.Analysis;
 /// <summary>Analysis through the whole controller: no traffic is never a pass; a web check that fails aborts.</summary>
 public sealed class ControllerAnalysisTests
 {
-    private static string Spec(string version, Uri upstream, string checks) => $$"""
-        apiVersion: canaria.dev/v1alpha1
-        kind: Rollout
-        metadata: {name: shop}
-        spec:
-          replicas: 1
-          service: {name: shop, listen: "127.0.0.1:0"}
-          template: {version: {{version}}, upstreams: ["{{upstream}}"]}
+    private static string Spec(string version, Uri upstream, string checks) => UpstreamRollout.Head(version, upstream) + $$"""
           strategy:
             canary:
               steps:

@@ -10,14 +10,7 @@ namespace Canaria.Local.Tests.Analysis;
 /// <summary>The controller calls gate webhooks and feeds their answers to the engine; event hooks hear every decision.</summary>
 public sealed class ControllerWebhookTests
 {
-    private static string Spec(string version, Uri upstream, Uri hooks) => $$"""
-        apiVersion: canaria.dev/v1alpha1
-        kind: Rollout
-        metadata: {name: shop}
-        spec:
-          replicas: 1
-          service: {name: shop, listen: "127.0.0.1:0"}
-          template: {version: {{version}}, upstreams: ["{{upstream}}"]}
+    private static string Spec(string version, Uri upstream, Uri hooks) => UpstreamRollout.Head(version, upstream) + $$"""
           strategy:
             canary:
               steps:

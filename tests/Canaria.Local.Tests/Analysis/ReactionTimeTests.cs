@@ -14,14 +14,7 @@ namespace Canaria.Local.Tests.Analysis;
 /// </summary>
 public sealed class ReactionTimeTests(ITestOutputHelper output)
 {
-    private static string Spec(string version, Uri upstream, string extra = "") => $$"""
-        apiVersion: canaria.dev/v1alpha1
-        kind: Rollout
-        metadata: {name: shop}
-        spec:
-          replicas: 1
-          service: {name: shop, listen: "127.0.0.1:0"}
-          template: {version: {{version}}, upstreams: ["{{upstream}}"]}
+    private static string Spec(string version, Uri upstream, string extra = "") => UpstreamRollout.Head(version, upstream) + $$"""
           strategy:
             canary:
               steps:
