@@ -3,7 +3,11 @@ using Canaria.Core.Model;
 namespace Canaria.Core.Engine;
 
 /// <summary>A step with everything resolved: the traffic carried over from earlier steps, replicas as a count.</summary>
-internal sealed record EffectiveStep(int Index, int Traffic, int CanaryReplicas, IReadOnlyList<MatchSpec> Matches, PauseSpec? Pause, bool IsFinal);
+internal sealed record EffectiveStep(int Index, int Traffic, int CanaryReplicas, IReadOnlyList<MatchSpec> Matches, PauseSpec? Pause, bool IsFinal)
+{
+    /// <summary>Percent of the stable's requests mirrored to the canary (carried over from earlier steps like traffic).</summary>
+    public int Mirror { get; init; }
+}
 
 /// <summary>Turns the written steps into effective ones, and adds the final full promotion after the last.</summary>
 internal static class StepPlan
@@ -25,13 +29,18 @@ internal static class StepPlan
         if (index >= steps.Count) return new EffectiveStep(steps.Count, 100, total, [], null, IsFinal: true);
 
         var traffic = 0;
-        for (var i = 0; i <= index; i++) traffic = steps[i].Traffic ?? traffic;
+        var mirror = 0;
+        for (var i = 0; i <= index; i++)
+        {
+            traffic = steps[i].Traffic ?? traffic;
+            mirror = steps[i].Mirror ?? mirror;
+        }
         var step = steps[index];
         var replicas = step.Replicas?.Resolve(total)
             ?? (spec.Strategy.Kind == StrategyKind.BlueGreen ? total
-                : traffic > 0 || step.Matches.Count > 0 ? Math.Max(1, (int)Math.Ceiling(total * traffic / 100.0))
+                : traffic > 0 || mirror > 0 || step.Matches.Count > 0 ? Math.Max(1, (int)Math.Ceiling(total * traffic / 100.0))
                 : 0);
-        return new EffectiveStep(index, traffic, Math.Min(replicas, total), step.Matches, step.Pause, IsFinal: false);
+        return new EffectiveStep(index, traffic, Math.Min(replicas, total), step.Matches, step.Pause, IsFinal: false) { Mirror = mirror };
     }
 
     /// <summary>"step 2/4" as people read it (1-based; the final promotion is "full promotion").</summary>

@@ -10,6 +10,9 @@ internal sealed record TrafficTarget
     public int CanaryWeight { get; init; }
     public IReadOnlyList<MatchSpec> Matches { get; init; } = [];
 
+    /// <summary>Percent of the stable's requests copied to the canary (shadow traffic); its responses are discarded.</summary>
+    public int MirrorPercent { get; init; }
+
     /// <summary>True when the canary receives any request (by weight or by match).</summary>
     public bool CanaryExposed => CanaryRevision is not null && (CanaryWeight > 0 || Matches.Count > 0);
 
@@ -18,12 +21,13 @@ internal sealed record TrafficTarget
         && other.StableRevision == StableRevision
         && other.CanaryRevision == CanaryRevision
         && other.CanaryWeight == CanaryWeight
-        && other.Matches.SequenceEqual(Matches);
+        && other.Matches.SequenceEqual(Matches)
+        && other.MirrorPercent == MirrorPercent;
 
-    /// <summary>True when this split sends some request to the given revision.</summary>
+    /// <summary>True when this split sends some request (served or mirrored) to the given revision.</summary>
     public bool Routes(int revision) =>
         (revision == StableRevision && (CanaryRevision is null || CanaryWeight < 100))
-        || (revision == CanaryRevision && CanaryExposed);
+        || (revision == CanaryRevision && (CanaryExposed || MirrorPercent > 0));
 
     public static TrafficTarget AllStable(int stable) => new() { StableRevision = stable };
 }

@@ -16,6 +16,9 @@ internal sealed record RolloutSpec
 
     public StrategySpec Strategy { get; init; } = new();
 
+    /// <summary>Kubernetes platform: the routers that move traffic; null routes by replica ratio (or the blue-green selector).</summary>
+    public TrafficRoutingSpec? TrafficRouting { get; init; }
+
     public AnalysisSpec? Analysis { get; init; }
 
     /// <summary>Gates (pre-rollout, pre-traffic-increase, pre-promotion) and notifications (rollback, event).</summary>

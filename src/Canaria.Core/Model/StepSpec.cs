@@ -12,6 +12,9 @@ internal sealed record StepSpec
     /// <summary>Requests matching any of these go to the canary whatever the weights.</summary>
     public IReadOnlyList<MatchSpec> Matches { get; init; } = [];
 
+    /// <summary>Percent (0-100) of the stable's requests copied to the canary (responses discarded); null keeps the previous step's.</summary>
+    public int? Mirror { get; init; }
+
     /// <summary>Null: no pause. Duration null: wait for a human to promote.</summary>
     public PauseSpec? Pause { get; init; }
 }

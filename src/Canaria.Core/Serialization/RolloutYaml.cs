@@ -66,6 +66,7 @@ internal static class RolloutYaml
             Template = m.Has("template") ? ReadTemplate(m.Map("template")) : null,
             WorkloadRef = m.Has("workloadRef") ? ReadWorkloadRef(m.Map("workloadRef")) : null,
             Strategy = ReadStrategy(m.Map("strategy")),
+            TrafficRouting = m.Has("trafficRouting") ? TrafficRoutingYaml.Read(m.Map("trafficRouting")) : null,
             Analysis = m.Has("analysis") ? AnalysisYaml.Read(m.Map("analysis")) : null,
             Webhooks = m.Maps("webhooks").Select(WebhookYaml.Read).ToList(),
             ProgressDeadline = m.Duration("progressDeadline") ?? defaults.ProgressDeadline,
@@ -151,6 +152,7 @@ internal static class RolloutYaml
         var step = new StepSpec
         {
             Traffic = m.Percent("traffic"),
+            Mirror = m.Percent("mirror"),
             Replicas = ReadReplicas(m),
             Matches = m.Maps("matches").Select(MatchYaml.Read).ToList(),
             Pause = ReadPause(m),

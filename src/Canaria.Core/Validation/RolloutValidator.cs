@@ -44,6 +44,7 @@ internal static partial class RolloutValidator
         }
 
         StepValidator.Validate(spec, Add);
+        TrafficRoutingValidator.Validate(spec, platform, Add);
         if (spec.Analysis is { } analysis) AnalysisValidator.Validate(analysis, Engine.StepPlan.Count(spec), Add);
         WebhookValidator.Validate(spec.Webhooks, Add);
         return errors;

@@ -21,6 +21,8 @@ internal static class StepValidator
                 if (traffic > 100) add($"{at}.traffic", $"{traffic}% is more than 100%");
                 else if (traffic < 0) add($"{at}.traffic", $"{traffic}% is less than 0%");
             }
+            if (step.Mirror is < 0 or > 100)
+                add($"{at}.mirror", $"{step.Mirror}% must be between 0% and 100%");
             if (step.Replicas is { } replicas)
             {
                 if (replicas.Value < 0) add($"{at}.replicas", $"{replicas} is negative");
@@ -32,7 +34,7 @@ internal static class StepValidator
             }
             if (step.Pause?.Duration is { } d && d <= TimeSpan.Zero)
                 add($"{at}.pause.duration", "must be longer than zero (omit it to wait for a human)");
-            if (step.Replicas is { } r && r.Resolve(spec.Replicas) == 0 && (step.Traffic > 0 || step.Matches.Count > 0))
+            if (step.Replicas is { } r && r.Resolve(spec.Replicas) == 0 && (step.Traffic > 0 || step.Mirror > 0 || step.Matches.Count > 0))
                 add($"{at}.replicas", "is 0 but the step sends traffic to the canary");
             for (var m = 0; m < step.Matches.Count; m++) ValidateMatch(step.Matches[m], $"{at}.matches[{m}]", add);
         }

@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Controller;
+
+namespace Canaria.Kubernetes.Routing;
+
+/// <summary>Where a router works: the API client, the Rollout's namespace, and the Rollout (owner of what Canaria creates).</summary>
+internal sealed record RouterContext(KubeClient Client, string Namespace, JsonObject Rollout)
+{
+    /// <summary>Label on every object Canaria creates for a Rollout.</summary>
+    public const string RolloutLabel = "canaria.dev/rollout";
+
+    /// <summary>Annotation on a user's object holding, as JSON, the parts Canaria changed as they were before; written in the same update as the change.</summary>
+    public const string OriginalAnnotation = "canaria.dev/original";
+
+    public const string FieldManager = "canaria";
+
+    public string RolloutName => (string)Rollout["metadata"]!["name"]!;
+
+    /// <summary>ownerReferences making an object Canaria creates belong to the Rollout (garbage-collected with it).</summary>
+    public JsonArray OwnerReferences() => new(new JsonObject
+    {
+        ["apiVersion"] = RolloutResource.Rollouts.ApiVersion,
+        ["kind"] = RolloutResource.Rollouts.Kind,
+        ["name"] = RolloutName,
+        ["uid"] = (string?)Rollout["metadata"]?["uid"],
+        ["controller"] = true,
+    });
+}
