@@ -36,9 +36,11 @@ internal static class GatewayConfigBuilder
                 new() { Name = stableName, Weight = 100 - canaryWeight, Endpoints = stableEndpoints },
             };
             var rules = new List<RuleConfig>();
+            MirrorConfig? mirror = null;
             if (target.CanaryRevision is { } canary)
             {
                 var canaryName = RevisionNames.Version(r, canary);
+                if (canaryLive && target.MirrorPercent > 0) mirror = new MirrorConfig { Version = canaryName, Percent = target.MirrorPercent };
                 versions.Add(new VersionConfig { Name = canaryName, Weight = canaryWeight, Endpoints = canaryEndpoints });
                 if (canaryLive)
                     rules.AddRange(target.Matches.Select((m, i) => ToRule(m, i, canaryName)));
@@ -52,12 +54,14 @@ internal static class GatewayConfigBuilder
                 PathPrefix = service.PathPrefix,
                 Versions = versions,
                 Rules = rules,
+                Mirror = mirror,
                 Sticky = service.Sticky ? new StickyConfig { Enabled = true, CookieName = $"canaria-{service.Name}" } : null,
             });
             effective[r.Name] = target with
             {
                 CanaryWeight = canaryWeight,
                 Matches = canaryLive ? target.Matches : [],
+                MirrorPercent = canaryLive ? target.MirrorPercent : 0,
             };
         }
 
