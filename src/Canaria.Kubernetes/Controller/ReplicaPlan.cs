@@ -8,12 +8,14 @@ namespace Canaria.Kubernetes.Controller;
 /// replicas + maxSurge (it rescales proportionally otherwise), so the canary's pods come out of that budget:
 /// stable = replicas + maxSurge − canary. The canary grows by at most maxSurge (at least 1) pods beyond its ready
 /// ones, as a rolling update with maxUnavailable 0 would, so ready pods never drop below replicas on the way up.
-/// A step at 100% traffic leaves stable at 0.
+/// A step at 100% traffic leaves stable at 0. With a traffic router (routed) the weights, not the pods, decide who
+/// serves, so stable goes to 0 only once the router's applied split sends it nothing, and an aborted canary keeps its
+/// pods until the applied split no longer routes to it.
 /// </summary>
 internal static class ReplicaPlan
 {
     public static IReadOnlyDictionary<int, int> For(RolloutStatus status, IReadOnlyDictionary<int, int> engineReplicas, int replicas, int maxSurge,
-        Observation observed, IReadOnlyDictionary<int, int>? previous = null)
+        Observation observed, IReadOnlyDictionary<int, int>? previous = null, bool routed = false)
     {
         var stable = status.StableRevision!.Value;
         var plan = new Dictionary<int, int>();
@@ -27,10 +29,10 @@ internal static class ReplicaPlan
         {
             // Back to stable: the canary leaves only once stable has a ready pod again (never no endpoints).
             plan[stable] = replicas;
-            plan[c] = observed.Ready(stable) > 0 ? 0 : target;
+            plan[c] = observed.Ready(stable) > 0 && !(routed && observed.AppliedTraffic?.Routes(c) == true) ? 0 : target;
             return plan;
         }
-        if (status.Traffic is { CanaryWeight: >= 100 } t && t.CanaryRevision == c)
+        if ((routed ? observed.AppliedTraffic : status.Traffic) is { CanaryWeight: >= 100 } t && t.CanaryRevision == c)
         {
             plan[c] = replicas;
             plan[stable] = 0;

@@ -5,7 +5,8 @@ using Canaria.Kubernetes.Client;
 namespace Canaria.Kubernetes.Controller;
 
 /// <summary>
-/// Deleting a Rollout hands the Deployment back to Kubernetes: the active Service selects every pod of the app
+/// Deleting a Rollout hands the Deployment back to Kubernetes: the routers have restored the user's objects (the
+/// reconciler does that first), the active (or stable) Service selects every pod of the app
 /// again (both versions are ready at that moment, so it never has no endpoints), then the Deployment is un-paused
 /// and its own controller finishes toward whatever template it has (the canary's, or the stable one after a cancel).
 /// The finalizer makes sure this happens before the Rollout is gone.
@@ -42,7 +43,8 @@ internal sealed class RolloutFinalizer(KubeClient client)
             var fixedUp = await client.PatchAsync(KubeResource.ReplicaSets, ns, rs.Name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!fixedUp.IsSuccess && !fixedUp.Error!.IsNotFound) return $"restoring desired-replicas on {rs.Name} failed: {fixedUp.Error}";
         }
-        if (spec?.Strategy.Kind == StrategyKind.BlueGreen && spec.Service is { Name.Length: > 0 } service)
+        var selects = spec?.Strategy.Kind == StrategyKind.BlueGreen || (spec?.TrafficRouting?.Any == true && RoutedTraffic.RoutesByService(spec));
+        if (selects && spec!.Service is { Name.Length: > 0 } service)
         {
             var patch = new JsonObject { ["spec"] = new JsonObject { ["selector"] = new JsonObject { [PodTemplates.HashLabel] = null } } };
             var widened = await client.PatchAsync(KubeResource.Services, ns, service.Name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);

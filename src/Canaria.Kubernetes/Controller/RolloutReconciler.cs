@@ -4,6 +4,7 @@ using Canaria.Core.Model;
 using Canaria.Core.Serialization;
 using Canaria.Core.Validation;
 using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Canaria.Kubernetes.Controller;
@@ -22,6 +23,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
     private readonly ActiveService _service = new(client);
     private readonly RolloutFinalizer _finalizer = new(client);
     private readonly CanaryService _canaryService = new(client);
+    private readonly TrafficRouters _routers = new();
 
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
     {
@@ -40,7 +42,11 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         if (RolloutFinalizer.Deleting(rollout))
         {
             if (!RolloutFinalizer.Has(rollout)) return new ReconcileResult(null);
-            var finalError = await _finalizer.FinalizeAsync(ns, name, doc?.Spec, d is null ? null : DeploymentView.Of(d, replicaSets(ns)), cancellationToken).ConfigureAwait(false);
+            var routers = doc?.Spec.TrafficRouting is { Any: true } tr ? new RoutedTraffic(client, _routers.For(tr)) : null;
+            var finalError = routers is null
+                ? null
+                : await routers.ReleaseAllAsync(rollout, doc!.Spec, cancellationToken).ConfigureAwait(false);
+            finalError ??= await _finalizer.FinalizeAsync(ns, name, doc?.Spec, d is null ? null : DeploymentView.Of(d, replicaSets(ns)), cancellationToken).ConfigureAwait(false);
             return new ReconcileResult(finalError is null ? null : options.RetryInterval, finalError);
         }
         if (doc is not null) errors.AddRange(RolloutValidator.Validate(doc, Platform.Kubernetes));
@@ -93,7 +99,10 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         var observation = RevisionObservation.Of(d, stored, revisions[d.TemplateHash]);
         var hashOf = revisions.ToDictionary(p => p.Value, p => p.Key);
         string? PodHashOf(int revision) => hashOf.TryGetValue(revision, out var h) ? d.ReplicaSetOf(h)?.PodHash ?? h : null;
-        var activeService = spec.Strategy.Kind == StrategyKind.BlueGreen ? spec.Service!.Name : null;
+        var routed = spec.TrafficRouting?.Any == true;
+        var routing = RoutingStatus.Of(rollout);
+        if (routed) observation = observation with { AppliedTraffic = routing.Applied };
+        var activeService = spec.Strategy.Kind == StrategyKind.BlueGreen && !routed ? spec.Service!.Name : null;
         string? selected = null;
         if (activeService is not null)
         {
@@ -119,13 +128,16 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         events.AddRange(decision.Events);
         var s = decision.Status;
         var canary = s.CanaryRevision is { } c && c != s.StableRevision ? c : (int?)null;
-        var plan = activeService is not null
+        var plan = activeService is not null || (routed && d.Recreate)
             ? decision.Replicas
-            : ReplicaPlan.For(s, decision.Replicas, d.Replicas, d.MaxSurge, observation, stored.Plan);
-        var weight = activeService is not null
+            : ReplicaPlan.For(s, decision.Replicas, d.Replicas, d.MaxSurge, observation, stored.Plan, routed);
+        var weight = routed
+            ? (canary is { } rw && routing.Applied?.CanaryRevision == rw ? routing.Applied.CanaryWeight : 0)
+            : activeService is not null
             ? (canary is { } bg && selected is not null && PodHashOf(bg) == selected ? 100 : 0)
             : ReplicaPlan.ReadyShare(canary is { } rc ? observation.Ready(rc) : 0, observation.Ready(s.StableRevision));
         var status = StatusBuilder.Of(rollout, spec, s, stored, plan, d, weight, null, now);
+        if (routed) status[RoutingStatus.Field] = routing.ToJson();
         if (!await WriteStatusAsync(rollout, status, cancellationToken).ConfigureAwait(false))
             return new ReconcileResult(TimeSpan.Zero, "status conflict"); // nothing is applied from a status that was not stored
 
@@ -138,6 +150,17 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         var error = await new KubeWorkload(client, (string)rollout["metadata"]!["name"]!).ApplyAsync(ns, d, byHash, cancellationToken).ConfigureAwait(false);
         if (activeService is not null && s.Traffic is { } traffic && PodHashOf(ActiveService.Target(traffic)) is { } podHash)
             error = await _service.SelectAsync(ns, activeService, podHash, selected, cancellationToken).ConfigureAwait(false);
+        if (error is null && routed)
+        {
+            var (next, routingError) = await new RoutedTraffic(client, _routers.For(spec.TrafficRouting!))
+                .ApplyAsync(rollout, spec, s, observation, routing, PodHashOf, cancellationToken).ConfigureAwait(false);
+            var changed = !StatusBuilder.Same(routing.ToJson(), next.ToJson());
+            if (changed) await WriteRoutingAsync(rollout, next, cancellationToken).ConfigureAwait(false);
+            if (routingError is not null) return new ReconcileResult(options.RetryInterval, routingError);
+            if (changed) return new ReconcileResult(TimeSpan.Zero); // the engine must see the newly verified split
+            var rest = s.StepState is StepState.Completed or StepState.Aborted && next.Restored && s.ScaleDowns.Count == 0;
+            return new ReconcileResult(rest ? options.ResyncInterval : options.ProgressInterval);
+        }
         if (error is null && activeService is null && spec.Service is { Name.Length: > 0 } service)
         {
             var releasing = canary is { } rc2 && s.StepState is not (StepState.Aborted or StepState.Completed) ? PodHashOf(rc2) : null;
@@ -146,6 +169,15 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         if (error is not null) return new ReconcileResult(options.RetryInterval, error);
         var settled = s.StepState is StepState.Completed or StepState.Aborted && observation.AppliedTraffic?.SameAs(s.Traffic) == true && s.ScaleDowns.Count == 0;
         return new ReconcileResult(settled ? options.ResyncInterval : options.ProgressInterval);
+    }
+
+    /// <summary>Merge-patches status.trafficRouting alone: what the routers verified after the decided status was stored.</summary>
+    private async Task WriteRoutingAsync(JsonObject rollout, RoutingStatus routing, CancellationToken cancellationToken)
+    {
+        var patch = new JsonObject { ["status"] = new JsonObject { [RoutingStatus.Field] = CanonicalJson.Compact(routing.ToJson()) } };
+        var written = await client.PatchAsync(RolloutResource.Rollouts, (string?)rollout["metadata"]?["namespace"], KubeClient.NameOf(rollout),
+            PatchType.Merge, patch, subresource: "status", cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!written.IsSuccess) ControllerLog.StatusNotWritten(logger, KubeClient.NameOf(rollout), written.Error!.ToString());
     }
 
     /// <summary>PUT /status with the read resourceVersion; false on conflict or failure (the caller reconciles again).</summary>

@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+using Canaria.Core.Engine;
+using Canaria.Core.Model;
+using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Routing;
+
+namespace Canaria.Kubernetes.Controller;
+
+/// <summary>
+/// Drives the traffic routers of one Rollout after its decided status is stored. In order: the stable Service selects
+/// the stable revision's pods (only once that revision has ready pods), the canary Service selects the canary's, every
+/// router applies the decided split — held while a Service that would receive traffic has no ready endpoints — and the
+/// split counts as applied only when every router read it back. At rest the user's objects are handed back
+/// (routers restore them), and only then the canary Service goes.
+/// </summary>
+internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRouter> routers)
+{
+    private readonly ActiveService _stableService = new(client);
+    private readonly CanaryService _canaryService = new(client);
+
+    /// <summary>Istio subset routing sends to one host; its Service must keep selecting both versions.</summary>
+    public static bool RoutesByService(RolloutSpec spec) => spec.TrafficRouting?.Istio?.DestinationRule is null;
+
+    public async Task<(RoutingStatus Status, string? Error)> ApplyAsync(JsonObject rollout, RolloutSpec spec, RolloutStatus s, Observation observation,
+        RoutingStatus stored, Func<int, string?> podHashOf, CancellationToken cancellationToken)
+    {
+        var ns = (string)rollout["metadata"]!["namespace"]!;
+        var stableService = spec.Service!.Name;
+        var canaryService = CanaryService.NameOf(stableService);
+        var desired = s.Traffic ?? TrafficTarget.AllStable(s.StableRevision!.Value);
+        var releasing = s.CanaryRevision is { } c0 && c0 != s.StableRevision && s.StepState is not (StepState.Completed or StepState.Aborted);
+        var settled = !releasing && stored.Applied is { } a && a.SameAs(desired);
+        var context = new RouterContext(client, ns, rollout);
+
+        if (RoutesByService(spec) && podHashOf(desired.StableRevision) is { } stableHash)
+        {
+            var (exists, selected) = await _stableService.ReadAsync(ns, stableService, cancellationToken).ConfigureAwait(false);
+            if (!exists) return (stored with { Message = $"Service {stableService} (spec.service.name) not found" }, $"Service {stableService} not found");
+            if (selected != stableHash)
+            {
+                if (observation.Ready(desired.StableRevision) == 0)
+                    return (stored with { Message = $"waiting for ready pods of revision {desired.StableRevision} before Service {stableService} selects them" }, null);
+                var error = await _stableService.SelectAsync(ns, stableService, stableHash, selected, cancellationToken).ConfigureAwait(false);
+                if (error is not null) return (stored with { Message = error }, error);
+            }
+        }
+
+        if (settled || (!releasing && stored.Applied is null))
+        {
+            if (stored.Restored) return (stored with { Message = null }, null);
+            return await RestoreAsync(context, spec, stored, desired, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The canary Service keeps selecting the pods the routers may still send to (after an abort or at completion
+        // the last verified split may still point at it); it goes only after the routers handed everything back.
+        var canaryHash = desired.CanaryRevision is { } cr ? podHashOf(cr) : null;
+        if ((desired.CanaryRevision ?? stored.Applied?.CanaryRevision ?? s.CanaryRevision) is { } selectedRevision
+            && podHashOf(selectedRevision) is { } selectedHash)
+        {
+            var ensured = await _canaryService.EnsureAsync(ns, rollout, stableService, selectedHash, cancellationToken).ConfigureAwait(false);
+            if (ensured is not null) return (stored with { Message = ensured }, ensured);
+        }
+
+        var target = new RouteTarget
+        {
+            StableService = stableService,
+            CanaryService = canaryService,
+            CanaryWeight = desired.CanaryRevision is null ? 0 : desired.CanaryWeight,
+            Matches = desired.CanaryRevision is null ? [] : desired.Matches,
+            MirrorPercent = desired.CanaryRevision is null ? 0 : desired.MirrorPercent,
+            StablePodHash = podHashOf(desired.StableRevision),
+            CanaryPodHash = canaryHash,
+        };
+        var waiting = await WaitingForEndpointsAsync(ns, target, cancellationToken).ConfigureAwait(false);
+        if (waiting is not null) return (stored with { Message = waiting, Restored = false }, null);
+
+        var states = new List<RouterState>();
+        foreach (var router in routers)
+        {
+            var outcome = await router.ApplyAsync(context, target, cancellationToken).ConfigureAwait(false);
+            if (!outcome.Ok) states.Add(new RouterState(router.Name, false, 0, 0, 0, outcome.Error));
+            else states.Add(outcome.State!);
+        }
+        var verified = states.All(r => r.Verified);
+        var failed = states.FirstOrDefault(r => !r.Verified);
+        var next = new RoutingStatus
+        {
+            Applied = verified ? desired : stored.Applied,
+            Routers = states,
+            Restored = false,
+            Message = failed is null ? null : $"{failed.Router}: {failed.Message ?? "the split read back differs from the one applied"}",
+        };
+        return (next, failed?.Message);
+    }
+
+    /// <summary>Deletion of the Rollout: every router hands the user's objects back, then the canary Service goes.</summary>
+    public async Task<string?> ReleaseAllAsync(JsonObject rollout, RolloutSpec spec, CancellationToken cancellationToken)
+    {
+        var ns = (string)rollout["metadata"]!["namespace"]!;
+        var context = new RouterContext(client, ns, rollout);
+        foreach (var router in routers)
+        {
+            var outcome = await router.RestoreAsync(context, cancellationToken).ConfigureAwait(false);
+            if (!outcome.Ok) return $"{router.Name}: restoring failed: {outcome.Error}";
+        }
+        return spec.Service is { Name.Length: > 0 } service
+            ? await _canaryService.EnsureAsync(ns, rollout, service.Name, null, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
+    private async Task<(RoutingStatus, string?)> RestoreAsync(RouterContext context, RolloutSpec spec, RoutingStatus stored, TrafficTarget desired, CancellationToken cancellationToken)
+    {
+        var states = new List<RouterState>();
+        foreach (var router in routers)
+        {
+            var outcome = await router.RestoreAsync(context, cancellationToken).ConfigureAwait(false);
+            if (!outcome.Ok) return (stored with { Message = $"{router.Name}: restoring failed: {outcome.Error}" }, outcome.Error);
+            states.Add(outcome.State ?? new RouterState(router.Name, true, 0, 0, 0, "restored"));
+        }
+        var deleted = await _canaryService.EnsureAsync(context.Namespace, context.Rollout, spec.Service!.Name, null, cancellationToken).ConfigureAwait(false);
+        if (deleted is not null) return (stored with { Message = deleted }, deleted);
+        return (new RoutingStatus { Applied = desired, Routers = states, Restored = true }, null);
+    }
+
+    /// <summary>A Service that would receive requests under this target but has no ready endpoints holds the split.</summary>
+    private async Task<string?> WaitingForEndpointsAsync(string ns, RouteTarget target, CancellationToken cancellationToken)
+    {
+        if (target.CanaryWeight > 0 || target.Matches.Count > 0 || target.MirrorPercent > 0)
+        {
+            if (await ServiceEndpoints.ReadyAsync(client, ns, target.CanaryService, cancellationToken).ConfigureAwait(false) == 0)
+                return $"waiting for Service {target.CanaryService} to have ready endpoints before it gets traffic";
+        }
+        if (target.CanaryWeight < 100 && await ServiceEndpoints.ReadyAsync(client, ns, target.StableService, cancellationToken).ConfigureAwait(false) == 0)
+            return $"waiting for Service {target.StableService} to have ready endpoints before it gets traffic";
+        return null;
+    }
+}

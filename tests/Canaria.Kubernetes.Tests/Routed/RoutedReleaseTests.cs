@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Tests.Support;
+
+namespace Canaria.Kubernetes.Tests.Routed;
+
+/// <summary>
+/// Whole releases through the controller with each traffic router against the real API server: every step's weight
+/// verified in the Rollout's status and read back from the data plane object itself, and the user's objects handed
+/// back exactly (with the user's own edits) once the release completes or aborts.
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
+{
+    private static JsonArray TenThenFifty() =>
+    [
+        new JsonObject { ["traffic"] = 10, ["pause"] = new JsonObject() },
+        new JsonObject { ["traffic"] = 50, ["pause"] = new JsonObject() },
+    ];
+
+    [Theory]
+    [InlineData("istio")]
+    [InlineData("smi")]
+    [InlineData("nginx")]
+    [InlineData("gatewayAPI")]
+    public async Task Promote_EachRouter_TenFiftyHundredThenUserObjectRestoredWithTheUsersEdit(string router)
+    {
+        await using var r = await RoutedRelease.StartAsync(cluster, "promote-" + router.ToLowerInvariant(), [router], TenThenFifty());
+        var v1 = await r.S.WaitForRolloutAsync("myapp", x => x["status"]?["stableReplicaSet"] is not null, "the stable ReplicaSet");
+        var v1Hash = await r.PodHashOfAsync(Objects.Str(v1, "status", "stableReplicaSet")!);
+        var original = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, router);
+        Assert.Equal(v1Hash, await r.StableSelectorAsync()); // the stable Service selects only stable pods, before any canary exists
+
+        await r.SetImageAsync("app:v2");
+        await r.WaitForStepAsync("step 1/2", 10);
+        Assert.True(await r.CanaryServiceExistsAsync());
+        Assert.Equal(v1Hash, await r.StableSelectorAsync());
+        var expected = await EditUnrelatedFieldAsync(r.Client, r.Namespace, router, original);
+
+        await r.S.CommandAsync("myapp", "promote 1");
+        await r.WaitForStepAsync("step 2/2", 50);
+        await r.S.CommandAsync("myapp", "promote 2");
+        var done = await r.WaitForRestoredAsync("Healthy", "the release to complete and the routing to be handed back");
+
+        var events = await r.S.EventsOfAsync("myapp");
+        Assert.Contains(events, e => Objects.Str(e, "message")?.Contains("full promotion: 100%", StringComparison.Ordinal) == true);
+        Assert.Equal(0, await DataPlanes.CanaryShareAsync(r.Client, r.Namespace, router));
+        Assert.Equal(expected?.ToJsonString(), (await DataPlanes.UserSpecAsync(r.Client, r.Namespace, router))?.ToJsonString());
+        Assert.Equal(await r.PodHashOfAsync(Objects.Str(done, "status", "stableReplicaSet")!), await r.StableSelectorAsync());
+        Assert.False(await r.CanaryServiceExistsAsync());
+        if (router == "smi") Assert.False((await r.Client.GetAsync(DataPlanes.TrafficSplits, r.Namespace, "myapp")).IsSuccess); // Canaria made it, Canaria removes it
+        await r.S.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 4 }, "v1 scaled down after the delay");
+    }
+
+    [Theory]
+    [InlineData("istio")]
+    [InlineData("smi")]
+    [InlineData("nginx")]
+    [InlineData("gatewayAPI")]
+    public async Task Abort_EachRouterAtFifty_TrafficBackToStableBeforeCanaryGoesAndObjectRestored(string router)
+    {
+        await using var r = await RoutedRelease.StartAsync(cluster, "abort-" + router.ToLowerInvariant(), [router], TenThenFifty());
+        var original = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, router);
+        await r.SetImageAsync("app:v2");
+        await r.WaitForStepAsync("step 1/2", 10);
+        await r.S.CommandAsync("myapp", "promote 1");
+        await r.WaitForStepAsync("step 2/2", 50);
+
+        await r.S.CommandAsync("myapp", "abort 1");
+
+        await r.WaitForRestoredAsync("Aborted", "the abort to finish and the routing to be handed back");
+        Assert.Equal(0, await DataPlanes.CanaryShareAsync(r.Client, r.Namespace, router));
+        Assert.Equal(original?.ToJsonString(), (await DataPlanes.UserSpecAsync(r.Client, r.Namespace, router))?.ToJsonString());
+        await r.S.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 4 }, "the canary scaled down");
+        Assert.False(await r.CanaryServiceExistsAsync());
+        var status = (await r.Client.GetAsync(Canaria.Kubernetes.Controller.RolloutResource.Rollouts, r.Namespace, "myapp")).ValueOrThrow();
+        Assert.Equal(await r.PodHashOfAsync(Objects.Str(status, "status", "stableReplicaSet")!), await r.StableSelectorAsync());
+    }
+
+    [Fact]
+    public async Task Promote_IstioEastWestAndNginxNorthSouth_BothCarryEveryStep()
+    {
+        await using var r = await RoutedRelease.StartAsync(cluster, "two-routers", ["istio", "nginx"], TenThenFifty());
+        var ingress = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "nginx");
+        var vs = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "istio");
+        await r.SetImageAsync("app:v2");
+
+        await r.WaitForStepAsync("step 1/2", 10);
+        await r.S.CommandAsync("myapp", "promote 1");
+        await r.WaitForStepAsync("step 2/2", 50);
+        await r.S.CommandAsync("myapp", "promote-full 2");
+
+        await r.WaitForRestoredAsync("Healthy", "the release to complete with both routers handed back");
+        Assert.Equal(ingress!.ToJsonString(), (await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "nginx"))!.ToJsonString());
+        Assert.Equal(vs!.ToJsonString(), (await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "istio"))!.ToJsonString());
+        Assert.False((await r.Client.GetAsync(DataPlanes.Ingresses, r.Namespace, "myapp-canary")).IsSuccess);
+    }
+
+    /// <summary>A user's edit elsewhere in the object during the release; returns the original as it must look after the hand-back.</summary>
+    private static async Task<JsonNode?> EditUnrelatedFieldAsync(KubeClient client, string ns, string router, JsonNode? original)
+    {
+        var expected = original?.DeepClone();
+        switch (router)
+        {
+            case "istio":
+                (await client.PatchAsync(DataPlanes.VirtualServices, ns, "myapp", PatchType.Json,
+                    JsonNode.Parse("""[{"op":"replace","path":"/spec/http/0/timeout","value":"20s"}]""")!)).ValueOrThrow();
+                expected!["http"]![0]!["timeout"] = "20s";
+                return expected;
+            case "gatewayAPI":
+                (await client.PatchAsync(DataPlanes.HttpRoutes, ns, "myapp", PatchType.Json,
+                    JsonNode.Parse("""[{"op":"add","path":"/spec/hostnames/-","value":"www.myapp.example.com"}]""")!)).ValueOrThrow();
+                expected!["hostnames"]!.AsArray().Add("www.myapp.example.com");
+                return expected;
+            default:
+                return expected; // nothing of the user's is changed in place: it must stay exactly so
+        }
+    }
+}
