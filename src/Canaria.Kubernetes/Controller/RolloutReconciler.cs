@@ -171,12 +171,13 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         return new ReconcileResult(settled ? options.ResyncInterval : options.ProgressInterval);
     }
 
-    /// <summary>Merge-patches status.trafficRouting alone: what the routers verified after the decided status was stored.</summary>
+    /// <summary>Replaces status.trafficRouting alone: what the routers verified after the decided status was stored.</summary>
     private async Task WriteRoutingAsync(JsonObject rollout, RoutingStatus routing, CancellationToken cancellationToken)
     {
-        var patch = new JsonObject { ["status"] = new JsonObject { [RoutingStatus.Field] = CanonicalJson.Compact(routing.ToJson()) } };
+        // A JSON patch replaces the whole field: a merge patch would keep keys the new value leaves out (a canary revision gone).
+        var patch = new JsonArray(new JsonObject { ["op"] = "add", ["path"] = "/status/" + RoutingStatus.Field, ["value"] = CanonicalJson.Compact(routing.ToJson()) });
         var written = await client.PatchAsync(RolloutResource.Rollouts, (string?)rollout["metadata"]?["namespace"], KubeClient.NameOf(rollout),
-            PatchType.Merge, patch, subresource: "status", cancellationToken: cancellationToken).ConfigureAwait(false);
+            PatchType.Json, patch, subresource: "status", cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!written.IsSuccess) ControllerLog.StatusNotWritten(logger, KubeClient.NameOf(rollout), written.Error!.ToString());
     }
 
