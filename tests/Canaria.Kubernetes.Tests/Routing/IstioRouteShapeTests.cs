@@ -162,4 +162,36 @@ public sealed class IstioRouteShapeTests(ControlPlaneFixture cluster)
         var readOld = (await bed.Client.GetAsync(v1alpha3, bed.Namespace, "myapp")).ValueOrThrow();
         SameJson(Yaml("[{destination: {host: myapp}, weight: 80}, {destination: {host: myapp-canary}, weight: 20}]"), readOld["spec"]!["http"]![0]!["route"]);
     }
+
+    [Fact]
+    public async Task ApplyAsync_WeightedRouteWithTwoMatchItems_EachTestUserRouteKeepsBothWithTheTestCondition()
+    {
+        var bed = await StartAsync(cluster);
+        await bed.CreateVirtualServiceAsync("myapp", """
+            http:
+            - name: main
+              match: [{uri: {prefix: /a}}, {uri: {exact: /b}, method: {exact: GET}}]
+              route: [{destination: {host: myapp}}]
+            """);
+
+        var state = await ApplyOkAsync(new IstioRouter(Config), bed.Context(), Target(0,
+        [
+            new MatchSpec { Kind = MatchKind.Query, Name = "beta", Operator = MatchOperator.Prefix, Value = "y" },
+            new MatchSpec { Kind = MatchKind.Header, Name = "x-tier", Operator = MatchOperator.Regex, Value = "gold|silver" },
+        ]));
+
+        Assert.Equal((0, 2), (state.CanaryWeight, state.Matches));
+        var http = (JsonArray)(await bed.VirtualServiceAsync())["spec"]!["http"]!;
+        SameJson(Yaml("""
+            - name: canaria-myapp-0
+              match: [{uri: {prefix: /a}, queryParams: {beta: {regex: "y.*"}}}, {uri: {exact: /b}, method: {exact: GET}, queryParams: {beta: {regex: "y.*"}}}]
+              route: [{destination: {host: myapp-canary}}]
+            - name: canaria-myapp-1
+              match: [{uri: {prefix: /a}, headers: {x-tier: {regex: "gold|silver"}}}, {uri: {exact: /b}, method: {exact: GET}, headers: {x-tier: {regex: "gold|silver"}}}]
+              route: [{destination: {host: myapp-canary}}]
+            - name: main
+              match: [{uri: {prefix: /a}}, {uri: {exact: /b}, method: {exact: GET}}]
+              route: [{destination: {host: myapp}}]
+            """), http);
+    }
 }
