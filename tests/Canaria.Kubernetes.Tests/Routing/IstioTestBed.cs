@@ -12,10 +12,10 @@ internal sealed class IstioTestBed(ControlPlaneFixture cluster, string ns, strin
     public string Namespace => ns;
     public KubeClient Client => cluster.Client;
 
-    public static async Task<IstioTestBed> StartAsync(ControlPlaneFixture cluster, string prefix = "istio")
+    public static async Task<IstioTestBed> StartAsync(ControlPlaneFixture cluster, string rollout = "myapp")
     {
         await TestCrds.InstallAllAsync(cluster.Client);
-        return new IstioTestBed(cluster, await cluster.CreateNamespaceAsync(prefix));
+        return new IstioTestBed(cluster, await cluster.CreateNamespaceAsync("istio"), rollout);
     }
 
     public RouterContext Context(KubeClient? client = null) => new(client ?? Client, ns, new JsonObject
