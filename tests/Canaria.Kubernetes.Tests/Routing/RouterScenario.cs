@@ -25,6 +25,28 @@ internal sealed record RouterScenario(KubeClient Client, string Namespace, Route
         return new RouterScenario(cluster.Client, ns, new RouterContext(cluster.Client, ns, created));
     }
 
+    /// <summary>A scenario for the SMI router: the apex Service "web-apex" exists (without pods, as in seed 003).</summary>
+    public static async Task<RouterScenario> StartSmiAsync(ControlPlaneFixture cluster, string prefix)
+    {
+        var s = await StartAsync(cluster, prefix);
+        await s.CreateServiceAsync("web-apex");
+        return s;
+    }
+
+    /// <summary>A ClusterIP Service of port 80 named <paramref name="name"/> (e.g. the SMI apex, which needs no pods).</summary>
+    public async Task CreateServiceAsync(string name) =>
+        (await Client.CreateAsync(KubeResource.Services, Namespace, new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Service",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["spec"] = new JsonObject
+            {
+                ["selector"] = new JsonObject { ["app"] = name },
+                ["ports"] = new JsonArray(new JsonObject { ["name"] = "http", ["port"] = 80 }),
+            },
+        })).ValueOrThrow();
+
     /// <summary>The context of a second real Rollout in the same namespace.</summary>
     public async Task<RouterContext> AnotherRolloutAsync(string name)
     {

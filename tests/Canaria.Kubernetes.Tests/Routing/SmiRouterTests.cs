@@ -17,7 +17,7 @@ public sealed class SmiRouterTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task ApplyAsync_NoSplitThen0To10To50To100_CreatesOwnedSplitCarryingEachStepAndRestoreDeletesIt()
     {
-        var s = await StartAsync(cluster, "smi-flow");
+        var s = await StartSmiAsync(cluster, "smi-flow");
         var router = new SmiRouter(Config);
 
         foreach (var weight in new[] { 0, 10, 50, 100 })
@@ -41,7 +41,7 @@ public sealed class SmiRouterTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task RestoreAsync_AbortFrom50_DeletesTheCreatedSplit()
     {
-        var s = await StartAsync(cluster, "smi-abort");
+        var s = await StartSmiAsync(cluster, "smi-abort");
         var router = new SmiRouter(Config);
         AssertVerified(await router.ApplyAsync(s.Context, Target(10), default), 10);
         AssertVerified(await router.ApplyAsync(s.Context, Target(50), default), 50);
@@ -55,7 +55,7 @@ public sealed class SmiRouterTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task ApplyAsync_SameTargetTwice_SecondWritesNothing()
     {
-        var s = await StartAsync(cluster, "smi-idem");
+        var s = await StartSmiAsync(cluster, "smi-idem");
         var router = new SmiRouter(Config);
         AssertVerified(await router.ApplyAsync(s.Context, Target(25), default), 25);
         var before = ResourceVersion((await s.GetAsync(Splits, "myapp"))!);
@@ -71,7 +71,7 @@ public sealed class SmiRouterTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task RestoreAsync_FreshRouterAfterRestart_DeletesTheSplitTheOldOneCreated()
     {
-        var s = await StartAsync(cluster, "smi-restart");
+        var s = await StartSmiAsync(cluster, "smi-restart");
         AssertVerified(await new SmiRouter(Config).ApplyAsync(s.Context, Target(50), default), 50);
 
         var restored = await new SmiRouter(Config).RestoreAsync(s.Context, default);
@@ -83,7 +83,7 @@ public sealed class SmiRouterTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task ApplyAsync_MatchesOrMirror_FailsAndCreatesNothing()
     {
-        var s = await StartAsync(cluster, "smi-refuse");
+        var s = await StartSmiAsync(cluster, "smi-refuse");
         var router = new SmiRouter(Config);
 
         var matches = await router.ApplyAsync(s.Context, Target(10, Header("x-canary", MatchOperator.Exact, "yes")), default);
@@ -97,9 +97,22 @@ public sealed class SmiRouterTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task ApplyAsync_ApexServiceMissing_FailsNamingItAndTheFieldAndCreatesNothing()
+    {
+        var s = await StartAsync(cluster, "smi-noapex");
+
+        var outcome = await new SmiRouter(Config).ApplyAsync(s.Context, Target(10), default);
+
+        Assert.False(outcome.Ok);
+        Assert.Equal($"Service web-apex not found in namespace {s.Namespace} (spec.trafficRouting.smi.rootService)", outcome.Error);
+        Assert.Null(await s.GetAsync(Splits, "myapp"));
+        Assert.True((await new SmiRouter(Config).RestoreAsync(s.Context, default)).Ok);
+    }
+
+    [Fact]
     public async Task ApplyAsync_V1alpha3_CreatesTheSplitInThatVersion()
     {
-        var s = await StartAsync(cluster, "smi-v1a3");
+        var s = await StartSmiAsync(cluster, "smi-v1a3");
         var config = Config with { ApiVersion = "split.smi-spec.io/v1alpha3", TrafficSplit = "web-split" };
 
         AssertVerified(await new SmiRouter(config).ApplyAsync(s.Context, Target(40), default), 40);
@@ -112,7 +125,7 @@ public sealed class SmiRouterTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task ApplyAsync_SplitCreatedForAnotherRollout_FailsAndLeavesItAlone()
     {
-        var s = await StartAsync(cluster, "smi-other");
+        var s = await StartSmiAsync(cluster, "smi-other");
         var config = Config with { TrafficSplit = "shared" };
         var other = await s.AnotherRolloutAsync("other");
         AssertVerified(await new SmiRouter(config).ApplyAsync(other, Target(30), default), 30);

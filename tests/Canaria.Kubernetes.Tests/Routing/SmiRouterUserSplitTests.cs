@@ -16,7 +16,7 @@ public sealed class SmiRouterUserSplitTests(ControlPlaneFixture cluster)
 
     private static async Task<(RouterScenario S, JsonObject Before)> WithUserSplitAsync(ControlPlaneFixture cluster, string prefix, params (string, long)[] backends)
     {
-        var s = await StartAsync(cluster, prefix);
+        var s = await StartSmiAsync(cluster, prefix);
         var before = (await s.Client.CreateAsync(Splits, s.Namespace, SmiObjects.Split("web-split", "web-apex", backends))).ValueOrThrow();
         return (s, before);
     }
@@ -135,7 +135,7 @@ public sealed class SmiRouterUserSplitTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task ApplyAsync_SplitOfAnotherApex_FailsNamingTheApexAndTheFieldAndWritesNothing()
     {
-        var s = await StartAsync(cluster, "smi-apex");
+        var s = await StartSmiAsync(cluster, "smi-apex");
         var before = (await s.Client.CreateAsync(Splits, s.Namespace, SmiObjects.Split("web-split", "checkout", (Stable, 100)))).ValueOrThrow();
 
         var outcome = await new SmiRouter(Config).ApplyAsync(s.Context, Target(10), default);
