@@ -72,7 +72,10 @@ internal static class RouterOwnership
         var deleted = await context.Client.DeleteAsync(resource, context.Namespace, name,
             new DeleteOptions { PreconditionUid = Uid(obj) }, cancellationToken).ConfigureAwait(false);
         if (deleted.IsSuccess || deleted.Error!.IsNotFound) return null;
-        // A uid precondition fails with 409 when the object was deleted and created again meanwhile: that one is not ours to delete.
-        return deleted.Error.IsConflict ? null : $"deleting {resource.Kind} {name} in namespace {context.Namespace} failed: {deleted.Error}";
+        // A uid precondition fails with 409 when the object was deleted and created again meanwhile: the next restore reads it
+        // afresh (and deletes it only if it is Canaria's).
+        return deleted.Error.IsConflict
+            ? $"{resource.Kind} {name} in namespace {context.Namespace} was replaced while Canaria deleted it; restore again"
+            : $"deleting {resource.Kind} {name} in namespace {context.Namespace} failed: {deleted.Error}";
     }
 }

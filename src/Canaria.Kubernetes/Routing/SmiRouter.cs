@@ -22,9 +22,15 @@ internal sealed class SmiRouter(SmiRouting config) : ITrafficRouter
         if (target.CanaryWeight is < 0 or > 100)
             return RouterOutcome.Fail($"canary weight {target.CanaryWeight} is not a percentage (0-100)");
 
+        var client = context.Client;
+        // Clients call the apex Service; without it the split routes nothing, so no step could be routed through it.
+        var apex = await client.GetAsync(KubeResource.Services, context.Namespace, config.RootService, cancellationToken).ConfigureAwait(false);
+        if (apex.Error is { IsNotFound: true })
+            return RouterOutcome.Fail($"Service {config.RootService} not found in namespace {context.Namespace} (spec.trafficRouting.smi.rootService)");
+        if (!apex.IsSuccess) return RouterOutcome.Fail($"reading Service {config.RootService} in namespace {context.Namespace} failed: {apex.Error}");
+
         var resource = TrafficSplitShape.Resource(config.ApiVersion);
         var name = TrafficSplitShape.Name(config, context);
-        var client = context.Client;
         var current = await client.GetAsync(resource, context.Namespace, name, cancellationToken).ConfigureAwait(false);
         if (current.Error is { IsNotFound: true })
         {
