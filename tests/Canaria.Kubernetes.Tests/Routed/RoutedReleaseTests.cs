@@ -96,6 +96,27 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
         Assert.False((await r.Client.GetAsync(DataPlanes.Ingresses, r.Namespace, "myapp-canary")).IsSuccess);
     }
 
+    [Fact]
+    public async Task Delete_RolloutAtFifty_RoutersHandBackEverythingBeforeTheFinalizerGoes()
+    {
+        await using var r = await RoutedRelease.StartAsync(cluster, "delete-routed", ["istio", "nginx"], TenThenFifty());
+        var vs = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "istio");
+        await r.SetImageAsync("app:v2");
+        await r.WaitForStepAsync("step 1/2", 10);
+        await r.S.CommandAsync("myapp", "promote 1");
+        await r.WaitForStepAsync("step 2/2", 50);
+
+        (await r.Client.DeleteAsync(Canaria.Kubernetes.Controller.RolloutResource.Rollouts, r.Namespace, "myapp")).ValueOrThrow();
+
+        await Eventually.WaitAsync(async () => !(await r.Client.GetAsync(Canaria.Kubernetes.Controller.RolloutResource.Rollouts, r.Namespace, "myapp")).IsSuccess,
+            RolloutScenario.Deadline, "the Rollout to be gone");
+        Assert.Equal(vs!.ToJsonString(), (await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "istio"))!.ToJsonString());
+        Assert.False((await r.Client.GetAsync(DataPlanes.Ingresses, r.Namespace, "myapp-canary")).IsSuccess);
+        Assert.Null(await r.StableSelectorAsync()); // the Service selects every pod of the app again
+        var deployment = (await r.Client.GetAsync(KubeResource.Deployments, r.Namespace, "myapp")).ValueOrThrow();
+        Assert.False(deployment["spec"]?["paused"]?.GetValue<bool>() ?? false);
+    }
+
     /// <summary>A user's edit elsewhere in the object during the release; returns the original as it must look after the hand-back.</summary>
     private static async Task<JsonNode?> EditUnrelatedFieldAsync(KubeClient client, string ns, string router, JsonNode? original)
     {
