@@ -51,6 +51,15 @@ internal sealed class RoutedRelease(RolloutScenario scenario, string[] routers) 
         return r;
     }
 
+    /// <summary>Releases app:v2 through the first two steps of <c>TenThenFifty</c>: paused at 10%, promoted, paused at 50%.</summary>
+    public async Task ReleaseToFiftyAsync()
+    {
+        await SetImageAsync("app:v2");
+        await WaitForStepAsync("step 1/2", 10);
+        await S.CommandAsync("myapp", "promote 1");
+        await WaitForStepAsync("step 2/2", 50);
+    }
+
     /// <summary>Waits until the release is over and every router handed the user's objects back.</summary>
     public Task<JsonObject> WaitForRestoredAsync(string phase, string what) =>
         S.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == phase && x["status"]?["canaryRevision"] is null

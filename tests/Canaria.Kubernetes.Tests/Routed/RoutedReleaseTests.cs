@@ -61,10 +61,7 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
     {
         await using var r = await RoutedRelease.StartAsync(cluster, "abort-" + router.ToLowerInvariant(), [router], TenThenFifty());
         var original = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, router);
-        await r.SetImageAsync("app:v2");
-        await r.WaitForStepAsync("step 1/2", 10);
-        await r.S.CommandAsync("myapp", "promote 1");
-        await r.WaitForStepAsync("step 2/2", 50);
+        await r.ReleaseToFiftyAsync();
 
         await r.S.CommandAsync("myapp", "abort 1");
 
@@ -83,11 +80,8 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
         await using var r = await RoutedRelease.StartAsync(cluster, "two-routers", ["istio", "nginx"], TenThenFifty());
         var ingress = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "nginx");
         var vs = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "istio");
-        await r.SetImageAsync("app:v2");
+        await r.ReleaseToFiftyAsync();
 
-        await r.WaitForStepAsync("step 1/2", 10);
-        await r.S.CommandAsync("myapp", "promote 1");
-        await r.WaitForStepAsync("step 2/2", 50);
         await r.S.CommandAsync("myapp", "promote-full 2");
 
         await r.WaitForRestoredAsync("Healthy", "the release to complete with both routers handed back");
@@ -101,10 +95,7 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
     {
         await using var r = await RoutedRelease.StartAsync(cluster, "delete-routed", ["istio", "nginx"], TenThenFifty());
         var vs = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "istio");
-        await r.SetImageAsync("app:v2");
-        await r.WaitForStepAsync("step 1/2", 10);
-        await r.S.CommandAsync("myapp", "promote 1");
-        await r.WaitForStepAsync("step 2/2", 50);
+        await r.ReleaseToFiftyAsync();
 
         (await r.Client.DeleteAsync(Canaria.Kubernetes.Controller.RolloutResource.Rollouts, r.Namespace, "myapp")).ValueOrThrow();
 
