@@ -48,6 +48,34 @@ public sealed class SeedRoutingTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task Seed004Shadow_IstioMirrorThirty_CopiesOnTheRouteThenGoneAtTheNextStep()
+    {
+        JsonArray steps =
+        [
+            new JsonObject { ["traffic"] = 0, ["mirror"] = 30, ["pause"] = new JsonObject() },
+            new JsonObject { ["traffic"] = 50, ["mirror"] = 0, ["pause"] = new JsonObject() },
+        ];
+        await using var r = await RoutedRelease.StartAsync(cluster, "shadow", ["istio"], steps);
+        var original = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "istio");
+        await r.SetImageAsync("app:v2");
+
+        var shadow = await r.WaitForStepAsync("step 1/2", 0);
+        Assert.Equal(30, Objects.Int(shadow, "status", "trafficRouting", "applied", "mirrorPercent"));
+        var route = (await r.Client.GetAsync(DataPlanes.VirtualServices, r.Namespace, "myapp")).ValueOrThrow()["spec"]!["http"]![0]!;
+        Assert.Equal("myapp-canary", Objects.Str(route, "mirror", "host"));
+        Assert.Equal(30, route["mirrorPercentage"]!["value"]!.GetValue<double>());
+
+        await r.S.CommandAsync("myapp", "promote 1");
+        await r.WaitForStepAsync("step 2/2", 50);
+        route = (await r.Client.GetAsync(DataPlanes.VirtualServices, r.Namespace, "myapp")).ValueOrThrow()["spec"]!["http"]![0]!;
+        Assert.Null(route["mirror"]);
+        await r.S.CommandAsync("myapp", "abort 1");
+
+        await r.WaitForRestoredAsync("Aborted", "the abort and the hand-back");
+        Assert.Equal(original!.ToJsonString(), (await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "istio"))!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Seed003_UsersTrafficSplitFiftyThenSeventyFive_ReadBackAndRestoredExactly()
     {
         JsonArray steps = [new JsonObject { ["traffic"] = 50, ["pause"] = new JsonObject() }, new JsonObject { ["traffic"] = 75, ["pause"] = new JsonObject() }];
