@@ -15,14 +15,11 @@ public sealed class GatewayApiConflictTests(ControlPlaneFixture cluster)
     {
         var s = await StartAsync(cluster, "gw-conflict", GatewayApiRouterTests.OneRule);
         var original = await s.GetAsync();
-        var writer = new WriteBeforeFirstPut(async () =>
+        var writer = new PutCountingHandler(cluster.Config, async () =>
         {
             var patch = new JsonObject { ["spec"] = new JsonObject { ["hostnames"] = new JsonArray("shop.example", "m.shop.example") } };
             (await s.Client.PatchAsync(GatewayApiRouter.HttpRoutes, s.Namespace, Route, PatchType.Merge, patch)).ValueOrThrow();
-        })
-        {
-            InnerHandler = KubeHttp.CreateHandler(cluster.Config, TimeProvider.System),
-        };
+        });
         using var client = new KubeClient(cluster.Config, handler: writer);
 
         var outcome = await s.Router.ApplyAsync(s.Context with { Client = client }, Target(20), CancellationToken.None);
@@ -39,21 +36,5 @@ public sealed class GatewayApiConflictTests(ControlPlaneFixture cluster)
         var expected = (JsonObject)original.DeepClone();
         expected["spec"]!["hostnames"] = new JsonArray("shop.example", "m.shop.example");
         Assert.Equal(Spec(expected), Spec(await s.GetAsync()));
-    }
-
-    /// <summary>Runs <c>write</c> (another client's change) just before the first PUT goes out, and counts PUTs.</summary>
-    private sealed class WriteBeforeFirstPut(Func<Task> write) : DelegatingHandler
-    {
-        public int Puts { get; private set; }
-        public int FirstPutStatus { get; private set; }
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (request.Method != HttpMethod.Put) return await base.SendAsync(request, cancellationToken);
-            if (++Puts == 1) await write();
-            var response = await base.SendAsync(request, cancellationToken);
-            if (Puts == 1) FirstPutStatus = (int)response.StatusCode;
-            return response;
-        }
     }
 }

@@ -60,14 +60,20 @@ public sealed class GatewayApiRouterTests(ControlPlaneFixture cluster)
     {
         var s = await StartAsync(cluster, "gw-idem", OneRule);
         var target = Target(30, 20, Header("x-canary", Core.Model.MatchOperator.Prefix, "beta"), Cookie("user", "test-user"));
-        await s.ApplyVerifiedAsync(target);
-        var first = await s.GetAsync();
+        var puts = new PutCountingHandler(cluster.Config);
+        using var client = new KubeClient(cluster.Config, handler: puts);
+        var first = await s.Router.ApplyAsync(s.Context with { Client = client }, target, CancellationToken.None);
+        Assert.True(first.State?.Verified, first.Error ?? first.State?.Message);
+        Assert.Equal(1, puts.Puts); // the split, the test-user rule and the annotation in one update
+        var written = await s.GetAsync();
 
-        await s.ApplyVerifiedAsync(target);
-        await NewRouter().ApplyAsync(s.Context, target, CancellationToken.None);
+        var second = await s.Router.ApplyAsync(s.Context with { Client = client }, target, CancellationToken.None);
+        var third = await NewRouter().ApplyAsync(s.Context with { Client = client }, target, CancellationToken.None);
 
-        var second = await s.GetAsync();
-        Assert.Equal(Version(first), Version(second));
+        Assert.True(second.State?.Verified, second.Error ?? second.State?.Message);
+        Assert.True(third.State?.Verified, third.Error ?? third.State?.Message);
+        Assert.Equal(1, puts.Puts);
+        Assert.Equal(Version(written), Version(await s.GetAsync()));
     }
 
     [Fact]
