@@ -67,14 +67,19 @@ internal sealed class GatewayApiRouter(GatewayApiRouting config) : ITrafficRoute
 
         var read = await context.Client.GetAsync(HttpRoutes, ns, config.HttpRoute, cancellationToken).ConfigureAwait(false);
         if (!read.IsSuccess) return Failed(read.Error!, ns, "reading back");
-        var recorded = HttpRouteObservation.Of(read.Value!, "", "", ns).Recorded;
+        var recorded = HttpRouteRecord.IsOn(read.Value!);
         var canaryLeft = canaryService is not null && (read.Value!["spec"]?["rules"] as JsonArray)?.OfType<JsonObject>()
             .Any(r => HttpBackendRef.References(r, canaryService, ns)) == true;
         var verified = !recorded && !canaryLeft;
         return new RouterOutcome(new RouterState(Name, verified, 0, 0, 0, verified ? null : $"HTTPRoute {config.HttpRoute} still carries Canaria's changes after restore"), null);
     }
 
-    private RouterOutcome Failed(KubeStatus error, string ns, string doing) => RouterOutcome.Fail(error.IsNotFound
-        ? $"HTTPRoute {config.HttpRoute} not found in namespace {ns} ({Field}): {error.Message}"
-        : $"{doing} HTTPRoute {config.HttpRoute} in namespace {ns} failed: {error}");
+    private RouterOutcome Failed(KubeStatus error, string ns, string doing) => RouterOutcome.Fail(error switch
+    {
+        { IsNotFound: true, Reason: "NotFound" } => $"HTTPRoute {config.HttpRoute} not found in namespace {ns} ({Field})",
+        // A 404 that is not an object's NotFound Status: the API server does not serve the resource at all.
+        { IsNotFound: true } => $"HTTPRoute {config.HttpRoute} not found in namespace {ns} ({Field}): the API server does not serve "
+            + $"{HttpRoutes.ApiVersion} httproutes (are the Gateway API CRDs, v1.0 or later, installed?)",
+        _ => $"{doing} HTTPRoute {config.HttpRoute} in namespace {ns} failed: {error}",
+    });
 }

@@ -24,7 +24,8 @@ internal static class HttpRouteEdit
         if (weighted.Count == 0)
             return (false, $"no rule has a backendRef to Service {target.StableService} (spec.service.name), so there is no traffic to split");
         if (user.FirstOrDefault(r => HttpBackendRef.References(r, target.CanaryService, ns)) is not null)
-            return (false, $"a rule already sends to Service {target.CanaryService}, which Canaria owns (it selects only the canary's pods)");
+            return (false, $"a rule already sends to Service {target.CanaryService}, which Canaria owns (it selects only the canary's pods)"
+                + (record is null ? $"; if Canaria split this route before and its {RouterContext.OriginalAnnotation} annotation was removed, put the rule back by hand" : ""));
 
         var rules = new JsonArray();
         var next = new HttpRouteRecord { StableService = target.StableService, CanaryService = target.CanaryService };

@@ -7,7 +7,7 @@ internal sealed record HttpRouteObservation(int CanaryWeight, int Matches, int M
 {
     public static HttpRouteObservation Of(JsonObject route, string stableService, string canaryService, string ns)
     {
-        var recorded = (string?)route["metadata"]?["annotations"]?[RouterContext.OriginalAnnotation] is not null;
+        var recorded = HttpRouteRecord.IsOn(route);
         var rules = (route["spec"]?["rules"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
         var at = rules.FindIndex(r => HttpBackendRef.References(r, canaryService, ns) && !HttpBackendRef.OnlyReferences(r, canaryService, ns));
         if (at < 0) return new HttpRouteObservation(0, 0, 0, recorded);

@@ -23,6 +23,8 @@ internal sealed record HttpRouteRecord
 
     public IEnumerable<JsonObject> InsertedRules => Inserted.OfType<JsonObject>().Select(e => e["rule"]).OfType<JsonObject>();
 
+    public static bool IsOn(JsonObject route) => route["metadata"]?["annotations"]?[RouterContext.OriginalAnnotation] is not null;
+
     /// <summary>The record on <paramref name="route"/>: null when it has none, or an error when the annotation is not one of Canaria's.</summary>
     public static (HttpRouteRecord? Record, string? Error) Read(JsonObject route)
     {

@@ -12,6 +12,13 @@ internal static class TestCrds
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static readonly HashSet<string> Installed = new(StringComparer.Ordinal);
 
+    private static KubeResource Served(JsonObject crd)
+    {
+        var spec = crd["spec"]!;
+        var version = spec["versions"]!.AsArray().OfType<JsonObject>().First(v => v["served"]?.GetValue<bool>() != false);
+        return new KubeResource((string)spec["group"]!, (string)version["name"]!, (string)spec["names"]!["plural"]!, (string)spec["names"]!["kind"]!);
+    }
+
     public static string Folder => Path.Combine(ControlPlaneFixture.RepositoryRoot(), "tests", "Canaria.Kubernetes.Tests", "Assets", "crds");
 
     /// <summary>Installs every CRD file of the folder once per control plane (keyed by the client's server).</summary>
@@ -25,15 +32,18 @@ internal static class TestCrds
                 var crd = (JsonObject)YamlJson.Parse(File.ReadAllText(file))!;
                 var name = (string)crd["metadata"]!["name"]!;
                 var key = client.Config.Server + "/" + name;
-                if (!Installed.Add(key)) continue;
+                if (Installed.Contains(key)) continue;
                 var created = await client.CreateAsync(KubeResource.CustomResourceDefinitions, null, crd);
                 if (!created.IsSuccess && !created.Error!.IsAlreadyExists) throw new InvalidOperationException($"{Path.GetFileName(file)}: {created.Error}");
                 await Eventually.WaitAsync(async () =>
                 {
                     var got = await client.GetAsync(KubeResource.CustomResourceDefinitions, null, name);
-                    return (got.Value?["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
+                    var established = (got.Value?["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
                         .Any(c => (string?)c["type"] == "Established" && (string?)c["status"] == "True") == true;
-                }, TimeSpan.FromSeconds(60), $"CRD {name} to be established");
+                    // Established can come before the resource is served; a list proves it is.
+                    return established && (await client.ListAsync(Served(crd), "default")).IsSuccess;
+                }, TimeSpan.FromSeconds(60), $"CRD {name} to be established and served");
+                Installed.Add(key); // only once it really is: a failed install is tried again by the next test
             }
         }
         finally
