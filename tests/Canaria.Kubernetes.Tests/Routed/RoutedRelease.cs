@@ -13,12 +13,12 @@ internal sealed class RoutedRelease(RolloutScenario scenario, string[] routers) 
     public string[] Routers { get; } = routers;
 
     public static async Task<RoutedRelease> StartAsync(ControlPlaneFixture cluster, string prefix, string[] routers, JsonArray steps,
-        bool blueGreen = false, int replicas = 4, Func<KubeClient, string, Task<KubeResult<JsonObject>>>? beforeRollout = null)
+        bool blueGreen = false, int replicas = 4, bool recreate = false, Func<KubeClient, string, Task<KubeResult<JsonObject>>>? beforeRollout = null)
     {
         await TestCrds.InstallAllAsync(cluster.Client);
         var s = await RolloutScenario.StartAsync(cluster, prefix);
         var deployment = RolloutObjects.Deployment("myapp", replicas, "app:v1", maxSurge: blueGreen ? null : replicas);
-        if (blueGreen) deployment["spec"]!["strategy"] = new JsonObject { ["type"] = "Recreate" };
+        if (blueGreen || recreate) deployment["spec"]!["strategy"] = new JsonObject { ["type"] = "Recreate" };
         await s.CreateDeploymentAsync(deployment, ready: replicas);
         (await s.Client.CreateAsync(KubeResource.Services, s.Namespace, BlueGreenTests.Service("myapp"))).ValueOrThrow();
         (await s.Client.CreateAsync(KubeResource.Services, s.Namespace, BlueGreenTests.Service("myapp-apex"))).ValueOrThrow();

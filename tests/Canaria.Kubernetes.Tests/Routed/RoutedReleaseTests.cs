@@ -75,6 +75,23 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task Promote_RecreateDeployment_StableKeepsItsFullSizeBesideTheCanary()
+    {
+        await using var r = await RoutedRelease.StartAsync(cluster, "routed-recreate", ["istio"], TenThenFifty(), recreate: true);
+
+        await r.SetImageAsync("app:v2");
+        await r.WaitForStepAsync("step 1/2", 10);
+        await r.S.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 4, ["app:v2"] = 1 }, "one canary pod beside four stable");
+        await r.S.CommandAsync("myapp", "promote 1");
+        await r.WaitForStepAsync("step 2/2", 50);
+        await r.S.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 4, ["app:v2"] = 2 }, "two canary pods beside four stable");
+        await r.S.CommandAsync("myapp", "promote 2");
+
+        await r.WaitForRestoredAsync("Healthy", "the release to complete");
+        await r.S.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 4 }, "v2 at full size, v1 gone");
+    }
+
+    [Fact]
     public async Task Promote_IstioEastWestAndNginxNorthSouth_BothCarryEveryStep()
     {
         await using var r = await RoutedRelease.StartAsync(cluster, "two-routers", ["istio", "nginx"], TenThenFifty());
