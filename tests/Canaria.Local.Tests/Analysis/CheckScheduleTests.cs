@@ -1,7 +1,7 @@
+using Canaria.Analysis.Checks;
 using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
-using Canaria.Local.Controller;
 
 namespace Canaria.Local.Tests.Analysis;
 

@@ -1,6 +1,6 @@
+using Canaria.Analysis.Metrics;
 using Canaria.Core.Analysis;
 using Canaria.Core.Model;
-using Canaria.Local.Metrics;
 using Canaria.Local.Tests.Support;
 using Microsoft.AspNetCore.Http;
 

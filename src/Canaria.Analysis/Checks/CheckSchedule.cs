@@ -2,7 +2,7 @@ using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 
-namespace Canaria.Local.Controller;
+namespace Canaria.Analysis.Checks;
 
 /// <summary>Per-check timing of one rollout's analysis window: interval, initial delay, count, step ties. Loop-only state.</summary>
 internal sealed class CheckSchedule
