@@ -44,7 +44,11 @@ internal static partial class RolloutValidator
         }
 
         StepValidator.Validate(spec, Add);
-        if (spec.Analysis is { } analysis) AnalysisValidator.Validate(analysis, Engine.StepPlan.Count(spec), Add);
+        if (spec.Analysis is { } analysis)
+        {
+            AnalysisValidator.Validate(analysis, Engine.StepPlan.Count(spec), Add, platform);
+            if (platform == Platform.Kubernetes) KubernetesAnalysisValidator.Validate(analysis, Add);
+        }
         WebhookValidator.Validate(spec.Webhooks, Add);
         return errors;
     }
