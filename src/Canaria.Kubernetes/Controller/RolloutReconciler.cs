@@ -22,6 +22,10 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
     private readonly ActiveService _service = new(client);
     private readonly RolloutFinalizer _finalizer = new(client);
     private readonly CanaryService _canaryService = new(client);
+    private readonly KubeAnalysis _analysis = new(client.Time, options.MetricTimeout, logger);
+
+    /// <summary>Runs checks and gates off the reconcile; its Wake queues a rollout when a result arrives.</summary>
+    public KubeAnalysis Analysis => _analysis;
 
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
     {
@@ -115,6 +119,8 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
             stored = stored with { CommandApplied = command };
         }
 
+        var name = (string)rollout["metadata"]!["name"]!;
+        observation = _analysis.Observe(ns, name, spec, stored.Engine, observation); // measurements and gate answers not stored yet
         var decision = RolloutEngine.Reconcile(spec, engineStatus, observation, now);
         events.AddRange(decision.Events);
         var s = decision.Status;
@@ -134,6 +140,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
             ControllerLog.Event(logger, ns, (string)rollout["metadata"]!["name"]!, e.Reason, e.Message);
             await _events.RecordAsync(rollout, e, cancellationToken).ConfigureAwait(false);
         }
+        var nextCheck = _analysis.Run(ns, name, spec, decision, events, PodHashOf, cancellationToken); // checks, gates, notifications
         var byHash = plan.Where(p => hashOf.ContainsKey(p.Key)).ToDictionary(p => hashOf[p.Key], p => p.Value, StringComparer.Ordinal);
         var error = await new KubeWorkload(client, (string)rollout["metadata"]!["name"]!).ApplyAsync(ns, d, byHash, cancellationToken).ConfigureAwait(false);
         if (activeService is not null && s.Traffic is { } traffic && PodHashOf(ActiveService.Target(traffic)) is { } podHash)
@@ -145,7 +152,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         }
         if (error is not null) return new ReconcileResult(options.RetryInterval, error);
         var settled = s.StepState is StepState.Completed or StepState.Aborted && observation.AppliedTraffic?.SameAs(s.Traffic) == true && s.ScaleDowns.Count == 0;
-        return new ReconcileResult(settled ? options.ResyncInterval : options.ProgressInterval);
+        return new ReconcileResult(KubeAnalysis.Sooner(settled ? options.ResyncInterval : options.ProgressInterval, nextCheck));
     }
 
     /// <summary>PUT /status with the read resourceVersion; false on conflict or failure (the caller reconciles again).</summary>

@@ -5,6 +5,7 @@ using Canaria.Core.Engine;
 using Canaria.Core.Model;
 using Canaria.Core.Serialization;
 using Canaria.Local.Tests.Support;
+using Canaria.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 
