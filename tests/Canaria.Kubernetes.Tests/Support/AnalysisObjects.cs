@@ -34,14 +34,14 @@ internal static class AnalysisObjects
         ["retries"] = retries,
     };
 
-    public static async Task<RolloutController> StartControllerAsync(KubeClient client, RolloutScenario s)
+    public static async Task<RolloutController> StartControllerAsync(KubeClient client, RolloutScenario s, TimeSpan? metricTimeout = null)
     {
         var controller = new RolloutController(client, new KubeControllerOptions
         {
             Namespace = s.Namespace,
             ProgressInterval = TimeSpan.FromMilliseconds(200),
             RetryInterval = TimeSpan.FromMilliseconds(500),
-            MetricTimeout = TimeSpan.FromSeconds(3),
+            MetricTimeout = metricTimeout ?? TimeSpan.FromSeconds(3),
         }, s.Log);
         await controller.StartAsync(CancellationToken.None);
         return controller;
