@@ -76,11 +76,9 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
         {
             if (!_sources.TryGetValue(check.Provider, out var source) || check.Compare is not null) continue; // refused by validation here
             var tally = status.Checks.FirstOrDefault(c => c.Name == check.Name);
-            if (!check.RunsAt(window.StepIndex) || (check.Count is { } count && (tally?.StepMeasurements ?? 0) >= count)) continue;
-            if (state.InFlight.ContainsKey(check.Name)) continue; // its answer wakes the rollout
+            if (!CheckSchedule.Wanted(check, window, tally) || state.InFlight.ContainsKey(check.Name)) continue; // an answer wakes the rollout
             var interval = check.Interval ?? analysis.Interval;
-            var due = window.Since + check.InitialDelay;
-            if (LastAt(state, check.Name, tally, window) is { } last && last + interval > due) due = last + interval;
+            var due = CheckSchedule.DueAt(check, interval, window, LastAt(state, check.Name, tally, window));
             if (due > now)
             {
                 next = Sooner(due - now, next);
