@@ -4,7 +4,7 @@ namespace Canaria.Core.Validation;
 
 internal static class AnalysisValidator
 {
-    public static void Validate(AnalysisSpec analysis, int stepCount, Action<string, string> add)
+    public static void Validate(AnalysisSpec analysis, int stepCount, Action<string, string> add, Platform platform = Platform.Local)
     {
         if (analysis.Interval < TimeSpan.FromMilliseconds(100))
             add("spec.analysis.interval", "must be at least 100ms");
@@ -21,7 +21,7 @@ internal static class AnalysisValidator
             var check = analysis.Checks[i];
             var at = $"spec.analysis.checks[{i}]";
             if (!names.Add(check.Name)) add($"{at}.name", $"'{check.Name}' is used by another check");
-            CheckSource.Validate(check, at, add);
+            CheckSource.Validate(check, at, add, platform);
             ValidateSchedule(check, analysis, stepCount, at, add);
             if (check.Compare is { } compare)
             {

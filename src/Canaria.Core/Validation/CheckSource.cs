@@ -5,7 +5,7 @@ namespace Canaria.Core.Validation;
 /// <summary>Validates where a check reads from: provider fields, URLs, credentials (never inline).</summary>
 internal static class CheckSource
 {
-    public static void Validate(CheckSpec check, string at, Action<string, string> add)
+    public static void Validate(CheckSpec check, string at, Action<string, string> add, Platform platform = Platform.Local)
     {
         switch (check.Provider)
         {
@@ -23,7 +23,8 @@ internal static class CheckSource
                 else if (!check.JsonPath.StartsWith('$')) add($"{at}.jsonPath", $"'{check.JsonPath}' must start with $");
                 break;
         }
-        if (check.Compare is not null && check.Provider != MetricProvider.Gateway)
+        // On Kubernetes there is no gateway to point to: KubernetesAnalysisValidator says what to write instead.
+        if (check.Compare is not null && check.Provider != MetricProvider.Gateway && platform == Platform.Local)
             add($"{at}.compare", "comparison with stable needs per-version counts and latencies: use provider gateway");
         if (check.Auth is { } auth)
         {

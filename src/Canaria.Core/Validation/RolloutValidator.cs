@@ -45,7 +45,11 @@ internal static partial class RolloutValidator
 
         StepValidator.Validate(spec, Add);
         TrafficRoutingValidator.Validate(spec, platform, Add);
-        if (spec.Analysis is { } analysis) AnalysisValidator.Validate(analysis, Engine.StepPlan.Count(spec), Add);
+        if (spec.Analysis is { } analysis)
+        {
+            AnalysisValidator.Validate(analysis, Engine.StepPlan.Count(spec), Add, platform);
+            if (platform == Platform.Kubernetes) KubernetesAnalysisValidator.Validate(analysis, Add);
+        }
         WebhookValidator.Validate(spec.Webhooks, Add);
         return errors;
     }

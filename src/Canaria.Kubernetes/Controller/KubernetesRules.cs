@@ -3,18 +3,12 @@ using Canaria.Core.Validation;
 
 namespace Canaria.Kubernetes.Controller;
 
-/// <summary>What a Rollout needs on Kubernetes beyond the shared validation: no analysis or webhooks yet; for blue-green, an active Service and a Recreate Deployment (the only kind whose paused controller lets both versions run at full size).</summary>
+/// <summary>What a Rollout needs on Kubernetes beyond the shared validation (which already refuses checks that need Canaria's gateway): for blue-green, an active Service and a Recreate Deployment (the only kind whose paused controller lets both versions run at full size).</summary>
 internal static class KubernetesRules
 {
     public static IReadOnlyList<FieldError> Check(RolloutSpec spec, DeploymentView d)
     {
         var errors = new List<FieldError>();
-        // Not wired to this platform yet: accepting them would leave a step waiting for measurements or gate answers
-        // that never come (analysis until the progress deadline aborts, a gate forever).
-        if (spec.Analysis is not null)
-            errors.Add(new FieldError("spec.analysis", "is not measured on Kubernetes yet; remove it (promote by hand or by pause durations)"));
-        if (spec.Webhooks.Count > 0)
-            errors.Add(new FieldError("spec.webhooks", "are not called on Kubernetes yet; remove them"));
         if (spec.Strategy.Kind != StrategyKind.BlueGreen) return errors;
         if (spec.Service is not { Name.Length: > 0 })
             errors.Add(new FieldError("spec.service.name", "is required for blueGreen on Kubernetes: it names the active Service whose selector Canaria switches"));

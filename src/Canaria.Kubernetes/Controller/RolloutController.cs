@@ -35,6 +35,7 @@ internal sealed class RolloutController : IAsyncDisposable
         _replicaSets = new KubeInformer(client, KubeResource.ReplicaSets, ns, onEvent: OnReplicaSet, logger: _logger);
         _reconciler = new RolloutReconciler(client, (n, name) => _deployments.Get(n, name),
             n => _replicaSets.List().Where(rs => (string?)rs["metadata"]?["namespace"] == n), _options, _logger);
+        _reconciler.Analysis.Wake = _queue.Add;
     }
 
     /// <summary>Reconciles finished (for tests and health: the controller is making progress).</summary>

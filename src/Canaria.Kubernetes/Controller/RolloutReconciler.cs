@@ -24,6 +24,10 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
     private readonly RolloutFinalizer _finalizer = new(client);
     private readonly CanaryService _canaryService = new(client);
     private readonly TrafficRouters _routers = new();
+    private readonly KubeAnalysis _analysis = new(client.Time, options.MetricTimeout, logger);
+
+    /// <summary>Runs checks and gates off the reconcile; its Wake queues a rollout when a result arrives.</summary>
+    public KubeAnalysis Analysis => _analysis;
 
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
     {
@@ -124,6 +128,8 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
             stored = stored with { CommandApplied = command };
         }
 
+        var name = (string)rollout["metadata"]!["name"]!;
+        observation = _analysis.Observe(ns, name, spec, stored.Engine, observation); // measurements and gate answers not stored yet
         var decision = RolloutEngine.Reconcile(spec, engineStatus, observation, now);
         events.AddRange(decision.Events);
         var s = decision.Status;
@@ -146,6 +152,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
             ControllerLog.Event(logger, ns, (string)rollout["metadata"]!["name"]!, e.Reason, e.Message);
             await _events.RecordAsync(rollout, e, cancellationToken).ConfigureAwait(false);
         }
+        var nextCheck = _analysis.Run(ns, name, spec, decision, events, PodHashOf, cancellationToken); // checks, gates, notifications
         var byHash = plan.Where(p => hashOf.ContainsKey(p.Key)).ToDictionary(p => hashOf[p.Key], p => p.Value, StringComparer.Ordinal);
         var error = await new KubeWorkload(client, (string)rollout["metadata"]!["name"]!).ApplyAsync(ns, d, byHash, cancellationToken).ConfigureAwait(false);
         if (activeService is not null && s.Traffic is { } traffic && PodHashOf(ActiveService.Target(traffic)) is { } podHash)
@@ -159,7 +166,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
             if (routingError is not null) return new ReconcileResult(options.RetryInterval, routingError);
             if (changed) return new ReconcileResult(TimeSpan.Zero); // the engine must see the newly verified split
             var rest = s.StepState is StepState.Completed or StepState.Aborted && next.Restored && s.ScaleDowns.Count == 0;
-            return new ReconcileResult(rest ? options.ResyncInterval : options.ProgressInterval);
+            return new ReconcileResult(KubeAnalysis.Sooner(rest ? options.ResyncInterval : options.ProgressInterval, nextCheck));
         }
         if (error is null && activeService is null && spec.Service is { Name.Length: > 0 } service)
         {
@@ -168,7 +175,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         }
         if (error is not null) return new ReconcileResult(options.RetryInterval, error);
         var settled = s.StepState is StepState.Completed or StepState.Aborted && observation.AppliedTraffic?.SameAs(s.Traffic) == true && s.ScaleDowns.Count == 0;
-        return new ReconcileResult(settled ? options.ResyncInterval : options.ProgressInterval);
+        return new ReconcileResult(KubeAnalysis.Sooner(settled ? options.ResyncInterval : options.ProgressInterval, nextCheck));
     }
 
     /// <summary>Replaces status.trafficRouting alone: what the routers verified after the decided status was stored.</summary>

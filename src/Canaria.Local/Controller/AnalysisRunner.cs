@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Canaria.Analysis.Checks;
 using Canaria.Core.Analysis;
 using Canaria.Core.Model;
 using Canaria.Gateway.Metrics;
@@ -60,9 +61,7 @@ internal sealed class AnalysisRunner(GoldenSignals signals, IMetricSource gatewa
     {
         try
         {
-            var reading = await remote[check.Provider].ReadAsync(check, query, ct).ConfigureAwait(false);
-            var (verdict, value, evidence) = ThresholdJudge.JudgeValue(check, reading);
-            rollout.RemoteResults.Enqueue(new Measurement(check.Name, verdict, value, evidence, query.To, revision, step));
+            rollout.RemoteResults.Enqueue(await RemoteCheck.MeasureAsync(remote[check.Provider], check, query, revision, step, ct).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Canaria.Analysis.Checks;
+using Canaria.Analysis.Webhooks;
 using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 using Canaria.Core.Serialization;
 using Canaria.Gateway.Hosting;
-using Canaria.Local.Metrics;
 using Canaria.Local.Processes;
 using Canaria.Local.State;
-using Canaria.Local.Webhooks;
 using Microsoft.Extensions.Logging;
 
 namespace Canaria.Local.Controller;
@@ -56,12 +56,7 @@ internal sealed partial class LocalController
         _time = time;
         _logger = logger;
         _options = options ?? new ControllerOptions();
-        var remote = new Dictionary<MetricProvider, IValueSource>
-        {
-            [MetricProvider.Prometheus] = new PrometheusMetricSource(Http, _options.MetricTimeout),
-            [MetricProvider.Web] = new WebMetricSource(Http, _options.MetricTimeout),
-        };
-        _analysis = new AnalysisRunner(gateway.Signals, new GatewayMetricSource(gateway.Signals), remote);
+        _analysis = new AnalysisRunner(gateway.Signals, new GatewayMetricSource(gateway.Signals), RemoteCheck.Sources(Http, _options.MetricTimeout));
         _webhooks = new WebhookRunner(Http, time, logger);
     }
 
@@ -148,8 +143,9 @@ internal sealed partial class LocalController
             ControllerLog.Event(_logger, r.Name, e.Reason, e.Message);
             _options.OnEvent?.Invoke(r.Name, e);
         }
-        _webhooks.Notify(r, decision.Status, decision.Events, _running);
-        _webhooks.RequestGates(r, decision.Gates, _running);
+        var target = new WebhookTarget(r.Name, r.Document.Metadata.Namespace, r.Spec);
+        _webhooks.Notify(target, decision.Status, decision.Events, _running);
+        _webhooks.RequestGates(target, r.Status, decision.Gates, r.GateResults.Enqueue, _running);
 
         r.Status = decision.Status;
         r.DesiredReplicas = decision.Replicas;

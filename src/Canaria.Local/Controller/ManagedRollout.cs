@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Canaria.Analysis.Checks;
 using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;

@@ -18,6 +18,22 @@ public class RolloutValidatorTests
         return new RolloutDocument { Metadata = new ObjectMeta { Name = "shop" }, Spec = change?.Invoke(spec) ?? spec };
     }
 
+    private static readonly CheckSpec PrometheusErrors = new()
+    {
+        Name = "errors",
+        Provider = MetricProvider.Prometheus,
+        Address = "http://prometheus.monitoring:9090",
+        Query = "sum(rate(http_errors_total{pod_template_hash=\"{{version}}\"}[1m]))",
+        Max = 0.01,
+    };
+
+    /// <summary>A Kubernetes spec: a Deployment instead of service and template, and a check Kubernetes can measure.</summary>
+    private static RolloutDocument Kube(Func<RolloutSpec, RolloutSpec>? change = null) => Local(s =>
+    {
+        var kube = WithCheck(s with { Service = null, Template = null, WorkloadRef = new WorkloadRef { Name = "shop" } }, PrometheusErrors);
+        return change?.Invoke(kube) ?? kube;
+    });
+
     private static RolloutSpec WithStep(RolloutSpec s, StepSpec step) => s with { Strategy = s.Strategy with { Steps = [step] } };
 
     private static RolloutSpec WithCheck(RolloutSpec s, CheckSpec check) => s with { Analysis = s.Analysis! with { Checks = [check] } };
@@ -33,7 +49,7 @@ public class RolloutValidatorTests
     [Fact]
     public void Validate_GoodKubernetesSpec_NoErrors()
     {
-        var doc = Local(s => s with { Service = null, Template = null, WorkloadRef = new WorkloadRef { Name = "shop" } });
+        var doc = Kube(s => s with { Webhooks = [new WebhookSpec { Name = "gate", Type = WebhookType.PreRollout, Url = "http://127.0.0.1:1/gate" }] });
 
         Assert.Empty(RolloutValidator.Validate(doc, Platform.Kubernetes));
     }
@@ -127,7 +143,7 @@ public class RolloutValidatorTests
     [InlineData("web", "StatefulSet", "spec.workloadRef.kind", "'StatefulSet' is not supported")]
     public void Validate_KubernetesWithoutDeployment_ReportsWorkloadRef(string? name, string kind, string field, string message)
     {
-        var doc = Local(s => s with { WorkloadRef = name is null ? null : new WorkloadRef { Name = name, Kind = kind } });
+        var doc = Kube(s => s with { WorkloadRef = name is null ? null : new WorkloadRef { Name = name, Kind = kind } });
 
         var error = Assert.Single(RolloutValidator.Validate(doc, Platform.Kubernetes));
 
@@ -138,10 +154,38 @@ public class RolloutValidatorTests
     [Fact]
     public void Validate_KubernetesSpec_DoesNotNeedServiceOrTemplate()
     {
-        var doc = Local(s => s with { Service = null, Template = null, WorkloadRef = new WorkloadRef { Name = "web" } });
+        var doc = Kube(s => s with { WorkloadRef = new WorkloadRef { Name = "web" } });
 
         Assert.Empty(RolloutValidator.Validate(doc, Platform.Kubernetes));
         Assert.Equal(["spec.service", "spec.template"], RolloutValidator.Validate(doc, Platform.Local).Select(e => e.Field));
+    }
+
+    [Fact]
+    public void Validate_KubernetesGatewayCheck_RefusedNamingWhatToUseInstead()
+    {
+        var doc = Kube(s => WithCheck(s, new CheckSpec { Name = "ok", Metric = MetricKind.SuccessRate, Min = 0.99 }));
+
+        var error = Assert.Single(RolloutValidator.Validate(doc, Platform.Kubernetes));
+
+        Assert.Equal("spec.analysis.checks[0].provider", error.Field);
+        Assert.Contains("does not run on Kubernetes: use provider prometheus", error.Message);
+        Assert.Empty(RolloutValidator.Validate(Local(), Platform.Local)); // the same check is fine where the gateway runs
+    }
+
+    [Theory]
+    [InlineData("gateway")]
+    [InlineData("prometheus")]
+    public void Validate_KubernetesCompareWithStable_OneErrorPointingToAPrometheusQuery(string provider)
+    {
+        var compare = provider == "gateway"
+            ? new CheckSpec { Name = "errors", Compare = new CompareSpec() }
+            : PrometheusErrors with { Compare = new CompareSpec() };
+        var doc = Kube(s => WithCheck(s, compare));
+
+        var error = Assert.Single(RolloutValidator.Validate(doc, Platform.Kubernetes));
+
+        Assert.Equal("spec.analysis.checks[0].compare", error.Field);
+        Assert.Contains("provider prometheus check whose query compares the two versions", error.Message);
     }
 
     [Fact]

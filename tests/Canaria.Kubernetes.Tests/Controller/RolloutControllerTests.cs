@@ -159,7 +159,7 @@ public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
-    public async Task Rollout_WithAnalysisOnKubernetes_RefusedInsteadOfWaitingForMeasurementsThatNeverCome()
+    public async Task Rollout_ComparisonWithStableOnKubernetes_RefusedNamingWhatToUseInstead()
     {
         await using var s = await RolloutScenario.StartAsync(cluster, "noanalysis");
         await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v2"), ready: 2);
@@ -169,7 +169,8 @@ public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
         (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
 
         var refused = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Invalid", "the rollout to be refused");
-        Assert.Contains("spec.analysis: is not measured on Kubernetes yet", Objects.Str(refused, "status", "message"));
+        Assert.Contains("spec.analysis.checks[0].compare: the comparison with stable needs the per-version request counts", Objects.Str(refused, "status", "message"));
+        Assert.Contains("write a provider prometheus check", Objects.Str(refused, "status", "message"));
         Assert.NotEqual(true, (await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow()["spec"]?["paused"]?.GetValue<bool>());
     }
 }

@@ -1,7 +1,7 @@
+using Canaria.Analysis.Checks;
 using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
-using Canaria.Local.Controller;
 
 namespace Canaria.Local.Tests.Analysis;
 
@@ -32,6 +32,20 @@ public sealed class CheckScheduleTests
         var result = CheckSchedule.Applies(check, Step1, new CheckStatus { Name = "c", StepMeasurements = measured }, T0 + TimeSpan.FromSeconds(seconds));
 
         Assert.Equal(applies, result);
+    }
+
+    [Theory]
+    // initial delay s, last run s after the step went live (-1: never), due s after the step went live
+    [InlineData(0, -1, 0)]
+    [InlineData(5, -1, 5)]
+    [InlineData(0, 3, 8)]
+    [InlineData(10, 3, 10)]
+    public void DueAt_DelayAndLastRun_LaterOfTheTwo(int delay, int lastRun, int due)
+    {
+        var check = new CheckSpec { Name = "c", InitialDelay = TimeSpan.FromSeconds(delay) };
+        DateTimeOffset? last = lastRun < 0 ? null : T0.AddSeconds(lastRun);
+
+        Assert.Equal(T0.AddSeconds(due), CheckSchedule.DueAt(check, TimeSpan.FromSeconds(5), Step1, last));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Local.Api;
 using Canaria.Local.Tests.Support;
+using Canaria.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
 namespace Canaria.Local.Tests.Analysis;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Canaria.Core.Engine;
 using Canaria.Local.Api;
 using Canaria.Local.Tests.Support;
+using Canaria.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
 namespace Canaria.Local.Tests.Analysis;

@@ -1,9 +1,10 @@
+using Canaria.Analysis.Metrics;
 using Canaria.Core.Analysis;
 using Canaria.Core.Model;
 using Canaria.Gateway.Config;
 using Canaria.Gateway.Hosting;
-using Canaria.Local.Metrics;
 using Canaria.Local.Tests.Support;
+using Canaria.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
 namespace Canaria.Local.Tests.Analysis;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Canaria.Core.Engine;
 using Canaria.Local.Api;
 using Canaria.Local.Tests.Support;
+using Canaria.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Xunit.Abstractions;
 

@@ -1,7 +1,8 @@
+using Canaria.Analysis.Metrics;
 using Canaria.Core.Analysis;
 using Canaria.Core.Model;
-using Canaria.Local.Metrics;
 using Canaria.Local.Tests.Support;
+using Canaria.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
 namespace Canaria.Local.Tests.Analysis;

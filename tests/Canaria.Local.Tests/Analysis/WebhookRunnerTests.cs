@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Canaria.Analysis.Webhooks;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 using Canaria.Core.Serialization;
-using Canaria.Local.Controller;
 using Canaria.Local.Tests.Support;
-using Canaria.Local.Webhooks;
+using Canaria.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -16,17 +16,16 @@ public sealed class WebhookRunnerTests
 {
     private static readonly HttpClient Client = new(new SocketsHttpHandler { UseProxy = false });
 
-    private static ManagedRollout Rollout(params WebhookSpec[] hooks)
-    {
-        var doc = new RolloutDocument { Metadata = new ObjectMeta { Name = "shop" }, Spec = new RolloutSpec { Webhooks = hooks } };
-        return new ManagedRollout("shop", doc, "", 0) { Status = new RolloutStatus { CanaryRevision = 2, StableRevision = 1, StepIndex = 1 } };
-    }
+    private static readonly RolloutStatus Status = new() { CanaryRevision = 2, StableRevision = 1, StepIndex = 1 };
+
+    private static WebhookTarget Rollout(params WebhookSpec[] hooks) => new("shop", null, new RolloutSpec { Webhooks = hooks });
 
     private static async Task<GateResult> AnswerTo(WebhookSpec hook)
     {
-        var rollout = Rollout(hook);
-        new WebhookRunner(Client, TimeProvider.System, NullLogger.Instance).RequestGates(rollout, [new GateCall(hook.Name, "2/1/PreTrafficIncrease/" + hook.Name, 1)], CancellationToken.None);
-        return await Poll.UntilAsync(() => rollout.GateResults.TryPeek(out var r) ? r : null, r => r is not null, "the gate's answer", TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException();
+        var answers = new ConcurrentQueue<GateResult>();
+        new WebhookRunner(Client, TimeProvider.System, NullLogger.Instance)
+            .RequestGates(Rollout(hook), Status, [new GateCall(hook.Name, "2/1/PreTrafficIncrease/" + hook.Name, 1)], answers.Enqueue, CancellationToken.None);
+        return await Poll.UntilAsync(() => answers.TryPeek(out var r) ? r : null, r => r is not null, "the gate's answer", TimeSpan.FromSeconds(10)) ?? throw new InvalidOperationException();
     }
 
     [Theory]
@@ -91,7 +90,7 @@ public sealed class WebhookRunnerTests
         var runner = new WebhookRunner(Client, TimeProvider.System, NullLogger.Instance);
         var now = DateTimeOffset.UtcNow;
 
-        runner.Notify(rollout, rollout.Status!, [new RolloutEvent(now, EventType.Normal, "TrafficShifted", "10%"), new RolloutEvent(now, EventType.Warning, "Aborting", "check 'errors' failed")], CancellationToken.None);
+        runner.Notify(rollout, Status, [new RolloutEvent(now, EventType.Normal, "TrafficShifted", "10%"), new RolloutEvent(now, EventType.Warning, "Aborting", "check 'errors' failed")], CancellationToken.None);
 
         await Poll.UntilAsync(() => seen.Count >= 3, "three notifications");
         Assert.Equal(["/events", "/events", "/rollback"], seen.Select(s => s.Path).Order(StringComparer.Ordinal));

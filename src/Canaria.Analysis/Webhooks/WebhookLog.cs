@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Canaria.Local.Webhooks;
+namespace Canaria.Analysis.Webhooks;
 
 internal static partial class WebhookLog
 {

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Canaria.Local.Metrics;
+namespace Canaria.Analysis.Metrics;
 
 /// <summary>One HTTP exchange with a timeout; failures come back as a short error text (status code, timeout, connection).</summary>
 internal static class MetricHttp

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Canaria.Core.Analysis;
 using Canaria.Core.Model;
 
-namespace Canaria.Local.Metrics;
+namespace Canaria.Analysis.Metrics;
 
 /// <summary>GETs or POSTs a URL (placeholders filled, URL-escaped) and reads one number from the JSON answer by a JSON path.</summary>
 internal sealed class WebMetricSource(HttpClient http, TimeSpan timeout) : IValueSource

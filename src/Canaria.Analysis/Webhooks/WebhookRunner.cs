@@ -2,10 +2,9 @@ using System.Collections.Concurrent;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 using Canaria.Core.Serialization;
-using Canaria.Local.Controller;
 using Microsoft.Extensions.Logging;
 
-namespace Canaria.Local.Webhooks;
+namespace Canaria.Analysis.Webhooks;
 
 /// <summary>
 /// The shell side of webhooks: calls the gates the engine waits for (at most one call per gate at a time, again
@@ -17,20 +16,21 @@ internal sealed class WebhookRunner(HttpClient http, TimeProvider time, ILogger 
     private static readonly TimeSpan AskAgainAfter = TimeSpan.FromSeconds(1);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _asked = new(StringComparer.Ordinal);
 
-    public void RequestGates(ManagedRollout rollout, IReadOnlyList<GateCall> gates, CancellationToken ct)
+    /// <summary>Asks the gates not already in flight (or asked less than a second ago); each answer goes to report, from the call's task.</summary>
+    public void RequestGates(WebhookTarget rollout, RolloutStatus? status, IReadOnlyList<GateCall> gates, Action<GateResult> report, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         foreach (var gate in gates)
         {
-            var key = $"{rollout.Name}/{gate.Key}";
+            var key = $"{rollout.Key}/{gate.Key}";
             if (_asked.TryGetValue(key, out var at) && (at == DateTimeOffset.MaxValue || now - at < AskAgainAfter)) continue;
             if (rollout.Spec.Webhooks.FirstOrDefault(w => w.Name == gate.Webhook) is not { } hook) continue;
             _asked[key] = DateTimeOffset.MaxValue; // in flight
-            _ = AskAsync(rollout, hook, gate, key, ct);
+            _ = AskAsync(rollout, status, hook, gate, key, report, ct);
         }
     }
 
-    public void Notify(ManagedRollout rollout, RolloutStatus status, IReadOnlyList<RolloutEvent> events, CancellationToken ct)
+    public void Notify(WebhookTarget rollout, RolloutStatus status, IReadOnlyList<RolloutEvent> events, CancellationToken ct)
     {
         foreach (var e in events)
         {
@@ -42,18 +42,17 @@ internal sealed class WebhookRunner(HttpClient http, TimeProvider time, ILogger 
         }
     }
 
-    private async Task AskAsync(ManagedRollout rollout, WebhookSpec hook, GateCall gate, string key, CancellationToken ct)
+    private async Task AskAsync(WebhookTarget rollout, RolloutStatus? status, WebhookSpec hook, GateCall gate, string key, Action<GateResult> report, CancellationToken ct)
     {
         try
         {
-            var status = rollout.Status;
             var payload = Payload(rollout, status, hook, "Gate", $"{StepPlan.Describe(rollout.Spec, gate.StepIndex)} waits for this gate") with { Step = gate.StepIndex };
             var answer = await WebhookCaller.CallAsync(http, hook, payload, retryServerErrors: false, ct).ConfigureAwait(false);
             var outcome = answer.Ok ? GateOutcome.Open : answer.Answered ? GateOutcome.Closed : GateOutcome.NoAnswer;
             var detail = outcome == GateOutcome.NoAnswer
                 ? $"{answer.Detail}, {Durations.Format(hook.Timeout)} timeout × {hook.Retries + 1} attempts"
                 : answer.Detail;
-            rollout.GateResults.Enqueue(new GateResult(hook.Name, gate.Key, outcome, detail, time.GetUtcNow()));
+            report(new GateResult(hook.Name, gate.Key, outcome, detail, time.GetUtcNow()));
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -76,10 +75,10 @@ internal sealed class WebhookRunner(HttpClient http, TimeProvider time, ILogger 
         }
     }
 
-    private static WebhookPayload Payload(ManagedRollout rollout, RolloutStatus? status, WebhookSpec hook, string reason, string message) => new()
+    private static WebhookPayload Payload(WebhookTarget rollout, RolloutStatus? status, WebhookSpec hook, string reason, string message) => new()
     {
         Name = rollout.Name,
-        Namespace = rollout.Document.Metadata.Namespace,
+        Namespace = rollout.Namespace,
         Type = Enums.Camel(hook.Type),
         Phase = (status?.Phase ?? RolloutPhase.Progressing).ToString(),
         Revision = status?.CanaryRevision ?? status?.StableRevision,

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Canaria.Core.Analysis;
 using Canaria.Core.Model;
 
-namespace Canaria.Local.Metrics;
+namespace Canaria.Analysis.Metrics;
 
 /// <summary>
 /// Reads one number from Prometheus' HTTP API: an instant query at the window's end, or a range query over the

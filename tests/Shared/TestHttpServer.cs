@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Canaria.Local.Tests.Support;
+namespace Canaria.Tests.Support;
 
 /// <summary>A real Kestrel server on 127.0.0.1:0 answering every request with the given handler.</summary>
 internal sealed class TestHttpServer : IAsyncDisposable

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Canaria.Core.Model;
 
-namespace Canaria.Local.Metrics;
+namespace Canaria.Analysis.Metrics;
 
 /// <summary>Builds the Authorization header from a secret read at use from an env var or a file; the secret never reaches a log or status.</summary>
 internal static class SourceAuth

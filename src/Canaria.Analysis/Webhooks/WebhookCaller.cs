@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using Canaria.Core.Model;
 using Canaria.Core.Serialization;
 
-namespace Canaria.Local.Webhooks;
+namespace Canaria.Analysis.Webhooks;
 
 /// <summary>What one webhook call ended with: an HTTP status, or no answer (timeouts and connection errors after every retry).</summary>
 internal sealed record WebhookAnswer(int? StatusCode, string Detail, int Attempts)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Canaria.Local.Metrics;
+namespace Canaria.Analysis.Metrics;
 
 /// <summary>The JSON path subset a metric endpoint needs: $.a.b, $.a[0].b, $['a b']. Returns a number, or why there is none.</summary>
 internal static class JsonPath

@@ -1,4 +1,4 @@
-namespace Canaria.Local.Webhooks;
+namespace Canaria.Analysis.Webhooks;
 
 /// <summary>The JSON body every webhook gets (Flagger's fields plus the step and the event's reason).</summary>
 internal sealed record WebhookPayload

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Canaria.Local.Tests.Support;
+namespace Canaria.Tests.Support;
 
 /// <summary>A real Prometheus (Debian package <c>prometheus</c>) scraping one target every second. Fails loudly when the binary is missing.</summary>
 internal sealed class PrometheusProcess : IAsyncDisposable
@@ -30,7 +30,7 @@ internal sealed class PrometheusProcess : IAsyncDisposable
         var binary = new[] { "/usr/bin/prometheus", "/usr/local/bin/prometheus" }.FirstOrDefault(File.Exists);
         Assert.True(binary is not null, "the prometheus binary is missing: apt-get install prometheus (listed in .ci/apt-packages.txt)");
 
-        var dir = Directory.CreateTempSubdirectory("canaria-local-prom-");
+        var dir = Directory.CreateTempSubdirectory("canaria-prom-");
         var config = Path.Combine(dir.FullName, "prometheus.yml");
         File.WriteAllText(config, $"""
             global:

@@ -2,7 +2,7 @@ using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 
-namespace Canaria.Local.Controller;
+namespace Canaria.Analysis.Checks;
 
 /// <summary>Per-check timing of one rollout's analysis window: interval, initial delay, count, step ties. Loop-only state.</summary>
 internal sealed class CheckSchedule
@@ -29,9 +29,18 @@ internal sealed class CheckSchedule
 
     /// <summary>True when the check may be measured now at this step (runs here, initial delay over, count not reached).</summary>
     public static bool Applies(CheckSpec check, AnalysisWindow window, CheckStatus? status, DateTimeOffset now) =>
-        check.RunsAt(window.StepIndex)
-        && now - window.Since >= check.InitialDelay
-        && (check.Count is not { } count || (status?.StepMeasurements ?? 0) < count);
+        Wanted(check, window, status) && now - window.Since >= check.InitialDelay;
+
+    /// <summary>True when the check runs at this window's step and has not reached its count there.</summary>
+    public static bool Wanted(CheckSpec check, AnalysisWindow window, CheckStatus? status) =>
+        check.RunsAt(window.StepIndex) && (check.Count is not { } count || (status?.StepMeasurements ?? 0) < count);
+
+    /// <summary>When the check is next due: its initial delay after the step went live, and an interval after its last run.</summary>
+    public static DateTimeOffset DueAt(CheckSpec check, TimeSpan interval, AnalysisWindow window, DateTimeOffset? lastRun)
+    {
+        var due = window.Since + check.InitialDelay;
+        return lastRun is { } last && last + interval > due ? last + interval : due;
+    }
 
     public bool IntervalDue(string check, TimeSpan interval, DateTimeOffset now) =>
         !_lastAt.TryGetValue(check, out var last) || now - last >= interval;
