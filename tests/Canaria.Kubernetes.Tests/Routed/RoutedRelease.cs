@@ -13,7 +13,7 @@ internal sealed class RoutedRelease(RolloutScenario scenario, string[] routers) 
     public string[] Routers { get; } = routers;
 
     public static async Task<RoutedRelease> StartAsync(ControlPlaneFixture cluster, string prefix, string[] routers, JsonArray steps,
-        bool blueGreen = false, int replicas = 4, bool recreate = false, Func<KubeClient, string, Task<KubeResult<JsonObject>>>? beforeRollout = null)
+        bool blueGreen = false, int replicas = 4, bool recreate = false, Func<KubeClient, string, Task<KubeResult<JsonObject>>>? beforeRollout = null, JsonArray? webhooks = null)
     {
         await TestCrds.InstallAllAsync(cluster.Client);
         var s = await RolloutScenario.StartAsync(cluster, prefix);
@@ -29,6 +29,7 @@ internal sealed class RoutedRelease(RolloutScenario scenario, string[] routers) 
         rollout["spec"]!["service"] = new JsonObject { ["name"] = "myapp" };
         rollout["spec"]!["trafficRouting"] = DataPlanes.RoutingFor(routers);
         rollout["spec"]!["scaleDownDelay"] = "1s";
+        if (webhooks is not null) rollout["spec"]!["webhooks"] = webhooks;
         (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
         await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy"
             && r["status"]?["trafficRouting"]?["restored"]?.GetValue<bool>() == true, "the rollout to adopt v1 with its routing at rest");
