@@ -20,10 +20,16 @@ public sealed class ApiServerOutageTests(ITestOutputHelper output) : IAsyncLifet
 
     public Task DisposeAsync() => _cluster.DisposeAsync();
 
-    [Fact]
-    public async Task Release_ApiServerDown30sMidStep_ControllerReconnectsAndFinishesWithoutGoingBack()
+    /// <param name="leaderElected">false: the RolloutController itself, which must ride out the outage with its informers;
+    /// true: KubeControllerHost as `canaria controller` runs it, which stops leading after the renew deadline and
+    /// must take its own Lease back and start a new RolloutController from the stored status.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Release_ApiServerDown30sMidStep_ControllerReconnectsAndFinishesWithoutGoingBack(bool leaderElected)
     {
-        await using var s = await RolloutScenario.StartAsync(_cluster, "outage");
+        await using var s = await RolloutScenario.StartAsync(_cluster, "outage", startController: !leaderElected);
+        await using var host = leaderElected ? await LeaderElectedHost.StartAsync(_cluster.Client, s.Namespace, s.Log) : null;
         await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 4, "app:v1", maxSurge: 1), ready: 4);
         var rollout = RolloutObjects.Rollout("myapp", "myapp",
             new JsonObject { ["replicas"] = 1, ["pause"] = new JsonObject() },
@@ -66,7 +72,10 @@ public sealed class ApiServerOutageTests(ITestOutputHelper output) : IAsyncLifet
         {
             throw new TimeoutException($"{e.Message}\n{await s.DescribeAsync("myapp")}", e);
         }
-        Assert.True(s.Log.CountContaining("Watch of rollouts failed") > watchFailuresBefore, "the controller's Rollout watch never noticed the outage:\n" + s.Log.Tail());
+        if (leaderElected)
+            Assert.True(s.Log.CountContaining("stopped leading") >= 1 && s.Log.CountContaining(" leads ") >= 2, "the host never lost and took back its Lease:\n" + s.Log.Tail());
+        else
+            Assert.True(s.Log.CountContaining("Watch of rollouts failed") > watchFailuresBefore, "the controller's Rollout watch never noticed the outage:\n" + s.Log.Tail());
         Assert.Equal(canarySet, Objects.Str(done, "status", "stableReplicaSet")); // the canary's ReplicaSet became stable, no new one
 
         var steps = watcher.Steps;
