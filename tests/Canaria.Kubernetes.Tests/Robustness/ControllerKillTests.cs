@@ -11,10 +11,18 @@ public sealed class ControllerKillTests(ControlPlaneFixture cluster)
 {
     private static readonly TimeSpan Takeover = TimeSpan.FromSeconds(120); // the dead holder's Lease (15 s) must expire first
 
-    [Fact]
-    public async Task ControllerProcess_KilledMidStepAndRestarted_ResumesAtSameStepWithSameReplicaSetsAndPods()
+    /// <param name="midScaling">false: killed while step 2 is paused for a human; true: killed while step 2 still scales
+    /// up (its second canary pod is held unready), so the restarted process must go on waiting for that pod.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ControllerProcess_KilledMidStepAndRestarted_ResumesAtSameStepWithSameReplicaSetsAndPods(bool midScaling)
     {
-        await using var s = await RolloutScenario.StartAsync(cluster, "sigkill", startController: false);
+        var canaries = 0;
+        Func<JsonObject, bool>? hold = midScaling
+            ? (pod => (string?)pod["spec"]?["containers"]?[0]?["image"] == "app:v2" && Interlocked.Increment(ref canaries) == 2)
+            : null;
+        await using var s = await RolloutScenario.StartAsync(cluster, "sigkill", holdUnready: hold, startController: false);
         string[] args = ["--kubeconfig", cluster.KubeconfigPath, "--namespace", s.Namespace, "--lease-namespace", s.Namespace];
         using var first = ControllerProcess.Start(args);
         await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 3, "app:v1", maxSurge: 1), ready: 3);
@@ -26,8 +34,13 @@ public sealed class ControllerKillTests(ControlPlaneFixture cluster)
         (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v2"))).ValueOrThrow();
         await WaitAsync(s, first, r => Objects.Str(r, "status", "step") == "step 1/2" && Objects.Str(r, "status", "phase") == "Paused", "step 1 paused");
         await s.CommandAsync("myapp", "promote 1");
-        var before = await WaitAsync(s, first, r => Objects.Str(r, "status", "step") == "step 2/2" && Objects.Str(r, "status", "phase") == "Paused", "step 2 paused");
-        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 2 }, "2 stable and 2 canary pods");
+        var phase = midScaling ? "Progressing" : "Paused";
+        var before = await WaitAsync(s, first, r => Objects.Str(r, "status", "step") == "step 2/2" && Objects.Str(r, "status", "phase") == phase
+            && (!midScaling || Objects.Str(r, "status", "message")!.Contains("(1/2 ready)", StringComparison.Ordinal)), $"step 2 {phase}");
+        if (midScaling)
+            await Eventually.WaitAsync(() => SettledWithOneHeldPodAsync(s), RolloutScenario.Deadline, "the held canary pod to exist and the ReplicaSets to settle");
+        else
+            await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 2 }, "2 stable and 2 canary pods");
         var setsBefore = await ReplicaSetsAsync(s);
         var podsBefore = await PodUidsAsync(s);
 
@@ -43,13 +56,19 @@ public sealed class ControllerKillTests(ControlPlaneFixture cluster)
         await s.WaitForEventAsync("myapp", "CommandRefused");
 
         Assert.Equal(Objects.Str(before, "status", "step"), Objects.Str(after, "status", "step"));
-        Assert.Equal("Paused", Objects.Str(after, "status", "phase"));
+        Assert.Equal(phase, Objects.Str(after, "status", "phase"));
         Assert.Equal(Objects.Int(before, "status", "canaria", "stepIndex"), Objects.Int(after, "status", "canaria", "stepIndex"));
         Assert.Equal(Objects.Str(before, "status", "canaryReplicaSet"), Objects.Str(after, "status", "canaryReplicaSet"));
         Assert.Equal(setsBefore, await ReplicaSetsAsync(s)); // same ReplicaSets (uids), same sizes
         Assert.Equal(podsBefore, await PodUidsAsync(s)); // no pod deleted or replaced
 
-        // It goes on from step 2: one promote completes the release.
+        // It goes on from step 2: (once the held pod is Ready) one promote completes the release.
+        if (midScaling)
+        {
+            var held = (await s.Client.ListAllAsync(KubeResource.Pods, s.Namespace)).ValueOrThrow().Items.Single(p => !RolloutScenario.IsReady(p));
+            await s.Node.MarkReadyAsync(s.Namespace, Objects.Str(held, "metadata", "name")!);
+            await WaitAsync(s, second, r => Objects.Str(r, "status", "step") == "step 2/2" && Objects.Str(r, "status", "phase") == "Paused", "step 2 paused");
+        }
         await s.CommandAsync("myapp", "promote 2");
         await WaitAsync(s, second, r => Objects.Str(r, "status", "phase") == "Healthy" && r["status"]?["canaryRevision"] is null, "the release to complete");
         await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 3 }, "all pods v2");
@@ -66,6 +85,15 @@ public sealed class ControllerKillTests(ControlPlaneFixture cluster)
         {
             throw new TimeoutException($"{e.Message}\ncontroller process output:\n{controller.Output}", e);
         }
+    }
+
+    private static async Task<bool> SettledWithOneHeldPodAsync(RolloutScenario s)
+    {
+        var pods = (await s.Client.ListAllAsync(KubeResource.Pods, s.Namespace)).ValueOrThrow().Items;
+        var sets = (await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items;
+        return pods.All(p => p["metadata"]?["deletionTimestamp"] is null)
+            && pods.Count(p => !RolloutScenario.IsReady(p)) == 1
+            && sets.All(rs => Objects.Int(rs, "spec", "replicas") == Objects.Int(rs, "status", "replicas"));
     }
 
     private static async Task<List<string>> ReplicaSetsAsync(RolloutScenario s) =>

@@ -21,6 +21,9 @@ internal sealed class RolloutScenario : IAsyncDisposable
     public RolloutController Controller { get; private set; } = null!;
     public ListLogger Log { get; } = new();
 
+    /// <summary>The simulated kubelet (to release pods held unready).</summary>
+    public NodeSimulator Node => _node;
+
     /// <param name="holdUnready">Pods the simulated kubelet never reports Ready (e.g. a canary that does not start).</param>
     /// <param name="controllerClient">The controller's own credentials for this namespace (default: the admin client).</param>
     public static async Task<RolloutScenario> StartAsync(ControlPlaneFixture cluster, string prefix, Func<JsonObject, bool>? holdUnready = null,
