@@ -59,7 +59,8 @@ public sealed class DeployManifestTests(ControlPlaneFixture cluster)
         foreach (var o in chart) Assert.Contains(Identity(o), plain.Select(Identity)); // same names and namespaces
 
         string Same(string kind, params string[] path) => JsonNode.DeepEquals(At(DeployManifests.Single(plain, kind), path), At(DeployManifests.Single(chart, kind), path))
-            ? "" : $"{kind} {string.Join('.', path)}: plain {At(DeployManifests.Single(plain, kind), path)?.ToJsonString()} chart {At(DeployManifests.Single(chart, kind), path)?.ToJsonString()}";
+            ? "" : $"{kind} {string.Join('.', path)} differs (after a change to deploy/crds or deploy/rbac.yaml, run hack/sync-chart.sh): " +
+              $"plain {At(DeployManifests.Single(plain, kind), path)?.ToJsonString()} chart {At(DeployManifests.Single(chart, kind), path)?.ToJsonString()}";
         Assert.Equal("", Same("CustomResourceDefinition", "spec"));
         Assert.Equal("", Same("ClusterRole", "rules"));
         Assert.Equal("", Same("ClusterRoleBinding", "roleRef"));
