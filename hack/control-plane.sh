@@ -9,6 +9,8 @@
 #                                        <dir>/env (addresses, pids), logs in <dir>/logs/
 #   hack/control-plane.sh stop <dir>     stop all three and wait until they have exited
 #   hack/control-plane.sh status <dir>   print which components run (exit 1 if any is down)
+#   hack/control-plane.sh stop-apiserver <dir>    stop only kube-apiserver (an API outage; etcd keeps the data)
+#   hack/control-plane.sh start-apiserver <dir>   start it again on the same port and certificates; waits until ready
 #
 # PodTemplates bypass the apiserver's watch cache, so a test can compact etcd and watch from a
 # compacted resourceVersion to get a real 410 Gone (the watch cache would still serve old versions).
@@ -166,6 +168,21 @@ fail_start() { # dir component message
   die "$3"
 }
 
+# Starts kube-apiserver in the background (log appended to <dir>/logs/kube-apiserver.log); sets api_pid.
+# The serving certificate is generated into <dir>/pki on the first start and reused by later starts.
+launch_apiserver() { # dir etcd_port api_port
+  local dir=$1
+  "${BIN}/kube-apiserver" --etcd-servers="http://127.0.0.1:$2" \
+    --secure-port="$3" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --insecure-port=0 \
+    --cert-dir="$dir/pki" --token-auth-file="$dir/pki/tokens.csv" --client-ca-file="$dir/pki/client-ca.crt" \
+    --authorization-mode=RBAC \
+    --service-account-key-file="$dir/pki/sa.key" --service-account-signing-key-file="$dir/pki/sa.key" \
+    --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
+    --watch-cache-sizes='podtemplates#0' \
+    >>"$dir/logs/kube-apiserver.log" 2>&1 </dev/null &
+  api_pid=$!
+}
+
 cmd_start() {
   local dir=${1:?usage: control-plane.sh start <dir>}
   command -v etcd >/dev/null || die "etcd not found (install Debian etcd-server, or run: control-plane.sh build)"
@@ -212,15 +229,8 @@ cmd_start() {
 
   for attempt in 1 2 3 4 5; do
     api_port=$(free_port)
-    "${BIN}/kube-apiserver" --etcd-servers="http://127.0.0.1:$etcd_port" \
-      --secure-port="$api_port" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --insecure-port=0 \
-      --cert-dir="$dir/pki" --token-auth-file="$dir/pki/tokens.csv" --client-ca-file="$dir/pki/client-ca.crt" \
-      --authorization-mode=RBAC \
-      --service-account-key-file="$dir/pki/sa.key" --service-account-signing-key-file="$dir/pki/sa.key" \
-      --service-account-issuer=https://kubernetes.default.svc --service-cluster-ip-range=10.96.0.0/16 \
-      --watch-cache-sizes='podtemplates#0' \
-      >"$dir/logs/kube-apiserver.log" 2>&1 </dev/null &
-    api_pid=$!
+    : >"$dir/logs/kube-apiserver.log"
+    launch_apiserver "$dir" "$etcd_port" "$api_port"
     printf 'ETCD_PID=%s\nAPISERVER_PID=%s\n' "$etcd_pid" "$api_pid" >"$dir/env"
     rc=0
     wait_ready "https://127.0.0.1:$api_port/readyz" "$token" "$api_pid" kube-apiserver 90 || rc=$?
@@ -344,6 +354,45 @@ cmd_stop() {
   log "stopped ($dir)"
 }
 
+env_value() { # dir key
+  sed -n "s/^$2=//p" "$1/env" | tail -n1
+}
+
+# Stops only kube-apiserver (etcd and kube-controller-manager keep running): an API outage for clients.
+cmd_stop_apiserver() {
+  local dir=${1:?usage: control-plane.sh stop-apiserver <dir>} pid i
+  [ -f "$dir/env" ] || die "no control plane in $dir (no env file)"
+  pid=$(env_value "$dir" APISERVER_PID)
+  is_ours "$pid" kube-apiserver || die "kube-apiserver (pid ${pid:-?}) does not run in $dir"
+  kill -TERM "$pid"
+  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then log "kube-apiserver ($pid) ignored SIGTERM for 10 s; killing"; kill -KILL "$pid" 2>/dev/null || true; fi
+  for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && die "kube-apiserver ($pid) did not exit"
+  log "kube-apiserver stopped ($dir)"
+}
+
+# Starts kube-apiserver again on the same port, etcd, certificates and tokens, and waits until it is ready.
+cmd_start_apiserver() {
+  local dir=${1:?usage: control-plane.sh start-apiserver <dir>} url etcd_url api_port etcd_port token rc=0
+  [ -f "$dir/env" ] || die "no control plane in $dir (no env file)"
+  dir=$(cd "$dir" && pwd)
+  is_ours "$(env_value "$dir" APISERVER_PID)" kube-apiserver && die "kube-apiserver already runs in $dir"
+  url=$(env_value "$dir" APISERVER_URL); etcd_url=$(env_value "$dir" ETCD_URL)
+  api_port=${url##*:}; etcd_port=${etcd_url##*:}
+  [ -n "$api_port" ] && [ -n "$etcd_port" ] || die "no APISERVER_URL/ETCD_URL in $dir/env"
+  token=$(cut -d, -f1 "$dir/pki/tokens.csv")
+  echo "---- restarted $(date -u +%FT%TZ)" >>"$dir/logs/kube-apiserver.log"
+  launch_apiserver "$dir" "$etcd_port" "$api_port"
+  sed -i "s/^APISERVER_PID=.*/APISERVER_PID=$api_pid/" "$dir/env"
+  wait_ready "https://127.0.0.1:$api_port/readyz" "$token" "$api_pid" kube-apiserver 90 || rc=$?
+  if [ $rc -ne 0 ]; then
+    tail -n 30 "$dir/logs/kube-apiserver.log" >&2
+    die "kube-apiserver did not become ready again on 127.0.0.1:$api_port (rc $rc)"
+  fi
+  log "kube-apiserver started again on https://127.0.0.1:$api_port ($dir)"
+}
+
 cmd_status() {
   local dir=${1:?usage: control-plane.sh status <dir>} name pid down=0
   [ -f "$dir/env" ] || { echo "not started in $dir"; return 1; }
@@ -359,5 +408,7 @@ case "${1:-}" in
   start) shift; cmd_start "$@" ;;
   stop) shift; cmd_stop "$@" ;;
   status) shift; cmd_status "$@" ;;
-  *) echo "usage: $0 build | start <dir> | stop <dir> | status <dir>" >&2; exit 2 ;;
+  stop-apiserver) shift; cmd_stop_apiserver "$@" ;;
+  start-apiserver) shift; cmd_start_apiserver "$@" ;;
+  *) echo "usage: $0 build | start <dir> | stop <dir> | status <dir> | stop-apiserver <dir> | start-apiserver <dir>" >&2; exit 2 ;;
 esac

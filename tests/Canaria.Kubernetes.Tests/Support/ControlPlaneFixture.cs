@@ -86,6 +86,9 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         return revision;
     }
 
+    /// <summary>Runs <c>hack/control-plane.sh COMMAND DIR</c> on this control plane (e.g. stop-apiserver, start-apiserver).</summary>
+    internal Task ControlAsync(string command) => RunScriptAsync(Path.Combine(RepositoryRoot(), "hack", "control-plane.sh"), StartTimeout, command, Directory);
+
     private static async Task RunScriptAsync(string script, TimeSpan timeout, params string[] args)
     {
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

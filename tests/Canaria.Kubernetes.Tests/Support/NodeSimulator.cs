@@ -17,6 +17,7 @@ internal sealed class NodeSimulator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _unready = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _failed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _ips = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
     private KubeInformer? _pods;
     private int _nextIp;
 
@@ -81,6 +82,7 @@ internal sealed class NodeSimulator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stop.CancelAsync();
         if (_pods is not null)
         {
             await _pods.DisposeAsync();
@@ -117,7 +119,8 @@ internal sealed class NodeSimulator : IAsyncDisposable
                 ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
                 ["target"] = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Node", ["name"] = NodeName },
             };
-            await _client.CreateSubresourceAsync(KubeResource.Pods, ns, name, "binding", binding, cancellationToken);
+            var bound = await _client.CreateSubresourceAsync(KubeResource.Pods, ns, name, "binding", binding, cancellationToken);
+            if (!bound.IsSuccess) RetryLater(ns, name);
             return; // the MODIFIED event with spec.nodeName set brings the pod back here
         }
         if (nodeName != NodeName)
@@ -126,8 +129,9 @@ internal sealed class NodeSimulator : IAsyncDisposable
         }
         if (pod["metadata"]?["deletionTimestamp"] is not null)
         {
-            await _client.DeleteAsync(KubeResource.Pods, ns, name,
+            var deleted = await _client.DeleteAsync(KubeResource.Pods, ns, name,
                 new DeleteOptions { GracePeriodSeconds = 0, PreconditionUid = (string?)pod["metadata"]?["uid"] }, cancellationToken);
+            if (!deleted.IsSuccess && !deleted.Error!.IsNotFound) RetryLater(ns, name);
             _ips.TryRemove(key, out _);
             return;
         }
@@ -151,8 +155,27 @@ internal sealed class NodeSimulator : IAsyncDisposable
             return;
         }
         var patch = new JsonObject { ["status"] = PodStatus(pod, ip, phase, ready) };
-        await _client.PatchAsync(KubeResource.Pods, ns, name, PatchType.Merge, patch, "status", cancellationToken: cancellationToken);
+        var patched = await _client.PatchAsync(KubeResource.Pods, ns, name, PatchType.Merge, patch, "status", cancellationToken: cancellationToken);
+        if (!patched.IsSuccess) RetryLater(ns, name);
     }
+
+    /// <summary>
+    /// A binding or status write that failed (e.g. the API server was down) is tried again from a fresh read, as a
+    /// scheduler and a kubelet do: no watch event would bring an unchanged pod back.
+    /// </summary>
+    private void RetryLater(string ns, string name) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _client.Time, _stop.Token);
+            var pod = await _client.GetAsync(KubeResource.Pods, ns, name, _stop.Token);
+            if (pod.IsSuccess) await ReconcileAsync(pod.Value!, _stop.Token);
+            else if (!pod.Error!.IsNotFound) RetryLater(ns, name);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    });
 
     private JsonObject PodStatus(JsonObject pod, string ip, string phase, bool ready)
     {

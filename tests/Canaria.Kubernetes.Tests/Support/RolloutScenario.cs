@@ -21,6 +21,9 @@ internal sealed class RolloutScenario : IAsyncDisposable
     public RolloutController Controller { get; private set; } = null!;
     public ListLogger Log { get; } = new();
 
+    /// <summary>The simulated kubelet (to release pods held unready).</summary>
+    public NodeSimulator Node => _node;
+
     /// <param name="holdUnready">Pods the simulated kubelet never reports Ready (e.g. a canary that does not start).</param>
     /// <param name="controllerClient">The controller's own credentials for this namespace (default: the admin client).</param>
     public static async Task<RolloutScenario> StartAsync(ControlPlaneFixture cluster, string prefix, Func<JsonObject, bool>? holdUnready = null,
@@ -132,7 +135,10 @@ internal sealed class RolloutScenario : IAsyncDisposable
         var events = (await Client.ListAllAsync(KubeResource.Events, Namespace)).ValueOrThrow().Items
             .Where(e => Objects.Str(e, "involvedObject", "kind") is "Deployment" or "ReplicaSet")
             .Select(e => $"{Objects.Str(e, "lastTimestamp")} {Objects.Str(e, "involvedObject", "name")} {Objects.Str(e, "reason")}: {Objects.Str(e, "message")}");
-        return $"events:\n{string.Join("\n", events)}\nreplicasets:\n{string.Join("\n", sets)}\nstatus: {r.Value?["status"]?.ToJsonString()}\nlog:\n{Log.Tail()}";
+        var pods = (await Client.ListAllAsync(KubeResource.Pods, Namespace)).ValueOrThrow().Items.Select(p =>
+            $"{Objects.Str(p, "metadata", "name")} node={Objects.Str(p, "spec", "nodeName")} phase={Objects.Str(p, "status", "phase")} ready={IsReady(p)}");
+        return $"events:\n{string.Join("\n", events)}\nreplicasets:\n{string.Join("\n", sets)}\npods:\n{string.Join("\n", pods)}\n" +
+            $"status: {r.Value?["status"]?.ToJsonString()}\nlog:\n{Log.Tail()}";
     }
 
     private static readonly KubeResource Endpoints = new("", "v1", "endpoints", "Endpoints");
