@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
+using Canaria.Kubernetes.Tests.Routed;
 using Canaria.Kubernetes.Tests.Support;
 
 namespace Canaria.Kubernetes.Tests.Controller;
@@ -67,5 +68,24 @@ public sealed class RbacTests(ControlPlaneFixture cluster)
         await s.WaitForEventAsync("myapp", "Completed");
         (await s.Client.DeleteAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).ValueOrThrow();
         await s.WaitForAsync(KubeResource.Deployments, "myapp", d => d["spec"]?["paused"]?.GetValue<bool>() != true, "the Deployment to be handed back");
+    }
+
+    [Fact]
+    public async Task Release_AllFourRoutersWithDeployRbacOnly_EveryStepVerifiedAndHandedBack()
+    {
+        KubeClient? controllerClient = null;
+        string[] routers = ["istio", "smi", "nginx", "gatewayAPI"];
+        JsonArray steps = [new JsonObject { ["traffic"] = 10, ["pause"] = new JsonObject() }];
+        await using var r = await RoutedRelease.StartAsync(cluster, "rbac-routed", routers, steps,
+            controllerClient: async ns => controllerClient = await ControllerClientAsync(ns));
+        using var _ = controllerClient;
+
+        await r.SetImageAsync("app:v2");
+        await r.WaitForStepAsync("step 1/1", 10);
+        await r.S.CommandAsync("myapp", "promote 1");
+
+        await r.WaitForRestoredAsync("Healthy", "the release to complete and every router to hand back");
+        foreach (var router in routers) Assert.Equal(0, await DataPlanes.CanaryShareAsync(r.Client, r.Namespace, router));
+        Assert.DoesNotContain("forbidden", r.S.Log.Tail(), StringComparison.OrdinalIgnoreCase);
     }
 }
