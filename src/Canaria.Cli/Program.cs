@@ -1,12 +1,17 @@
 using System.CommandLine;
+using Canaria.Cli.Cluster;
 using Canaria.Cli.Commands;
 using Canaria.Cli.Demo;
 
-var root = new RootCommand("""
-    canaria: progressive delivery on one machine. Releases a new version to a small share of real traffic,
-    judges it against the stable version, then promotes it step by step or sends all traffic back.
+var root = new RootCommand($"""
+    canaria: progressive delivery on one machine or on Kubernetes. Releases a new version to a small share of real
+    traffic, judges it against the stable version, then promotes it step by step or sends all traffic back.
 
-    Exit codes: 0 ok, 1 refused or failed, 2 invalid input, 3 no controller reachable, 4 rollout not found.
+    {ClusterOptions.ModeHelp}
+
+    Exit codes: 0 ok, 1 refused or failed (also: forbidden by RBAC), 2 invalid input, 3 no controller reachable
+    (local: no `canaria run`; cluster: no kubeconfig, API unreachable, or no controller applied the operation in time),
+    4 rollout not found.
     """);
 root.Options.Add(CommonOptions.StateDir);
 foreach (var command in ServerCommands.Create().Concat(ReadCommands.Create()).Concat(OperationCommands.Create()))

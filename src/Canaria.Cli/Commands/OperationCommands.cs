@@ -1,8 +1,10 @@
 using System.CommandLine;
+using System.Globalization;
+using Canaria.Cli.Cluster;
 
 namespace Canaria.Cli.Commands;
 
-/// <summary>promote, pause, resume, abort, retry, jump, undo, delete: one API call each.</summary>
+/// <summary>promote, pause, resume, abort, retry, jump, undo, delete: one API call each (local), or one annotation (cluster).</summary>
 internal static class OperationCommands
 {
     public static IEnumerable<Command> Create()
@@ -11,8 +13,10 @@ internal static class OperationCommands
         var full = new Option<bool>("--full") { Description = "Promote straight to 100% (canary scaled to full size first)" };
         promote.Options.Add(full);
         var promoteName = (Argument<string>)promote.Arguments[0];
-        promote.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
-            c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(promoteName)!)}/promote?full={(r.GetValue(full) ? "true" : "false")}", ct)));
+        promote.SetAction((r, ct) => ClusterOptions.Selected(r)
+            ? ClusterCommand.RunAsync(r, r.GetValue(promoteName)!, r.GetValue(full) ? "promote-full" : "promote", ct)
+            : ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+                c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(promoteName)!)}/promote?full={(r.GetValue(full) ? "true" : "false")}", ct)));
         yield return promote;
 
         foreach (var (verb, help) in new[]
@@ -25,8 +29,9 @@ internal static class OperationCommands
         {
             var command = Simple(verb, help);
             var name = (Argument<string>)command.Arguments[0];
-            command.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
-                c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(name)!)}/{verb}", ct)));
+            command.SetAction((r, ct) => ClusterOptions.Selected(r)
+                ? ClusterCommand.RunAsync(r, r.GetValue(name)!, verb, ct)
+                : ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!, c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(name)!)}/{verb}", ct)));
             yield return command;
         }
 
@@ -34,29 +39,36 @@ internal static class OperationCommands
         var jumpName = (Argument<string>)jump.Arguments[0];
         var step = new Argument<int>("step") { Description = "Step number, 1 = first step" };
         jump.Arguments.Add(step);
-        jump.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
-            c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(jumpName)!)}/jump?step={r.GetValue(step)}", ct)));
+        jump.SetAction((r, ct) => ClusterOptions.Selected(r)
+            ? ClusterCommand.RunAsync(r, r.GetValue(jumpName)!, $"jump {r.GetValue(step).ToString(CultureInfo.InvariantCulture)}", ct)
+            : ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+                c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(jumpName)!)}/jump?step={r.GetValue(step)}", ct)));
         yield return jump;
 
-        var undo = Simple("undo", "Go back to an earlier revision's template (default: the one before the current stable). Reverting to the stable revision cancels a release in progress.");
+        var undo = Simple("undo", "Go back to an earlier revision's template (default: the one before the current stable). Reverting to the stable revision cancels a release in progress. " +
+            "On a cluster, like `kubectl rollout undo`: revision N's ReplicaSet template is written into the Deployment, and the controller releases it.", operation: false);
         var undoName = (Argument<string>)undo.Arguments[0];
         var toRevision = new Option<int?>("--to-revision") { Description = "Revision number (see `canaria history`)" };
         undo.Options.Add(toRevision);
-        undo.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
-            c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(undoName)!)}/undo{(r.GetValue(toRevision) is { } n ? $"?toRevision={n}" : "")}", ct)));
+        undo.SetAction((r, ct) => ClusterOptions.Selected(r)
+            ? ClusterUndo.RunAsync(r, r.GetValue(undoName)!, r.GetValue(toRevision), ct)
+            : ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+                c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(undoName)!)}/undo{(r.GetValue(toRevision) is { } n ? $"?toRevision={n}" : "")}", ct)));
         yield return undo;
 
-        var delete = Simple("delete", "Delete the rollout: stop its replicas, close its listener, forget its history.");
+        var delete = Simple("delete", "Delete the rollout: stop its replicas, close its listener, forget its history. On a cluster: delete the Rollout; its Deployment is un-paused and handed back.");
         var deleteName = (Argument<string>)delete.Arguments[0];
-        delete.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
-            c => c.DeleteAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(deleteName)!)}", ct)));
+        delete.SetAction((r, ct) => ClusterOptions.Selected(r)
+            ? ClusterDelete.RunAsync(r, r.GetValue(deleteName)!, ct)
+            : ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!, c => c.DeleteAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(deleteName)!)}", ct)));
         yield return delete;
     }
 
-    private static Command Simple(string verb, string description)
+    private static Command Simple(string verb, string description, bool operation = true)
     {
         var command = new Command(verb, description);
         command.Arguments.Add(CommonOptions.RolloutName());
+        ClusterOptions.AddTo(command, operation);
         return command;
     }
 }

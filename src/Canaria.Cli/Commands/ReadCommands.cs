@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Canaria.Cli.Client;
+using Canaria.Cli.Cluster;
+using Canaria.Cli.Cluster.Stat;
 using Canaria.Cli.Rendering;
 using Canaria.Core.Serialization;
 using Canaria.Local.Controller;
@@ -38,7 +40,8 @@ internal static class ReadCommands
         var getOutput = CommonOptions.Output();
         get.Arguments.Add(getName);
         get.Options.Add(getOutput);
-        get.SetAction((r, ct) => ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(getName), r.GetValue(getOutput)!, watch: false, ct));
+        ClusterOptions.AddTo(get);
+        get.SetAction((r, ct) => ClusterOptions.Selected(r) ? ClusterReads.GetAsync(r, r.GetValue(getName), r.GetValue(getOutput)!, ct) : ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(getName), r.GetValue(getOutput)!, watch: false, ct));
         yield return get;
 
         var status = new Command("status", "Show one rollout in detail; --watch refreshes it twice a second until Ctrl-C.");
@@ -48,7 +51,8 @@ internal static class ReadCommands
         status.Arguments.Add(statusName);
         status.Options.Add(watch);
         status.Options.Add(statusOutput);
-        status.SetAction((r, ct) => ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(statusName), r.GetValue(statusOutput)!, r.GetValue(watch), ct));
+        ClusterOptions.AddTo(status);
+        status.SetAction((r, ct) => ClusterOptions.Selected(r) ? ClusterReads.StatusAsync(r, r.GetValue(statusName)!, r.GetValue(statusOutput)!, r.GetValue(watch), ct) : ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(statusName), r.GetValue(statusOutput)!, r.GetValue(watch), ct));
         yield return status;
 
         var history = new Command("history", "Every decision of a rollout with its time and reason, oldest first.");
@@ -58,21 +62,28 @@ internal static class ReadCommands
         history.Arguments.Add(historyName);
         history.Options.Add(limit);
         history.Options.Add(historyOutput);
-        history.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+        ClusterOptions.AddTo(history);
+        history.SetAction((r, ct) => ClusterOptions.Selected(r) ? ClusterReads.HistoryAsync(r, r.GetValue(historyName)!, r.GetValue(historyOutput)!, ct) : ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
             c => c.GetAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(historyName)!)}/history?limit={r.GetValue(limit)}", ct),
             response => PrintHistory(response, r.GetValue(historyOutput)!)));
         yield return history;
 
-        var stat = new Command("stat", "Per-version golden signals from the gateway: requests, success rate, RPS, p50/p95/p99 (like `linkerd viz stat ts`).");
+        var stat = new Command("stat", "Per-version golden signals: success rate, RPS, p50/p95/p99 (like `linkerd viz stat ts`). Locally from the gateway; " +
+            "on a cluster (--prometheus URL) from Prometheus, using the metrics of the Rollout's router (spec.trafficRouting: istio, smi = Linkerd, nginx).");
         var statName = CommonOptions.RolloutName();
-        var window = new Option<string>("--window") { Description = "Window, up to 1m", DefaultValueFactory = _ => "10s" };
+        var window = new Option<string?>("--window") { Description = "Window (default 10s locally, up to 1m; 1m on a cluster)" };
+        var prometheus = new Option<string?>("--prometheus") { Description = "Cluster mode: Prometheus base URL that scrapes the data plane (implies cluster mode)" };
         var statOutput = CommonOptions.Output();
         stat.Arguments.Add(statName);
         stat.Options.Add(window);
+        stat.Options.Add(prometheus);
         stat.Options.Add(statOutput);
-        stat.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
-            c => c.GetAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(statName)!)}/stat?window={Uri.EscapeDataString(r.GetValue(window)!)}", ct),
-            response => PrintStat(response, r.GetValue(statOutput)!)));
+        ClusterOptions.AddTo(stat);
+        stat.SetAction((r, ct) => ClusterOptions.Selected(r) || r.GetValue(prometheus) is not null
+            ? ClusterStat.RunAsync(r, r.GetValue(statName)!, r.GetValue(prometheus), r.GetValue(window) ?? "1m", r.GetValue(statOutput)!, ct)
+            : ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
+                c => c.GetAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(statName)!)}/stat?window={Uri.EscapeDataString(r.GetValue(window) ?? "10s")}", ct),
+                response => PrintStat(response, r.GetValue(statOutput)!)));
         yield return stat;
     }
 

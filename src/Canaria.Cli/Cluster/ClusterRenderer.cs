@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Canaria.Cli.Cluster;
+
+/// <summary>The text views of get, status and history for Rollouts on a cluster (the local renderer's layout).</summary>
+internal static class ClusterRenderer
+{
+    public static IRenderable List(IEnumerable<JsonObject> rollouts)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "PHASE", "STEP", "WEIGHT", "STABLE", "CANARY", "MESSAGE");
+        foreach (var r in rollouts)
+        {
+            var s = r["status"];
+            table.AddRow(Esc((string?)r["metadata"]?["name"] ?? "?"), Phase((string?)s?["phase"]), Esc(Step(s)), $"{ClusterRolloutView.Int(s?["weight"]) ?? 0}%",
+                Rev(s?["stableRevision"]), Rev(s?["canaryRevision"]), Esc((string?)s?["message"] ?? ""));
+        }
+        return table;
+    }
+
+    public static IRenderable Detail(ClusterRolloutView v)
+    {
+        var s = v.Status;
+        var ns = (string?)v.Rollout["metadata"]?["namespace"] ?? "";
+        var rows = new List<IRenderable>
+        {
+            new Markup($"[bold]{Esc(v.Name)}[/] in {Esc(ns)}  {Phase((string?)s?["phase"])}  {Esc(Step(s))}  canary weight {ClusterRolloutView.Int(s?["weight"]) ?? 0}%"),
+            new Markup($"deployment [bold]{Esc(v.DeploymentName ?? "-")}[/]{(v.Deployment is null && v.DeploymentName is not null ? " [red](not found)[/]" : "")}   " +
+                $"stable revision {Rev(s?["stableRevision"])} ({Esc((string?)s?["stableReplicaSet"] ?? "-")})   canary revision {Rev(s?["canaryRevision"])} ({Esc((string?)s?["canaryReplicaSet"] ?? "-")})"),
+            new Markup(Esc((string?)s?["message"] ?? (s is null ? "no status yet: is `canaria controller` running?" : ""))),
+        };
+        var sets = new Table().Border(TableBorder.Simple).AddColumns("REVISION", "REPLICASET", "ROLE", "IMAGES", "READY");
+        foreach (var rs in v.ReplicaSets())
+        {
+            sets.AddRow(rs.Revision?.ToString(CultureInfo.InvariantCulture) ?? "-", Esc(rs.Name), rs.Role, Esc(rs.Images), $"{rs.Ready}/{rs.Replicas}");
+        }
+        rows.Add(sets);
+        if (s?["conditions"] is JsonArray { Count: > 0 } conditions)
+        {
+            var table = new Table().Border(TableBorder.Simple).AddColumns("CONDITION", "STATUS", "REASON", "MESSAGE");
+            foreach (var c in conditions.OfType<JsonObject>())
+            {
+                table.AddRow(Esc((string?)c["type"] ?? ""), Esc((string?)c["status"] ?? ""), Esc((string?)c["reason"] ?? ""), Esc((string?)c["message"] ?? ""));
+            }
+            rows.Add(table);
+        }
+        if ((string?)s?["commandApplied"] is { Length: > 0 } applied) rows.Add(new Markup($"last command applied: {Esc(applied)}"));
+        return new Rows(rows);
+    }
+
+    public static IRenderable History(ClusterRolloutView v)
+    {
+        var table = new Table().Border(TableBorder.Simple).AddColumns("REVISION", "HASH", "REPLICASET", "IMAGES", "CREATED", "ROLE");
+        foreach (var h in ClusterHistory.Of(v))
+        {
+            table.AddRow(h.Revision.ToString(CultureInfo.InvariantCulture), h.Hash, Esc(h.ReplicaSet ?? "(gone)"), Esc(h.Images ?? "-"),
+                h.Created?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-", h.Role);
+        }
+        return table;
+    }
+
+    private static string Step(JsonNode? status) => (string?)status?["step"] is { Length: > 0 } step ? step : "-";
+
+    private static string Rev(JsonNode? node) => ClusterRolloutView.Int(node)?.ToString(CultureInfo.InvariantCulture) ?? "-";
+
+    private static string Phase(string? phase) => phase switch
+    {
+        "Healthy" => "[green]Healthy[/]",
+        "Aborted" => "[red]Aborted[/]",
+        "Invalid" => "[red]Invalid[/]",
+        "Paused" => "[yellow]Paused[/]",
+        null => "-",
+        _ => $"[blue]{Esc(phase)}[/]",
+    };
+
+    private static string Esc(string text) => Markup.Escape(text);
+}

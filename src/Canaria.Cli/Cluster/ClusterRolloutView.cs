@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Controller;
+
+namespace Canaria.Cli.Cluster;
+
+/// <summary>A Rollout read from the cluster with its Deployment's ReplicaSets: what get, status, history and undo look at.</summary>
+internal sealed record ClusterRolloutView
+{
+    public required JsonObject Rollout { get; init; }
+    public required string Name { get; init; }
+    public string? DeploymentName { get; init; }
+
+    /// <summary>The Deployment and the ReplicaSets it controls; null when the Deployment does not exist (yet).</summary>
+    public DeploymentView? Deployment { get; init; }
+
+    public JsonObject? Status => Rollout["status"] as JsonObject;
+
+    public int? StableRevision => Int(Status?["stableRevision"]);
+
+    public int? CanaryRevision => Int(Status?["canaryRevision"]);
+
+    /// <summary>status.revisions: Canaria's revision number per template hash.</summary>
+    public IReadOnlyDictionary<string, int> Revisions =>
+        (Status?["revisions"] as JsonObject)?.Where(p => Int(p.Value) is not null).ToDictionary(p => p.Key, p => Int(p.Value)!.Value, StringComparer.Ordinal)
+        ?? new Dictionary<string, int>();
+
+    public static async Task<(ClusterRolloutView? View, KubeStatus? Error, string Resource)> LoadAsync(ClusterSession session, string name, CancellationToken ct)
+    {
+        var got = await session.Client.GetAsync(RolloutResource.Rollouts, session.Namespace, name, ct).ConfigureAwait(false);
+        if (!got.IsSuccess) return (null, got.Error, "rollouts.canaria.dev");
+        return await WithDeploymentAsync(session, got.Value!, ct).ConfigureAwait(false);
+    }
+
+    public static async Task<(ClusterRolloutView? View, KubeStatus? Error, string Resource)> WithDeploymentAsync(ClusterSession session, JsonObject rollout, CancellationToken ct)
+    {
+        var name = (string)rollout["metadata"]!["name"]!;
+        var deploymentName = (string?)rollout["spec"]?["workloadRef"]?["name"];
+        var view = new ClusterRolloutView { Rollout = rollout, Name = name, DeploymentName = deploymentName };
+        if (deploymentName is null) return (view, null, "");
+        var d = await session.Client.GetAsync(KubeResource.Deployments, session.Namespace, deploymentName, ct).ConfigureAwait(false);
+        if (d.Error is { IsNotFound: true }) return (view, null, "");
+        if (!d.IsSuccess) return (null, d.Error, "deployments.apps");
+        var sets = await session.Client.ListAllAsync(KubeResource.ReplicaSets, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
+        if (!sets.IsSuccess) return (null, sets.Error, "replicasets.apps");
+        return (view with { Deployment = DeploymentView.Of(d.Value!, sets.Value!.Items) }, null, "");
+    }
+
+    /// <summary>The Deployment's ReplicaSets, oldest first, with Canaria's revision and role.</summary>
+    public IReadOnlyList<ReplicaSetRow> ReplicaSets()
+    {
+        if (Deployment is null) return [];
+        var revisions = Revisions;
+        return Deployment.ReplicaSets.Select(rs =>
+        {
+            int? revision = revisions.TryGetValue(rs.TemplateHash, out var r) ? r : null;
+            var role = revision is null ? "" : revision == CanaryRevision ? "canary" : revision == StableRevision ? "stable" : "";
+            return new ReplicaSetRow(rs.Name, revision, role, rs.TemplateHash, rs.PodHash, Images(rs.Object["spec"]?["template"]), rs.Replicas, rs.ReadyReplicas, rs.Created);
+        }).ToList();
+    }
+
+    /// <summary>The JSON of `get NAME -o json` and `status -o json`: the printed fields, the ReplicaSets, and the Rollout object itself.</summary>
+    public JsonObject ToJson()
+    {
+        var status = Status;
+        var sets = new JsonArray();
+        foreach (var rs in ReplicaSets())
+        {
+            sets.Add(rs.ToJson());
+        }
+        return new JsonObject
+        {
+            ["name"] = Name,
+            ["namespace"] = (string?)Rollout["metadata"]?["namespace"],
+            ["phase"] = (string?)status?["phase"],
+            ["step"] = (string?)status?["step"],
+            ["weight"] = Int(status?["weight"]),
+            ["message"] = (string?)status?["message"],
+            ["stableRevision"] = StableRevision,
+            ["canaryRevision"] = CanaryRevision,
+            ["stableReplicaSet"] = (string?)status?["stableReplicaSet"],
+            ["canaryReplicaSet"] = (string?)status?["canaryReplicaSet"],
+            ["commandApplied"] = (string?)status?["commandApplied"],
+            ["conditions"] = status?["conditions"]?.DeepClone(),
+            ["revisions"] = status?["revisions"]?.DeepClone(),
+            ["replicaSets"] = sets,
+            ["rollout"] = Rollout.DeepClone(),
+        };
+    }
+
+    public static string Images(JsonNode? template) =>
+        string.Join(",", (template?["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>().Select(c => (string?)c["image"] ?? "?") ?? []);
+
+    public static int? Int(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Canaria.Cli.Rendering;
+using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Controller;
+using Spectre.Console;
+
+namespace Canaria.Cli.Cluster;
+
+/// <summary>
+/// `undo [--to-revision N]` on a cluster, as `kubectl rollout undo` does it: the pod template of revision N's ReplicaSet
+/// (without pod-template-hash) becomes the Deployment's template again. The controller then releases it like any new
+/// template, or cancels the release in progress when it equals the stable revision's.
+/// </summary>
+internal static class ClusterUndo
+{
+    public static async Task<int> RunAsync(ParseResult r, string name, int? toRevision, CancellationToken ct)
+    {
+        using var session = ClusterSession.Open(r, out var error);
+        if (session is null) return ClusterReads.Fail(error);
+        var (view, failure, resource) = await ClusterRolloutView.LoadAsync(session, name, ct).ConfigureAwait(false);
+        if (view is null) return ClusterFailure.Report(session, failure!, "get", resource, resource == "rollouts.canaria.dev" ? $"Rollout {name}" : resource);
+        if (view.DeploymentName is null || view.Deployment is null)
+        {
+            Output.Error($"Rollout {name}: its Deployment {view.DeploymentName ?? "(spec.workloadRef.name unset)"} not found in namespace {session.Namespace}");
+            return ExitCodes.NotFound;
+        }
+        var revisions = view.Revisions;
+        var known = string.Join(", ", revisions.Values.Order());
+        var target = toRevision ?? revisions.Values.Where(v => v < (view.StableRevision ?? 0)).DefaultIfEmpty(0).Max();
+        if (target == 0)
+        {
+            Output.Error($"Rollout {name} has no revision before the stable revision {view.StableRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}" +
+                $" (known revisions: {(known.Length == 0 ? "none" : known)}); pass --to-revision N");
+            return ExitCodes.Invalid;
+        }
+        var hash = revisions.FirstOrDefault(p => p.Value == target).Key;
+        if (hash is null)
+        {
+            Output.Error($"Rollout {name} has no revision {target}; known revisions are {(known.Length == 0 ? "none" : known)} (see `canaria history {name}`)");
+            return ExitCodes.Invalid;
+        }
+        var rs = view.Deployment.ReplicaSetOf(hash);
+        if (rs?.Object["spec"]?["template"] is not JsonObject template)
+        {
+            Output.Error($"revision {target} of Rollout {name} has no ReplicaSet left in namespace {session.Namespace} (its template is kept only in its ReplicaSet); known revisions are {known}");
+            return ExitCodes.NotFound;
+        }
+        var wanted = (JsonObject)template.DeepClone();
+        if (wanted["metadata"]?["labels"] is JsonObject labels) labels.Remove(PodTemplates.HashLabel);
+
+        var unchanged = false;
+        var updated = await session.Client.UpdateWithRetryAsync(KubeResource.Deployments, session.Namespace, view.DeploymentName, d =>
+        {
+            if (PodTemplates.Hash(d["spec"]?["template"]) == hash)
+            {
+                unchanged = true;
+                return false;
+            }
+            d["spec"]!["template"] = wanted.DeepClone();
+            return true;
+        }, cancellationToken: ct).ConfigureAwait(false);
+        if (!updated.IsSuccess) return ClusterFailure.Report(session, updated.Error!, "update", "deployments.apps", $"Deployment {view.DeploymentName}");
+        var images = ClusterRolloutView.Images(template);
+        if (unchanged)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"Deployment {view.DeploymentName} already has the template of revision {target} ({images}); nothing changed"));
+            return ExitCodes.Ok;
+        }
+        var effect = target == view.StableRevision
+            ? "it is the stable revision, so the release in progress is cancelled"
+            : "the controller releases it through the Rollout's steps";
+        AnsiConsole.MarkupLine($"[green]{Markup.Escape($"Deployment {view.DeploymentName}: template set to revision {target} ({images}); {effect}")}[/]");
+        return ExitCodes.Ok;
+    }
+}
