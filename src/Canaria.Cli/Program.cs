@@ -14,6 +14,10 @@ var root = new RootCommand($"""
     4 rollout not found.
     """);
 root.Options.Add(CommonOptions.StateDir);
+
+// Piped output (scripts, tests, `kubectl canaria ... | grep`) gets whole table rows instead of rows wrapped at 80 columns.
+if (Console.IsOutputRedirected)
+    Spectre.Console.AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 240;
 foreach (var command in ServerCommands.Create().Concat(ReadCommands.Create()).Concat(OperationCommands.Create()))
     root.Subcommands.Add(command);
 root.Subcommands.Add(DemoCommand.Create());

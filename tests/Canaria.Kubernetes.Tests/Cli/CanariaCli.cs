@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Canaria.Kubernetes.Tests.Cli;
+
+/// <summary>Runs the built executables <c>canaria</c> and <c>kubectl-canaria</c> (from src/Canaria.Cli's output) as processes.</summary>
+internal static partial class CanariaCli
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(120);
+
+    public static string Directory => Path.GetDirectoryName(DllPath)!;
+
+    public static string Canaria => Existing(Path.Combine(Directory, "canaria"));
+
+    public static string KubectlPlugin => Existing(Path.Combine(Directory, "kubectl-canaria"));
+
+    private static string DllPath =>
+        typeof(CanariaCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CanariaCliDll").Value!;
+
+    /// <summary>Runs <paramref name="executable"/> with the arguments; KUBECONFIG is set only when given, HOME points at an empty directory.</summary>
+    public static async Task<CliRun> RunAsync(string executable, string? kubeconfigEnv, params string[] args)
+    {
+        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment["COLUMNS"] = "250";
+        info.Environment["KUBECONFIG"] = kubeconfigEnv ?? "";
+        info.Environment["KUBERNETES_SERVICE_HOST"] = "";
+        info.Environment["HOME"] = EmptyHome.Value;
+        info.Environment["CANARIA_STATE_DIR"] = Path.Combine(EmptyHome.Value, "state");
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {executable}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(RunTimeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{Path.GetFileName(executable)} {string.Join(' ', args)} did not exit within {RunTimeout}: {await stdout}{await stderr}");
+        }
+        return new CliRun(process.ExitCode, Plain(await stdout), Plain(await stderr));
+    }
+
+    /// <summary>`canaria ARGS --kubeconfig FILE` (the explicit form).</summary>
+    public static Task<CliRun> CanariaAsync(string kubeconfig, params string[] args) => RunAsync(Canaria, null, [.. args, "--kubeconfig", kubeconfig]);
+
+    /// <summary>`kubectl canaria ARGS` with KUBECONFIG set, as kubectl would start the plugin.</summary>
+    public static Task<CliRun> PluginAsync(string kubeconfig, params string[] args) => RunAsync(KubectlPlugin, kubeconfig, args);
+
+    private static readonly Lazy<string> EmptyHome = new(() => System.IO.Directory.CreateTempSubdirectory("canaria-cli-home-").FullName);
+
+    private static string Plain(string text) => Styling().Replace(text, "");
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
+    private static partial Regex Styling();
+
+    private static string Existing(string path)
+    {
+        Assert.True(File.Exists(path), $"{path} is missing: the build of src/Canaria.Cli did not produce it");
+        return path;
+    }
+}

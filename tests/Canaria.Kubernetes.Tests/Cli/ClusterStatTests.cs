@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Controller;
+using Canaria.Kubernetes.Tests.Support;
+using Canaria.Tests.Support;
+
+namespace Canaria.Kubernetes.Tests.Cli;
+
+/// <summary>`canaria stat` on a cluster: a real Prometheus scraping a fake data plane (an exporter serving the mesh's or ingress controller's metric names).</summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class ClusterStatTests(ControlPlaneFixture cluster)
+{
+    private static readonly (double Le, double Share)[] StableLatency = [(10, 0.5), (25, 0.9), (50, 0.99), (100, 1.0)];
+    private static readonly (double Le, double Share)[] CanaryLatency = [(10, 0.2), (25, 0.6), (50, 0.9), (100, 0.98)];
+    private static readonly HttpClient Http = new();
+
+    private async Task<string> RolloutWithRouterAsync(string prefix, JsonObject? trafficRouting)
+    {
+        await RolloutCrd.InstallAsync(cluster.Client);
+        var ns = await cluster.CreateNamespaceAsync(prefix);
+        var rollout = RolloutObjects.Rollout("myapp", "myapp", new JsonObject { ["traffic"] = 10 });
+        rollout["spec"]!["service"] = new JsonObject { ["name"] = "myapp" };
+        if (trafficRouting is not null) rollout["spec"]!["trafficRouting"] = trafficRouting;
+        (await cluster.Client.CreateAsync(RolloutResource.Rollouts, ns, rollout)).ValueOrThrow();
+        return ns;
+    }
+
+    /// <summary>Waits until Prometheus holds at least 10 scrapes of <paramref name="series"/> inside the last 10 s, so a 10 s window is full.</summary>
+    private static async Task WaitForFullWindowAsync(PrometheusProcess prometheus, string series)
+    {
+        await Eventually.WaitAsync(async () =>
+        {
+            Assert.False(prometheus.HasExited, "prometheus exited: " + prometheus.LastLog);
+            var url = new Uri(prometheus.Address, "/api/v1/query?query=" + Uri.EscapeDataString($"count_over_time({series}[10s])"));
+            JsonNode? body;
+            try
+            {
+                body = JsonNode.Parse(await Http.GetStringAsync(url));
+            }
+            catch (HttpRequestException)
+            {
+                return false; // not listening yet
+            }
+            var value = body?["data"]?["result"] is JsonArray { Count: > 0 } result ? (string?)result[0]!["value"]?[1] : null;
+            return value is not null && double.Parse(value, System.Globalization.CultureInfo.InvariantCulture) >= 10;
+        }, TimeSpan.FromSeconds(60), $"10 scrapes of {series} within 10s");
+    }
+
+    private static void AssertVersion(JsonNode v, int? revision, string backend, double success, double rps, (double Le, double Share)[] latency, double toMs = 1)
+    {
+        Assert.Equal(backend, (string?)v["backend"]);
+        Assert.Equal(revision, (int?)v["revision"]);
+        Assert.Equal(success, (double)v["successRate"]!, 9);
+        Assert.InRange((double)v["rps"]!, rps * 0.97, rps * 1.03);
+        Assert.Equal(HistogramQuantile.Of(0.5, latency) * toMs, (double)v["p50Ms"]!, 6);
+        Assert.Equal(HistogramQuantile.Of(0.95, latency) * toMs, (double)v["p95Ms"]!, 6);
+        Assert.Equal(HistogramQuantile.Of(0.99, latency) * toMs, (double)v["p99Ms"]!, 6);
+    }
+
+    [Fact]
+    public async Task Stat_FakeIstioExporter_SuccessRateRpsAndPercentilesPerService()
+    {
+        var ns = await RolloutWithRouterAsync("stat-istio", new JsonObject { ["istio"] = new JsonObject { ["virtualService"] = new JsonObject { ["name"] = "myapp" } } });
+        Dictionary<string, string> Labels(string reporter, string service) => new()
+        {
+            ["reporter"] = reporter, ["destination_service_namespace"] = ns, ["destination_service_name"] = service, ["destination_workload"] = "myapp",
+        };
+        await using var exporter = await FakeDataPlaneExporter.StartAsync("istio_requests_total", "istio_request_duration_milliseconds_bucket", ("response_code", "200", "503"),
+        [
+            new FakeVersion(Labels("destination", "myapp"), 99, 1, StableLatency),           // 99.0% success at 100 rps
+            new FakeVersion(Labels("destination", "myapp-canary"), 9, 1, CanaryLatency),     // 90.0% success at 10 rps
+            new FakeVersion(Labels("source", "myapp"), 500, 500, CanaryLatency),             // the client side's view: not counted twice
+        ]);
+        await using var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
+        await WaitForFullWindowAsync(prometheus, $"istio_requests_total{{destination_service_name=\"myapp-canary\",reporter=\"destination\",response_code=\"503\"}}");
+
+        var run = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", ns, "--prometheus", prometheus.Address.ToString(), "--window", "10s", "-o", "json");
+        var text = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", ns, "--prometheus", prometheus.Address.ToString(), "--window", "10s");
+
+        var json = run.Json();
+        Assert.Equal("istio", (string?)json["router"]);
+        var versions = json["versions"]!.AsArray();
+        Assert.Equal(["stable", "canary"], versions.Select(v => (string?)v!["version"]));
+        AssertVersion(versions[0]!, null, "myapp", 99.0 / 100, 100, StableLatency);
+        AssertVersion(versions[1]!, null, "myapp-canary", 9.0 / 10, 10, CanaryLatency);
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Matches(@"stable\s+-\s+myapp\s+99\.00%", text.Stdout);
+        Assert.Matches(@"canary\s+-\s+myapp-canary\s+90\.00%", text.Stdout);
+    }
+
+    [Fact]
+    public async Task Stat_FakeIngressNginxExporter_SecondsHistogramReportedInMilliseconds()
+    {
+        var ns = await RolloutWithRouterAsync("stat-nginx", new JsonObject { ["nginx"] = new JsonObject { ["stableIngress"] = "myapp" } });
+        Dictionary<string, string> Labels(string service, string canary) => new() { ["namespace"] = ns, ["ingress"] = service, ["service"] = service, ["canary"] = canary };
+        var stableSeconds = StableLatency.Select(b => (b.Le / 1000, b.Share)).ToArray();
+        var canarySeconds = CanaryLatency.Select(b => (b.Le / 1000, b.Share)).ToArray();
+        await using var exporter = await FakeDataPlaneExporter.StartAsync("nginx_ingress_controller_requests", "nginx_ingress_controller_request_duration_seconds_bucket",
+            ("status", "200", "500"),
+        [
+            new FakeVersion(Labels("myapp", ""), 49.5, 0.5, stableSeconds),               // 99.0% at 50 rps
+            new FakeVersion(Labels("myapp-canary", "myapp-canary"), 4.75, 0.25, canarySeconds), // 95.0% at 5 rps
+        ]);
+        await using var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
+        await WaitForFullWindowAsync(prometheus, "nginx_ingress_controller_requests{service=\"myapp-canary\",status=\"500\"}");
+
+        var json = (await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", ns, "--prometheus", prometheus.Address.ToString(), "--window", "10s", "-o", "json")).Json();
+
+        Assert.Equal("nginx", (string?)json["router"]);
+        var versions = json["versions"]!.AsArray();
+        AssertVersion(versions[0]!, null, "myapp", 0.99, 50, stableSeconds, toMs: 1000);
+        AssertVersion(versions[1]!, null, "myapp-canary", 0.95, 5, canarySeconds, toMs: 1000);
+    }
+
+    [Fact]
+    public async Task Stat_GatewayApiOrNoRouter_ExitsTwoNamingTheMissingMetrics()
+    {
+        var gateway = await RolloutWithRouterAsync("stat-gwapi", new JsonObject { ["gatewayAPI"] = new JsonObject { ["httpRoute"] = "myapp" } });
+        var none = await RolloutWithRouterAsync("stat-none", null);
+
+        var withGateway = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", gateway, "--prometheus", "http://127.0.0.1:1");
+        var withoutRouter = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", none, "--prometheus", "http://127.0.0.1:1");
+
+        Assert.True(withGateway.ExitCode == 2, withGateway.ToString());
+        Assert.Contains("spec.trafficRouting.gatewayAPI, which exports no standard per-version request metrics", withGateway.Stderr);
+        Assert.Contains("istio_requests_total", withGateway.Stderr);
+        Assert.Contains("nginx_ingress_controller_requests", withGateway.Stderr);
+        Assert.True(withoutRouter.ExitCode == 2, withoutRouter.ToString());
+        Assert.Contains("has no spec.trafficRouting", withoutRouter.Stderr);
+    }
+}
