@@ -91,6 +91,39 @@ public sealed class ClusterCliTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task Operations_PauseResumeJumpAbortRetry_EachAppliedOrRefusedByTheController()
+    {
+        await using var s = await Seed000Async("cli-ops");
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v3"))).ValueOrThrow();
+        await WaitForStatusAsync(s, j => (string?)j["phase"] == "Paused" && Ready(j, "app:v3") == 1, "paused at step 1 with one v3 pod");
+        async Task<CliRun> Op(params string[] args) => await CanariaCli.PluginAsync(cluster.KubeconfigPath, [.. args, "-n", s.Namespace]);
+
+        var pause = await Op("pause", "myapp");
+        var again = await Op("pause", "myapp");
+        var resume = await Op("resume", "myapp");
+        var jump = await Op("jump", "myapp", "1");
+        var beyond = await Op("jump", "myapp", "5");
+        var abort = await Op("abort", "myapp");
+        var aborted = await WaitForStatusAsync(s, j => (string?)j["phase"] == "Aborted" && Ready(j, "app:v3") == 0, "aborted with the v3 pod gone");
+        var retry = await Op("retry", "myapp");
+        var retried = await WaitForStatusAsync(s, j => (string?)j["phase"] == "Paused" && Ready(j, "app:v3") == 1, "the release retried up to step 1 again");
+
+        Assert.True(pause.ExitCode == 0, pause.ToString());
+        Assert.Contains("paused by a human", pause.Stdout);
+        Assert.True(again.ExitCode == 1, again.ToString());
+        Assert.Contains("refused 'pause': already paused", again.Stderr);
+        Assert.True(resume.ExitCode == 0, resume.ToString());
+        Assert.Contains("resumed", resume.Stdout);
+        Assert.True(jump.ExitCode == 0, jump.ToString());
+        Assert.True(beyond.ExitCode == 1, beyond.ToString());
+        Assert.Contains("step 5 does not exist (steps are 1 to 1)", beyond.Stderr);
+        Assert.True(abort.ExitCode == 0, abort.ToString());
+        Assert.Equal(2, Ready(aborted, "app:v2"));
+        Assert.True(retry.ExitCode == 0, retry.ToString());
+        Assert.Equal(2, (int?)retried["canaryRevision"]);
+    }
+
+    [Fact]
     public async Task Promote_NoReleaseInProgress_ExitsOneWithTheControllersReason()
     {
         await using var s = await Seed000Async("cli-refused");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Tests.Support;
 using Canaria.Tests.Support;
@@ -109,6 +110,43 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
         var versions = json["versions"]!.AsArray();
         AssertVersion(versions[0]!, null, "myapp", 0.99, 50, stableSeconds, toMs: 1000);
         AssertVersion(versions[1]!, null, "myapp-canary", 0.95, 5, canarySeconds, toMs: 1000);
+    }
+
+    [Fact]
+    public async Task Stat_FakeLinkerdExporter_StableVersionFoundByPodTemplateHash()
+    {
+        var ns = await RolloutWithRouterAsync("stat-linkerd", new JsonObject { ["smi"] = new JsonObject { ["trafficSplitName"] = "myapp" } });
+        (await cluster.Client.CreateAsync(KubeResource.Deployments, ns, RolloutObjects.Deployment("myapp", 1, "app:v1"))).ValueOrThrow();
+        JsonObject? rs = null;
+        await Eventually.WaitAsync(async () => (rs = (await cluster.Client.ListAllAsync(KubeResource.ReplicaSets, ns)).ValueOrThrow().Items is [var first, ..] ? first : null) is not null,
+            RolloutScenario.Deadline, "the Deployment controller to create the ReplicaSet");
+        var podHash = Objects.Str(rs, "metadata", "labels", PodTemplates.HashLabel)!;
+        // What the controller would have stored (this test runs none): revision 1 is the ReplicaSet's template, and it is stable.
+        (await cluster.Client.UpdateWithRetryAsync(RolloutResource.Rollouts, ns, "myapp", r =>
+        {
+            r["status"] = new JsonObject
+            {
+                ["phase"] = "Healthy", ["stableRevision"] = 1, ["stableReplicaSet"] = Objects.Str(rs, "metadata", "name"),
+                ["revisions"] = new JsonObject { [PodTemplates.Hash(rs!["spec"]!["template"])] = 1 },
+            };
+            return true;
+        }, status: true)).ValueOrThrow();
+        Dictionary<string, string> Labels(string direction) => new()
+        {
+            ["direction"] = direction, ["dst_namespace"] = ns, ["dst_deployment"] = "myapp", ["dst_pod_template_hash"] = podHash,
+        };
+        await using var exporter = await FakeDataPlaneExporter.StartAsync("response_total", "response_latency_ms_bucket", ("classification", "success", "failure"),
+        [
+            new FakeVersion(Labels("outbound"), 19.6, 0.4, StableLatency), // 98.0% at 20 rps, as the callers' proxies see it
+            new FakeVersion(Labels("inbound"), 1, 99, CanaryLatency),      // the pods' own proxies: not what stat reads
+        ]);
+        await using var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
+        await WaitForFullWindowAsync(prometheus, "response_total{direction=\"outbound\",classification=\"failure\"}");
+
+        var json = (await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", ns, "--prometheus", prometheus.Address.ToString(), "--window", "10s", "-o", "json")).Json();
+
+        Assert.Equal("smi (linkerd)", (string?)json["router"]);
+        AssertVersion(Assert.Single(json["versions"]!.AsArray())!, 1, podHash, 0.98, 20, StableLatency);
     }
 
     [Fact]
