@@ -37,8 +37,8 @@ internal static class ClusterReads
         if (session is null) return Fail(error);
         if (!watch) return await ShowAsync(session, name, output, ct).ConfigureAwait(false);
 
+        if (output == "json") return await WatchJsonAsync(session, name, ct).ConfigureAwait(false);
         var code = ExitCodes.Ok;
-        string? lastVersion = null;
         await AnsiConsole.Live(new Text("connecting...")).StartAsync(async live =>
         {
             while (!ct.IsCancellationRequested)
@@ -46,19 +46,10 @@ internal static class ClusterReads
                 var (view, failure, resource) = await ClusterRolloutView.LoadAsync(session, name, ct).ConfigureAwait(false);
                 if (view is null)
                 {
-                    code = ClusterFailure.Report(session, failure!, "get", resource, resource == "rollouts.canaria.dev" ? $"Rollout {name}" : resource);
+                    code = Report(session, failure!, resource, name);
                     return;
                 }
-                if (output == "json")
-                {
-                    var version = (string?)view.Rollout["metadata"]?["resourceVersion"];
-                    if (version != lastVersion) Console.WriteLine(view.ToJson().ToJsonString());
-                    lastVersion = version;
-                }
-                else
-                {
-                    live.UpdateTarget(ClusterRenderer.Detail(view));
-                }
+                live.UpdateTarget(ClusterRenderer.Detail(view));
                 await Task.Delay(500, ct).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
@@ -79,6 +70,33 @@ internal static class ClusterReads
         AnsiConsole.Write(ClusterRenderer.History(view));
         return ExitCodes.Ok;
     }
+
+    /// <summary>`status --watch -o json`: one compact JSON line per change of the Rollout or its ReplicaSets, until Ctrl-C.</summary>
+    private static async Task<int> WatchJsonAsync(ClusterSession session, string name, CancellationToken ct)
+    {
+        string? last = null;
+        try
+        {
+            while (true)
+            {
+                var (view, failure, resource) = await ClusterRolloutView.LoadAsync(session, name, ct).ConfigureAwait(false);
+                if (view is null) return Report(session, failure!, resource, name);
+                var json = view.ToJson();
+                json.Remove("rollout");
+                var line = json.ToJsonString();
+                if (line != last) Console.WriteLine(line);
+                last = line;
+                await Task.Delay(500, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return ExitCodes.Ok;
+        }
+    }
+
+    private static int Report(ClusterSession session, Kubernetes.Client.KubeStatus failure, string resource, string name) =>
+        ClusterFailure.Report(session, failure, "get", resource, resource == "rollouts.canaria.dev" ? $"Rollout {name}" : resource);
 
     private static async Task<int> ShowAsync(ClusterSession session, string name, string output, CancellationToken ct)
     {

@@ -22,15 +22,7 @@ internal static partial class CanariaCli
     /// <summary>Runs <paramref name="executable"/> with the arguments; KUBECONFIG is set only when given, HOME points at an empty directory.</summary>
     public static async Task<CliRun> RunAsync(string executable, string? kubeconfigEnv, params string[] args)
     {
-        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["NO_COLOR"] = "1";
-        info.Environment["COLUMNS"] = "250";
-        info.Environment["KUBECONFIG"] = kubeconfigEnv ?? "";
-        info.Environment["KUBERNETES_SERVICE_HOST"] = "";
-        info.Environment["HOME"] = EmptyHome.Value;
-        info.Environment["CANARIA_STATE_DIR"] = Path.Combine(EmptyHome.Value, "state");
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {executable}");
+        using var process = Process.Start(StartInfo(executable, kubeconfigEnv, args)) ?? throw new InvalidOperationException($"could not start {executable}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(RunTimeout);
@@ -51,6 +43,31 @@ internal static partial class CanariaCli
 
     /// <summary>`kubectl canaria ARGS` with KUBECONFIG set, as kubectl would start the plugin.</summary>
     public static Task<CliRun> PluginAsync(string kubeconfig, params string[] args) => RunAsync(KubectlPlugin, kubeconfig, args);
+
+    /// <summary>Starts a long-running command (e.g. status --watch) whose stdout lines are collected as they come.</summary>
+    public static CliStream Start(string executable, string? kubeconfigEnv, params string[] args)
+    {
+        var process = new Process { StartInfo = StartInfo(executable, kubeconfigEnv, args) };
+        var stream = new CliStream(process);
+        process.OutputDataReceived += (_, e) => stream.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => stream.Add(e.Data);
+        Assert.True(process.Start(), $"could not start {executable}");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return stream;
+    }
+
+    private static ProcessStartInfo StartInfo(string executable, string? kubeconfigEnv, string[] args)
+    {
+        var info = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment["KUBECONFIG"] = kubeconfigEnv ?? "";
+        info.Environment["KUBERNETES_SERVICE_HOST"] = "";
+        info.Environment["HOME"] = EmptyHome.Value;
+        info.Environment["CANARIA_STATE_DIR"] = Path.Combine(EmptyHome.Value, "state");
+        return info;
+    }
 
     private static readonly Lazy<string> EmptyHome = new(() => System.IO.Directory.CreateTempSubdirectory("canaria-cli-home-").FullName);
 

@@ -94,6 +94,8 @@ public sealed class ClusterCliTests(ControlPlaneFixture cluster)
     public async Task Operations_PauseResumeJumpAbortRetry_EachAppliedOrRefusedByTheController()
     {
         await using var s = await Seed000Async("cli-ops");
+        using var watch = CanariaCli.Start(CanariaCli.KubectlPlugin, cluster.KubeconfigPath, "status", "myapp", "-n", s.Namespace, "--watch", "-o", "json");
+        await Eventually.WaitAsync(() => watch.HasExited || watch.Lines.Count > 0, RolloutScenario.Deadline, "the first line of status --watch");
         (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v3"))).ValueOrThrow();
         await WaitForStatusAsync(s, j => (string?)j["phase"] == "Paused" && Ready(j, "app:v3") == 1, "paused at step 1 with one v3 pod");
         async Task<CliRun> Op(params string[] args) => await CanariaCli.PluginAsync(cluster.KubeconfigPath, [.. args, "-n", s.Namespace]);
@@ -121,6 +123,10 @@ public sealed class ClusterCliTests(ControlPlaneFixture cluster)
         Assert.Equal(2, Ready(aborted, "app:v2"));
         Assert.True(retry.ExitCode == 0, retry.ToString());
         Assert.Equal(2, (int?)retried["canaryRevision"]);
+        await Eventually.WaitAsync(() => watch.Lines.Any(l => l.Contains("\"phase\":\"Paused\"", StringComparison.Ordinal) && l.Contains("\"canaryRevision\":2", StringComparison.Ordinal)),
+            RolloutScenario.Deadline, "status --watch to have printed the retried release");
+        var phases = watch.Lines.Select(l => (string?)JsonNode.Parse(l)!["phase"]).Where(p => p is not null).Distinct().ToList();
+        Assert.Equal(["Healthy", "Paused", "Aborted"], phases.Take(3)); // every change as it happened, one JSON line each
     }
 
     [Fact]

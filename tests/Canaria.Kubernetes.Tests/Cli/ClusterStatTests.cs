@@ -51,7 +51,9 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
         Assert.Equal(backend, (string?)v["backend"]);
         Assert.Equal(revision, (int?)v["revision"]);
         Assert.Equal(success, (double)v["successRate"]!, 9);
-        Assert.InRange((double)v["rps"]!, rps * 0.97, rps * 1.03);
+        // rate() extrapolates to the window's edges only when scrapes came on time; on a loaded machine a late scrape
+        // costs a few percent. Success rate and percentiles are ratios of series scraped at the same instants: exact.
+        Assert.InRange((double)v["rps"]!, rps * 0.9, rps * 1.1);
         Assert.Equal(HistogramQuantile.Of(0.5, latency) * toMs, (double)v["p50Ms"]!, 6);
         Assert.Equal(HistogramQuantile.Of(0.95, latency) * toMs, (double)v["p95Ms"]!, 6);
         Assert.Equal(HistogramQuantile.Of(0.99, latency) * toMs, (double)v["p99Ms"]!, 6);
@@ -83,6 +85,7 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
         Assert.Equal(["stable", "canary"], versions.Select(v => (string?)v!["version"]));
         AssertVersion(versions[0]!, null, "myapp", 99.0 / 100, 100, StableLatency);
         AssertVersion(versions[1]!, null, "myapp-canary", 9.0 / 10, 10, CanaryLatency);
+        Assert.Equal(10.0, (double)versions[0]!["rps"]! / (double)versions[1]!["rps"]!, 9); // same scrapes, same extrapolation: the served 100:10
         Assert.True(text.ExitCode == 0, text.ToString());
         Assert.Matches(@"stable\s+-\s+myapp\s+99\.00%", text.Stdout);
         Assert.Matches(@"canary\s+-\s+myapp-canary\s+90\.00%", text.Stdout);
@@ -110,6 +113,7 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
         var versions = json["versions"]!.AsArray();
         AssertVersion(versions[0]!, null, "myapp", 0.99, 50, stableSeconds, toMs: 1000);
         AssertVersion(versions[1]!, null, "myapp-canary", 0.95, 5, canarySeconds, toMs: 1000);
+        Assert.Equal(10.0, (double)versions[0]!["rps"]! / (double)versions[1]!["rps"]!, 9);
     }
 
     [Fact]
