@@ -43,6 +43,12 @@ internal static class ClusterCommand
         var what = $"Rollout {name}";
         var before = await session.Client.GetAsync(RolloutResource.Rollouts, session.Namespace, name, ct).ConfigureAwait(false);
         if (!before.IsSuccess) return ClusterFailure.Report(session, before.Error!, "get", "rollouts.canaria.dev", what);
+        if ((string?)before.Value!["status"]?["phase"] == "Invalid")
+        {
+            // The controller applies no operation to an invalid spec; writing the annotation now would apply it later, by surprise.
+            Output.Error($"{what} is Invalid, so the controller applies no operation to it: {(string?)before.Value["status"]?["message"]}");
+            return ExitCodes.Refused;
+        }
         var seen = await EventsAsync(session, name, ct).ConfigureAwait(false);
         if (seen is null) return ExitCodes.Refused;
         var seenNames = seen.Select(e => (string?)e["metadata"]?["name"]).ToHashSet(StringComparer.Ordinal);

@@ -63,6 +63,25 @@ public sealed class ClusterCliOptionsTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task Promote_InvalidRollout_ExitsOneWithTheSpecErrorAndWritesNothing()
+    {
+        var ns = await NamespaceWithRolloutAsync("cli-invalid", "myapp", "myapp");
+        // What the controller stores for a spec it cannot use (no controller runs in this test).
+        (await cluster.Client.UpdateWithRetryAsync(RolloutResource.Rollouts, ns, "myapp", r =>
+        {
+            r["status"] = new JsonObject { ["phase"] = "Invalid", ["message"] = "spec.strategy.canary.steps[0].traffic: 140% is more than 100%" };
+            return true;
+        }, status: true)).ValueOrThrow();
+
+        var run = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "promote", "myapp", "-n", ns);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("Rollout myapp is Invalid, so the controller applies no operation to it: spec.strategy.canary.steps[0].traffic: 140% is more than 100%", run.Stderr);
+        var rollout = (await cluster.Client.GetAsync(RolloutResource.Rollouts, ns, "myapp")).ValueOrThrow();
+        Assert.Null(rollout["metadata"]!["annotations"]?[RolloutCommandAnnotation.Name]);
+    }
+
+    [Fact]
     public async Task Get_UserWithoutRbac_ExitsOneNamingVerbAndResource()
     {
         var ns = await NamespaceWithRolloutAsync("cli-forbidden", "myapp", "myapp");

@@ -130,6 +130,26 @@ public sealed class ClusterCliTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task Undo_ToStableDuringRelease_CancelsTheReleaseAndRemovesTheCanary()
+    {
+        await using var s = await Seed000Async("cli-cancel");
+        var noEarlier = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "undo", "myapp", "-n", s.Namespace);
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v3"))).ValueOrThrow();
+        await WaitForStatusAsync(s, j => (string?)j["phase"] == "Paused" && Ready(j, "app:v3") == 1, "paused at step 1 with one v3 pod");
+
+        var undo = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "undo", "myapp", "--to-revision", "1", "-n", s.Namespace);
+
+        Assert.True(noEarlier.ExitCode == 2, noEarlier.ToString());
+        Assert.Contains("has no revision before the stable revision 1 (known revisions: 1)", noEarlier.Stderr);
+        Assert.True(undo.ExitCode == 0, undo.ToString());
+        Assert.Contains("it is the stable revision, so the release in progress is cancelled", undo.Stdout);
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 2 }, "the v3 canary gone, two v2 pods");
+        await WaitForStatusAsync(s, j => (int?)j["stableRevision"] == 1 && j["canaryRevision"] is null && (string?)j["phase"] == "Healthy",
+            "the release cancelled (Healthy, not Aborted) with revision 1 stable");
+        await s.WaitForEventAsync("myapp", "Cancelled");
+    }
+
+    [Fact]
     public async Task Promote_NoReleaseInProgress_ExitsOneWithTheControllersReason()
     {
         await using var s = await Seed000Async("cli-refused");
