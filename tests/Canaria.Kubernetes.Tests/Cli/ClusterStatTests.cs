@@ -94,7 +94,7 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task Stat_FakeIngressNginxExporter_SecondsHistogramReportedInMilliseconds()
     {
-        var ns = await RolloutWithRouterAsync("stat-nginx", new JsonObject { ["nginx"] = new JsonObject { ["stableIngress"] = "myapp" } });
+        var ns = await RolloutWithRouterAsync("stat-nginx", new JsonObject { ["nginx"] = new JsonObject { ["ingress"] = "myapp" } });
         Dictionary<string, string> Labels(string service, string canary) => new() { ["namespace"] = ns, ["ingress"] = service, ["service"] = service, ["canary"] = canary };
         var stableSeconds = StableLatency.Select(b => (b.Le / 1000, b.Share)).ToArray();
         var canarySeconds = CanaryLatency.Select(b => (b.Le / 1000, b.Share)).ToArray();
@@ -119,7 +119,7 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task Stat_FakeLinkerdExporter_StableVersionFoundByPodTemplateHash()
     {
-        var ns = await RolloutWithRouterAsync("stat-linkerd", new JsonObject { ["smi"] = new JsonObject { ["trafficSplitName"] = "myapp" } });
+        var ns = await RolloutWithRouterAsync("stat-linkerd", new JsonObject { ["smi"] = new JsonObject { ["rootService"] = "myapp-apex" } });
         (await cluster.Client.CreateAsync(KubeResource.Deployments, ns, RolloutObjects.Deployment("myapp", 1, "app:v1"))).ValueOrThrow();
         JsonObject? rs = null;
         await Eventually.WaitAsync(async () => (rs = (await cluster.Client.ListAllAsync(KubeResource.ReplicaSets, ns)).ValueOrThrow().Items is [var first, ..] ? first : null) is not null,
