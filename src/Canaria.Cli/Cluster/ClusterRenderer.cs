@@ -37,6 +37,17 @@ internal static class ClusterRenderer
             sets.AddRow(rs.Revision?.ToString(CultureInfo.InvariantCulture) ?? "-", Esc(rs.Name), rs.Role, Esc(rs.Images), $"{rs.Ready}/{rs.Replicas}");
         }
         rows.Add(sets);
+        if (s?["trafficRouting"] is JsonObject routing)
+        {
+            var routers = new Table().Border(TableBorder.Simple).AddColumns("ROUTER", "VERIFIED", "CANARY WEIGHT", "MATCHES", "MIRROR", "MESSAGE");
+            foreach (var r in (routing["routers"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            {
+                routers.AddRow(Esc((string?)r["router"] ?? "?"), (bool?)r["verified"] == true ? "yes" : "[yellow]no[/]", $"{ClusterRolloutView.Int(r["weight"]) ?? 0}%",
+                    $"{ClusterRolloutView.Int(r["matches"]) ?? 0}", $"{ClusterRolloutView.Int(r["mirror"]) ?? 0}%", Esc((string?)r["message"] ?? ""));
+            }
+            if (routers.Rows.Count > 0) rows.Add(routers);
+            if ((string?)routing["message"] is { Length: > 0 } waits) rows.Add(new Markup("traffic: " + Esc(waits)));
+        }
         if (s?["conditions"] is JsonArray { Count: > 0 } conditions)
         {
             var table = new Table().Border(TableBorder.Simple).AddColumns("CONDITION", "STATUS", "REASON", "MESSAGE");

@@ -83,6 +83,7 @@ internal sealed record ClusterRolloutView
             ["canaryReplicaSet"] = (string?)status?["canaryReplicaSet"],
             ["commandApplied"] = (string?)status?["commandApplied"],
             ["conditions"] = status?["conditions"]?.DeepClone(),
+            ["trafficRouting"] = status?["trafficRouting"]?.DeepClone(),
             ["revisions"] = status?["revisions"]?.DeepClone(),
             ["replicaSets"] = sets,
             ["rollout"] = Rollout.DeepClone(),

@@ -3,6 +3,7 @@ using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Tests.Support;
 using Canaria.Tests.Support;
+using static Canaria.Kubernetes.Tests.Cli.StatTestBed;
 
 namespace Canaria.Kubernetes.Tests.Cli;
 
@@ -10,59 +11,10 @@ namespace Canaria.Kubernetes.Tests.Cli;
 [Collection(ControlPlaneCollection.Name)]
 public sealed class ClusterStatTests(ControlPlaneFixture cluster)
 {
-    private static readonly (double Le, double Share)[] StableLatency = [(10, 0.5), (25, 0.9), (50, 0.99), (100, 1.0)];
-    private static readonly (double Le, double Share)[] CanaryLatency = [(10, 0.2), (25, 0.6), (50, 0.9), (100, 0.98)];
-    private static readonly HttpClient Http = new();
-
-    private async Task<string> RolloutWithRouterAsync(string prefix, JsonObject? trafficRouting)
-    {
-        await RolloutCrd.InstallAsync(cluster.Client);
-        var ns = await cluster.CreateNamespaceAsync(prefix);
-        var rollout = RolloutObjects.Rollout("myapp", "myapp", new JsonObject { ["traffic"] = 10 });
-        rollout["spec"]!["service"] = new JsonObject { ["name"] = "myapp" };
-        if (trafficRouting is not null) rollout["spec"]!["trafficRouting"] = trafficRouting;
-        (await cluster.Client.CreateAsync(RolloutResource.Rollouts, ns, rollout)).ValueOrThrow();
-        return ns;
-    }
-
-    /// <summary>Waits until Prometheus holds at least 10 scrapes of <paramref name="series"/> inside the last 10 s, so a 10 s window is full.</summary>
-    private static async Task WaitForFullWindowAsync(PrometheusProcess prometheus, string series)
-    {
-        await Eventually.WaitAsync(async () =>
-        {
-            Assert.False(prometheus.HasExited, "prometheus exited: " + prometheus.LastLog);
-            var url = new Uri(prometheus.Address, "/api/v1/query?query=" + Uri.EscapeDataString($"count_over_time({series}[10s])"));
-            JsonNode? body;
-            try
-            {
-                body = JsonNode.Parse(await Http.GetStringAsync(url));
-            }
-            catch (HttpRequestException)
-            {
-                return false; // not listening yet
-            }
-            var value = body?["data"]?["result"] is JsonArray { Count: > 0 } result ? (string?)result[0]!["value"]?[1] : null;
-            return value is not null && double.Parse(value, System.Globalization.CultureInfo.InvariantCulture) >= 10;
-        }, TimeSpan.FromSeconds(60), $"10 scrapes of {series} within 10s");
-    }
-
-    private static void AssertVersion(JsonNode v, int? revision, string backend, double success, double rps, (double Le, double Share)[] latency, double toMs = 1)
-    {
-        Assert.Equal(backend, (string?)v["backend"]);
-        Assert.Equal(revision, (int?)v["revision"]);
-        Assert.Equal(success, (double)v["successRate"]!, 9);
-        // rate() extrapolates to the window's edges only when scrapes came on time; on a loaded machine a late scrape
-        // costs a few percent. Success rate and percentiles are ratios of series scraped at the same instants: exact.
-        Assert.InRange((double)v["rps"]!, rps * 0.9, rps * 1.1);
-        Assert.Equal(HistogramQuantile.Of(0.5, latency) * toMs, (double)v["p50Ms"]!, 6);
-        Assert.Equal(HistogramQuantile.Of(0.95, latency) * toMs, (double)v["p95Ms"]!, 6);
-        Assert.Equal(HistogramQuantile.Of(0.99, latency) * toMs, (double)v["p99Ms"]!, 6);
-    }
-
     [Fact]
     public async Task Stat_FakeIstioExporter_SuccessRateRpsAndPercentilesPerService()
     {
-        var ns = await RolloutWithRouterAsync("stat-istio", new JsonObject { ["istio"] = new JsonObject { ["virtualService"] = new JsonObject { ["name"] = "myapp" } } });
+        var ns = await StatTestBed.RolloutWithRouterAsync(cluster, "stat-istio", new JsonObject { ["istio"] = new JsonObject { ["virtualService"] = new JsonObject { ["name"] = "myapp" } } });
         Dictionary<string, string> Labels(string reporter, string service) => new()
         {
             ["reporter"] = reporter, ["destination_service_namespace"] = ns, ["destination_service_name"] = service, ["destination_workload"] = "myapp",
@@ -94,7 +46,7 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task Stat_FakeIngressNginxExporter_SecondsHistogramReportedInMilliseconds()
     {
-        var ns = await RolloutWithRouterAsync("stat-nginx", new JsonObject { ["nginx"] = new JsonObject { ["ingress"] = "myapp" } });
+        var ns = await StatTestBed.RolloutWithRouterAsync(cluster, "stat-nginx", new JsonObject { ["nginx"] = new JsonObject { ["ingress"] = "myapp" } });
         Dictionary<string, string> Labels(string service, string canary) => new() { ["namespace"] = ns, ["ingress"] = service, ["service"] = service, ["canary"] = canary };
         var stableSeconds = StableLatency.Select(b => (b.Le / 1000, b.Share)).ToArray();
         var canarySeconds = CanaryLatency.Select(b => (b.Le / 1000, b.Share)).ToArray();
@@ -119,22 +71,10 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task Stat_FakeLinkerdExporter_StableVersionFoundByPodTemplateHash()
     {
-        var ns = await RolloutWithRouterAsync("stat-linkerd", new JsonObject { ["smi"] = new JsonObject { ["rootService"] = "myapp-apex" } });
-        (await cluster.Client.CreateAsync(KubeResource.Deployments, ns, RolloutObjects.Deployment("myapp", 1, "app:v1"))).ValueOrThrow();
-        JsonObject? rs = null;
-        await Eventually.WaitAsync(async () => (rs = (await cluster.Client.ListAllAsync(KubeResource.ReplicaSets, ns)).ValueOrThrow().Items is [var first, ..] ? first : null) is not null,
-            RolloutScenario.Deadline, "the Deployment controller to create the ReplicaSet");
+        var ns = await StatTestBed.RolloutWithRouterAsync(cluster, "stat-linkerd", new JsonObject { ["smi"] = new JsonObject { ["rootService"] = "myapp-apex" } });
+        var rs = await StatTestBed.ReplicaSetOfAsync(cluster, ns, RolloutObjects.Deployment("myapp", 1, "app:v1"));
         var podHash = Objects.Str(rs, "metadata", "labels", PodTemplates.HashLabel)!;
-        // What the controller would have stored (this test runs none): revision 1 is the ReplicaSet's template, and it is stable.
-        (await cluster.Client.UpdateWithRetryAsync(RolloutResource.Rollouts, ns, "myapp", r =>
-        {
-            r["status"] = new JsonObject
-            {
-                ["phase"] = "Healthy", ["stableRevision"] = 1, ["stableReplicaSet"] = Objects.Str(rs, "metadata", "name"),
-                ["revisions"] = new JsonObject { [PodTemplates.Hash(rs!["spec"]!["template"])] = 1 },
-            };
-            return true;
-        }, status: true)).ValueOrThrow();
+        await StoreStatusAsync(cluster, ns, rs, canary: null);
         Dictionary<string, string> Labels(string direction) => new()
         {
             ["direction"] = direction, ["dst_namespace"] = ns, ["dst_deployment"] = "myapp", ["dst_pod_template_hash"] = podHash,
@@ -156,8 +96,8 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task Stat_GatewayApiOrNoRouter_ExitsTwoNamingTheMissingMetrics()
     {
-        var gateway = await RolloutWithRouterAsync("stat-gwapi", new JsonObject { ["gatewayAPI"] = new JsonObject { ["httpRoute"] = "myapp" } });
-        var none = await RolloutWithRouterAsync("stat-none", null);
+        var gateway = await StatTestBed.RolloutWithRouterAsync(cluster, "stat-gwapi", new JsonObject { ["gatewayAPI"] = new JsonObject { ["httpRoute"] = "myapp" } });
+        var none = await StatTestBed.RolloutWithRouterAsync(cluster, "stat-none", null);
 
         var withGateway = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", gateway, "--prometheus", "http://127.0.0.1:1");
         var withoutRouter = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", none, "--prometheus", "http://127.0.0.1:1");

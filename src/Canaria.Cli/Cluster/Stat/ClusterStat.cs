@@ -34,18 +34,27 @@ internal static class ClusterStat
 
         var service = (string?)view.Rollout["spec"]?["service"]?["name"] ?? view.DeploymentName ?? name;
         var sets = view.ReplicaSets();
-        var stableHash = sets.FirstOrDefault(s => s.Role == "stable")?.PodHash;
-        var canaryHash = sets.FirstOrDefault(s => s.Role == "canary")?.PodHash;
-        var podHashes = new[] { stableHash, canaryHash }.OfType<string>().ToList();
-        var queries = DataPlaneQueries.For(view.Rollout["spec"]?["trafficRouting"] as JsonObject, session.Namespace, [service, service + "-canary"], podHashes, out var why);
+        var stable = sets.FirstOrDefault(s => s.Role == "stable");
+        var canary = sets.FirstOrDefault(s => s.Role == "canary");
+        var targets = new StatTargets
+        {
+            Namespace = session.Namespace,
+            StableService = service,
+            CanaryService = service + "-canary",
+            StablePodHash = stable?.PodHash,
+            CanaryPodHash = canary?.PodHash,
+            StableVersionLabel = VersionLabel(view, stable),
+            CanaryVersionLabel = VersionLabel(view, canary),
+        };
+        var queries = DataPlaneQueries.For(view.Rollout["spec"]?["trafficRouting"] as JsonObject, targets, out var why);
         if (queries is null)
         {
             Output.Error($"Rollout {name} {why}");
             return ExitCodes.Invalid;
         }
-        if (queries.GroupLabel == "dst_pod_template_hash" && podHashes.Count == 0)
+        if (queries.Stable is null && queries.Canary is null)
         {
-            Output.Error($"Rollout {name} has no stable or canary ReplicaSet yet: Linkerd's metrics name versions by pod-template-hash");
+            Output.Error($"Rollout {name} has no stable or canary ReplicaSet yet: {queries.Requests} names versions by {queries.GroupLabel}");
             return ExitCodes.NotFound;
         }
 
@@ -78,9 +87,8 @@ internal static class ClusterStat
             double? Ms(int i) => percentiles[i].TryGetValue(backend, out var v) && double.IsFinite(v) ? v * queries.ToMilliseconds : null;
             versions.Add(new VersionStat(role, revision, backend, rps is > 0 ? ok / rps : null, rps, Ms(0), Ms(1), Ms(2)));
         }
-        var byHash = queries.GroupLabel == "dst_pod_template_hash";
-        Add("stable", byHash ? stableHash : service, view.StableRevision);
-        Add("canary", byHash ? canaryHash : service + "-canary", view.CanaryRevision);
+        Add("stable", queries.Stable, view.StableRevision);
+        Add("canary", queries.Canary, view.CanaryRevision);
         return Print(name, session.Namespace, queries.Router, promWindow, versions, output);
     }
 
@@ -110,6 +118,13 @@ internal static class ClusterStat
         AnsiConsole.Write(new Markup(Markup.Escape($"{name} in {ns}: {router} metrics over {window}") + "\n"));
         AnsiConsole.Write(table);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The `version` label Istio reports as destination_version (app.kubernetes.io/version as the fallback), of a ReplicaSet's pod template.</summary>
+    private static string? VersionLabel(ClusterRolloutView view, ReplicaSetRow? row)
+    {
+        var labels = view.Deployment?.ReplicaSets.FirstOrDefault(rs => rs.Name == row?.Name)?.Object["spec"]?["template"]?["metadata"]?["labels"];
+        return (string?)labels?["version"] ?? (string?)labels?["app.kubernetes.io/version"];
     }
 
     private static int Fail(string error)

@@ -28,24 +28,35 @@ internal sealed record DataPlaneQueries
     public string Quantile(double q, string window) =>
         $"histogram_quantile({q.ToString(CultureInfo.InvariantCulture)}, sum by ({GroupLabel}, le) (rate({Buckets}{{{Selector}}}[{window}])))";
 
+    /// <summary>The label value of the stable version (null: it has no ReplicaSet to name).</summary>
+    public string? Stable { get; init; }
+
+    /// <summary>The label value of the canary version (null: no release in progress).</summary>
+    public string? Canary { get; init; }
+
     /// <summary>The router named by spec.trafficRouting (read as raw JSON), or null with the reason when stat cannot measure it.</summary>
-    /// <param name="values">The label value of each version (Service names, or pod-template-hashes for Linkerd).</param>
-    public static DataPlaneQueries? For(JsonObject? trafficRouting, string ns, IReadOnlyCollection<string> values, IReadOnlyCollection<string> podHashes, out string? error)
+    public static DataPlaneQueries? For(JsonObject? trafficRouting, StatTargets t, out string? error)
     {
         error = null;
         var keys = trafficRouting?.Select(p => p.Key).ToList() ?? [];
-        string Any(IReadOnlyCollection<string> v) => string.Join("|", v.Select(Escape));
+        var ns = Escape(t.Namespace);
+        static string Any(params string?[] v) => string.Join("|", v.OfType<string>().Select(Escape));
+        if (keys.Contains("istio") && trafficRouting!["istio"]?["destinationRule"] is not null)
+        {
+            // Subset mode: both versions are one Service; Istio tells pods apart only by their version label.
+            if (t.StableVersionLabel is null || t.StableVersionLabel == t.CanaryVersionLabel)
+            {
+                error = $"routes with Istio subsets of one Service ({t.StableService}), and istio_requests_total names a version only by the pods' " +
+                    "`version` label (destination_version), which the stable and canary pod templates do not set to different values";
+                return null;
+            }
+            return Istio(ns, "destination_version", $"destination_service_name=\"{Escape(t.StableService)}\",destination_version=~\"{Any(t.StableVersionLabel, t.CanaryVersionLabel)}\"")
+                with { Stable = t.StableVersionLabel, Canary = t.CanaryVersionLabel };
+        }
         if (keys.Contains("istio"))
         {
-            return new DataPlaneQueries
-            {
-                Router = "istio",
-                Requests = "istio_requests_total",
-                Buckets = "istio_request_duration_milliseconds_bucket",
-                GroupLabel = "destination_service_name",
-                Selector = $"reporter=\"destination\",destination_service_namespace=\"{Escape(ns)}\",destination_service_name=~\"{Any(values)}\"",
-                SuccessMatcher = "response_code!~\"5..\"",
-            };
+            return Istio(ns, "destination_service_name", $"destination_service_name=~\"{Any(t.StableService, t.CanaryService)}\"")
+                with { Stable = t.StableService, Canary = t.CanaryService };
         }
         if (keys.Contains("smi"))
         {
@@ -55,8 +66,10 @@ internal sealed record DataPlaneQueries
                 Requests = "response_total",
                 Buckets = "response_latency_ms_bucket",
                 GroupLabel = "dst_pod_template_hash",
-                Selector = $"direction=\"outbound\",dst_namespace=\"{Escape(ns)}\",dst_pod_template_hash=~\"{Any(podHashes)}\"",
+                Selector = $"direction=\"outbound\",dst_namespace=\"{ns}\",dst_pod_template_hash=~\"{Any(t.StablePodHash, t.CanaryPodHash)}\"",
                 SuccessMatcher = "classification=\"success\"",
+                Stable = t.StablePodHash,
+                Canary = t.CanaryPodHash,
             };
         }
         if (keys.Contains("nginx"))
@@ -67,9 +80,11 @@ internal sealed record DataPlaneQueries
                 Requests = "nginx_ingress_controller_requests",
                 Buckets = "nginx_ingress_controller_request_duration_seconds_bucket",
                 GroupLabel = "service",
-                Selector = $"namespace=\"{Escape(ns)}\",service=~\"{Any(values)}\"",
+                Selector = $"namespace=\"{ns}\",service=~\"{Any(t.StableService, t.CanaryService)}\"",
                 SuccessMatcher = "status!~\"5..\"",
                 ToMilliseconds = 1000,
+                Stable = t.StableService,
+                Canary = t.CanaryService,
             };
         }
         error = keys.Count == 0
@@ -79,6 +94,16 @@ internal sealed record DataPlaneQueries
               "(Gateway API defines none): canaria stat needs istio_requests_total (istio), response_total (smi, Linkerd) or nginx_ingress_controller_requests (nginx)";
         return null;
     }
+
+    private static DataPlaneQueries Istio(string ns, string groupLabel, string versions) => new()
+    {
+        Router = "istio",
+        Requests = "istio_requests_total",
+        Buckets = "istio_request_duration_milliseconds_bucket",
+        GroupLabel = groupLabel,
+        Selector = $"reporter=\"destination\",destination_service_namespace=\"{ns}\",{versions}",
+        SuccessMatcher = "response_code!~\"5..\"",
+    };
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }
