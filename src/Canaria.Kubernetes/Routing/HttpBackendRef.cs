@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Controller;
 
 namespace Canaria.Kubernetes.Routing;
 
@@ -40,5 +41,32 @@ internal static class HttpBackendRef
     {
         var refs = Refs(rule).ToList();
         return refs.Count > 0 && refs.All(r => IsService(r, name, ns));
+    }
+
+    /// <summary>
+    /// The rules as an API server with Gateway API's schema defaults would store them: a reference to a core Service
+    /// gets <c>group: ""</c> and <c>kind: Service</c> there, while Canaria writes neither (this test API server cannot
+    /// store an empty string in a custom resource). Comparing defaulted forms keeps a stored split from looking changed.
+    /// </summary>
+    public static string Comparable(JsonNode? rules) => CanonicalJson.Of(WithoutServiceDefaults(rules?.DeepClone()));
+
+    private static JsonNode? WithoutServiceDefaults(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                if (o["name"] is not null && (string?)o["group"] is "" or null && (string?)o["kind"] is "Service" or null)
+                {
+                    o.Remove("group");
+                    o.Remove("kind");
+                }
+                foreach (var (_, v) in o.ToList()) WithoutServiceDefaults(v);
+                return o;
+            case JsonArray a:
+                foreach (var v in a) WithoutServiceDefaults(v);
+                return a;
+            default:
+                return node;
+        }
     }
 }

@@ -53,7 +53,7 @@ internal static class HttpRouteEdit
 
         var text = next.Text();
         var currentText = (string?)route["metadata"]?["annotations"]?[RouterContext.OriginalAnnotation];
-        if (CanonicalJson.Of(rules) == CanonicalJson.Of(current) && text == currentText) return (false, null);
+        if (HttpBackendRef.Comparable(rules) == HttpBackendRef.Comparable(current) && text == currentText) return (false, null);
         Spec(route)["rules"] = rules;
         HttpRouteRecord.Write(route, text);
         return (true, null);

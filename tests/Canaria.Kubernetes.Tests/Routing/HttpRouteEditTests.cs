@@ -30,6 +30,21 @@ public sealed class HttpRouteEditTests
     }
 
     [Fact]
+    public void Apply_SplitReadBackWithGatewayApiDefaults_NothingToChange()
+    {
+        var route = NewRoute("""[{"backendRefs":[{"name":"myapp","port":80}]}]""");
+        var target = Target(30, 10, Header("x-canary", MatchOperator.Exact, "yes"));
+        Assert.True(HttpRouteEdit.Apply(route, target, "ns").Changed);
+
+        // What a cluster with the upstream CRD stores: every Service reference gets group "" and kind Service.
+        foreach (var backendRef in route.DescendantRefs()) (backendRef["group"], backendRef["kind"]) = ("", "Service");
+
+        var (again, error) = HttpRouteEdit.Apply(route, target, "ns");
+        Assert.Null(error);
+        Assert.False(again); // otherwise the split never verifies and the route is rewritten on every reconcile
+    }
+
+    [Fact]
     public void Apply_ConditionOnAHeaderTheRouteAlreadyTests_ErrorAndRouteUnchanged()
     {
         var route = NewRoute("""[{"matches":[{"headers":[{"type":"Exact","name":"X-Canary","value":"no"}]}],"backendRefs":[{"name":"myapp"}]}]""");
@@ -102,5 +117,21 @@ public sealed class HttpRouteEditTests
         HttpRouteEdit.Restore(route, "ns");
 
         Assert.Equal(original, Json(route));
+    }
+}
+
+internal static class HttpRouteJson
+{
+    /// <summary>Every backendRef of the rules and of their RequestMirror filters.</summary>
+    public static IEnumerable<JsonObject> DescendantRefs(this JsonObject route)
+    {
+        foreach (var rule in (route["spec"]?["rules"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            foreach (var r in (rule["backendRefs"] as JsonArray)?.OfType<JsonObject>() ?? []) yield return r;
+            foreach (var f in (rule["filters"] as JsonArray)?.OfType<JsonObject>() ?? [])
+            {
+                if (f["requestMirror"]?["backendRef"] is JsonObject m) yield return m;
+            }
+        }
     }
 }
