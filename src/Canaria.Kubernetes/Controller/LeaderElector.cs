@@ -49,6 +49,9 @@ internal sealed class LeaderElector(KubeClient client, LeaderElectionOptions opt
                 if (await TryAcquireOrRenewAsync(cancellationToken).ConfigureAwait(false)) lastRenew = client.Time.GetUtcNow();
                 else if (client.Time.GetUtcNow() - lastRenew > options.RenewDeadline) break;
             }
+            // No longer renewing: another instance may take the Lease once it expires, even while this one's cancelled
+            // work is still winding down (its informers closing), so it stops counting as the leader now.
+            IsLeader = false;
             await leading.CancelAsync().ConfigureAwait(false);
             try
             {
@@ -57,7 +60,6 @@ internal sealed class LeaderElector(KubeClient client, LeaderElectionOptions opt
             catch (OperationCanceledException)
             {
             }
-            IsLeader = false;
             ControllerLog.StoppedLeading(logger, options.Identity, options.LeaseName);
             if (cancellationToken.IsCancellationRequested) await ReleaseAsync().ConfigureAwait(false);
         }
