@@ -18,10 +18,18 @@ internal sealed class CanaryService(KubeClient client)
     {
         var name = NameOf(service);
         var current = await client.GetAsync(KubeResource.Services, ns, name, cancellationToken).ConfigureAwait(false);
+        var rolloutName = (string?)rollout["metadata"]?["name"];
+        if (current.IsSuccess && (string?)current.Value!["metadata"]?["labels"]?["canaria.dev/rollout"] != rolloutName)
+        {
+            // Someone's own Service (e.g. left by Flagger or Argo Rollouts): never taken over or deleted.
+            return $"Service {name} exists but was not created by Canaria for Rollout {rolloutName} (no label canaria.dev/rollout={rolloutName}); " +
+                   "rename or delete it: Canaria keeps <spec.service.name>-canary for the canary's pods";
+        }
         if (canaryPodHash is null)
         {
             if (!current.IsSuccess) return null;
-            var deleted = await client.DeleteAsync(KubeResource.Services, ns, name, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var deleted = await client.DeleteAsync(KubeResource.Services, ns, name,
+                new DeleteOptions { PreconditionUid = (string?)current.Value!["metadata"]?["uid"] }, cancellationToken).ConfigureAwait(false);
             return deleted.IsSuccess || deleted.Error!.IsNotFound ? null : $"deleting Service {name} failed: {deleted.Error}";
         }
         if (current.IsSuccess && (string?)current.Value!["spec"]?["selector"]?[PodTemplates.HashLabel] == canaryPodHash) return null;

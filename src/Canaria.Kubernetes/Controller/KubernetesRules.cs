@@ -9,7 +9,16 @@ internal static class KubernetesRules
     public static IReadOnlyList<FieldError> Check(RolloutSpec spec, DeploymentView d)
     {
         var errors = new List<FieldError>();
-        if (spec.Strategy.Kind != StrategyKind.BlueGreen) return errors;
+        if (spec.Strategy.Kind != StrategyKind.BlueGreen)
+        {
+            if (spec.TrafficRouting?.Any == true && !d.Recreate && d.MaxSurge < d.Replicas)
+            {
+                errors.Add(new FieldError("spec.trafficRouting",
+                    $"Deployment {d.Name} uses RollingUpdate with maxSurge {d.MaxSurge} (< replicas {d.Replicas}): a paused Deployment holds stable + canary " +
+                    "at replicas + maxSurge, so stable would shrink below what the router still sends it; set the Deployment's maxSurge to 100% or its strategy to Recreate"));
+            }
+            return errors;
+        }
         if (spec.Service is not { Name.Length: > 0 })
             errors.Add(new FieldError("spec.service.name", "is required for blueGreen on Kubernetes: it names the active Service whose selector Canaria switches"));
         if (!d.Recreate)

@@ -29,7 +29,7 @@ internal static class ReplicaPlan
         {
             // Back to stable: the canary leaves only once stable has a ready pod again (never no endpoints).
             plan[stable] = replicas;
-            plan[c] = observed.Ready(stable) > 0 && !(routed && observed.AppliedTraffic?.Routes(c) == true) ? 0 : target;
+            plan[c] = observed.Ready(stable) > 0 && !(routed && observed.AppliedTraffic?.Routes(c) != false) ? 0 : target; // unknown split: keep
             return plan;
         }
         if ((routed ? observed.AppliedTraffic : status.Traffic) is { CanaryWeight: >= 100 } t && t.CanaryRevision == c)
@@ -43,6 +43,21 @@ internal static class ReplicaPlan
         plan[c] = canary;
         plan[stable] = canary == 0 ? replicas : Math.Max(0, replicas + maxSurge - canary);
         return plan;
+    }
+
+    /// <summary>
+    /// With a router the engine keeps a revision's pods while the applied split may still send to it and through its
+    /// scale-down delay after completion; the surge-budget plan knows only stable and canary, so those are added back.
+    /// </summary>
+    public static IReadOnlyDictionary<int, int> KeepRouted(IReadOnlyDictionary<int, int> plan, IReadOnlyDictionary<int, int> engineReplicas)
+    {
+        if (engineReplicas.All(p => p.Value == 0 || plan.ContainsKey(p.Key))) return plan;
+        var kept = new Dictionary<int, int>(plan);
+        foreach (var (revision, count) in engineReplicas)
+        {
+            if (count > 0 && !kept.ContainsKey(revision)) kept[revision] = count;
+        }
+        return kept;
     }
 
     /// <summary>The canary's share of ready pods in percent (what a Service without a router really sends it).</summary>

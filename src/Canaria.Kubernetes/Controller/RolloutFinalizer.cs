@@ -5,8 +5,8 @@ using Canaria.Kubernetes.Client;
 namespace Canaria.Kubernetes.Controller;
 
 /// <summary>
-/// Deleting a Rollout hands the Deployment back to Kubernetes: the routers have restored the user's objects (the
-/// reconciler does that first), the active (or stable) Service selects every pod of the app
+/// Deleting a Rollout hands the Deployment back to Kubernetes: the active (or stable) Service selects every pod of the
+/// app, then the routers restore the user's objects
 /// again (both versions are ready at that moment, so it never has no endpoints), then the Deployment is un-paused
 /// and its own controller finishes toward whatever template it has (the canary's, or the stable one after a cancel).
 /// The finalizer makes sure this happens before the Rollout is gone.
@@ -31,7 +31,8 @@ internal sealed class RolloutFinalizer(KubeClient client)
         }, cancellationToken: cancellationToken);
 
     /// <summary>Hands the Deployment back; returns an error to retry on, or null when the finalizer is gone.</summary>
-    public async Task<string?> FinalizeAsync(string ns, string name, RolloutSpec? spec, DeploymentView? d, CancellationToken cancellationToken)
+    public async Task<string?> FinalizeAsync(string ns, string name, RolloutSpec? spec, DeploymentView? d, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<string?>>? releaseRouting = null)
     {
         // The desired-replicas Canaria held at 0 on a Recreate Deployment's new ReplicaSet would look like a scaling
         // event to the un-paused Deployment controller forever; give every ReplicaSet the Deployment's size back first.
@@ -50,6 +51,9 @@ internal sealed class RolloutFinalizer(KubeClient client)
             var widened = await client.PatchAsync(KubeResource.Services, ns, service.Name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!widened.IsSuccess && !widened.Error!.IsNotFound) return $"widening Service {service.Name} failed: {widened.Error}";
         }
+        // Only now the routers give the user's objects back: their traffic goes to a Service that selects every ready
+        // pod again, never to one that may select none (a canary step at 100% leaves stable without pods).
+        if (releaseRouting is not null && await releaseRouting(cancellationToken).ConfigureAwait(false) is { } routingError) return routingError;
         if (spec?.WorkloadRef is { Name.Length: > 0 } workload)
         {
             var patch = new JsonObject { ["spec"] = new JsonObject { ["paused"] = false } };

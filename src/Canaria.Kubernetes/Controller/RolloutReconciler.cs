@@ -47,10 +47,8 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         {
             if (!RolloutFinalizer.Has(rollout)) return new ReconcileResult(null);
             var routers = doc?.Spec.TrafficRouting is { Any: true } tr ? new RoutedTraffic(client, _routers.For(tr)) : null;
-            var finalError = routers is null
-                ? null
-                : await routers.ReleaseAllAsync(rollout, doc!.Spec, cancellationToken).ConfigureAwait(false);
-            finalError ??= await _finalizer.FinalizeAsync(ns, name, doc?.Spec, d is null ? null : DeploymentView.Of(d, replicaSets(ns)), cancellationToken).ConfigureAwait(false);
+            var finalError = await _finalizer.FinalizeAsync(ns, name, doc?.Spec, d is null ? null : DeploymentView.Of(d, replicaSets(ns)), cancellationToken,
+                routers is null ? null : ct => routers.ReleaseAllAsync(rollout, doc!.Spec, ct)).ConfigureAwait(false);
             return new ReconcileResult(finalError is null ? null : options.RetryInterval, finalError);
         }
         if (doc is not null) errors.AddRange(RolloutValidator.Validate(doc, Platform.Kubernetes));
@@ -137,6 +135,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         var plan = activeService is not null || (routed && d.Recreate)
             ? decision.Replicas
             : ReplicaPlan.For(s, decision.Replicas, d.Replicas, d.MaxSurge, observation, stored.Plan, routed);
+        if (routed) plan = ReplicaPlan.KeepRouted(plan, decision.Replicas); // a revision the router may still send to, or in its scale-down delay
         var weight = routed
             ? (canary is { } rw && routing.Applied?.CanaryRevision == rw ? routing.Applied.CanaryWeight : 0)
             : activeService is not null

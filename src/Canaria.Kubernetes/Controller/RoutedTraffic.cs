@@ -48,16 +48,27 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
         if (settled || (!releasing && stored.Applied is null))
         {
             if (stored.Restored) return (stored with { Message = null }, null);
+            if (!RoutesByService(spec) && Lingering(s, observation) is { } lingering)
+            {
+                // Subsets handed back select every pod of the app: an old revision still running would get traffic again.
+                return (stored with { Message = $"waiting for revision {lingering} to scale down before the DestinationRule's subsets are handed back" }, null);
+            }
             return await RestoreAsync(context, spec, stored, desired, cancellationToken).ConfigureAwait(false);
         }
 
+        // A new revision pushed while an older canary still has a verified share: first move that share back to stable
+        // with the canary Service (and subset) still on the older canary's pods, and only then point them at the new one.
+        var routedCanary = stored.Applied is { CanaryRevision: { } ac } a2 && (a2.CanaryExposed || a2.MirrorPercent > 0) ? ac : (int?)null;
+        var switching = routedCanary is { } oldCanary && desired.CanaryRevision is { } newCanary && oldCanary != newCanary;
+        var effective = switching ? new TrafficTarget { StableRevision = desired.StableRevision, CanaryRevision = routedCanary } : desired;
+
         // The canary Service keeps selecting the pods the routers may still send to (after an abort or at completion
         // the last verified split may still point at it); it goes only after the routers handed everything back.
-        var canaryHash = desired.CanaryRevision is { } cr ? podHashOf(cr) : null;
-        if ((desired.CanaryRevision ?? stored.Applied?.CanaryRevision ?? s.CanaryRevision) is { } selectedRevision
-            && podHashOf(selectedRevision) is { } selectedHash)
+        var pinned = switching ? routedCanary : desired.CanaryRevision ?? stored.Applied?.CanaryRevision ?? s.CanaryRevision;
+        var canaryHash = pinned is { } p ? podHashOf(p) : null;
+        if (canaryHash is not null)
         {
-            var ensured = await _canaryService.EnsureAsync(ns, rollout, stableService, selectedHash, cancellationToken).ConfigureAwait(false);
+            var ensured = await _canaryService.EnsureAsync(ns, rollout, stableService, canaryHash, cancellationToken).ConfigureAwait(false);
             if (ensured is not null) return (stored with { Message = ensured }, ensured);
         }
 
@@ -65,9 +76,9 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
         {
             StableService = stableService,
             CanaryService = canaryService,
-            CanaryWeight = desired.CanaryRevision is null ? 0 : desired.CanaryWeight,
-            Matches = desired.CanaryRevision is null ? [] : desired.Matches,
-            MirrorPercent = desired.CanaryRevision is null ? 0 : desired.MirrorPercent,
+            CanaryWeight = effective.CanaryRevision is null ? 0 : effective.CanaryWeight,
+            Matches = effective.CanaryRevision is null ? [] : effective.Matches,
+            MirrorPercent = effective.CanaryRevision is null ? 0 : effective.MirrorPercent,
             StablePodHash = podHashOf(desired.StableRevision),
             CanaryPodHash = canaryHash,
         };
@@ -85,7 +96,7 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
         var failed = states.FirstOrDefault(r => !r.Verified);
         var next = new RoutingStatus
         {
-            Applied = verified ? desired : stored.Applied,
+            Applied = verified ? effective : stored.Applied,
             Routers = states,
             Restored = false,
             Message = failed is null ? null : $"{failed.Router}: {failed.Message ?? "the split read back differs from the one applied"}",
@@ -115,12 +126,19 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
         {
             var outcome = await router.RestoreAsync(context, cancellationToken).ConfigureAwait(false);
             if (!outcome.Ok) return (stored with { Message = $"{router.Name}: restoring failed: {outcome.Error}" }, outcome.Error);
+            if (outcome.State is { Verified: false } unclean)
+                return (stored with { Message = $"{router.Name}: restored objects do not read back clean: {unclean.Message}" }, unclean.Message ?? "restore not verified");
             states.Add(outcome.State ?? new RouterState(router.Name, true, 0, 0, 0, "restored"));
         }
         var deleted = await _canaryService.EnsureAsync(context.Namespace, context.Rollout, spec.Service!.Name, null, cancellationToken).ConfigureAwait(false);
         if (deleted is not null) return (stored with { Message = deleted }, deleted);
         return (new RoutingStatus { Applied = desired, Routers = states, Restored = true }, null);
     }
+
+    /// <summary>A revision other than stable that still has ready pods or a pending scale-down; null when none.</summary>
+    private static int? Lingering(RolloutStatus s, Observation observation) =>
+        s.ScaleDowns.Select(d => (int?)d.Revision).FirstOrDefault()
+        ?? observation.Revisions.Where(r => r.Key != s.StableRevision && r.Value.Ready > 0).Select(r => (int?)r.Key).FirstOrDefault();
 
     /// <summary>A Service that would receive requests under this target but has no ready endpoints holds the split.</summary>
     private async Task<string?> WaitingForEndpointsAsync(string ns, RouteTarget target, CancellationToken cancellationToken)

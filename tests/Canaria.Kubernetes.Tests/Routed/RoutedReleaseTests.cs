@@ -92,6 +92,42 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task NewRevision_PushedAtFifty_OldCanaryDrainedThenNewCanaryFromTheFirstStep()
+    {
+        await using var r = await RoutedRelease.StartAsync(cluster, "routed-v3", ["istio"], TenThenFifty());
+        await r.ReleaseToFiftyAsync();
+
+        await r.SetImageAsync("app:v3");
+
+        var restarted = await r.WaitForStepAsync("step 1/2", 10);
+        Assert.Equal(3, Objects.Int(restarted, "status", "canaryRevision"));
+        await r.S.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 7, ["app:v3"] = 1 }, "v2 gone, one v3 pod beside stable");
+        var canaryService = (await r.Client.GetAsync(KubeResource.Services, r.Namespace, "myapp-canary")).ValueOrThrow();
+        Assert.Equal(await r.PodHashOfAsync(Objects.Str(restarted, "status", "canaryReplicaSet")!), Objects.Str(canaryService, "spec", "selector", "pod-template-hash"));
+    }
+
+    [Fact]
+    public async Task Validate_RoutedRollingUpdateWithSmallSurge_InvalidWithTheReasonAndNothingChanged()
+    {
+        await TestCrds.InstallAllAsync(cluster.Client);
+        await using var s = await RolloutScenario.StartAsync(cluster, "routed-surge");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 4, "app:v1", maxSurge: 1), ready: 4);
+        (await s.Client.CreateAsync(KubeResource.Services, s.Namespace, Controller.BlueGreenTests.Service("myapp"))).ValueOrThrow();
+        await DataPlanes.CreateUserObjectsAsync(s.Client, s.Namespace, "istio");
+        var rollout = RolloutObjects.Rollout("myapp", "myapp", new JsonObject { ["traffic"] = 10 });
+        rollout["spec"]!["service"] = new JsonObject { ["name"] = "myapp" };
+        rollout["spec"]!["trafficRouting"] = DataPlanes.RoutingFor("istio");
+        (await s.Client.CreateAsync(Canaria.Kubernetes.Controller.RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
+
+        var invalid = await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Invalid", "the Rollout to be refused");
+
+        Assert.Contains("maxSurge 1 (< replicas 4)", Objects.Str(invalid, "status", "message"));
+        var deployment = (await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow();
+        Assert.False(deployment["spec"]?["paused"]?.GetValue<bool>() ?? false);
+        Assert.Null(Objects.Str((await s.Client.GetAsync(KubeResource.Services, s.Namespace, "myapp")).ValueOrThrow(), "spec", "selector", "pod-template-hash"));
+    }
+
+    [Fact]
     public async Task Promote_IstioEastWestAndNginxNorthSouth_BothCarryEveryStep()
     {
         await using var r = await RoutedRelease.StartAsync(cluster, "two-routers", ["istio", "nginx"], TenThenFifty());
