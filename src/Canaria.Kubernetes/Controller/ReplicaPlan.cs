@@ -48,14 +48,20 @@ internal static class ReplicaPlan
     /// <summary>
     /// With a router the engine keeps a revision's pods while the applied split may still send to it and through its
     /// scale-down delay after completion; the surge-budget plan knows only stable and canary, so those are added back.
+    /// Within <paramref name="settling"/> (the last plan, while the verified split changed less than scaleDownDelay ago)
+    /// a revision is not removed yet: data planes apply a new split seconds after the API server has it.
     /// </summary>
-    public static IReadOnlyDictionary<int, int> KeepRouted(IReadOnlyDictionary<int, int> plan, IReadOnlyDictionary<int, int> engineReplicas)
+    public static IReadOnlyDictionary<int, int> KeepRouted(IReadOnlyDictionary<int, int> plan, IReadOnlyDictionary<int, int> engineReplicas,
+        IReadOnlyDictionary<int, int>? settling = null)
     {
-        if (engineReplicas.All(p => p.Value == 0 || plan.ContainsKey(p.Key))) return plan;
         var kept = new Dictionary<int, int>(plan);
         foreach (var (revision, count) in engineReplicas)
         {
             if (count > 0 && !kept.ContainsKey(revision)) kept[revision] = count;
+        }
+        foreach (var (revision, count) in settling ?? new Dictionary<int, int>())
+        {
+            if (count > 0 && kept.GetValueOrDefault(revision) == 0) kept[revision] = count;
         }
         return kept;
     }

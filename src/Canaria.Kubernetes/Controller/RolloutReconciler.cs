@@ -135,7 +135,12 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         var plan = activeService is not null || (routed && d.Recreate)
             ? decision.Replicas
             : ReplicaPlan.For(s, decision.Replicas, d.Replicas, d.MaxSurge, observation, stored.Plan, routed);
-        if (routed) plan = ReplicaPlan.KeepRouted(plan, decision.Replicas); // a revision the router may still send to, or in its scale-down delay
+        if (routed)
+        {
+            // a revision the router may still send to, in its scale-down delay, or just dropped from a split proxies may not have applied yet
+            var settling = routing.ChangedAt is { } changed && now - changed < spec.ScaleDownDelay;
+            plan = ReplicaPlan.KeepRouted(plan, decision.Replicas, settling ? stored.Plan : null);
+        }
         var weight = routed
             ? (canary is { } rw && routing.Applied?.CanaryRevision == rw ? routing.Applied.CanaryWeight : 0)
             : activeService is not null
@@ -159,7 +164,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         if (error is null && routed)
         {
             var (next, routingError) = await new RoutedTraffic(client, _routers.For(spec.TrafficRouting!))
-                .ApplyAsync(rollout, spec, s, observation, routing, PodHashOf, cancellationToken).ConfigureAwait(false);
+                .ApplyAsync(rollout, spec, s, observation, routing, PodHashOf, now, cancellationToken).ConfigureAwait(false);
             var changed = !StatusBuilder.Same(routing.ToJson(), next.ToJson());
             if (changed) await WriteRoutingAsync(rollout, next, cancellationToken).ConfigureAwait(false);
             if (routingError is not null) return new ReconcileResult(options.RetryInterval, routingError);

@@ -22,7 +22,7 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
     public static bool RoutesByService(RolloutSpec spec) => spec.TrafficRouting?.Istio?.DestinationRule is null;
 
     public async Task<(RoutingStatus Status, string? Error)> ApplyAsync(JsonObject rollout, RolloutSpec spec, RolloutStatus s, Observation observation,
-        RoutingStatus stored, Func<int, string?> podHashOf, CancellationToken cancellationToken)
+        RoutingStatus stored, Func<int, string?> podHashOf, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ns = (string)rollout["metadata"]!["namespace"]!;
         var stableService = spec.Service!.Name;
@@ -97,6 +97,7 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
         var next = new RoutingStatus
         {
             Applied = verified ? effective : stored.Applied,
+            ChangedAt = verified && !effective.SameAs(stored.Applied) ? now : stored.ChangedAt,
             Routers = states,
             Restored = false,
             Message = failed is null ? null : $"{failed.Router}: {failed.Message ?? "the split read back differs from the one applied"}",
@@ -132,7 +133,7 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
         }
         var deleted = await _canaryService.EnsureAsync(context.Namespace, context.Rollout, spec.Service!.Name, null, cancellationToken).ConfigureAwait(false);
         if (deleted is not null) return (stored with { Message = deleted }, deleted);
-        return (new RoutingStatus { Applied = desired, Routers = states, Restored = true }, null);
+        return (new RoutingStatus { Applied = desired, Routers = states, Restored = true, ChangedAt = stored.ChangedAt }, null);
     }
 
     /// <summary>A revision other than stable that still has ready pods or a pending scale-down; null when none.</summary>

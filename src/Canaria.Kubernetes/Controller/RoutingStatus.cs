@@ -22,6 +22,9 @@ internal sealed record RoutingStatus
     /// <summary>True once every router restored the user's objects after a finished release (cleared when the next starts).</summary>
     public bool Restored { get; init; }
 
+    /// <summary>When the verified split last changed; pods it stopped sending to are kept a while after (proxies apply config late).</summary>
+    public DateTimeOffset? ChangedAt { get; init; }
+
     /// <summary>Why the split waits (a Service without ready endpoints, a router error); null when nothing waits.</summary>
     public string? Message { get; init; }
 
@@ -40,7 +43,12 @@ internal sealed record RoutingStatus
         var routers = (node["routers"] as JsonArray)?.OfType<JsonObject>().Select(r => new RouterState(
             (string?)r["router"] ?? "", (bool?)r["verified"] ?? false, (int?)r["weight"] ?? 0, (int?)r["matches"] ?? 0,
             (int?)r["mirror"] ?? 0, (string?)r["message"])).ToList() ?? [];
-        return new RoutingStatus { Applied = applied, Routers = routers, Restored = (bool?)node["restored"] ?? false, Message = (string?)node["message"] };
+        DateTimeOffset? changedAt = DateTimeOffset.TryParse((string?)node["changedAt"], System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+        return new RoutingStatus
+        {
+            Applied = applied, Routers = routers, Restored = (bool?)node["restored"] ?? false, Message = (string?)node["message"], ChangedAt = changedAt,
+        };
     }
 
     public JsonObject ToJson() => new()
@@ -56,6 +64,7 @@ internal sealed record RoutingStatus
             ["message"] = r.Message,
         }).ToArray()),
         ["restored"] = Restored,
+        ["changedAt"] = ChangedAt?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
         ["message"] = Message,
     };
 }

@@ -14,7 +14,7 @@ internal sealed class RoutedRelease(RolloutScenario scenario, string[] routers) 
 
     public static async Task<RoutedRelease> StartAsync(ControlPlaneFixture cluster, string prefix, string[] routers, JsonArray steps,
         bool blueGreen = false, int replicas = 4, bool recreate = false, Func<KubeClient, string, Task<KubeResult<JsonObject>>>? beforeRollout = null, JsonArray? webhooks = null,
-        Func<string, Task<KubeClient>>? controllerClient = null)
+        Func<string, Task<KubeClient>>? controllerClient = null, string scaleDownDelay = "1s")
     {
         await TestCrds.InstallAllAsync(cluster.Client);
         var s = await RolloutScenario.StartAsync(cluster, prefix, controllerClient: controllerClient);
@@ -29,7 +29,7 @@ internal sealed class RoutedRelease(RolloutScenario scenario, string[] routers) 
         rollout["spec"]!["strategy"] = new JsonObject { [blueGreen ? "blueGreen" : "canary"] = new JsonObject { ["steps"] = steps } };
         rollout["spec"]!["service"] = new JsonObject { ["name"] = "myapp" };
         rollout["spec"]!["trafficRouting"] = DataPlanes.RoutingFor(routers);
-        rollout["spec"]!["scaleDownDelay"] = "1s";
+        rollout["spec"]!["scaleDownDelay"] = scaleDownDelay;
         if (webhooks is not null) rollout["spec"]!["webhooks"] = webhooks;
         (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
         await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy"

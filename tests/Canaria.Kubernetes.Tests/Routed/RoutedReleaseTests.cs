@@ -92,6 +92,23 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task Abort_WithScaleDownDelay_CanaryPodsOutliveTheVerifiedSplitThenGo()
+    {
+        await using var r = await RoutedRelease.StartAsync(cluster, "abort-delay", ["istio"], TenThenFifty(), scaleDownDelay: "8s");
+        await r.ReleaseToFiftyAsync();
+
+        await r.S.CommandAsync("myapp", "abort 1");
+
+        var aborted = await r.WaitForRestoredAsync("Aborted", "the split back on stable and the VirtualService handed back");
+        var verifiedAt = DateTimeOffset.Parse(Objects.Str(aborted, "status", "trafficRouting", "changedAt")!, System.Globalization.CultureInfo.InvariantCulture);
+        var images = await r.S.ReadyImagesAsync();
+        if (DateTimeOffset.UtcNow - verifiedAt < TimeSpan.FromSeconds(6)) // checked well inside the delay (a slow machine may not be)
+            Assert.True(images.GetValueOrDefault("app:v2") > 0, "the canary's pods went before proxies could apply the verified split");
+        await r.S.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 4 }, "the canary scaled down after the delay");
+        Assert.True(DateTimeOffset.UtcNow - verifiedAt >= TimeSpan.FromSeconds(8), "the canary went before scaleDownDelay had passed");
+    }
+
+    [Fact]
     public async Task NewRevision_PushedAtFifty_OldCanaryDrainedThenNewCanaryFromTheFirstStep()
     {
         await using var r = await RoutedRelease.StartAsync(cluster, "routed-v3", ["istio"], TenThenFifty());

@@ -42,7 +42,7 @@ public sealed class RoutedTrafficGuardTests(ControlPlaneFixture cluster)
         };
         var routed = new RoutedTraffic(client, new TrafficRouters().For(spec.TrafficRouting));
 
-        var (next, error) = await routed.ApplyAsync(rollout, spec, status, observation, new RoutingStatus(), rev => rev == 1 ? "stablehash" : "canaryhash", CancellationToken.None);
+        var (next, error) = await routed.ApplyAsync(rollout, spec, status, observation, new RoutingStatus(), rev => rev == 1 ? "stablehash" : "canaryhash", DateTimeOffset.UtcNow, CancellationToken.None);
 
         Assert.Null(error);
         Assert.Null(next.Applied); // nothing verified, so the engine keeps waiting
