@@ -37,10 +37,18 @@ internal sealed class ExecPluginBed : IDisposable
     /// <summary>The control plane's kubeconfig with a user whose credentials come from the plugin.</summary>
     public KubeClientConfig Config(string apiVersion, string command = "sh", string? installHint = null, bool tokenInEnv = true)
     {
+        var loaded = KubeConfigLoader.Parse(Kubeconfig(apiVersion, command, installHint, tokenInEnv), Directory);
+        Assert.True(loaded.IsSuccess, loaded.Error);
+        return loaded.Config!;
+    }
+
+    /// <summary>The kubeconfig's YAML: cluster <c>test</c>, user <c>plugin-user</c>, context and current-context <c>test</c>.</summary>
+    public string Kubeconfig(string apiVersion, string command = "sh", string? installHint = null, bool tokenInEnv = true)
+    {
         var ca = Convert.ToBase64String(Encoding.UTF8.GetBytes(_cluster.Config.CertificateAuthorityPem!));
         var env = tokenInEnv ? $"\n      env:\n      - name: TOKEN\n        value: {AdminToken}" : "";
         var hint = installHint is null ? "" : $"\n      installHint: \"{installHint}\"";
-        var yaml = $$"""
+        return $$"""
             apiVersion: v1
             kind: Config
             clusters:
@@ -61,9 +69,6 @@ internal sealed class ExecPluginBed : IDisposable
               context: {cluster: test, user: plugin-user}
             current-context: test
             """;
-        var loaded = KubeConfigLoader.Parse(yaml, Directory);
-        Assert.True(loaded.IsSuccess, loaded.Error);
-        return loaded.Config!;
     }
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
