@@ -114,10 +114,19 @@ internal sealed class ExecCredentialProvider(ExecPluginConfig plugin, TimeProvid
             try
             {
                 await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+                // A child the plugin left behind may hold its pipes open; the deadline covers that too.
+                await Task.WhenAll(stdout, stderr).WaitAsync(linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                process.Kill(entireProcessTree: true);
+                try
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // It exited meanwhile; a child it left holding the pipes is no longer its to kill.
+                }
                 cancellationToken.ThrowIfCancellationRequested();
                 return (null, $"{what} did not finish within {plugin.Timeout}");
             }
