@@ -24,7 +24,7 @@ internal static class KubeHttp
         }
         else if (exec is not null)
         {
-            // The plugin runs before each request's connection is chosen, so its certificate (if it printed one) is current.
+            // The handler gets the plugin's credential before every request, so a new connection takes its current certificate.
             ssl.LocalCertificateSelectionCallback = (_, _, _, _, _) => exec.Current?.Certificate!;
         }
         if (config.InsecureSkipTlsVerify)
