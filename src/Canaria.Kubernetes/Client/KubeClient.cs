@@ -24,7 +24,7 @@ internal sealed partial class KubeClient : IDisposable
         Time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _limiter = new TokenBucket(config.Qps, config.Burst, Time);
-        _http = new HttpClient(handler ?? KubeHttp.CreateHandler(config, Time)) { BaseAddress = config.Server, Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(handler ?? KubeHttp.CreateHandler(config, Time, _logger)) { BaseAddress = config.Server, Timeout = Timeout.InfiniteTimeSpan };
         if (config.UserAgent is { Length: > 0 } ua)
         {
             _http.DefaultRequestHeaders.UserAgent.ParseAdd(ua);

@@ -11,6 +11,8 @@ internal sealed record KubeClientConfig
     public string? Token { get; init; }
     /// <summary>Re-read on every request after a minute (service-account tokens rotate).</summary>
     public string? TokenFile { get; init; }
+    /// <summary>A credential plugin that prints a token or client certificate (kubeconfig <c>user.exec</c>).</summary>
+    public ExecPluginConfig? Exec { get; init; }
     public string? ClientCertificatePem { get; init; }
     public string? ClientKeyPem { get; init; }
     /// <summary>One or more PEM certificates the server's chain must end in; null means the system roots.</summary>
@@ -25,6 +27,7 @@ internal sealed record KubeClientConfig
 
     public override string ToString() =>
         $"KubeClientConfig {{ Server = {Server}, Namespace = {Namespace}, Token = {((Token ?? TokenFile) is null ? "none" : "set")}, " +
+        $"Exec = {(Exec is null ? "none" : Exec.Command)}, " +
         $"ClientCertificate = {(ClientCertificatePem is null ? "none" : "set")}, CA = {(CertificateAuthorityPem is null ? "system" : "set")}, " +
         $"InsecureSkipTlsVerify = {InsecureSkipTlsVerify} }}";
 }

@@ -5,25 +5,64 @@ namespace Canaria.Kubernetes.Client;
 
 /// <summary>
 /// Loads a kubeconfig file (clusters, users, contexts, current-context) or the in-cluster
-/// service-account config. Supports token, token file, client certificate + key (PEM, inline data or
-/// files), CA data or file, insecure-skip-tls-verify, tls-server-name and the context's namespace.
+/// service-account config. Supports token, token file, exec credential plugins, client certificate + key
+/// (PEM, inline data or files), CA data or file, insecure-skip-tls-verify, tls-server-name and the context's namespace.
 /// </summary>
 internal static class KubeConfigLoader
 {
     public const string ServiceAccountRoot = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-    /// <summary>$KUBECONFIG (first file), else ~/.kube/config, else the in-cluster config.</summary>
-    public static KubeConfigResult LoadDefault(string? context = null)
+    /// <summary>
+    /// $KUBECONFIG (its files merged as kubectl does, see <see cref="LoadFiles"/>), else ~/.kube/config,
+    /// else the in-cluster config.
+    /// </summary>
+    public static KubeConfigResult LoadDefault(string? context = null, Func<string, string?>? getEnv = null)
     {
-        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
-        var path = string.IsNullOrEmpty(env)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")
-            : env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)[0];
-        if (File.Exists(path))
+        var env = (getEnv ?? Environment.GetEnvironmentVariable)("KUBECONFIG");
+        var paths = string.IsNullOrEmpty(env)
+            ? [Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")]
+            : env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Where(File.Exists).Distinct().ToArray();
+        return paths.Length switch
         {
-            return LoadFile(path, context);
+            0 => LoadInCluster(),
+            1 when File.Exists(paths[0]) => LoadFile(paths[0], context),
+            1 => LoadInCluster(),
+            _ => LoadFiles(paths, context),
+        };
+    }
+
+    /// <summary>
+    /// Several kubeconfig files merged like kubectl merges $KUBECONFIG: for each named cluster, user and
+    /// context the first file that defines it wins, and current-context comes from the first file that sets
+    /// it. Relative paths in an entry are resolved against the directory of the file it came from.
+    /// </summary>
+    public static KubeConfigResult LoadFiles(IReadOnlyList<string> paths, string? context = null)
+    {
+        var roots = new List<(YamlMappingNode Root, string BaseDirectory)>();
+        foreach (var path in paths)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return KubeConfigResult.Fail($"{path}: {e.Message}");
+            }
+            var (root, error) = Load(text);
+            if (error is not null)
+            {
+                return KubeConfigResult.Fail($"{path}: {error}");
+            }
+            if (root is not null)
+            {
+                roots.Add((root, Path.GetDirectoryName(Path.GetFullPath(path)) ?? "."));
+            }
         }
-        return LoadInCluster();
+        return roots.Count == 0
+            ? KubeConfigResult.Fail($"kubeconfig: {string.Join(Path.PathSeparator, paths)}: no configuration in these files")
+            : Parse(KubeConfigMerge.Merge(roots), roots[0].BaseDirectory, context);
     }
 
     public static KubeConfigResult LoadFile(string path, string? context = null)
@@ -33,11 +72,7 @@ internal static class KubeConfigLoader
         {
             text = File.ReadAllText(path);
         }
-        catch (IOException e)
-        {
-            return KubeConfigResult.Fail($"{path}: {e.Message}");
-        }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return KubeConfigResult.Fail($"{path}: {e.Message}");
         }
@@ -47,22 +82,31 @@ internal static class KubeConfigLoader
     /// <summary>Parses kubeconfig YAML; relative file paths are resolved against <paramref name="baseDirectory"/>.</summary>
     public static KubeConfigResult Parse(string yaml, string baseDirectory, string? context = null)
     {
-        YamlMappingNode root;
+        var (root, error) = Load(yaml);
+        return root is not null ? Parse(root, baseDirectory, context) : KubeConfigResult.Fail(error ?? "kubeconfig: not a YAML mapping");
+    }
+
+    /// <summary>The YAML's root mapping; null with no error for an empty file.</summary>
+    private static (YamlMappingNode? Root, string? Error) Load(string yaml)
+    {
         try
         {
             var stream = new YamlStream();
             stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode m)
+            if (stream.Documents.Count == 0)
             {
-                return KubeConfigResult.Fail("kubeconfig: not a YAML mapping");
+                return (null, null);
             }
-            root = m;
+            return stream.Documents[0].RootNode is YamlMappingNode m ? (m, null) : (null, "kubeconfig: not a YAML mapping");
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            return KubeConfigResult.Fail($"kubeconfig: invalid YAML: {e.Message}");
+            return (null, $"kubeconfig: invalid YAML: {e.Message}");
         }
+    }
 
+    private static KubeConfigResult Parse(YamlMappingNode root, string baseDirectory, string? context)
+    {
         var contextName = context ?? Scalar(root, "current-context");
         if (string.IsNullOrEmpty(contextName))
         {
@@ -89,9 +133,25 @@ internal static class KubeConfigLoader
         {
             return KubeConfigResult.Fail($"kubeconfig: cluster '{clusterName}' has no valid server URL");
         }
-        if (user is not null && (user.Children.ContainsKey("exec") || user.Children.ContainsKey("auth-provider")))
+        if (user is not null && user.Children.ContainsKey("auth-provider"))
         {
-            return KubeConfigResult.Fail($"kubeconfig: user '{userName}' uses exec/auth-provider credentials, which Canaria does not support");
+            return KubeConfigResult.Fail(
+                $"kubeconfig: user '{userName}' uses a legacy auth-provider, which Canaria does not support (kubectl dropped gcp and azure too); " +
+                "use an exec credential plugin instead: gke-gcloud-auth-plugin (GKE), kubelogin (AKS, or kubectl oidc-login for OIDC), aws eks get-token (EKS)");
+        }
+        ExecPluginConfig? exec = null;
+        if (user is not null && user.Children.TryGetValue(new YamlScalarNode("exec"), out var execNode))
+        {
+            if (execNode is not YamlMappingNode execMap)
+            {
+                return KubeConfigResult.Fail($"kubeconfig: user '{userName}': exec is not a mapping");
+            }
+            var (plugin, execError) = ExecPluginConfig.FromYaml(execMap, userName!, baseDirectory);
+            if (plugin is null)
+            {
+                return KubeConfigResult.Fail(execError!);
+            }
+            exec = plugin;
         }
 
         try
@@ -105,6 +165,7 @@ internal static class KubeConfigLoader
                 TlsServerName = Scalar(cluster, "tls-server-name"),
                 Token = user is null ? null : Scalar(user, "token"),
                 TokenFile = user is null ? null : ResolvePath(Scalar(user, "tokenFile"), baseDirectory),
+                Exec = exec,
                 ClientCertificatePem = user is null ? null : DataOrFile(user, "client-certificate", baseDirectory),
                 ClientKeyPem = user is null ? null : DataOrFile(user, "client-key", baseDirectory),
             });
@@ -154,7 +215,7 @@ internal static class KubeConfigLoader
     private static string? ResolvePath(string? path, string baseDirectory) =>
         string.IsNullOrEmpty(path) ? null : Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path);
 
-    private static string? Scalar(YamlMappingNode node, string key) =>
+    internal static string? Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var v) && v is YamlScalarNode s ? s.Value : null;
 
     /// <summary>In a list like <c>clusters: [{name, cluster: {...}}]</c>, the inner mapping of the named entry.</summary>

@@ -1,14 +1,18 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Canaria.Kubernetes.Client;
 
-/// <summary>Builds the HTTP stack for a config: TLS (CA, client certificate, skip-verify) and bearer token.</summary>
+/// <summary>Builds the HTTP stack for a config: TLS (CA, client certificate, skip-verify) and bearer token (static, file or exec plugin).</summary>
 internal static class KubeHttp
 {
-    public static HttpMessageHandler CreateHandler(KubeClientConfig config, TimeProvider time)
+    public static HttpMessageHandler CreateHandler(KubeClientConfig config, TimeProvider time, ILogger? logger = null)
     {
+        var exec = config.Exec is { } plugin ? new ExecCredentialProvider(plugin, time, logger ?? NullLogger.Instance) : null;
         var ssl = new SslClientAuthenticationOptions();
         if (config.TlsServerName is { Length: > 0 } serverName)
         {
@@ -17,6 +21,11 @@ internal static class KubeHttp
         if (config.ClientCertificatePem is { } certPem && config.ClientKeyPem is { } keyPem)
         {
             ssl.ClientCertificates = [X509Certificate2.CreateFromPem(certPem, keyPem)];
+        }
+        else if (exec is not null)
+        {
+            // The handler gets the plugin's credential before every request, so a new connection takes its current certificate.
+            ssl.LocalCertificateSelectionCallback = (_, _, _, _, _) => exec.Current?.Certificate!;
         }
         if (config.InsecureSkipTlsVerify)
         {
@@ -38,7 +47,7 @@ internal static class KubeHttp
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             EnableMultipleHttp2Connections = true,
         };
-        return new BearerTokenHandler(config, time) { InnerHandler = sockets };
+        return new BearerTokenHandler(config, time, exec) { InnerHandler = sockets };
     }
 
     private static bool Validate(X509Certificate? cert, SslPolicyErrors errors, X509Certificate2Collection roots)
@@ -55,13 +64,55 @@ internal static class KubeHttp
         return chain.Build(leaf);
     }
 
-    /// <summary>Adds <c>Authorization: Bearer</c>; a token file is re-read once a minute (it rotates).</summary>
-    private sealed class BearerTokenHandler(KubeClientConfig config, TimeProvider time) : DelegatingHandler
+    /// <summary>
+    /// Adds <c>Authorization: Bearer</c>; a token file is re-read once a minute (it rotates); an exec plugin's
+    /// credential is cached by its provider, and a 401 runs the plugin again and retries the request once.
+    /// </summary>
+    private sealed class BearerTokenHandler(KubeClientConfig config, TimeProvider time, ExecCredentialProvider? exec) : DelegatingHandler
     {
         private string? _fileToken;
         private DateTimeOffset _readAt = DateTimeOffset.MinValue;
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (exec is null)
+            {
+                SetToken(request, StaticToken());
+                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            var (credential, error) = await exec.GetAsync(null, cancellationToken).ConfigureAwait(false);
+            if (credential is null)
+            {
+                throw new HttpRequestException(error);
+            }
+            SetToken(request, credential.Token);
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                return response;
+            }
+            (credential, error) = await exec.GetAsync(credential, cancellationToken).ConfigureAwait(false);
+            if (credential is null)
+            {
+                response.Dispose();
+                throw new HttpRequestException($"401 Unauthorized, and running the plugin again failed: {error}");
+            }
+            var retry = await CopyAsync(request, cancellationToken).ConfigureAwait(false);
+            response.Dispose();
+            SetToken(retry, credential.Token);
+            return await base.SendAsync(retry, cancellationToken).ConfigureAwait(false);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                exec?.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+
+        private string? StaticToken()
         {
             var token = config.Token;
             if (token is null && config.TokenFile is { } file)
@@ -74,11 +125,34 @@ internal static class KubeHttp
                 }
                 token = _fileToken;
             }
+            return token;
+        }
+
+        private static void SetToken(HttpRequestMessage request, string? token)
+        {
             if (!string.IsNullOrEmpty(token))
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             }
-            return base.SendAsync(request, cancellationToken);
+        }
+
+        /// <summary>A request can be sent only once; the retry is a copy (the client's bodies are buffered strings).</summary>
+        private static async Task<HttpRequestMessage> CopyAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Version = request.Version, VersionPolicy = request.VersionPolicy };
+            foreach (var (name, values) in request.Headers)
+            {
+                copy.Headers.TryAddWithoutValidation(name, values);
+            }
+            if (request.Content is { } content)
+            {
+                copy.Content = new ByteArrayContent(await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
+                foreach (var (name, values) in content.Headers)
+                {
+                    copy.Content.Headers.TryAddWithoutValidation(name, values);
+                }
+            }
+            return copy;
         }
     }
 }

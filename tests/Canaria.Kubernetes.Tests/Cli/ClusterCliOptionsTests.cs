@@ -124,4 +124,23 @@ public sealed class ClusterCliOptionsTests(ControlPlaneFixture cluster)
         Assert.True(run.ExitCode == 3, run.ToString()); // KUBECONFIG alone does not switch `canaria` to the cluster
         Assert.Contains("no controller is running for the state directory", run.Stderr);
     }
+
+    [Fact]
+    public async Task Get_KubeconfigListWithExecUser_MergesTheFilesAndAuthenticatesThroughThePlugin()
+    {
+        var ns = await NamespaceWithRolloutAsync("cli-exec", "myapp", "deploy-exec");
+        using var bed = new ExecPluginBed(cluster);
+        bed.WriteTokenPlugin(ExecPluginConfig.V1);
+        // The first file defines the cluster, the exec user and the context; only the second sets current-context.
+        var first = Path.Combine(bed.Directory, "clusters.yaml");
+        var second = Path.Combine(bed.Directory, "current.yaml");
+        File.WriteAllText(first, bed.Kubeconfig(ExecPluginConfig.V1).Replace("current-context: test", "", StringComparison.Ordinal));
+        File.WriteAllText(second, "apiVersion: v1\nkind: Config\ncurrent-context: test\n");
+
+        var run = await CanariaCli.RunAsync(CanariaCli.KubectlPlugin, first + Path.PathSeparator + second, "get", "-n", ns, "-o", "json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("deploy-exec", Objects.Str(Assert.Single(run.Json().AsArray()), "spec", "workloadRef", "name"));
+        Assert.Equal(1, bed.Runs);
+    }
 }
