@@ -2,8 +2,13 @@ using Canaria.Core.Model;
 
 namespace Canaria.Core.Analysis;
 
-/// <summary>What a remote check is asked about: the rollout, its service, the canary and stable versions, the window.</summary>
-internal sealed record CheckQuery(string Rollout, string? Namespace, string Service, string Version, string StableVersion, DateTimeOffset From, DateTimeOffset To);
+/// <summary>
+/// What a remote check is asked about: the rollout, its service, the canary and stable versions, the window (From..To).
+/// MinWindow is the least {{window}} a query gets, however short From..To is: a rate over a few seconds has no data
+/// when the metrics are scraped every 15-60 s.
+/// </summary>
+internal sealed record CheckQuery(string Rollout, string? Namespace, string Service, string Version, string StableVersion, DateTimeOffset From, DateTimeOffset To,
+    TimeSpan MinWindow = default);
 
 /// <summary>One number read by a remote source; Error is set when the source failed (never a pass), Value null when it had no data.</summary>
 internal sealed record MetricReading(double? Value, string? Error, string Detail)
