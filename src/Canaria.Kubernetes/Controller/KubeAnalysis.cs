@@ -29,7 +29,7 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
     public Observation Observe(string ns, string name, RolloutSpec spec, RolloutStatus? stored, Observation observation)
     {
         if (!_rollouts.TryGetValue(KubeInformer.Key(ns, name), out var state)) return observation;
-        return observation with { Measurements = state.Unfolded(spec, stored), GateResults = state.DrainGates() };
+        return observation with { Measurements = state.Unfolded(spec, stored), GateResults = state.UnstoredGates(spec, stored) };
     }
 
     /// <summary>
@@ -51,7 +51,7 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
         var state = _rollouts.GetOrAdd(key, _ => new KubeAnalysisState());
         _webhooks.RequestGates(target, decision.Status, decision.Gates, r =>
         {
-            state.GateResults.Enqueue(r);
+            state.GateAnswered(r);
             Wake?.Invoke(key);
         }, cancellationToken);
         return decision.Analysis is { } window && spec.Analysis is { } analysis
