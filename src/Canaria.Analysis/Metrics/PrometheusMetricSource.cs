@@ -29,7 +29,7 @@ internal sealed class PrometheusMetricSource(HttpClient http, TimeSpan timeout) 
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = auth;
         var (body, error) = await MetricHttp.SendAsync(http, request, timeout, cancellationToken).ConfigureAwait(false);
-        if (error is not null) return MetricReading.Failed($"prometheus {address}: {error}");
+        if (error is not null) return MetricReading.Failed($"prometheus {SafeUrl.WithoutUserInfo(address)}: {error}");
         try
         {
             using var doc = JsonDocument.Parse(body!);

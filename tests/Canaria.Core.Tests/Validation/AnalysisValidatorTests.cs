@@ -38,6 +38,10 @@ public class AnalysisValidatorTests
         (new CheckSpec { Name = "c", Min = 0.9, Count = 0 }, "spec.analysis.checks[0].count", "must be at least 1"),
         (new CheckSpec { Name = "c", Min = 0.9, Interval = TimeSpan.FromMilliseconds(10) }, "spec.analysis.checks[0].interval", "at least 100ms"),
         (new CheckSpec { Name = "c", Min = 0.9, Url = "http://a" }, "spec.analysis.checks[0].url", "does not apply to provider gateway"),
+        (Prom with { Window = TimeSpan.FromMilliseconds(500) }, "spec.analysis.checks[0].window", "must be at least 1s"),
+        (new CheckSpec { Name = "c", Min = 0.9, Window = TimeSpan.FromMinutes(1) }, "spec.analysis.checks[0].window", "does not apply to provider gateway"),
+        (Prom with { Address = "http://admin:s3cret@127.0.0.1:9090" }, "spec.analysis.checks[0].address", "use auth"),
+        (new CheckSpec { Name = "w", Provider = MetricProvider.Web, Url = "https://u:p@m.example/q?v={{version}}", JsonPath = "$.v", Min = 1 }, "spec.analysis.checks[0].url", "use auth"),
     ];
 
     public static TheoryData<int> BadCheckCases => new(Enumerable.Range(0, BadChecks.Length));
