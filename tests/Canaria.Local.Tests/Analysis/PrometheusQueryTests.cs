@@ -11,6 +11,9 @@ public sealed class PrometheusQueryTests
 {
     private static readonly HttpClient Client = new(new SocketsHttpHandler { UseProxy = false });
 
+    /// <summary>Two series, 0.5 and 0.01, without any scraped data.</summary>
+    private const string TwoSeries = "label_replace(vector(0.5), \"s\", \"a\", \"\", \"\") or label_replace(vector(0.01), \"s\", \"b\", \"\", \"\")";
+
     private static CheckQuery Query() => new("shop", null, "shop", "v2", "v1", DateTimeOffset.UtcNow - TimeSpan.FromSeconds(30), DateTimeOffset.UtcNow);
 
     private static async Task<(PrometheusProcess Prometheus, PrometheusMetricSource Source)> StartAsync()
@@ -41,5 +44,21 @@ public sealed class PrometheusQueryTests
         Assert.Contains("HTTP 400 BadRequest: ", evidence);
         Assert.Contains("parse error", evidence);
         Assert.True(evidence.Length < 200 + MetricHttp.MaxError, evidence);
+    }
+
+    [Theory]
+    [InlineData(0.1, 1.0, "Fail", "< min 0.1")]  // the lowest series is below min, though the highest is within max
+    [InlineData(0.0, 0.4, "Fail", "> max 0.4")]
+    [InlineData(0.001, 0.6, "Pass", "2 values (0.01 to 0.5)")]
+    public async Task ReadAsync_SeveralSeriesWithMinAndMax_EachBoundByItsOwnWorst(double min, double max, string verdict, string evidence)
+    {
+        var (prometheus, source) = await StartAsync();
+        await using var _ = prometheus;
+        var check = Check(prometheus, TwoSeries, min, max);
+
+        var judged = ThresholdJudge.JudgeValue(check, await source.ReadAsync(check, Query(), CancellationToken.None));
+
+        Assert.Equal(Enum.Parse<Verdict>(verdict), judged.Verdict);
+        Assert.Contains(evidence, judged.Evidence);
     }
 }
