@@ -67,6 +67,7 @@ public class AnalysisValidatorTests
     [InlineData("ftp://x", 2, 5000, "spec.webhooks[0].url")]
     [InlineData("http://x", 11, 5000, "spec.webhooks[0].retries")]
     [InlineData("http://x", 1, 1, "spec.webhooks[0].timeout")]
+    [InlineData("http://ops:pw@x/gate", 1, 5000, "spec.webhooks[0].url")]
     public void Validate_BadWebhook_ReportsFieldPath(string url, int retries, int timeoutMs, string field)
     {
         var hook = new WebhookSpec { Name = "g", Type = WebhookType.PreRollout, Url = url, Retries = retries, Timeout = TimeSpan.FromMilliseconds(timeoutMs) };
@@ -74,5 +75,14 @@ public class AnalysisValidatorTests
         var errors = Errors(new CheckSpec { Name = "errors", Compare = new CompareSpec() }, hook);
 
         Assert.Equal(field, Assert.Single(errors).Field);
+    }
+
+    [Fact]
+    public void Validate_UrlWithPassword_RefusedWithoutEchoingThePassword()
+    {
+        var errors = Errors(Prom with { Address = "http://admin:s3cret@127.0.0.1:9090" });
+
+        var error = Assert.Single(errors);
+        Assert.Equal("'http://127.0.0.1:9090' carries credentials (user:password@) that anyone who can read the Rollout sees: use auth (username: with secretEnv or secretFile) instead", error.Message);
     }
 }
