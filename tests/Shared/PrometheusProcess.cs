@@ -5,7 +5,7 @@ using System.Net.Sockets;
 
 namespace Canaria.Tests.Support;
 
-/// <summary>A real Prometheus (Debian package <c>prometheus</c>) scraping one target every second. Fails loudly when the binary is missing.</summary>
+/// <summary>A real Prometheus (Debian package <c>prometheus</c>) scraping one target (every second unless told). Fails loudly when the binary is missing.</summary>
 internal sealed class PrometheusProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -25,7 +25,7 @@ internal sealed class PrometheusProcess : IAsyncDisposable
 
     public string LastLog => string.Join("\n", _log.TakeLast(5));
 
-    public static PrometheusProcess Start(Uri target, string metricsPath, string bearerToken)
+    public static PrometheusProcess Start(Uri target, string metricsPath, string bearerToken, string scrapeInterval = "1s")
     {
         var binary = new[] { "/usr/bin/prometheus", "/usr/local/bin/prometheus" }.FirstOrDefault(File.Exists);
         Assert.True(binary is not null, "the prometheus binary is missing: apt-get install prometheus (listed in .ci/apt-packages.txt)");
@@ -34,7 +34,7 @@ internal sealed class PrometheusProcess : IAsyncDisposable
         var config = Path.Combine(dir.FullName, "prometheus.yml");
         File.WriteAllText(config, $"""
             global:
-              scrape_interval: 1s
+              scrape_interval: {scrapeInterval}
             scrape_configs:
               - job_name: canaria-gateway
                 metrics_path: {metricsPath}

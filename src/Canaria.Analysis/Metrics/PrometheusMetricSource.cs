@@ -7,7 +7,7 @@ namespace Canaria.Analysis.Metrics;
 
 /// <summary>
 /// Reads one number from Prometheus' HTTP API: an instant query at the window's end, or a range query over the
-/// window. Several series or points count by their worst value (max when the check has a max, else min).
+/// window. Several series or points count by their worst value for each bound: the highest for max, the lowest for min.
 /// An empty result is "no data" and NaN is no value: both inconclusive, never a pass.
 /// </summary>
 internal sealed class PrometheusMetricSource(HttpClient http, TimeSpan timeout) : IValueSource
@@ -29,7 +29,7 @@ internal sealed class PrometheusMetricSource(HttpClient http, TimeSpan timeout) 
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         request.Headers.Authorization = auth;
         var (body, error) = await MetricHttp.SendAsync(http, request, timeout, cancellationToken).ConfigureAwait(false);
-        if (error is not null) return MetricReading.Failed($"prometheus {address}: {error}");
+        if (error is not null) return MetricReading.Failed($"prometheus {SafeUrl.WithoutUserInfo(address)}: {error}");
         try
         {
             using var doc = JsonDocument.Parse(body!);
@@ -41,8 +41,8 @@ internal sealed class PrometheusMetricSource(HttpClient http, TimeSpan timeout) 
             if (values.Count == 0) return new MetricReading(null, null, $"query returned no series: {shown}");
             var numbers = values.Where(v => !double.IsNaN(v)).ToList();
             if (numbers.Count == 0) return new MetricReading(double.NaN, null, $"query returned NaN: {shown}");
-            var worst = check.Max is not null ? numbers.Max() : numbers.Min();
-            return new MetricReading(worst, null, $"{values.Count} value(s) of {shown}");
+            var detail = numbers.Count > 1 ? $"{values.Count} values ({Num(numbers.Min())} to {Num(numbers.Max())}) of {shown}" : $"{values.Count} value(s) of {shown}";
+            return new MetricReading(numbers.Max(), null, detail) { Lowest = numbers.Count > 1 ? numbers.Min() : null };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

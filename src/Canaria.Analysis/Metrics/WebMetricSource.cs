@@ -19,7 +19,7 @@ internal sealed class WebMetricSource(HttpClient http, TimeSpan timeout) : IValu
         if (check.HttpMethod == "POST")
             request.Content = new StringContent(QueryTemplate.Render(check.Body ?? "", query), Encoding.UTF8, "application/json");
         var (body, error) = await MetricHttp.SendAsync(http, request, timeout, cancellationToken).ConfigureAwait(false);
-        var where = new Uri(url).GetLeftPart(UriPartial.Path); // never the query string: it may carry tokens
+        var where = SafeUrl.Where(url); // never user:password@ nor the query string: they may carry secrets
         if (error is not null) return MetricReading.Failed($"{where}: {error}");
         try
         {

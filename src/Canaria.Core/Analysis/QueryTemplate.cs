@@ -5,7 +5,8 @@ namespace Canaria.Core.Analysis;
 
 /// <summary>
 /// Fills {{name}} {{namespace}} {{service}} {{version}} {{stableVersion}} {{window}} into a PromQL query or URL
-/// (double braces, so PromQL's own label braces stay as they are). {{window}} is whole seconds, e.g. "30s".
+/// (double braces, so PromQL's own label braces stay as they are). {{window}} is whole seconds, e.g. "30s": the
+/// query's From..To, but never less than its MinWindow.
 /// </summary>
 internal static partial class QueryTemplate
 {
@@ -14,7 +15,8 @@ internal static partial class QueryTemplate
 
     public static string Render(string template, CheckQuery q, Func<string, string>? escape = null)
     {
-        var window = Math.Max(1, (int)Math.Ceiling((q.To - q.From).TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
+        var seconds = Math.Max((q.To - q.From).TotalSeconds, q.MinWindow.TotalSeconds);
+        var window = Math.Max(1, (int)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture) + "s";
         return Placeholder().Replace(template, m =>
         {
             var value = m.Groups[1].Value switch

@@ -44,13 +44,17 @@ internal static class ThresholdJudge
             return (Verdict.Error, null, $"{name}: {reading.Error}");
         if (reading.Value is not { } v || double.IsNaN(v) || double.IsInfinity(v))
             return (Verdict.Inconclusive, null, $"{name}: no value ({reading.Detail})");
-        var shown = v.ToString("0.####", CultureInfo.InvariantCulture);
-        if (check.Min is { } min && v < min)
-            return (Verdict.Fail, v, $"{name} value {shown} < min {min.ToString(CultureInfo.InvariantCulture)} ({reading.Detail})");
+        // Several numbers: each bound is judged by its own worst one (min by the lowest, max by the highest).
+        var low = reading.Lowest is { } l && !double.IsNaN(l) ? l : v;
+        if (check.Min is { } min && low < min)
+            return (Verdict.Fail, low, $"{name} value {Show(low)} < min {min.ToString(CultureInfo.InvariantCulture)} ({reading.Detail})");
         if (check.Max is { } max && v > max)
-            return (Verdict.Fail, v, $"{name} value {shown} > max {max.ToString(CultureInfo.InvariantCulture)} ({reading.Detail})");
-        return (Verdict.Pass, v, $"{name} value {shown} ({reading.Detail})");
+            return (Verdict.Fail, v, $"{name} value {Show(v)} > max {max.ToString(CultureInfo.InvariantCulture)} ({reading.Detail})");
+        var shown = check.Max is null ? low : v;
+        return (Verdict.Pass, shown, $"{name} value {Show(shown)} ({reading.Detail})");
     }
+
+    private static string Show(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
 
     private static string Show(MetricKind kind, double v) => kind switch
     {

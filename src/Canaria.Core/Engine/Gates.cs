@@ -10,17 +10,20 @@ namespace Canaria.Core.Engine;
 internal static class Gates
 {
     /// <summary>Gates the current step still needs before its traffic may be applied.</summary>
-    public static IReadOnlyList<GateCall> Missing(EngineContext ctx, RolloutStatus s)
+    public static IReadOnlyList<GateCall> Missing(EngineContext ctx, RolloutStatus s) => Missing(ctx.Spec, s);
+
+    /// <summary>Gates a step of this status still needs (a shell uses it to know which answers a stored status has not counted yet).</summary>
+    public static IReadOnlyList<GateCall> Missing(RolloutSpec spec, RolloutStatus s)
     {
-        if (ctx.Spec.Webhooks.Count == 0 || s.CanaryRevision is not { } canary || s.StepState != StepState.RoutingTraffic || s.Paused)
+        if (spec.Webhooks.Count == 0 || s.CanaryRevision is not { } canary || s.StepState != StepState.RoutingTraffic || s.Paused)
             return [];
-        var step = StepPlan.At(ctx.Spec, s.StepIndex);
+        var step = StepPlan.At(spec, s.StepIndex);
         var current = s.Traffic?.CanaryWeight ?? 0;
         var types = new List<WebhookType>();
         if (s.StepIndex == 0) types.Add(WebhookType.PreRollout);
         if (step.IsFinal) types.Add(WebhookType.PrePromotion);
         else if (step.Traffic > current) types.Add(WebhookType.PreTrafficIncrease);
-        return ctx.Spec.Webhooks
+        return spec.Webhooks
             .Where(w => types.Contains(w.Type))
             .Select(w => new GateCall(w.Name, $"{canary}/{s.StepIndex}/{w.Type}/{w.Name}", s.StepIndex))
             .Where(g => !s.OpenGates.Contains(g.Key))

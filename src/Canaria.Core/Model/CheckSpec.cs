@@ -48,6 +48,15 @@ internal sealed record CheckSpec
     /// <summary>Prometheus: an instant query (one value) or a range query over the window (its worst value counts).</summary>
     public bool RangeQuery { get; init; }
 
+    /// <summary>
+    /// Prometheus/web: the least {{window}} a query gets (null: the default of <see cref="QueryWindow"/>). A measurement
+    /// covers the last interval; a rate over it needs at least two scrapes, so Prometheus' window has a floor.
+    /// </summary>
+    public TimeSpan? Window { get; init; }
+
+    /// <summary>Prometheus' default window floor: a rate needs two scrapes, and scrape intervals of 15-30 s are common.</summary>
+    public static readonly TimeSpan DefaultPrometheusWindow = TimeSpan.FromMinutes(1);
+
     /// <summary>Web: the URL (same placeholders as a query), the HTTP method, an optional body and the JSON path of the number.</summary>
     public string? Url { get; init; }
     public string HttpMethod { get; init; } = "GET";
@@ -72,6 +81,10 @@ internal sealed record CheckSpec
 
     /// <summary>0-based step indexes this check runs at; empty: a background check at every analyzed step.</summary>
     public IReadOnlyList<int> Steps { get; init; } = [];
+
+    /// <summary>The least {{window}} of this check's queries: its window, else max(interval, 1m) for Prometheus and the interval for web.</summary>
+    public TimeSpan QueryWindow(TimeSpan interval) =>
+        Window ?? (Provider == MetricProvider.Prometheus && interval < DefaultPrometheusWindow ? DefaultPrometheusWindow : interval);
 
     public bool RunsAt(int stepIndex) => Steps.Count == 0 || Steps.Contains(stepIndex);
 }

@@ -61,6 +61,7 @@ internal static class AnalysisYaml
             Auth = m.Has("auth") ? ReadAuth(m.Map("auth")) : null,
             Compare = compare,
             Interval = m.Duration("interval"),
+            Window = m.Duration("window"),
             Count = m.Int("count"),
             InitialDelay = m.Duration("initialDelay") ?? TimeSpan.Zero,
             FailureLimit = m.Int("failureLimit"),

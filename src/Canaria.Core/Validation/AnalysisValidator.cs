@@ -43,6 +43,11 @@ internal static class AnalysisValidator
     private static void ValidateSchedule(CheckSpec check, AnalysisSpec analysis, int stepCount, string at, Action<string, string> add)
     {
         if (check.Interval is { } interval && interval < TimeSpan.FromMilliseconds(100)) add($"{at}.interval", "must be at least 100ms");
+        if (check.Window is { } window)
+        {
+            if (check.Provider == MetricProvider.Gateway) add($"{at}.window", "does not apply to provider gateway (its thresholds read the last interval)");
+            else if (window < TimeSpan.FromSeconds(1)) add($"{at}.window", "must be at least 1s ({{window}} is whole seconds)");
+        }
         if (check.Count is { } count && count < 1) add($"{at}.count", "must be at least 1");
         if (check.Count < analysis.StepPasses) add($"{at}.count", $"{check.Count} measurements can never give the {analysis.StepPasses} passes a step needs (stepPasses)");
         if (check.InitialDelay < TimeSpan.Zero) add($"{at}.initialDelay", "must not be negative");

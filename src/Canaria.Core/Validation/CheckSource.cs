@@ -1,3 +1,4 @@
+using Canaria.Core.Analysis;
 using Canaria.Core.Model;
 
 namespace Canaria.Core.Validation;
@@ -15,10 +16,10 @@ internal static class CheckSource
                 break;
             case MetricProvider.Prometheus:
                 if (string.IsNullOrWhiteSpace(check.Query)) add($"{at}.query", "is required for provider prometheus");
-                Url(check.Address, $"{at}.address", required: true, add);
+                Url(check.Address, $"{at}.address", required: true, add, CredentialsHint);
                 break;
             case MetricProvider.Web:
-                Url(check.Url, $"{at}.url", required: true, add);
+                Url(check.Url, $"{at}.url", required: true, add, CredentialsHint);
                 if (string.IsNullOrWhiteSpace(check.JsonPath)) add($"{at}.jsonPath", "is required for provider web (e.g. $.data.value)");
                 else if (!check.JsonPath.StartsWith('$')) add($"{at}.jsonPath", $"'{check.JsonPath}' must start with $");
                 break;
@@ -33,15 +34,21 @@ internal static class CheckSource
         }
     }
 
-    public static void Url(string? url, string field, bool required, Action<string, string> add)
+    private const string CredentialsHint = "use auth (username: with secretEnv or secretFile) instead";
+
+    /// <param name="credentialsHint">What to write instead of "user:password@" in the URL.</param>
+    public static void Url(string? url, string field, bool required, Action<string, string> add, string credentialsHint = "remove them")
     {
         if (string.IsNullOrWhiteSpace(url))
         {
             if (required) add(field, "is required");
             return;
         }
+        var shown = SafeUrl.WithoutUserInfo(url); // never echo a password into an error, an event or a log
         var probe = url.Replace("{{", "", StringComparison.Ordinal).Replace("}}", "", StringComparison.Ordinal);
         if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-            add(field, $"'{url}' is not an absolute http(s) URL");
+            add(field, $"'{shown}' is not an absolute http(s) URL");
+        else if (uri.UserInfo.Length > 0 || SafeUrl.HasUserInfo(url))
+            add(field, $"'{shown}' carries credentials (user:password@) that anyone who can read the Rollout sees: {credentialsHint}");
     }
 }

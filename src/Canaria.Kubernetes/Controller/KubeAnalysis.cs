@@ -29,7 +29,7 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
     public Observation Observe(string ns, string name, RolloutSpec spec, RolloutStatus? stored, Observation observation)
     {
         if (!_rollouts.TryGetValue(KubeInformer.Key(ns, name), out var state)) return observation;
-        return observation with { Measurements = state.Unfolded(spec, stored), GateResults = state.DrainGates() };
+        return observation with { Measurements = state.Unfolded(spec, stored), GateResults = state.UnstoredGates(spec, stored) };
     }
 
     /// <summary>
@@ -51,7 +51,7 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
         var state = _rollouts.GetOrAdd(key, _ => new KubeAnalysisState());
         _webhooks.RequestGates(target, decision.Status, decision.Gates, r =>
         {
-            state.GateResults.Enqueue(r);
+            state.GateAnswered(r);
             Wake?.Invoke(key);
         }, cancellationToken);
         return decision.Analysis is { } window && spec.Analysis is { } analysis
@@ -78,7 +78,10 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
             var tally = status.Checks.FirstOrDefault(c => c.Name == check.Name);
             if (!CheckSchedule.Wanted(check, window, tally) || state.InFlight.ContainsKey(check.Name)) continue; // an answer wakes the rollout
             var interval = check.Interval ?? analysis.Interval;
+            // Never a partial interval: a check measures the step's own traffic over a full interval, so the first
+            // measurement waits an interval after the step went live (as the local gateway's thresholds do).
             var due = CheckSchedule.DueAt(check, interval, window, LastAt(state, check.Name, tally, window));
+            if (due < window.Since + interval) due = window.Since + interval;
             if (due > now)
             {
                 next = Sooner(due - now, next);
@@ -86,10 +89,9 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
             }
             state.InFlight[check.Name] = 0;
             state.Started[check.Name] = now;
-            var from = now - interval < window.Since ? window.Since : now - interval;
             var service = spec.Service?.Name ?? spec.WorkloadRef?.Name ?? name;
             var query = new CheckQuery(name, ns, service, versionOf(window.CanaryRevision) ?? $"r{window.CanaryRevision}",
-                versionOf(window.StableRevision) ?? $"r{window.StableRevision}", from, now);
+                versionOf(window.StableRevision) ?? $"r{window.StableRevision}", now - interval, now, check.QueryWindow(interval));
             _ = MeasureAsync(key, state, source, check, query, window, ct);
             next = Sooner(interval, next);
         }

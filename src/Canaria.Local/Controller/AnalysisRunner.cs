@@ -51,7 +51,7 @@ internal sealed class AnalysisRunner(GoldenSignals signals, IMetricSource gatewa
             {
                 rollout.Schedule.Reported(check.Name, Verdict.Pending, now);
                 var from = now - interval < window.Since ? window.Since : now - interval;
-                var query = new CheckQuery(rollout.Name, rollout.Document.Metadata.Namespace, service.Name, canaryVersion, RevisionNames.Version(rollout, window.StableRevision), from, now);
+                var query = new CheckQuery(rollout.Name, rollout.Document.Metadata.Namespace, service.Name, canaryVersion, RevisionNames.Version(rollout, window.StableRevision), from, now, check.QueryWindow(interval));
                 _ = MeasureRemoteAsync(rollout, check, query, window.CanaryRevision, window.StepIndex, ct);
             }
         }

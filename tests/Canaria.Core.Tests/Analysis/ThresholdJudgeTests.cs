@@ -72,4 +72,20 @@ public class ThresholdJudgeTests
         Assert.True(double.IsNaN(new MetricWindow().SuccessRate));
         Assert.Equal(0.75, new MetricWindow { Requests = 4, Failures = 1 }.SuccessRate);
     }
+
+    [Theory]
+    // several numbers 0.01..0.5 from one source; each bound is judged by its own worst number
+    [InlineData(0.1, 1.0, "Fail", 0.01, "value 0.01 < min 0.1")]
+    [InlineData(0.0, 0.4, "Fail", 0.5, "value 0.5 > max 0.4")]
+    [InlineData(0.001, 0.6, "Pass", 0.5, "value 0.5")]
+    [InlineData(0.001, null, "Pass", 0.01, "value 0.01")]
+    public void JudgeValue_SeveralNumbersMinAndMax_EachBoundByItsOwnWorst(double min, double? max, string verdict, double value, string evidence)
+    {
+        var check = new CheckSpec { Name = "p", Provider = MetricProvider.Prometheus, Min = min, Max = max };
+
+        var (v, shown, text) = ThresholdJudge.JudgeValue(check, new MetricReading(0.5, null, "2 values") { Lowest = 0.01 });
+
+        Assert.Equal((Enum.Parse<Verdict>(verdict), value), (v, shown));
+        Assert.Contains(evidence, text);
+    }
 }

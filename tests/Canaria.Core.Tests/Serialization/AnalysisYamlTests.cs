@@ -47,6 +47,7 @@ public class AnalysisYamlTests
                     address: http://127.0.0.1:9090
                     query: 'sum(rate(x{version="{{version}}"}[{{window}}]))'
                     queryType: range
+                    window: 2m
                     max: 0.05
                     auth: {username: u, secretEnv: PROM_PASSWORD}
                     consecutiveErrorLimit: 7
@@ -74,6 +75,7 @@ public class AnalysisYamlTests
         Assert.Equal([1], c[1].Steps);
         Assert.Equal((MetricProvider.Prometheus, true, 0.05, 7), (c[2].Provider, c[2].RangeQuery, c[2].Max!.Value, c[2].ConsecutiveErrorLimit!.Value));
         Assert.Equal(new AuthSpec { Username = "u", SecretEnv = "PROM_PASSWORD" }, c[2].Auth);
+        Assert.Equal((TimeSpan.FromMinutes(2), null), (c[2].Window!.Value, c[3].Window));
         Assert.Equal((MetricProvider.Web, "POST", "$.data[0].value"), (c[3].Provider, c[3].HttpMethod, c[3].JsonPath));
         Assert.Equal(2, spec.Webhooks.Count);
         Assert.Equal((WebhookType.PreTrafficIncrease, TimeSpan.FromMilliseconds(500), 1, "shop"), (spec.Webhooks[0].Type, spec.Webhooks[0].Timeout, spec.Webhooks[0].Retries, spec.Webhooks[0].Metadata["team"]));

@@ -38,6 +38,10 @@ public class AnalysisValidatorTests
         (new CheckSpec { Name = "c", Min = 0.9, Count = 0 }, "spec.analysis.checks[0].count", "must be at least 1"),
         (new CheckSpec { Name = "c", Min = 0.9, Interval = TimeSpan.FromMilliseconds(10) }, "spec.analysis.checks[0].interval", "at least 100ms"),
         (new CheckSpec { Name = "c", Min = 0.9, Url = "http://a" }, "spec.analysis.checks[0].url", "does not apply to provider gateway"),
+        (Prom with { Window = TimeSpan.FromMilliseconds(500) }, "spec.analysis.checks[0].window", "must be at least 1s"),
+        (new CheckSpec { Name = "c", Min = 0.9, Window = TimeSpan.FromMinutes(1) }, "spec.analysis.checks[0].window", "does not apply to provider gateway"),
+        (Prom with { Address = "http://admin:s3cret@127.0.0.1:9090" }, "spec.analysis.checks[0].address", "use auth"),
+        (new CheckSpec { Name = "w", Provider = MetricProvider.Web, Url = "https://u:p@m.example/q?v={{version}}", JsonPath = "$.v", Min = 1 }, "spec.analysis.checks[0].url", "use auth"),
     ];
 
     public static TheoryData<int> BadCheckCases => new(Enumerable.Range(0, BadChecks.Length));
@@ -63,6 +67,7 @@ public class AnalysisValidatorTests
     [InlineData("ftp://x", 2, 5000, "spec.webhooks[0].url")]
     [InlineData("http://x", 11, 5000, "spec.webhooks[0].retries")]
     [InlineData("http://x", 1, 1, "spec.webhooks[0].timeout")]
+    [InlineData("http://ops:pw@x/gate", 1, 5000, "spec.webhooks[0].url")]
     public void Validate_BadWebhook_ReportsFieldPath(string url, int retries, int timeoutMs, string field)
     {
         var hook = new WebhookSpec { Name = "g", Type = WebhookType.PreRollout, Url = url, Retries = retries, Timeout = TimeSpan.FromMilliseconds(timeoutMs) };
@@ -70,5 +75,14 @@ public class AnalysisValidatorTests
         var errors = Errors(new CheckSpec { Name = "errors", Compare = new CompareSpec() }, hook);
 
         Assert.Equal(field, Assert.Single(errors).Field);
+    }
+
+    [Fact]
+    public void Validate_UrlWithPassword_RefusedWithoutEchoingThePassword()
+    {
+        var errors = Errors(Prom with { Address = "http://admin:s3cret@127.0.0.1:9090" });
+
+        var error = Assert.Single(errors);
+        Assert.Equal("'http://127.0.0.1:9090' carries credentials (user:password@) that anyone who can read the Rollout sees: use auth (username: with secretEnv or secretFile) instead", error.Message);
     }
 }

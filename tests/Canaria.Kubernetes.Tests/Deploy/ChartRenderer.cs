@@ -8,13 +8,19 @@ namespace Canaria.Kubernetes.Tests.Deploy;
 /// <summary>
 /// NOT helm (there is no helm binary here, and Debian packages none): a renderer for exactly the template subset
 /// deploy/helm/canaria uses — <c>{{ .Values.a.b }}</c>, <c>{{ .Release.Namespace }}</c>, <c>{{ .Release.Name }}</c>,
-/// <c>{{ if .Values.x }}</c> … <c>{{ end }}</c>, with Go's <c>{{-</c> / <c>-}}</c> whitespace trimming. Anything
-/// else in a template, or a value path that does not exist, is an error, so the chart cannot drift past it unnoticed.
+/// <c>{{ if .Values.x }}</c> … <c>{{ end }}</c>, <c>{{ toYaml .Values.x | indent N }}</c> (or <c>nindent</c>), with
+/// Go's <c>{{-</c> / <c>-}}</c> whitespace trimming. Anything else in a template, or a value path that does not exist,
+/// is an error, so the chart cannot drift past it unnoticed. toYaml writes what helm's does as YAML, though not in
+/// helm's layout: a list is one "- " line per item and a map one "key: " line per entry, each value in flow style
+/// (JSON with spaces), which reads back to the same objects.
 /// </summary>
 internal static partial class ChartRenderer
 {
     [GeneratedRegex(@"\{\{(-?)\s*(.*?)\s*(-?)\}\}", RegexOptions.Singleline)]
     private static partial Regex Action();
+
+    [GeneratedRegex(@"^toYaml\s+(\S+)\s*\|\s*(n?indent)\s+(\d+)$")]
+    private static partial Regex ToYaml();
 
     public static string Render(string template, JsonObject values, string releaseName, string releaseNamespace)
     {
@@ -36,6 +42,11 @@ internal static partial class ChartRenderer
             else if (action == "end")
             {
                 if (!emitting.TryPop(out _)) throw new FormatException($"{{{{ end }}}} without {{{{ if }}}} at offset {m.Index}");
+            }
+            else if (ToYaml().Match(action) is { Success: true } y)
+            {
+                if (emitting.All(e => e))
+                    output.Append(Indent(Block(Lookup(y.Groups[1].Value, values, releaseName, releaseNamespace)), int.Parse(y.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture), y.Groups[2].Value == "nindent"));
             }
             else if (emitting.All(e => e))
                 output.Append(Print(Lookup(action, values, releaseName, releaseNamespace) ?? throw new FormatException($"{action} has no value")));
@@ -69,6 +80,27 @@ internal static partial class ChartRenderer
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString() != "0",
         _ => true,
     };
+
+    private static string Block(JsonNode? node) => node switch
+    {
+        JsonArray a => string.Join('\n', a.Select(item => "- " + Flow(item))),
+        JsonObject o => string.Join('\n', o.Select(p => $"{JsonSerializer.Serialize(p.Key)}: {Flow(p.Value)}")),
+        _ => Flow(node),
+    };
+
+    private static string Flow(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonArray a => "[" + string.Join(", ", a.Select(Flow)) + "]",
+        JsonObject o => "{" + string.Join(", ", o.Select(p => $"{JsonSerializer.Serialize(p.Key)}: {Flow(p.Value)}")) + "}",
+        _ => node.ToJsonString(),
+    };
+
+    private static string Indent(string text, int spaces, bool newlineFirst)
+    {
+        var pad = new string(' ', spaces);
+        return (newlineFirst ? "\n" : "") + string.Join('\n', text.Split('\n').Select(line => pad + line));
+    }
 
     private static string Print(JsonNode node) => node switch
     {

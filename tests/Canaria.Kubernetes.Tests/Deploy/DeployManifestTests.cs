@@ -93,6 +93,36 @@ public sealed class DeployManifestTests(ControlPlaneFixture cluster)
         Assert.Equal(Objects.Str(DeployManifests.Single(read, "ServiceAccount"), "metadata", "name"), Objects.Str(deployment, "spec", "template", "spec", "serviceAccountName"));
     }
 
+    [Fact]
+    public async Task HelmChart_ExtraEnvAndVolumes_ReachTheControllerContainerForAuthSecrets()
+    {
+        var release = await cluster.CreateNamespaceAsync("chartauth");
+        var env = new JsonObject
+        {
+            ["name"] = "PROMETHEUS_TOKEN",
+            ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = "prometheus-token", ["key"] = "token" } },
+        };
+        var volume = new JsonObject { ["name"] = "prometheus-token", ["secret"] = new JsonObject { ["secretName"] = "prometheus-token" } };
+        var mount = new JsonObject { ["name"] = "prometheus-token", ["mountPath"] = "/var/run/secrets/prometheus", ["readOnly"] = true };
+        var chart = DeployManifests.Chart(release, new JsonObject
+        {
+            ["installCRD"] = false,
+            ["extraEnv"] = new JsonArray(env, new JsonObject { ["name"] = "PLAIN", ["value"] = "with: a colon" }),
+            ["extraVolumes"] = new JsonArray(volume),
+            ["extraVolumeMounts"] = new JsonArray(mount),
+        });
+
+        var read = await DeployManifests.ApplyAsync(cluster.Client, chart.Where(o => DeployManifests.ResourceOf(o).Namespaced).ToList(), "canaria-chart-tests");
+        var pod = DeployManifests.Single(read, "Deployment")["spec"]!["template"]!["spec"]!;
+        var container = pod["containers"]![0]!;
+        Assert.Equal(["DOTNET_EnableDiagnostics", "PROMETHEUS_TOKEN", "PLAIN"], container["env"]!.AsArray().Select(e => (string)e!["name"]!));
+        Assert.True(JsonNode.DeepEquals(env, container["env"]![1]), container["env"]!.ToJsonString());
+        Assert.Equal("with: a colon", (string?)container["env"]![2]!["value"]);
+        Assert.Equal(["tmp", "prometheus-token"], container["volumeMounts"]!.AsArray().Select(m => (string)m!["name"]!));
+        Assert.True(JsonNode.DeepEquals(mount, container["volumeMounts"]![1]), container["volumeMounts"]!.ToJsonString());
+        Assert.Equal("prometheus-token", (string?)pod["volumes"]![1]!["secret"]!["secretName"]);
+    }
+
     private static string Identity(JsonObject o) => $"{o["kind"]} {o["metadata"]?["namespace"]}/{o["metadata"]?["name"]}";
 
     private static JsonNode? At(JsonNode? node, string[] path)

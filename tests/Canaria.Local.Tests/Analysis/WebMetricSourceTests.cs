@@ -105,4 +105,24 @@ public sealed class WebMetricSourceTests
         Assert.Contains("did not answer JSON", text.Error);
         Assert.Contains("no answer within 300 ms", slow.Error);
     }
+
+    [Fact]
+    public async Task ReadAsync_UrlWithUserInfo_NeverShowsThePassword()
+    {
+        await using var server = await MetricsServer();
+        var leaky = server.Url("/bearer?token=t0k").Replace("://", "://admin:pw-leak@", StringComparison.Ordinal);
+        var check = Web(server, "/bearer", "$.v") with { Url = leaky };
+        var prometheus = new CheckSpec { Name = "p", Provider = MetricProvider.Prometheus, Address = "http://admin:pw-leak@127.0.0.1:1", Query = "up", Max = 1 };
+
+        var web = await new WebMetricSource(Client, TimeSpan.FromSeconds(5)).ReadAsync(check, Query, CancellationToken.None);
+        var prom = await new PrometheusMetricSource(Client, TimeSpan.FromSeconds(5)).ReadAsync(prometheus, Query, CancellationToken.None);
+
+        Assert.Equal($"{server.Url("/bearer")}: HTTP 401 Unauthorized", web.Error);
+        Assert.Contains("prometheus http://127.0.0.1:1: request failed", prom.Error);
+        foreach (var shown in new[] { web.Error, web.Detail, prom.Error, prom.Detail })
+        {
+            Assert.DoesNotContain("pw-leak", shown);
+            Assert.DoesNotContain("t0k", shown);
+        }
+    }
 }
