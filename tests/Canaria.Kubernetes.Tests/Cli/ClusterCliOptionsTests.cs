@@ -56,8 +56,10 @@ public sealed class ClusterCliOptionsTests(ControlPlaneFixture cluster)
         var delete = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "delete", "myapp", "-n", ns, "--timeout", "30s");
 
         Assert.True(pause.ExitCode == 3, pause.ToString());
-        Assert.Contains($"the controller did not apply 'pause ", pause.Stderr);
-        Assert.Contains($"in namespace {ns} within 2s", pause.Stderr);
+        Assert.Contains($"'pause ", pause.Stderr);
+        Assert.Contains($"written on Rollout myapp in namespace {ns}, but the controller did not apply it within 2s", pause.Stderr);
+        Assert.Contains("The annotation stays and a controller applies it when it next sees the Rollout", pause.Stderr);
+        Assert.Contains("to cancel it: kubectl annotate rollout myapp canaria.dev/command-", pause.Stderr);
         Assert.True(delete.ExitCode == 0, delete.ToString());
         Assert.True((await cluster.Client.GetAsync(RolloutResource.Rollouts, ns, "myapp")).Error?.IsNotFound);
     }

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
@@ -112,6 +113,8 @@ public sealed class ClusterCliTests(ControlPlaneFixture cluster)
 
         Assert.True(pause.ExitCode == 0, pause.ToString());
         Assert.Contains("paused by a human", pause.Stdout);
+        // The controller's applied event carries the command's value, so each CLI reads its own answer, never another's.
+        Assert.Contains(await s.EventsOfAsync("myapp"), e => Regex.IsMatch(Objects.Str(e, "message") ?? "", @"^pause \d+: .*paused by a human"));
         Assert.True(again.ExitCode == 1, again.ToString());
         Assert.Contains("refused 'pause': already paused", again.Stderr);
         Assert.True(resume.ExitCode == 0, resume.ToString());
