@@ -126,4 +126,18 @@ public sealed class ClusterCliOptionsTests(ControlPlaneFixture cluster)
         Assert.True(run.ExitCode == 3, run.ToString()); // KUBECONFIG alone does not switch `canaria` to the cluster
         Assert.Contains("no controller is running for the state directory", run.Stderr);
     }
+
+    [Fact]
+    public async Task Get_SymlinkNamedKubectlCanaria_RunsInClusterMode()
+    {
+        // How krew installs a plugin: a symlink named kubectl-canaria to the executable (here the built `canaria`).
+        var bin = Directory.CreateTempSubdirectory("canaria-krew-").FullName;
+        var link = Path.Combine(bin, "kubectl-canaria");
+        File.CreateSymbolicLink(link, CanariaCli.Canaria);
+
+        var run = await CanariaCli.RunAsync(link, null, "get", "myapp");
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("no usable kubeconfig", run.Stderr); // cluster mode, not "no controller is running for the state directory"
+    }
 }
