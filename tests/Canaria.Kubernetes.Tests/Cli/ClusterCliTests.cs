@@ -153,6 +153,20 @@ public sealed class ClusterCliTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task Undo_NoRevisionDuringRelease_GoesBackToStableAsKubectlRolloutUndoDoes()
+    {
+        await using var s = await Seed000Async("cli-undo-default");
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v3"))).ValueOrThrow();
+        await WaitForStatusAsync(s, j => (string?)j["phase"] == "Paused" && Ready(j, "app:v3") == 1, "paused at step 1 with one v3 pod");
+
+        var undo = await CanariaCli.PluginAsync(cluster.KubeconfigPath, "undo", "myapp", "-n", s.Namespace);
+
+        Assert.True(undo.ExitCode == 0, undo.ToString());
+        Assert.Contains("template set to revision 1 (app:v2); it is the stable revision, so the release in progress is cancelled", undo.Stdout);
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 2 }, "the v3 canary gone, two v2 pods");
+    }
+
+    [Fact]
     public async Task Promote_NoReleaseInProgress_ExitsOneWithTheControllersReason()
     {
         await using var s = await Seed000Async("cli-refused");
