@@ -69,6 +69,33 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task Stat_IngressNginxScrapedThroughServiceMonitor_MatchesExportedNamespaceAndService()
+    {
+        var ns = await StatTestBed.RolloutWithRouterAsync(cluster, "stat-nginx-sm", new JsonObject { ["nginx"] = new JsonObject { ["ingress"] = "myapp" } });
+        // As Prometheus Operator stores them: the scrape target's namespace/service win, the metric's own move to exported_*.
+        Dictionary<string, string> Labels(string service) => new()
+        {
+            ["namespace"] = "ingress-nginx", ["service"] = "ingress-nginx-controller-metrics", ["exported_namespace"] = ns, ["exported_service"] = service, ["ingress"] = service,
+        };
+        var stableSeconds = StableLatency.Select(b => (b.Le / 1000, b.Share)).ToArray();
+        var canarySeconds = CanaryLatency.Select(b => (b.Le / 1000, b.Share)).ToArray();
+        await using var exporter = await FakeDataPlaneExporter.StartAsync("nginx_ingress_controller_requests", "nginx_ingress_controller_request_duration_seconds_bucket",
+            ("status", "200", "500"),
+        [
+            new FakeVersion(Labels("myapp"), 49.5, 0.5, stableSeconds),            // 99.0% at 50 rps
+            new FakeVersion(Labels("myapp-canary"), 4.75, 0.25, canarySeconds),    // 95.0% at 5 rps
+        ]);
+        await using var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
+        await WaitForFullWindowAsync(prometheus, "nginx_ingress_controller_requests{exported_service=\"myapp-canary\",status=\"500\"}");
+
+        var json = (await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", ns, "--prometheus", prometheus.Address.ToString(), "--window", "10s", "-o", "json")).Json();
+
+        var versions = json["versions"]!.AsArray();
+        AssertVersion(versions[0]!, null, "myapp", 0.99, 50, stableSeconds, toMs: 1000);
+        AssertVersion(versions[1]!, null, "myapp-canary", 0.95, 5, canarySeconds, toMs: 1000);
+    }
+
+    [Fact]
     public async Task Stat_FakeLinkerdExporter_StableVersionFoundByPodTemplateHash()
     {
         var ns = await StatTestBed.RolloutWithRouterAsync(cluster, "stat-linkerd", new JsonObject { ["smi"] = new JsonObject { ["rootService"] = "myapp-apex" } });

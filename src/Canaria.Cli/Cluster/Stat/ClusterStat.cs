@@ -65,7 +65,7 @@ internal static class ClusterStat
         if (total.Values.Count == 0)
         {
             Output.Error($"Prometheus at {address} has no {queries.Requests} series for Rollout {name} in namespace {session.Namespace} over the last {promWindow} " +
-                $"(selector {{{queries.Selector}}}): is it scraping the {queries.Router} data plane, and does the service get traffic?");
+                $"(selector {{{queries.Selector}}}{(queries.ExportedSelector is { } exported ? $" or {{{exported}}}" : "")}): is it scraping the {queries.Router} data plane, and does the service get traffic?");
             return ExitCodes.NotFound;
         }
         var success = await client.QueryAsync(queries.Success(promWindow), queries.GroupLabel, ct).ConfigureAwait(false);

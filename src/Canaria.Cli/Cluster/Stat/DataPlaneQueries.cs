@@ -21,12 +21,27 @@ internal sealed record DataPlaneQueries
     /// <summary>Multiplier that turns the histogram's unit into milliseconds.</summary>
     public double ToMilliseconds { get; init; } = 1;
 
-    public string Total(string window) => $"sum by ({GroupLabel}) (rate({Requests}{{{Selector}}}[{window}]))";
+    /// <summary>
+    /// The same series as stored when Prometheus Operator scrapes the data plane through a ServiceMonitor: the target's
+    /// own namespace/service labels win, and the metric's become exported_namespace/exported_service. Null: no such form.
+    /// </summary>
+    public string? ExportedSelector { get; init; }
 
-    public string Success(string window) => $"sum by ({GroupLabel}) (rate({Requests}{{{Selector},{SuccessMatcher}}}[{window}]))";
+    public string Total(string window) => Sum(Requests, "", window, GroupLabel);
+
+    public string Success(string window) => Sum(Requests, "," + SuccessMatcher, window, GroupLabel);
 
     public string Quantile(double q, string window) =>
-        $"histogram_quantile({q.ToString(CultureInfo.InvariantCulture)}, sum by ({GroupLabel}, le) (rate({Buckets}{{{Selector}}}[{window}])))";
+        $"histogram_quantile({q.ToString(CultureInfo.InvariantCulture)}, {Sum(Buckets, "", window, GroupLabel + ", le")})";
+
+    private string Sum(string metric, string matchers, string window, string by)
+    {
+        var own = $"sum by ({by}) (rate({metric}{{{Selector}{matchers}}}[{window}]))";
+        if (ExportedSelector is null) return own;
+        // exported_<label> holds what the exporter called <label>: copied back, both forms group alike.
+        var exported = $"sum by ({by}) (label_replace(rate({metric}{{{ExportedSelector}{matchers}}}[{window}]), \"{GroupLabel}\", \"$1\", \"exported_{GroupLabel}\", \"(.+)\"))";
+        return $"({own} or {exported})";
+    }
 
     /// <summary>The label value of the stable version (null: it has no ReplicaSet to name).</summary>
     public string? Stable { get; init; }
@@ -81,6 +96,7 @@ internal sealed record DataPlaneQueries
                 Buckets = "nginx_ingress_controller_request_duration_seconds_bucket",
                 GroupLabel = "service",
                 Selector = $"namespace=\"{ns}\",service=~\"{Any(t.StableService, t.CanaryService)}\"",
+                ExportedSelector = $"exported_namespace=\"{ns}\",exported_service=~\"{Any(t.StableService, t.CanaryService)}\"",
                 SuccessMatcher = "status!~\"5..\"",
                 ToMilliseconds = 1000,
                 Stable = t.StableService,
