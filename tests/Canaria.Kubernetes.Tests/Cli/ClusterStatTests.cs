@@ -21,12 +21,15 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
         };
         await using var exporter = await FakeDataPlaneExporter.StartAsync("istio_requests_total", "istio_request_duration_milliseconds_bucket", ("response_code", "200", "503"),
         [
-            new FakeVersion(Labels("destination", "myapp"), 99, 1, StableLatency),           // 99.0% success at 100 rps
-            new FakeVersion(Labels("destination", "myapp-canary"), 9, 1, CanaryLatency),     // 90.0% success at 10 rps
-            new FakeVersion(Labels("source", "myapp"), 500, 500, CanaryLatency),             // the client side's view: not counted twice
+            // Host mode: the calling proxies (reporter="source") name the Service the VirtualService routed each request to.
+            new FakeVersion(Labels("source", "myapp"), 99, 1, StableLatency),           // 99.0% success at 100 rps
+            new FakeVersion(Labels("source", "myapp-canary"), 9, 1, CanaryLatency),     // 90.0% success at 10 rps
+            // The serving side names destination_service by the Host header: the stable host for the canary's requests too,
+            // so it cannot tell the versions apart (all 110 rps under myapp). Not what stat reads.
+            new FakeVersion(Labels("destination", "myapp"), 500, 500, CanaryLatency),
         ]);
         await using var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
-        await WaitForFullWindowAsync(prometheus, $"istio_requests_total{{destination_service_name=\"myapp-canary\",reporter=\"destination\",response_code=\"503\"}}");
+        await WaitForFullWindowAsync(prometheus, $"istio_requests_total{{destination_service_name=\"myapp-canary\",reporter=\"source\",response_code=\"503\"}}");
 
         var run = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", ns, "--prometheus", prometheus.Address.ToString(), "--window", "10s", "-o", "json");
         var text = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", ns, "--prometheus", prometheus.Address.ToString(), "--window", "10s");

@@ -65,12 +65,15 @@ internal sealed record DataPlaneQueries
                     "`version` label (destination_version), which the stable and canary pod templates do not set to different values";
                 return null;
             }
-            return Istio(ns, "destination_version", $"destination_service_name=\"{Escape(t.StableService)}\",destination_version=~\"{Any(t.StableVersionLabel, t.CanaryVersionLabel)}\"")
+            return Istio(ns, "destination", "destination_version", $"destination_service_name=\"{Escape(t.StableService)}\",destination_version=~\"{Any(t.StableVersionLabel, t.CanaryVersionLabel)}\"")
                 with { Stable = t.StableVersionLabel, Canary = t.CanaryVersionLabel };
         }
         if (keys.Contains("istio"))
         {
-            return Istio(ns, "destination_service_name", $"destination_service_name=~\"{Any(t.StableService, t.CanaryService)}\"")
+            // Host mode: the VirtualService sends part of the stable host's requests to <svc>-canary. Only the client
+            // side (reporter="source") names the Service it routed to; the server side derives destination_service from
+            // the Host header, which is the stable host for those canary requests too.
+            return Istio(ns, "source", "destination_service_name", $"destination_service_name=~\"{Any(t.StableService, t.CanaryService)}\"")
                 with { Stable = t.StableService, Canary = t.CanaryService };
         }
         if (keys.Contains("smi"))
@@ -111,13 +114,14 @@ internal sealed record DataPlaneQueries
         return null;
     }
 
-    private static DataPlaneQueries Istio(string ns, string groupLabel, string versions) => new()
+    /// <param name="reporter">Whose view: "source" (the calling proxy) or "destination" (the serving pod's proxy).</param>
+    private static DataPlaneQueries Istio(string ns, string reporter, string groupLabel, string versions) => new()
     {
         Router = "istio",
         Requests = "istio_requests_total",
         Buckets = "istio_request_duration_milliseconds_bucket",
         GroupLabel = groupLabel,
-        Selector = $"reporter=\"destination\",destination_service_namespace=\"{ns}\",{versions}",
+        Selector = $"reporter=\"{reporter}\",destination_service_namespace=\"{ns}\",{versions}",
         SuccessMatcher = "response_code!~\"5..\"",
     };
 
