@@ -55,7 +55,7 @@ internal sealed record DataPlaneQueries
         error = null;
         var keys = trafficRouting?.Select(p => p.Key).ToList() ?? [];
         var ns = Escape(t.Namespace);
-        static string Any(params string?[] v) => string.Join("|", v.OfType<string>().Select(Escape));
+        static string Any(params string?[] v) => string.Join("|", v.OfType<string>().Select(x => Escape(RegexLiteral(x))));
         if (keys.Contains("istio") && trafficRouting!["istio"]?["destinationRule"] is not null)
         {
             // Subset mode: both versions are one Service; Istio tells pods apart only by their version label.
@@ -124,6 +124,9 @@ internal sealed record DataPlaneQueries
         Selector = $"reporter=\"{reporter}\",destination_service_namespace=\"{ns}\",{versions}",
         SuccessMatcher = "response_code!~\"5..\"",
     };
+
+    /// <summary>A value matched literally inside a =~ selector (a version label "1.2" must not match "1x2").</summary>
+    private static string RegexLiteral(string value) => string.Concat(value.Select(c => @"\.+*?()|[]{}^$".Contains(c, StringComparison.Ordinal) ? "\\" + c : c.ToString()));
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }
