@@ -119,4 +119,27 @@ public sealed class ClusterCommandTests(ControlPlaneFixture cluster)
         Assert.Contains($"Deployment myapp not found in namespace {ns}, so the controller applies no operation to it", run.Stderr);
         Assert.Null(await AnnotationAsync(ns));
     }
+
+    [Fact]
+    public async Task Promote_RolloutBeingDeleted_ExitsOneAndWritesNothing()
+    {
+        await RolloutCrd.InstallAsync(cluster.Client);
+        var ns = await cluster.CreateNamespaceAsync("cli-deleting");
+        var rollout = RolloutObjects.Rollout("myapp", "myapp", new JsonObject { ["replicas"] = 1 });
+        rollout["metadata"]!["finalizers"] = new JsonArray("canaria.dev/test-hold"); // keeps it, with a deletionTimestamp, until removed
+        (await cluster.Client.CreateAsync(RolloutResource.Rollouts, ns, rollout)).ValueOrThrow();
+        (await cluster.Client.DeleteAsync(RolloutResource.Rollouts, ns, "myapp")).ValueOrThrow();
+        try
+        {
+            var run = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "promote", "myapp", "-n", ns, "--timeout", "30s");
+
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains("Rollout myapp is being deleted; no operation applies to it", run.Stderr);
+            Assert.Null(await AnnotationAsync(ns));
+        }
+        finally
+        {
+            await cluster.Client.PatchAsync(RolloutResource.Rollouts, ns, "myapp", PatchType.Merge, new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = null } });
+        }
+    }
 }
