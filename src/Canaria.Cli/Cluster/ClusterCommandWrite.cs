@@ -21,6 +21,7 @@ internal static class ClusterCommandWrite
         var what = $"Rollout {name}";
         KubeStatus? lastTransient = null;
         var patchUncertain = false;
+        JsonObject? attempted = null; // the read the last write attempt was based on: the state "before" the command
         while (true)
         {
             if (session.Time.GetUtcNow() > deadline)
@@ -41,7 +42,7 @@ internal static class ClusterCommandWrite
             }
             var rollout = got.Value!;
             var annotation = (string?)rollout["metadata"]?["annotations"]?[RolloutCommandAnnotation.Name];
-            if (annotation == value) return new CommandWriteResult(rollout, ExitCodes.Ok); // an earlier attempt's write did arrive
+            if (annotation == value && attempted is not null) return new CommandWriteResult(attempted, ExitCodes.Ok); // the uncertain write did arrive
             if (Unworkable(rollout, what) is { } reason)
             {
                 Output.Error(reason);
@@ -68,6 +69,7 @@ internal static class ClusterCommandWrite
                     ["annotations"] = new JsonObject { [RolloutCommandAnnotation.Name] = value },
                 },
             };
+            attempted = rollout;
             var patched = await session.Client.PatchAsync(RolloutResource.Rollouts, session.Namespace, name, PatchType.Merge, patch, cancellationToken: ct).ConfigureAwait(false);
             if (patched.IsSuccess) return new CommandWriteResult(rollout, ExitCodes.Ok);
             if (patched.Error!.IsConflict) continue; // someone else wrote the Rollout since the read: read again, check again
