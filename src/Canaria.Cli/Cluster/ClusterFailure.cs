@@ -16,6 +16,9 @@ internal static class ClusterFailure
         return code;
     }
 
+    /// <summary>A failure worth asking again about: no answer, too many requests, or a server-side error (5xx).</summary>
+    public static bool IsTransient(KubeStatus error) => error.Code is 0 or 429 || error.Code >= 500;
+
     public static (string Message, int ExitCode) Describe(ClusterSession session, KubeStatus error, string verb, string resource, string what)
     {
         var ns = session.Namespace;

@@ -42,7 +42,26 @@ internal static class ClusterOptions
 
     /// <summary>True when the executable was started under the kubectl plugin name.</summary>
     public static bool InvokedAsPlugin =>
-        string.Equals(Path.GetFileNameWithoutExtension(Environment.ProcessPath), PluginName, StringComparison.Ordinal);
+        string.Equals(Path.GetFileNameWithoutExtension(InvokedPath()), PluginName, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The path the program was started by: argv[0] on Linux, which keeps the name of a symlink (krew installs
+    /// kubectl-canaria as one, and kubectl starts plugins by that path); elsewhere, or when it cannot be read,
+    /// <see cref="Environment.ProcessPath"/>, which resolves symlinks to the target's name.
+    /// </summary>
+    private static string? InvokedPath()
+    {
+        if (!OperatingSystem.IsLinux()) return Environment.ProcessPath;
+        try
+        {
+            var argv0 = File.ReadAllText("/proc/self/cmdline").Split('\0')[0];
+            return argv0.Length > 0 ? argv0 : Environment.ProcessPath;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Environment.ProcessPath;
+        }
+    }
 
     /// <summary>Adds the cluster options to a verb (the same instances everywhere, so one rule reads them).</summary>
     public static void AddTo(Command command, bool operation = false)

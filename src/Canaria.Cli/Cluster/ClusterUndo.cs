@@ -27,7 +27,7 @@ internal static class ClusterUndo
         }
         var revisions = view.Revisions;
         var known = string.Join(", ", revisions.Values.Order());
-        var target = toRevision ?? revisions.Values.Where(v => v < (view.StableRevision ?? 0)).DefaultIfEmpty(0).Max();
+        var target = toRevision ?? DefaultTarget(view.StableRevision, revisions.GetValueOrDefault(view.Deployment.TemplateHash), revisions.Values);
         if (target == 0)
         {
             Output.Error($"Rollout {name} has no revision before the stable revision {view.StableRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}" +
@@ -73,4 +73,12 @@ internal static class ClusterUndo
         AnsiConsole.MarkupLine($"[green]{Markup.Escape($"Deployment {view.DeploymentName}: template set to revision {target} ({images}); {effect}")}[/]");
         return ExitCodes.Ok;
     }
+
+    /// <summary>
+    /// What `kubectl rollout undo` without a revision means: back to what served before the current template. While a
+    /// release is in progress or aborted (the Deployment's template is not the stable revision's) that is the stable
+    /// revision, which cancels the release; otherwise the newest revision before the stable one. 0 when there is none.
+    /// </summary>
+    private static int DefaultTarget(int? stable, int current, IEnumerable<int> revisions) =>
+        stable is { } s && current != s ? s : revisions.Where(v => v < (stable ?? 0)).DefaultIfEmpty(0).Max();
 }

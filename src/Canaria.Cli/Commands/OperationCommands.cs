@@ -45,7 +45,8 @@ internal static class OperationCommands
                 c => c.PostAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(jumpName)!)}/jump?step={r.GetValue(step)}", ct)));
         yield return jump;
 
-        var undo = Simple("undo", "Go back to an earlier revision's template (default: the one before the current stable). Reverting to the stable revision cancels a release in progress. " +
+        var undo = Simple("undo", "Go back to an earlier revision's template (default, as `kubectl rollout undo`: what served before the current one, i.e. the stable revision " +
+            "while a release is in progress or aborted, else the one before the stable). Reverting to the stable revision cancels a release in progress. " +
             "On a cluster, like `kubectl rollout undo`: revision N's ReplicaSet template is written into the Deployment, and the controller releases it.", operation: false);
         var undoName = (Argument<string>)undo.Arguments[0];
         var toRevision = new Option<int?>("--to-revision") { Description = "Revision number (see `canaria history`)" };

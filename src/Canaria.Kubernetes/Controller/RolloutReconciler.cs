@@ -122,7 +122,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
                 ? new CommandResult(null, parseError ?? "the rollout has no status yet", null)
                 : RolloutCommands.Apply(spec, engineStatus, cmd, now);
             if (result.Ok) engineStatus = result.Status;
-            events.Add(result.Event ?? new RolloutEvent(now, EventType.Warning, "CommandRefused", $"{command}: {result.Error}"));
+            events.Add(result.Event is { } applied ? applied with { Message = $"{command}: {applied.Message}" } : new RolloutEvent(now, EventType.Warning, "CommandRefused", $"{command}: {result.Error}"));
             stored = stored with { CommandApplied = command };
         }
 

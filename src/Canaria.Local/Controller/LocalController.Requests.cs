@@ -41,14 +41,19 @@ internal sealed partial class LocalController
             return ControllerReply.Done(result.Event?.Message ?? "done");
         }, ct);
 
-    /// <summary>Releases the template of an earlier revision again (default: the one before the current stable).</summary>
+    /// <summary>
+    /// Releases the template of an earlier revision again. Default, as `kubectl rollout undo`: what served before the
+    /// current spec, which is the stable revision while a release is in progress or aborted (so it is cancelled), else
+    /// the newest other revision.
+    /// </summary>
     public Task<ControllerReply> UndoAsync(string name, int? toRevision, CancellationToken ct) =>
         OnLoop(() =>
         {
             if (!_rollouts.TryGetValue(name, out var r) || r.Status is null) return ControllerReply.Missing(name);
             var revisions = _store.ListRevisions(name);
             var stable = r.Status.StableRevision;
-            var target = toRevision ?? revisions.Where(v => v.Number != stable && v.Number != r.SpecRevision).Select(v => (int?)v.Number).Max();
+            var target = toRevision ?? (r.SpecRevision != stable ? stable
+                : revisions.Where(v => v.Number != stable && v.Number != r.SpecRevision).Select(v => (int?)v.Number).Max());
             if (target is null) return ControllerReply.Refused("there is no earlier revision to go back to");
             var record = revisions.FirstOrDefault(v => v.Number == target);
             if (record is null)

@@ -60,5 +60,12 @@ public sealed class JumpUndoTests
         Assert.Equal("v1", canary.Version);
         Assert.True(canary.ReadyReplicas >= 1);
         Assert.Contains(await probe.BurstAsync(200), a => a.GatewayVersion == "v1");
+
+        // Undo without a revision during a release goes back to what served before it, the stable revision (as
+        // `kubectl rollout undo` does), which cancels the release; not to the newest other revision (v3).
+        await f.UndoAsync(Name, null);
+        var restored = await f.WaitHealthyAsync(Name, "v2");
+        Assert.True(restored.Status.Cancelled, LocalRolloutFixture.Describe(restored));
+        Assert.Equal(v2, restored.Status.StableRevision);
     }
 }

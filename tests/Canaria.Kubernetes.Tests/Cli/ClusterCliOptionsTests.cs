@@ -56,8 +56,10 @@ public sealed class ClusterCliOptionsTests(ControlPlaneFixture cluster)
         var delete = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "delete", "myapp", "-n", ns, "--timeout", "30s");
 
         Assert.True(pause.ExitCode == 3, pause.ToString());
-        Assert.Contains($"the controller did not apply 'pause ", pause.Stderr);
-        Assert.Contains($"in namespace {ns} within 2s", pause.Stderr);
+        Assert.Contains($"'pause ", pause.Stderr);
+        Assert.Contains($"written on Rollout myapp in namespace {ns}, but the controller did not apply it within 2s", pause.Stderr);
+        Assert.Contains("The annotation stays and a controller applies it when it next sees the Rollout", pause.Stderr);
+        Assert.Contains("to cancel it: kubectl annotate rollout myapp canaria.dev/command-", pause.Stderr);
         Assert.True(delete.ExitCode == 0, delete.ToString());
         Assert.True((await cluster.Client.GetAsync(RolloutResource.Rollouts, ns, "myapp")).Error?.IsNotFound);
     }
@@ -142,5 +144,19 @@ public sealed class ClusterCliOptionsTests(ControlPlaneFixture cluster)
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("deploy-exec", Objects.Str(Assert.Single(run.Json().AsArray()), "spec", "workloadRef", "name"));
         Assert.Equal(1, bed.Runs);
+    }
+
+    [Fact]
+    public async Task Get_SymlinkNamedKubectlCanaria_RunsInClusterMode()
+    {
+        // How krew installs a plugin: a symlink named kubectl-canaria to the executable (here the built `canaria`).
+        var bin = Directory.CreateTempSubdirectory("canaria-krew-").FullName;
+        var link = Path.Combine(bin, "kubectl-canaria");
+        File.CreateSymbolicLink(link, CanariaCli.Canaria);
+
+        var run = await CanariaCli.RunAsync(link, null, "get", "myapp");
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("no usable kubeconfig", run.Stderr); // cluster mode, not "no controller is running for the state directory"
     }
 }

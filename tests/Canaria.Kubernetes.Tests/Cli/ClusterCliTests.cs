@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
@@ -112,6 +113,8 @@ public sealed class ClusterCliTests(ControlPlaneFixture cluster)
 
         Assert.True(pause.ExitCode == 0, pause.ToString());
         Assert.Contains("paused by a human", pause.Stdout);
+        // The controller's applied event carries the command's value, so each CLI reads its own answer, never another's.
+        Assert.Contains(await s.EventsOfAsync("myapp"), e => Regex.IsMatch(Objects.Str(e, "message") ?? "", @"^pause \d+: .*paused by a human"));
         Assert.True(again.ExitCode == 1, again.ToString());
         Assert.Contains("refused 'pause': already paused", again.Stderr);
         Assert.True(resume.ExitCode == 0, resume.ToString());
@@ -147,6 +150,20 @@ public sealed class ClusterCliTests(ControlPlaneFixture cluster)
         await WaitForStatusAsync(s, j => (int?)j["stableRevision"] == 1 && j["canaryRevision"] is null && (string?)j["phase"] == "Healthy",
             "the release cancelled (Healthy, not Aborted) with revision 1 stable");
         await s.WaitForEventAsync("myapp", "Cancelled");
+    }
+
+    [Fact]
+    public async Task Undo_NoRevisionDuringRelease_GoesBackToStableAsKubectlRolloutUndoDoes()
+    {
+        await using var s = await Seed000Async("cli-undo-default");
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v3"))).ValueOrThrow();
+        await WaitForStatusAsync(s, j => (string?)j["phase"] == "Paused" && Ready(j, "app:v3") == 1, "paused at step 1 with one v3 pod");
+
+        var undo = await CanariaCli.PluginAsync(cluster.KubeconfigPath, "undo", "myapp", "-n", s.Namespace);
+
+        Assert.True(undo.ExitCode == 0, undo.ToString());
+        Assert.Contains("template set to revision 1 (app:v2); it is the stable revision, so the release in progress is cancelled", undo.Stdout);
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 2 }, "the v3 canary gone, two v2 pods");
     }
 
     [Fact]

@@ -21,12 +21,15 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
         };
         await using var exporter = await FakeDataPlaneExporter.StartAsync("istio_requests_total", "istio_request_duration_milliseconds_bucket", ("response_code", "200", "503"),
         [
-            new FakeVersion(Labels("destination", "myapp"), 99, 1, StableLatency),           // 99.0% success at 100 rps
-            new FakeVersion(Labels("destination", "myapp-canary"), 9, 1, CanaryLatency),     // 90.0% success at 10 rps
-            new FakeVersion(Labels("source", "myapp"), 500, 500, CanaryLatency),             // the client side's view: not counted twice
+            // Host mode: the calling proxies (reporter="source") name the Service the VirtualService routed each request to.
+            new FakeVersion(Labels("source", "myapp"), 99, 1, StableLatency),           // 99.0% success at 100 rps
+            new FakeVersion(Labels("source", "myapp-canary"), 9, 1, CanaryLatency),     // 90.0% success at 10 rps
+            // The serving side names destination_service by the Host header: the stable host for the canary's requests too,
+            // so it cannot tell the versions apart (all 110 rps under myapp). Not what stat reads.
+            new FakeVersion(Labels("destination", "myapp"), 500, 500, CanaryLatency),
         ]);
         await using var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
-        await WaitForFullWindowAsync(prometheus, $"istio_requests_total{{destination_service_name=\"myapp-canary\",reporter=\"destination\",response_code=\"503\"}}");
+        await WaitForFullWindowAsync(prometheus, $"istio_requests_total{{destination_service_name=\"myapp-canary\",reporter=\"source\",response_code=\"503\"}}");
 
         var run = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", ns, "--prometheus", prometheus.Address.ToString(), "--window", "10s", "-o", "json");
         var text = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", ns, "--prometheus", prometheus.Address.ToString(), "--window", "10s");
@@ -66,6 +69,33 @@ public sealed class ClusterStatTests(ControlPlaneFixture cluster)
         AssertVersion(versions[0]!, null, "myapp", 0.99, 50, stableSeconds, toMs: 1000);
         AssertVersion(versions[1]!, null, "myapp-canary", 0.95, 5, canarySeconds, toMs: 1000);
         Assert.Equal(10.0, (double)versions[0]!["rps"]! / (double)versions[1]!["rps"]!, 9);
+    }
+
+    [Fact]
+    public async Task Stat_IngressNginxScrapedThroughServiceMonitor_MatchesExportedNamespaceAndService()
+    {
+        var ns = await StatTestBed.RolloutWithRouterAsync(cluster, "stat-nginx-sm", new JsonObject { ["nginx"] = new JsonObject { ["ingress"] = "myapp" } });
+        // As Prometheus Operator stores them: the scrape target's namespace/service win, the metric's own move to exported_*.
+        Dictionary<string, string> Labels(string service) => new()
+        {
+            ["namespace"] = "ingress-nginx", ["service"] = "ingress-nginx-controller-metrics", ["exported_namespace"] = ns, ["exported_service"] = service, ["ingress"] = service,
+        };
+        var stableSeconds = StableLatency.Select(b => (b.Le / 1000, b.Share)).ToArray();
+        var canarySeconds = CanaryLatency.Select(b => (b.Le / 1000, b.Share)).ToArray();
+        await using var exporter = await FakeDataPlaneExporter.StartAsync("nginx_ingress_controller_requests", "nginx_ingress_controller_request_duration_seconds_bucket",
+            ("status", "200", "500"),
+        [
+            new FakeVersion(Labels("myapp"), 49.5, 0.5, stableSeconds),            // 99.0% at 50 rps
+            new FakeVersion(Labels("myapp-canary"), 4.75, 0.25, canarySeconds),    // 95.0% at 5 rps
+        ]);
+        await using var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
+        await WaitForFullWindowAsync(prometheus, "nginx_ingress_controller_requests{exported_service=\"myapp-canary\",status=\"500\"}");
+
+        var json = (await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "stat", "myapp", "-n", ns, "--prometheus", prometheus.Address.ToString(), "--window", "10s", "-o", "json")).Json();
+
+        var versions = json["versions"]!.AsArray();
+        AssertVersion(versions[0]!, null, "myapp", 0.99, 50, stableSeconds, toMs: 1000);
+        AssertVersion(versions[1]!, null, "myapp-canary", 0.95, 5, canarySeconds, toMs: 1000);
     }
 
     [Fact]

@@ -26,6 +26,11 @@ internal static class ClusterStat
             Output.Error($"--window {window}: not a duration (e.g. 30s, 1m)");
             return ExitCodes.Invalid;
         }
+        if (span < TimeSpan.FromSeconds(1))
+        {
+            Output.Error($"--window {window}: at least 1s (Prometheus ranges are whole seconds here, and rate() needs two scrapes inside the window)");
+            return ExitCodes.Invalid;
+        }
         var promWindow = $"{(long)span.TotalSeconds}s";
         using var session = ClusterSession.Open(r, out var error);
         if (session is null) return ClusterReads.Fail(error);
@@ -61,20 +66,20 @@ internal static class ClusterStat
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         var client = new PrometheusClient(http, address);
         var total = await client.QueryAsync(queries.Total(promWindow), queries.GroupLabel, ct).ConfigureAwait(false);
-        if (total.Values is null) return Fail(total.Error!);
+        if (total.Values is null) return Fail(total);
         if (total.Values.Count == 0)
         {
             Output.Error($"Prometheus at {address} has no {queries.Requests} series for Rollout {name} in namespace {session.Namespace} over the last {promWindow} " +
-                $"(selector {{{queries.Selector}}}): is it scraping the {queries.Router} data plane, and does the service get traffic?");
+                $"(selector {{{queries.Selector}}}{(queries.ExportedSelector is { } exported ? $" or {{{exported}}}" : "")}): is it scraping the {queries.Router} data plane, and does the service get traffic?");
             return ExitCodes.NotFound;
         }
         var success = await client.QueryAsync(queries.Success(promWindow), queries.GroupLabel, ct).ConfigureAwait(false);
-        if (success.Values is null) return Fail(success.Error!);
+        if (success.Values is null) return Fail(success);
         var percentiles = new List<IReadOnlyDictionary<string, double>>();
         foreach (var q in Quantiles)
         {
             var got = await client.QueryAsync(queries.Quantile(q, promWindow), queries.GroupLabel, ct).ConfigureAwait(false);
-            if (got.Values is null) return Fail(got.Error!);
+            if (got.Values is null) return Fail(got);
             percentiles.Add(got.Values);
         }
 
@@ -127,9 +132,9 @@ internal static class ClusterStat
         return (string?)labels?["version"] ?? (string?)labels?["app.kubernetes.io/version"];
     }
 
-    private static int Fail(string error)
+    private static int Fail(PrometheusAnswer answer)
     {
-        Output.Error(error);
-        return ExitCodes.Unreachable;
+        Output.Error(answer.Error!);
+        return answer.Answered ? ExitCodes.Refused : ExitCodes.Unreachable;
     }
 }

@@ -21,12 +21,27 @@ internal sealed record DataPlaneQueries
     /// <summary>Multiplier that turns the histogram's unit into milliseconds.</summary>
     public double ToMilliseconds { get; init; } = 1;
 
-    public string Total(string window) => $"sum by ({GroupLabel}) (rate({Requests}{{{Selector}}}[{window}]))";
+    /// <summary>
+    /// The same series as stored when Prometheus Operator scrapes the data plane through a ServiceMonitor: the target's
+    /// own namespace/service labels win, and the metric's become exported_namespace/exported_service. Null: no such form.
+    /// </summary>
+    public string? ExportedSelector { get; init; }
 
-    public string Success(string window) => $"sum by ({GroupLabel}) (rate({Requests}{{{Selector},{SuccessMatcher}}}[{window}]))";
+    public string Total(string window) => Sum(Requests, "", window, GroupLabel);
+
+    public string Success(string window) => Sum(Requests, "," + SuccessMatcher, window, GroupLabel);
 
     public string Quantile(double q, string window) =>
-        $"histogram_quantile({q.ToString(CultureInfo.InvariantCulture)}, sum by ({GroupLabel}, le) (rate({Buckets}{{{Selector}}}[{window}])))";
+        $"histogram_quantile({q.ToString(CultureInfo.InvariantCulture)}, {Sum(Buckets, "", window, GroupLabel + ", le")})";
+
+    private string Sum(string metric, string matchers, string window, string by)
+    {
+        var own = $"sum by ({by}) (rate({metric}{{{Selector}{matchers}}}[{window}]))";
+        if (ExportedSelector is null) return own;
+        // exported_<label> holds what the exporter called <label>: copied back, both forms group alike.
+        var exported = $"sum by ({by}) (label_replace(rate({metric}{{{ExportedSelector}{matchers}}}[{window}]), \"{GroupLabel}\", \"$1\", \"exported_{GroupLabel}\", \"(.+)\"))";
+        return $"({own} or {exported})";
+    }
 
     /// <summary>The label value of the stable version (null: it has no ReplicaSet to name).</summary>
     public string? Stable { get; init; }
@@ -40,7 +55,7 @@ internal sealed record DataPlaneQueries
         error = null;
         var keys = trafficRouting?.Select(p => p.Key).ToList() ?? [];
         var ns = Escape(t.Namespace);
-        static string Any(params string?[] v) => string.Join("|", v.OfType<string>().Select(Escape));
+        static string Any(params string?[] v) => string.Join("|", v.OfType<string>().Select(x => Escape(RegexLiteral(x))));
         if (keys.Contains("istio") && trafficRouting!["istio"]?["destinationRule"] is not null)
         {
             // Subset mode: both versions are one Service; Istio tells pods apart only by their version label.
@@ -50,12 +65,15 @@ internal sealed record DataPlaneQueries
                     "`version` label (destination_version), which the stable and canary pod templates do not set to different values";
                 return null;
             }
-            return Istio(ns, "destination_version", $"destination_service_name=\"{Escape(t.StableService)}\",destination_version=~\"{Any(t.StableVersionLabel, t.CanaryVersionLabel)}\"")
+            return Istio(ns, "destination", "destination_version", $"destination_service_name=\"{Escape(t.StableService)}\",destination_version=~\"{Any(t.StableVersionLabel, t.CanaryVersionLabel)}\"")
                 with { Stable = t.StableVersionLabel, Canary = t.CanaryVersionLabel };
         }
         if (keys.Contains("istio"))
         {
-            return Istio(ns, "destination_service_name", $"destination_service_name=~\"{Any(t.StableService, t.CanaryService)}\"")
+            // Host mode: the VirtualService sends part of the stable host's requests to <svc>-canary. Only the client
+            // side (reporter="source") names the Service it routed to; the server side derives destination_service from
+            // the Host header, which is the stable host for those canary requests too.
+            return Istio(ns, "source", "destination_service_name", $"destination_service_name=~\"{Any(t.StableService, t.CanaryService)}\"")
                 with { Stable = t.StableService, Canary = t.CanaryService };
         }
         if (keys.Contains("smi"))
@@ -81,6 +99,7 @@ internal sealed record DataPlaneQueries
                 Buckets = "nginx_ingress_controller_request_duration_seconds_bucket",
                 GroupLabel = "service",
                 Selector = $"namespace=\"{ns}\",service=~\"{Any(t.StableService, t.CanaryService)}\"",
+                ExportedSelector = $"exported_namespace=\"{ns}\",exported_service=~\"{Any(t.StableService, t.CanaryService)}\"",
                 SuccessMatcher = "status!~\"5..\"",
                 ToMilliseconds = 1000,
                 Stable = t.StableService,
@@ -95,15 +114,19 @@ internal sealed record DataPlaneQueries
         return null;
     }
 
-    private static DataPlaneQueries Istio(string ns, string groupLabel, string versions) => new()
+    /// <param name="reporter">Whose view: "source" (the calling proxy) or "destination" (the serving pod's proxy).</param>
+    private static DataPlaneQueries Istio(string ns, string reporter, string groupLabel, string versions) => new()
     {
         Router = "istio",
         Requests = "istio_requests_total",
         Buckets = "istio_request_duration_milliseconds_bucket",
         GroupLabel = groupLabel,
-        Selector = $"reporter=\"destination\",destination_service_namespace=\"{ns}\",{versions}",
+        Selector = $"reporter=\"{reporter}\",destination_service_namespace=\"{ns}\",{versions}",
         SuccessMatcher = "response_code!~\"5..\"",
     };
+
+    /// <summary>A value matched literally inside a =~ selector (a version label "1.2" must not match "1x2").</summary>
+    private static string RegexLiteral(string value) => string.Concat(value.Select(c => @"\.+*?()|[]{}^$".Contains(c, StringComparison.Ordinal) ? "\\" + c : c.ToString()));
 
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
 }
