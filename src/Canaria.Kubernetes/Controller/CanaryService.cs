@@ -19,7 +19,7 @@ internal sealed class CanaryService(KubeClient client)
         var name = NameOf(service);
         var current = await client.GetAsync(KubeResource.Services, ns, name, cancellationToken).ConfigureAwait(false);
         var rolloutName = (string?)rollout["metadata"]?["name"];
-        if (current.IsSuccess && (string?)current.Value!["metadata"]?["labels"]?["canaria.dev/rollout"] != rolloutName)
+        if (current.IsSuccess && (string?)current.Value!["metadata"]?["labels"]?[RolloutResource.RolloutLabel] != rolloutName)
         {
             // Someone's own Service (e.g. left by Flagger or Argo Rollouts): never taken over or deleted.
             return $"Service {name} exists but was not created by Canaria for Rollout {rolloutName} (no label canaria.dev/rollout={rolloutName}); " +
@@ -56,15 +56,8 @@ internal sealed class CanaryService(KubeClient client)
             {
                 ["name"] = name,
                 ["namespace"] = ns,
-                ["labels"] = new JsonObject { ["canaria.dev/rollout"] = (string?)rollout["metadata"]?["name"] },
-                ["ownerReferences"] = new JsonArray(new JsonObject
-                {
-                    ["apiVersion"] = RolloutResource.Rollouts.ApiVersion,
-                    ["kind"] = RolloutResource.Rollouts.Kind,
-                    ["name"] = (string?)rollout["metadata"]?["name"],
-                    ["uid"] = (string?)rollout["metadata"]?["uid"],
-                    ["controller"] = true,
-                }),
+                ["labels"] = new JsonObject { [RolloutResource.RolloutLabel] = rolloutName },
+                ["ownerReferences"] = RolloutResource.OwnerReferences(rollout),
             },
             ["spec"] = new JsonObject { ["selector"] = selector, ["ports"] = ports },
         };

@@ -8,7 +8,7 @@ namespace Canaria.Kubernetes.Routing;
 internal sealed record RouterContext(KubeClient Client, string Namespace, JsonObject Rollout)
 {
     /// <summary>Label on every object Canaria creates for a Rollout.</summary>
-    public const string RolloutLabel = "canaria.dev/rollout";
+    public const string RolloutLabel = RolloutResource.RolloutLabel;
 
     /// <summary>Annotation on a user's object holding, as JSON, the parts Canaria changed as they were before; written in the same update as the change.</summary>
     public const string OriginalAnnotation = "canaria.dev/original";
@@ -18,12 +18,5 @@ internal sealed record RouterContext(KubeClient Client, string Namespace, JsonOb
     public string RolloutName => (string)Rollout["metadata"]!["name"]!;
 
     /// <summary>ownerReferences making an object Canaria creates belong to the Rollout (garbage-collected with it).</summary>
-    public JsonArray OwnerReferences() => new(new JsonObject
-    {
-        ["apiVersion"] = RolloutResource.Rollouts.ApiVersion,
-        ["kind"] = RolloutResource.Rollouts.Kind,
-        ["name"] = RolloutName,
-        ["uid"] = (string?)Rollout["metadata"]?["uid"],
-        ["controller"] = true,
-    });
+    public JsonArray OwnerReferences() => RolloutResource.OwnerReferences(Rollout);
 }

@@ -16,16 +16,7 @@ internal static class RolloutCrd
         await Gate.WaitAsync();
         try
         {
-            var crd = Definition();
-            var created = await client.CreateAsync(KubeResource.CustomResourceDefinitions, null, crd);
-            if (!created.IsSuccess && !created.Error!.IsAlreadyExists) created.ValueOrThrow();
-            await Eventually.WaitAsync(async () =>
-            {
-                var got = await client.GetAsync(KubeResource.CustomResourceDefinitions, null, "rollouts.canaria.dev");
-                var established = (got.Value?["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
-                    .Any(c => (string?)c["type"] == "Established" && (string?)c["status"] == "True") == true;
-                return established && (await client.ListAsync(Canaria.Kubernetes.Controller.RolloutResource.Rollouts, "default")).IsSuccess;
-            }, TimeSpan.FromSeconds(60), "the Rollout CRD to be established and served");
+            await TestCrds.CreateAndWaitAsync(client, Definition(), "deploy/crds/rollouts.canaria.dev.yaml");
         }
         finally
         {

@@ -33,16 +33,7 @@ internal static class TestCrds
                 var name = (string)crd["metadata"]!["name"]!;
                 var key = client.Config.Server + "/" + name;
                 if (Installed.Contains(key)) continue;
-                var created = await client.CreateAsync(KubeResource.CustomResourceDefinitions, null, crd);
-                if (!created.IsSuccess && !created.Error!.IsAlreadyExists) throw new InvalidOperationException($"{Path.GetFileName(file)}: {created.Error}");
-                await Eventually.WaitAsync(async () =>
-                {
-                    var got = await client.GetAsync(KubeResource.CustomResourceDefinitions, null, name);
-                    var established = (got.Value?["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
-                        .Any(c => (string?)c["type"] == "Established" && (string?)c["status"] == "True") == true;
-                    // Established can come before the resource is served; a list proves it is.
-                    return established && (await client.ListAsync(Served(crd), "default")).IsSuccess;
-                }, TimeSpan.FromSeconds(60), $"CRD {name} to be established and served");
+                await CreateAndWaitAsync(client, crd, Path.GetFileName(file));
                 Installed.Add(key); // only once it really is: a failed install is tried again by the next test
             }
         }
@@ -50,5 +41,21 @@ internal static class TestCrds
         {
             Gate.Release();
         }
+    }
+
+    /// <summary>Creates one CRD (already existing is fine) and waits until it is established and its resource is served.</summary>
+    public static async Task CreateAndWaitAsync(KubeClient client, JsonObject crd, string source)
+    {
+        var name = (string)crd["metadata"]!["name"]!;
+        var created = await client.CreateAsync(KubeResource.CustomResourceDefinitions, null, crd);
+        if (!created.IsSuccess && !created.Error!.IsAlreadyExists) throw new InvalidOperationException($"{source}: {created.Error}");
+        await Eventually.WaitAsync(async () =>
+        {
+            var got = await client.GetAsync(KubeResource.CustomResourceDefinitions, null, name);
+            var established = (got.Value?["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
+                .Any(c => (string?)c["type"] == "Established" && (string?)c["status"] == "True") == true;
+            // Established can come before the resource is served; a list proves it is.
+            return established && (await client.ListAsync(Served(crd), "default")).IsSuccess;
+        }, TimeSpan.FromSeconds(60), $"CRD {name} to be established and served");
     }
 }
