@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Canaria.Cli.Rendering;
 using Canaria.Gateway.Hosting;
+using Canaria.Gateway.Managed;
 using Canaria.Local.Api;
 using Canaria.SampleApp;
 using Microsoft.Extensions.Logging;
@@ -23,17 +24,29 @@ internal static class ServerCommands
         run.SetAction((r, ct) => RunControllerAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(file), r.GetValue(api)!, r.GetValue(stopReplicas), ct));
         yield return run;
 
-        var gateway = new Command("gateway", "Run the traffic gateway alone from a config file (reloaded on change), with its admin API (bearer token) on loopback.");
-        var config = new Option<FileInfo>("--config", "-c") { Description = "Gateway config (YAML or JSON)", Required = true };
+        var gateway = new Command("gateway", "Run the traffic gateway alone from a config file (reloaded on change), with its admin API (bearer token) on loopback. "
+            + "With --managed it is the local controller's data plane instead: started and adopted by `canaria run`, it serves the last split it was given (saved under <state-dir>/gateway) even while no controller runs.");
+        var config = new Option<FileInfo?>("--config", "-c") { Description = "Gateway config (YAML or JSON); required unless --managed" };
         var admin = new Option<string>("--admin") { Description = "Admin API address", DefaultValueFactory = _ => "127.0.0.1:0" };
         var tokenFile = new Option<string?>("--token-file") { Description = $"File holding the admin bearer token (or set {GatewayStandalone.TokenEnvironmentVariable})" };
+        var managed = new Option<bool>("--managed") { Description = "Run as the data plane of the controller of --state-dir (admin API on a 0600 Unix socket there, authenticated by the state directory's token)" };
+        var takeover = new Option<bool>("--takeover") { Description = "With --managed: take the listening sockets of the gateway serving now; it finishes its requests in flight and exits (no request is refused)" };
         gateway.Options.Add(config);
         gateway.Options.Add(admin);
         gateway.Options.Add(tokenFile);
+        gateway.Options.Add(managed);
+        gateway.Options.Add(takeover);
         gateway.SetAction(async (r, ct) =>
         {
             using var logs = ConsoleLogs();
-            return await GatewayStandalone.RunAsync(r.GetValue(config)!.FullName, r.GetValue(admin), r.GetValue(tokenFile), ct, logs).ConfigureAwait(false);
+            if (r.GetValue(managed))
+                return await ManagedGateway.RunAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(takeover), logs, ct).ConfigureAwait(false);
+            if (r.GetValue(config) is not { } file)
+            {
+                Output.Error("--config is required (or --managed to run as the local controller's gateway)");
+                return ExitCodes.Invalid;
+            }
+            return await GatewayStandalone.RunAsync(file.FullName, r.GetValue(admin), r.GetValue(tokenFile), ct, logs).ConfigureAwait(false);
         });
         yield return gateway;
 

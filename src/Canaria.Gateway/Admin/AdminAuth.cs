@@ -21,8 +21,17 @@ internal static class AdminAuth
             return false;
         }
 
-        var presented = Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim());
-        var expected = Encoding.UTF8.GetBytes(token);
-        return CryptographicOperations.FixedTimeEquals(presented, expected);
+        return TokenEquals(header[Scheme.Length..].Trim(), token);
+    }
+
+    /// <summary>Constant-time comparison of a presented token with the expected one; an empty expected token matches nothing.</summary>
+    public static bool TokenEquals(string? presented, string? expected)
+    {
+        if (string.IsNullOrEmpty(expected) || presented is null)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
     }
 }

@@ -2,6 +2,8 @@ using Canaria.Gateway.Admin;
 using Canaria.Gateway.Config;
 using Canaria.Gateway.Forwarding;
 using Canaria.Gateway.Health;
+using Canaria.Gateway.Managed;
+using Canaria.Gateway.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,11 +31,17 @@ internal sealed class GatewayHost : IAsyncDisposable
     {
         _stopping = stopping;
         Runtime = runtime;
+        Marks = new GatewayMarks(runtime.Signals);
         _client = client;
         _listeners = listeners;
     }
 
     public GatewayRuntime Runtime { get; }
+
+    internal KestrelListenerSet Listeners => _listeners;
+
+    /// <summary>Analysis baselines kept for a controller (managed mode).</summary>
+    public GatewayMarks Marks { get; }
 
     /// <summary>Listener name → bound address, e.g. <c>http://127.0.0.1:41234</c> (port 0 resolved).</summary>
     public IReadOnlyDictionary<string, Uri> ListenerAddresses => _listeners.Addresses;
@@ -53,6 +61,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         var listeners = new KestrelListenerSet(pipeline, options.LoggerFactory);
         var host = new GatewayHost(runtime, client, listeners, stopping);
         runtime.Binder = listeners;
+        runtime.OnApplied = options.OnApplied;
+        listeners.Inherit(options.Inherited);
         try
         {
             var result = await runtime.ApplyAsync(options.InitialConfig, cancellationToken).ConfigureAwait(false);
@@ -82,6 +92,12 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     private async Task StartAdminAsync(GatewayHostOptions options, ILogger logger, CancellationToken cancellationToken)
     {
+        if (options.AdminUnixSocket is { } socketPath)
+        {
+            await StartManagedAdminAsync(socketPath, options, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (options.AdminAddress is null)
         {
             return;
@@ -112,6 +128,29 @@ internal sealed class GatewayHost : IAsyncDisposable
         _admin = app;
         AdminAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         GatewayLog.AdminListening(logger, AdminAddress.ToString());
+    }
+
+    private async Task StartManagedAdminAsync(string socketPath, GatewayHostOptions options, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(options.AdminToken))
+        {
+            throw new GatewayConfigException([new ConfigError("adminToken", "a managed gateway needs the state directory's token")]);
+        }
+
+        Managed.AtomicFile.TryDelete(socketPath);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.ListenUnixSocket(socketPath);
+        });
+        var app = builder.Build();
+        app.MapCanariaGatewayAdmin(Runtime, new GatewayAdminOptions { Token = options.AdminToken });
+        app.MapManagedGatewayAdmin(this, options.AdminToken);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(socketPath, Managed.AtomicFile.PrivateFile);
+        _admin = app;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

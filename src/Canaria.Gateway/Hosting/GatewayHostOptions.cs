@@ -17,6 +17,15 @@ internal sealed record GatewayHostOptions
 
     public bool AllowAnonymousMetrics { get; init; }
 
+    /// <summary>Serve the admin API on this Unix socket (mode 0600) instead of <see cref="AdminAddress"/>, with the managed endpoints.</summary>
+    public string? AdminUnixSocket { get; init; }
+
+    /// <summary>Listening sockets handed over by the gateway process this one replaces.</summary>
+    public IReadOnlyList<InheritedListener> Inherited { get; init; } = [];
+
+    /// <summary>Called after every changed config went live (under the apply lock).</summary>
+    public Func<GatewayConfig, string, CancellationToken, ValueTask>? OnApplied { get; init; }
+
     /// <summary>A YAML/JSON file to watch; every change is validated and applied (or rejected and logged).</summary>
     public string? ConfigFilePath { get; init; }
 

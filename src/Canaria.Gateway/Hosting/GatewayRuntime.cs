@@ -16,6 +16,7 @@ internal sealed class GatewayRuntime : IDisposable
     private readonly SemaphoreSlim _applyLock = new(1, 1);
     private readonly ILogger _logger;
     private RouteSnapshot _snapshot = RouteSnapshot.Empty;
+    private string? _frozen;
 
     public GatewayRuntime(GatewayRuntimeOptions? options = null)
     {
@@ -25,6 +26,9 @@ internal sealed class GatewayRuntime : IDisposable
     }
 
     public GatewayRuntimeOptions Options { get; }
+
+    /// <summary>New for every runtime (process): counters and marks belong to it, and start at zero with it.</summary>
+    public string Instance { get; } = Guid.NewGuid().ToString("N");
 
     public GoldenSignals Signals { get; }
 
@@ -40,6 +44,22 @@ internal sealed class GatewayRuntime : IDisposable
 
     internal IListenerBinder? Binder { get; set; }
 
+    /// <summary>
+    /// Called under the apply lock after a changed config went live (a managed gateway persists it here), so
+    /// what is on disk never lags behind or runs ahead of what serves.
+    /// </summary>
+    internal Func<GatewayConfig, string, CancellationToken, ValueTask>? OnApplied { get; set; }
+
+    /// <summary>Refuses every apply with <paramref name="reason"/> until <see cref="Unfreeze"/> (while listeners move to another process).</summary>
+    public async ValueTask FreezeAsync(string reason, CancellationToken cancellationToken)
+    {
+        await _applyLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _frozen = reason;
+        _applyLock.Release();
+    }
+
+    public void Unfreeze() => Volatile.Write(ref _frozen, null);
+
     public ConfigApplyResult Apply(GatewayConfig config) =>
         ApplyAsync(config, CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
@@ -53,6 +73,11 @@ internal sealed class GatewayRuntime : IDisposable
             if (string.Equals(canonical, Snapshot.CanonicalJson, StringComparison.Ordinal))
             {
                 return ConfigApplyResult.Ok;
+            }
+
+            if (Volatile.Read(ref _frozen) is { } frozen)
+            {
+                return ConfigApplyResult.Rejected([new ConfigError("", frozen)]);
             }
 
             var errors = GatewayConfigValidator.Validate(config);
@@ -76,6 +101,11 @@ internal sealed class GatewayRuntime : IDisposable
             }
 
             Retain(snapshot!);
+            if (OnApplied is { } onApplied)
+            {
+                await onApplied(config, canonical, cancellationToken).ConfigureAwait(false);
+            }
+
             GatewayLog.ConfigApplied(_logger, config.Services.Count, config.Listeners.Count);
             return ConfigApplyResult.Ok;
         }

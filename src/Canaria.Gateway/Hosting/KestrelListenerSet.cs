@@ -15,6 +15,21 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
     private readonly List<ListenerServer> _retiring = [];
     private readonly ILogger _logger = loggerFactory.CreateLogger("Canaria.Gateway.Listeners");
 
+    private readonly ConcurrentDictionary<string, InheritedListener> _inherited = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Listening sockets handed over by the gateway process this one replaces: a listener of the same name and
+    /// configured address starts on the inherited socket instead of binding anew. Unused ones are closed at the next commit.
+    /// </summary>
+    public void Inherit(IEnumerable<InheritedListener> listeners)
+    {
+        foreach (var l in listeners) _inherited[l.Name] = l;
+    }
+
+    /// <summary>The live listeners with their listening sockets, for a handover to a successor process.</summary>
+    public IReadOnlyList<InheritedListener> Snapshot() =>
+        [.. _live.Values.Select(s => new InheritedListener(s.Name, s.ConfiguredAddress, s.ListenSocket))];
+
     /// <summary>Listener name → bound address (port 0 resolved).</summary>
     public IReadOnlyDictionary<string, Uri> Addresses => _live.ToDictionary(kv => kv.Key, kv => kv.Value.BoundAddress, StringComparer.Ordinal);
 
@@ -36,9 +51,12 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
                 continue;
             }
 
+            _inherited.TryGetValue(listener.Name, out var inherited);
+            var socket = inherited is not null && inherited.ConfiguredAddress == listener.Address ? inherited.Socket : null;
             try
             {
-                var server = await ListenerServer.StartAsync(listener.Name, listener.Address, endPoint, pipeline, loggerFactory, cancellationToken).ConfigureAwait(false);
+                var server = await ListenerServer.StartAsync(listener.Name, listener.Address, endPoint, pipeline, loggerFactory, cancellationToken, socket).ConfigureAwait(false);
+                if (socket is not null) _inherited.TryRemove(listener.Name, out _);
                 started.Add((listener.Name, server));
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
@@ -80,6 +98,11 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
             {
                 _retiring.Add(server);
             }
+        }
+
+        foreach (var (name, unused) in _inherited.ToList())
+        {
+            if (_inherited.TryRemove(name, out _)) unused.Socket.Dispose();
         }
 
         var retiring = _retiring.ToList();

@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Sockets;
 using Canaria.Gateway.Forwarding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -14,12 +16,13 @@ internal sealed class ListenerServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ListenerServer(string name, string configuredAddress, WebApplication app, Uri boundAddress)
+    private ListenerServer(string name, string configuredAddress, WebApplication app, Uri boundAddress, Socket listenSocket)
     {
         Name = name;
         ConfiguredAddress = configuredAddress;
         _app = app;
         BoundAddress = boundAddress;
+        ListenSocket = listenSocket;
     }
 
     public string Name { get; }
@@ -29,8 +32,16 @@ internal sealed class ListenerServer : IAsyncDisposable
     /// <summary>The real address (port 0 resolved), e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BoundAddress { get; }
 
-    public static async Task<ListenerServer> StartAsync(string name, string configuredAddress, IPEndPoint endPoint, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <summary>The listening socket Kestrel accepts on; handed to a successor gateway process on a zero-downtime restart.</summary>
+    public Socket ListenSocket { get; }
+
+    /// <summary>
+    /// Starts a listener on <paramref name="endPoint"/>, or on <paramref name="inherited"/>: a listening socket another
+    /// gateway process handed over (its queue of not yet accepted connections comes with it).
+    /// </summary>
+    public static async Task<ListenerServer> StartAsync(string name, string configuredAddress, IPEndPoint endPoint, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken, Socket? inherited = null)
     {
+        Socket? listenSocket = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton<ILoggerFactory>(new ListenerLoggerFactory(loggerFactory));
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
@@ -39,7 +50,12 @@ internal sealed class ListenerServer : IAsyncDisposable
             options.AddServerHeader = false;
             options.Limits.MaxRequestBodySize = null;
             options.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            options.Listen(endPoint);
+            options.Listen(inherited?.LocalEndPoint as IPEndPoint ?? endPoint);
+        });
+        builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = ep =>
+        {
+            listenSocket = inherited ?? SocketTransportOptions.CreateDefaultBoundListenSocket(ep);
+            return listenSocket;
         });
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var app = builder.Build();
@@ -55,7 +71,7 @@ internal sealed class ListenerServer : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ListenerServer(name, configuredAddress, app, new Uri(address));
+        return new ListenerServer(name, configuredAddress, app, new Uri(address), listenSocket!);
     }
 
     /// <summary>Stops accepting, lets requests in flight finish (up to the shutdown timeout), then releases the port.</summary>

@@ -30,6 +30,12 @@ internal sealed class GoldenSignals(TimeProvider time)
         recorder.Record(statusCode, micros, NowSecond);
     }
 
+    /// <summary>Cumulative totals of a version (all zero when it has not been recorded).</summary>
+    public VersionTotals Totals(string service, string version) =>
+        _recorders.TryGetValue((service, version), out var recorder)
+            ? VersionTotals.Of(recorder)
+            : new VersionTotals(service, version, new long[VersionRecorder.StatusClasses], new long[LatencyBuckets.Count]);
+
     public VersionSignals Query(string service, string version, TimeSpan window)
     {
         var seconds = WindowSeconds(window);

@@ -8,11 +8,14 @@ namespace Canaria.Gateway.Metrics;
 internal sealed class VersionRecorder
 {
     public const int MaxWindowSeconds = 60;
+
+    /// <summary>Status classes counted in the totals (index = status / 100; 0 = anything else).</summary>
+    public const int StatusClasses = 6;
     private const int SlotCount = 64;
 
     private readonly SignalSlot?[] _slots = new SignalSlot?[SlotCount];
     private readonly long[] _totalBuckets = new long[LatencyBuckets.Count];
-    private readonly long[] _totalByClass = new long[6];
+    private readonly long[] _totalByClass = new long[StatusClasses];
     private long _totalMicros;
     private long _lastSecond;
 
@@ -78,6 +81,17 @@ internal sealed class VersionRecorder
     public long TotalMicros => Volatile.Read(ref _totalMicros);
 
     public long TotalForClass(int statusClass) => Volatile.Read(ref _totalByClass[statusClass]);
+
+    public long[] TotalClasses()
+    {
+        var classes = new long[_totalByClass.Length];
+        for (var i = 0; i < classes.Length; i++)
+        {
+            classes[i] = Volatile.Read(ref _totalByClass[i]);
+        }
+
+        return classes;
+    }
 
     public void CopyTotalBuckets(Span<long> buckets)
     {

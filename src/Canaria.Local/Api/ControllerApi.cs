@@ -3,6 +3,7 @@ using Canaria.Core.Serialization;
 using Canaria.Gateway.Admin;
 using Canaria.Gateway.Metrics;
 using Canaria.Local.Controller;
+using Canaria.Local.Gateway;
 using Canaria.Local.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -51,17 +52,24 @@ internal static class ControllerApi
             Json(store.ListEvents(name, Math.Clamp(limit ?? 200, 1, 10_000), since)));
         api.MapGet("/rollouts/{name}/revisions", (string name) =>
             Json(store.ListRevisions(name).Select(r => new { r.Number, RevisionTemplates.Deserialize(r.TemplateJson).Version, r.CreatedAt, r.TemplateHash })));
-        api.MapGet("/rollouts/{name}/stat", (string name, string? window) =>
+        api.MapGet("/rollouts/{name}/stat", async (string name, string? window, CancellationToken ct) =>
         {
             if (!controller.Views.TryGetValue(name, out var view)) return Reply(ControllerReply.Missing(name));
             if (!Durations.TryParse(window ?? "10s", out var span) || span <= TimeSpan.Zero || span > TimeSpan.FromMinutes(1))
                 return Results.Json(new { error = $"window '{window}' must be a duration up to 1m (e.g. 10s)" }, statusCode: 400);
-            var rows = view.Versions.Select(v => controller.Gateway.Signals.Query(view.Service ?? "", v.Version, span))
+            var signals = await controller.Gateway.Client.SignalsAsync(span, view.Service ?? "", ct).ConfigureAwait(false);
+            if (signals is null)
+                return Results.Json(new { error = "the gateway process did not answer: " + controller.Gateway.Client.LastError }, statusCode: 503);
+            var rows = view.Versions.Select(v => signals.FirstOrDefault(s => s.Version == v.Version) ?? new SignalsRow(view.Service ?? "", v.Version, 0, 0, 0, null, null, null))
                 .Select(s => new StatRow(s.Version, s.Requests, s.Failures, s.SuccessRate, s.Rps, s.P50Ms, s.P95Ms, s.P99Ms));
             return Json(new { rollout = name, window = Durations.Format(span), versions = rows });
         });
-        api.MapGet("/metrics", (HttpContext ctx) =>
-            Results.Text(PrometheusExporter.Render(controller.Gateway.Signals), PrometheusExporter.ContentType));
+        api.MapGet("/metrics", async (CancellationToken ct) =>
+            await controller.Gateway.Client.MetricsAsync(ct).ConfigureAwait(false) is { } text
+                ? Results.Text(text, PrometheusExporter.ContentType)
+                : Results.Json(new { error = "the gateway process did not answer: " + controller.Gateway.Client.LastError }, statusCode: 503));
+        api.MapPost("/gateway/restart", async (CancellationToken ct) =>
+            Reply(await controller.ReplaceGatewayAsync(ct).ConfigureAwait(false)));
     }
 
     private static IResult Json(object value) => Results.Json(value, CoreJson.Options);

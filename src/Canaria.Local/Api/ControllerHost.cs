@@ -1,5 +1,5 @@
-using Canaria.Gateway.Hosting;
 using Canaria.Local.Controller;
+using Canaria.Local.Gateway;
 using Canaria.Local.Processes;
 using Canaria.Local.State;
 using Microsoft.AspNetCore.Builder;
@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace Canaria.Local.Api;
 
 /// <summary>
-/// A whole local controller: state store, replica supervisor, embedded gateway, the reconcile loop and
-/// the authenticated API. One per state directory (a lock file keeps a second one out).
+/// A whole local controller: state store, replica supervisor, the gateway process (adopted or started), the
+/// reconcile loop and the authenticated API. One per state directory (a lock file keeps a second one out).
 /// </summary>
 internal sealed class ControllerHost : IAsyncDisposable
 {
@@ -21,12 +21,12 @@ internal sealed class ControllerHost : IAsyncDisposable
     private readonly FileStream _lock;
     private readonly StateStore _store;
     private readonly ReplicaSupervisor _supervisor;
-    private readonly GatewayHost _gateway;
+    private readonly GatewayLink _gateway;
     private readonly WebApplication _api;
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
-    private ControllerHost(ControllerHostOptions options, FileStream lockFile, StateStore store, ReplicaSupervisor supervisor, GatewayHost gateway, LocalController controller, WebApplication api, string token)
+    private ControllerHost(ControllerHostOptions options, FileStream lockFile, StateStore store, ReplicaSupervisor supervisor, GatewayLink gateway, LocalController controller, WebApplication api, string token)
     {
         _options = options;
         _lock = lockFile;
@@ -43,7 +43,11 @@ internal sealed class ControllerHost : IAsyncDisposable
     public string Token { get; }
 
     /// <summary>Where the gateway listens for a rollout's service (port 0 resolved), or null.</summary>
-    public Uri? ServiceAddress(string rollout) => _gateway.ListenerAddresses.GetValueOrDefault(rollout);
+    public Uri? ServiceAddress(string rollout) =>
+        _gateway.Listeners.TryGetValue(rollout, out var address) ? new Uri("http://" + address + "/") : null;
+
+    /// <summary>The gateway process serving this state directory.</summary>
+    public int GatewayPid => _gateway.Process.Info.Pid;
 
     public static async Task<ControllerHost> StartAsync(ControllerHostOptions options, CancellationToken ct)
     {
@@ -54,10 +58,12 @@ internal sealed class ControllerHost : IAsyncDisposable
         var supervisor = new ReplicaSupervisor(dir.Path, options.Time, options.LoggerFactory.CreateLogger<ReplicaSupervisor>(),
             new ReplicaSupervisorOptions { LeaveRunningOnDispose = !options.StopReplicasOnExit });
         await supervisor.StartAsync(ct).ConfigureAwait(false);
-        var gateway = await GatewayHost.StartAsync(new GatewayHostOptions { AdminAddress = null, Time = options.Time, LoggerFactory = options.LoggerFactory }, ct).ConfigureAwait(false);
+        var process = await GatewayProcess.StartOrAdoptAsync(dir.Path, token, options.GatewayCommand ?? GatewayLaunch.DefaultCommand(), options.Time,
+            options.LoggerFactory.CreateLogger<GatewayProcess>(), ct).ConfigureAwait(false);
+        var gateway = new GatewayLink(process);
+        await gateway.RefreshAsync(ct).ConfigureAwait(false);
 
-        var controller = new LocalController(store, supervisor, gateway.Runtime,
-            name => gateway.ListenerAddresses.TryGetValue(name, out var uri) ? uri.Authority : null,
+        var controller = new LocalController(store, supervisor, gateway,
             options.Time, options.LoggerFactory.CreateLogger<LocalController>(), new ControllerOptions { OnEvent = options.OnEvent });
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -92,6 +98,7 @@ internal sealed class ControllerHost : IAsyncDisposable
         await _api.DisposeAsync().ConfigureAwait(false);
         if (_options.StopReplicasOnExit) await _supervisor.StopAllAsync(CancellationToken.None).ConfigureAwait(false);
         await _supervisor.DisposeAsync().ConfigureAwait(false);
+        if (_options.StopReplicasOnExit) await _gateway.Process.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _gateway.DisposeAsync().ConfigureAwait(false);
         File.Delete(Path.Combine(_options.StateDirectory, ControllerInfo.FileName));
         _store.Dispose();

@@ -12,8 +12,11 @@ internal sealed record ControllerHostOptions
     /// <summary>The controller API; loopback by default, port 0 picks a free one (found again through controller.json).</summary>
     public string ApiAddress { get; init; } = "127.0.0.1:0";
 
-    /// <summary>Stop every replica when the controller stops (the demo); by default they keep serving for the next controller to adopt.</summary>
+    /// <summary>Stop every replica and the gateway process when the controller stops (the demo); by default they keep serving for the next controller to adopt.</summary>
     public bool StopReplicasOnExit { get; init; }
+
+    /// <summary>The command that runs `canaria` (the gateway is `canaria gateway --managed`); default: this program, or canaria.dll beside it.</summary>
+    public IReadOnlyList<string>? GatewayCommand { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Canaria.Analysis.Checks;
 using Canaria.Core.Analysis;
 using Canaria.Core.Model;
-using Canaria.Gateway.Metrics;
+using Canaria.Local.Gateway;
 
 namespace Canaria.Local.Controller;
 
@@ -12,7 +12,7 @@ namespace Canaria.Local.Controller;
 /// runs on every controller tick (100 ms) so a clearly bad canary is stopped after few requests. Prometheus and
 /// web checks run off the loop and report when they answer, so a slow source never delays a rollback.
 /// </summary>
-internal sealed class AnalysisRunner(GoldenSignals signals, IMetricSource gateway, IReadOnlyDictionary<MetricProvider, IValueSource> remote)
+internal sealed class AnalysisRunner(GatewayLink link, IMetricSource gateway, IReadOnlyDictionary<MetricProvider, IValueSource> remote)
 {
     public async ValueTask MeasureIfDueAsync(ManagedRollout rollout, DateTimeOffset now, CancellationToken ct)
     {
@@ -21,7 +21,7 @@ internal sealed class AnalysisRunner(GoldenSignals signals, IMetricSource gatewa
             return;
         var schedule = rollout.Schedule;
         if (schedule.Reset(window) || schedule.CanaryBaseline is null)
-            TakeBaseline(rollout, service.Name, window, now);
+            await TakeBaselineAsync(rollout, service.Name, window, now, ct).ConfigureAwait(false);
 
         var canaryVersion = RevisionNames.Version(rollout, window.CanaryRevision);
         foreach (var check in analysis.Checks)
@@ -43,7 +43,16 @@ internal sealed class AnalysisRunner(GoldenSignals signals, IMetricSource gatewa
             {
                 var from = now - interval;
                 if (from < window.Since) continue; // not a full interval of data at this step yet
-                var data = await gateway.ReadAsync(new MetricQuery(rollout.Name, service.Name, canaryVersion, from, now), ct).ConfigureAwait(false);
+                MetricWindow? data;
+                try
+                {
+                    data = await gateway.ReadAsync(new MetricQuery(rollout.Name, service.Name, canaryVersion, from, now), ct).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    Report(rollout, check, Verdict.Error, null, e.Message, now); // counts toward consecutiveErrorLimit, never a pass
+                    continue;
+                }
                 var (verdict, value, evidence) = ThresholdJudge.Judge(check, data, analysis.MinRequests);
                 Report(rollout, check, verdict, value, evidence, now);
             }
@@ -79,10 +88,26 @@ internal sealed class AnalysisRunner(GoldenSignals signals, IMetricSource gatewa
         rollout.PendingMeasurements.Add(new Measurement(check.Name, verdict, value, evidence, now, window.CanaryRevision, window.StepIndex));
     }
 
-    private void TakeBaseline(ManagedRollout rollout, string service, Core.Engine.AnalysisWindow window, DateTimeOffset now)
+    /// <summary>
+    /// The counts at the start of the window: a mark the gateway keeps under a key of this window, so a controller
+    /// restarted mid-step gets the same baseline back (the gateway returns the first mark of a key) and counts the
+    /// requests served while it was away exactly once. Without an answer, the running totals now.
+    /// </summary>
+    private async ValueTask TakeBaselineAsync(ManagedRollout rollout, string service, Core.Engine.AnalysisWindow window, DateTimeOffset now, CancellationToken ct)
     {
-        rollout.Schedule.CanaryBaseline = GatewayTotals.Read(signals, service, RevisionNames.Version(rollout, window.CanaryRevision));
-        rollout.Schedule.StableBaseline = GatewayTotals.Read(signals, service, RevisionNames.Version(rollout, window.StableRevision));
+        var canary = RevisionNames.Version(rollout, window.CanaryRevision);
+        var stable = RevisionNames.Version(rollout, window.StableRevision);
+        var key = FormattableString.Invariant($"{window.CanaryRevision}/{window.StableRevision}/{window.StepIndex}/{window.Since.ToUnixTimeMilliseconds()}");
+        var mark = await link.MarkAsync(key, rollout.Name, service, [canary, stable], ct).ConfigureAwait(false);
+        if (mark is { Versions.Count: 2 } && mark.Key == key)
+        {
+            rollout.Schedule.CanaryBaseline = link.Counters.FromMark(mark.Versions[0]);
+            rollout.Schedule.StableBaseline = link.Counters.FromMark(mark.Versions[1]);
+            rollout.Schedule.BaselineAt = mark.At < now ? mark.At : now;
+            return;
+        }
+        rollout.Schedule.CanaryBaseline = link.Counters.Read(service, canary);
+        rollout.Schedule.StableBaseline = link.Counters.Read(service, stable);
         rollout.Schedule.BaselineAt = now;
     }
 
@@ -90,8 +115,8 @@ internal sealed class AnalysisRunner(GoldenSignals signals, IMetricSource gatewa
     {
         var s = rollout.Schedule;
         var elapsed = now - s.BaselineAt;
-        var canary = GatewayTotals.Between(s.CanaryBaseline!, GatewayTotals.Read(signals, service, RevisionNames.Version(rollout, window.CanaryRevision)), elapsed);
-        var stable = GatewayTotals.Between(s.StableBaseline!, GatewayTotals.Read(signals, service, RevisionNames.Version(rollout, window.StableRevision)), elapsed);
+        var canary = GatewayTotals.Between(s.CanaryBaseline!, link.Counters.Read(service, RevisionNames.Version(rollout, window.CanaryRevision)), elapsed);
+        var stable = GatewayTotals.Between(s.StableBaseline!, link.Counters.Read(service, RevisionNames.Version(rollout, window.StableRevision)), elapsed);
         return (canary, stable);
     }
 }

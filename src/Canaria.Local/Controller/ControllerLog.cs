@@ -21,4 +21,7 @@ internal static partial class ControllerLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Rollout}: reconcile failed; retrying on the next tick")]
     public static partial void ReconcileFailed(ILogger logger, string rollout, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The gateway process cannot be reached ({Detail}); it keeps serving the last split it was given, and the controller tries again every tick")]
+    public static partial void GatewayUnreachable(ILogger logger, string detail);
 }

@@ -23,7 +23,7 @@ internal sealed partial class LocalController
             && LocalWorkload.ToReplicaTemplate(template).Error is { } splitError)
             errors.Add(new FieldError("spec.template.command", splitError));
         if (errors.Count > 0) return Task.FromResult(ControllerReply.Invalid(errors));
-        return OnLoop(() => Store(doc, yaml), ct);
+        return OnLoop(() => StoreAsync(doc, yaml, ct), ct);
     }
 
     public Task<ControllerReply> CommandAsync(string name, RolloutCommand command, CancellationToken ct) =>
@@ -47,7 +47,7 @@ internal sealed partial class LocalController
     /// the newest other revision.
     /// </summary>
     public Task<ControllerReply> UndoAsync(string name, int? toRevision, CancellationToken ct) =>
-        OnLoop(() =>
+        OnLoop(async () =>
         {
             if (!_rollouts.TryGetValue(name, out var r) || r.Status is null) return ControllerReply.Missing(name);
             var revisions = _store.ListRevisions(name);
@@ -63,7 +63,7 @@ internal sealed partial class LocalController
             var template = RevisionTemplates.Deserialize(record.TemplateJson);
             var yaml = SpecText.WithTemplate(r.SpecText, template);
             var doc = r.Document with { Spec = r.Spec with { Template = template } };
-            var reply = Store(doc, yaml);
+            var reply = await StoreAsync(doc, yaml, ct).ConfigureAwait(false);
             return reply.Ok ? ControllerReply.Done($"the spec is back at revision {target} ({template.Version}); {(target == stable ? "the release in progress is cancelled" : "it is released through the steps")}") : reply;
         }, ct);
 
@@ -77,12 +77,29 @@ internal sealed partial class LocalController
             return ControllerReply.Done($"rollout '{name}' deleted; its replicas are stopping and its listener is closed");
         }, ct);
 
-    private ControllerReply Store(RolloutDocument doc, string yaml)
+    /// <summary>Replaces the gateway process by a new one that takes its listening sockets (no request is refused or dropped).</summary>
+    public Task<ControllerReply> ReplaceGatewayAsync(CancellationToken ct) =>
+        OnLoop(async () =>
+        {
+            var old = _gateway.Process.Info.Pid;
+            try
+            {
+                await _gateway.Process.ReplaceAsync(ct).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException e)
+            {
+                return ControllerReply.Refused($"the gateway pid {old} keeps serving; its replacement failed: {e.Message}");
+            }
+            await RefreshGatewayAsync(ct).ConfigureAwait(false);
+            return ControllerReply.Done($"gateway pid {old} replaced by pid {_gateway.Process.Info.Pid}; it took the listening sockets, the old one finished its requests in flight");
+        }, ct);
+
+    private async ValueTask<ControllerReply> StoreAsync(RolloutDocument doc, string yaml, CancellationToken ct)
     {
         var name = doc.Metadata.Name;
         _rollouts.TryGetValue(name, out var existing);
         var listen = doc.Spec.Service!.Listen;
-        if (existing?.Spec.Service?.Listen != listen && TryBindListener(name, listen) is { } bindError)
+        if (existing?.Spec.Service?.Listen != listen && await TryBindListenerAsync(name, listen, ct).ConfigureAwait(false) is { } bindError)
             return ControllerReply.Invalid([new FieldError("spec.service.listen", bindError)]);
 
         var templateJson = RevisionTemplates.Serialize(doc.Spec.Template!);
@@ -112,13 +129,18 @@ internal sealed partial class LocalController
         return ControllerReply.Done($"rollout '{name}' {what}; spec revision {revision} ({doc.Spec.Template!.Version})");
     }
 
-    /// <summary>Binds a new or moved listener now, so an address that cannot be bound rejects the spec instead of stalling it.</summary>
-    private string? TryBindListener(string name, string address)
+    /// <summary>
+    /// Binds a new or moved listener now (the gateway's live config plus this listener, pushed from the loop like every
+    /// config), so an address that cannot be bound rejects the spec instead of stalling it.
+    /// </summary>
+    private async ValueTask<string?> TryBindListenerAsync(string name, string address, CancellationToken ct)
     {
-        var current = _gateway.Current;
+        if (await _gateway.Client.ConfigAsync(ct).ConfigureAwait(false) is not { } current)
+            return null; // the gateway is being restarted: the loop binds the listener, and logs a failure
         var listeners = current.Listeners.Where(l => l.Name != name).Append(new ListenerConfig { Name = name, Address = address }).ToList();
-        var result = _gateway.Apply(current with { Listeners = listeners });
+        var result = await _gateway.ApplyAsync(current with { Listeners = listeners }, ct).ConfigureAwait(false);
         _appliedGatewayConfig = "";
+        if (result is null) return null;
         return result.Accepted ? null : string.Join("; ", result.Errors.Select(e => e.Message));
     }
 
@@ -150,20 +172,22 @@ internal sealed partial class LocalController
     private static string StepsJson(RolloutSpec spec) =>
         System.Text.Json.JsonSerializer.Serialize(spec.Strategy, CoreJson.Options);
 
-    private async Task<ControllerReply> OnLoop(Func<ControllerReply> work, CancellationToken ct)
+    private Task<ControllerReply> OnLoop(Func<ControllerReply> work, CancellationToken ct) =>
+        OnLoop(() => ValueTask.FromResult(work()), ct);
+
+    private async Task<ControllerReply> OnLoop(Func<ValueTask<ControllerReply>> work, CancellationToken ct)
     {
         var done = new TaskCompletionSource<ControllerReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _requests.Writer.WriteAsync(() =>
+        await _requests.Writer.WriteAsync(async () =>
         {
             try
             {
-                done.TrySetResult(work());
+                done.TrySetResult(await work().ConfigureAwait(false));
             }
             catch (Exception e)
             {
                 done.TrySetException(e);
             }
-            return ValueTask.CompletedTask;
         }, ct).ConfigureAwait(false);
         return await done.Task.WaitAsync(ct).ConfigureAwait(false);
     }

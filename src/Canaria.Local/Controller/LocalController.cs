@@ -6,7 +6,7 @@ using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 using Canaria.Core.Serialization;
-using Canaria.Gateway.Hosting;
+using Canaria.Local.Gateway;
 using Canaria.Local.Processes;
 using Canaria.Local.State;
 using Microsoft.Extensions.Logging;
@@ -21,12 +21,12 @@ namespace Canaria.Local.Controller;
 internal sealed partial class LocalController
 {
     private const int MaxImmediateTicks = 8;
+    private static readonly TimeSpan AdoptionGrace = TimeSpan.FromSeconds(10);
 
     private readonly StateStore _store;
     private readonly ReplicaSupervisor _supervisor;
     private readonly LocalWorkload _workload;
-    private readonly GatewayRuntime _gateway;
-    private readonly Func<string, string?> _listenerAddress;
+    private readonly GatewayLink _gateway;
     private readonly AnalysisRunner _analysis;
     private readonly WebhookRunner _webhooks;
     private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
@@ -38,12 +38,14 @@ internal sealed partial class LocalController
     private readonly Channel<Func<ValueTask>> _requests = Channel.CreateUnbounded<Func<ValueTask>>(new UnboundedChannelOptions { SingleReader = true });
     private IReadOnlyDictionary<string, RolloutView> _views = new Dictionary<string, RolloutView>();
     private string _appliedGatewayConfig = "";
+    private int _gatewayStarts;
+    private bool _gatewayDown;
+    private DateTimeOffset _startedAt;
 
     public LocalController(
         StateStore store,
         ReplicaSupervisor supervisor,
-        GatewayRuntime gateway,
-        Func<string, string?> listenerAddress,
+        GatewayLink gateway,
         TimeProvider time,
         ILogger<LocalController> logger,
         ControllerOptions? options = null)
@@ -52,22 +54,23 @@ internal sealed partial class LocalController
         _supervisor = supervisor;
         _workload = new LocalWorkload(supervisor);
         _gateway = gateway;
-        _listenerAddress = listenerAddress;
         _time = time;
         _logger = logger;
         _options = options ?? new ControllerOptions();
-        _analysis = new AnalysisRunner(gateway.Signals, new GatewayMetricSource(gateway.Signals), RemoteCheck.Sources(Http, _options.MetricTimeout));
+        _analysis = new AnalysisRunner(gateway, new GatewayMetricSource(() => gateway.Client), RemoteCheck.Sources(Http, _options.MetricTimeout));
         _webhooks = new WebhookRunner(Http, time, logger);
     }
 
     /// <summary>Rollouts as of the last tick; safe to read from any thread.</summary>
     public IReadOnlyDictionary<string, RolloutView> Views => Volatile.Read(ref _views);
 
-    public GatewayRuntime Gateway => _gateway;
+    public GatewayLink Gateway => _gateway;
 
     public async Task RunAsync(CancellationToken ct)
     {
         _running = ct;
+        _startedAt = _time.GetUtcNow();
+        _gatewayStarts = _gateway.Process.Restarts;
         LoadStoredRollouts();
         var first = true;
         while (!ct.IsCancellationRequested)
@@ -77,6 +80,7 @@ internal sealed partial class LocalController
             var changed = false;
             for (var i = 0; i < MaxImmediateTicks; i++)
             {
+                await RefreshGatewayAsync(ct).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
                 var any = false;
                 foreach (var rollout in _rollouts.Values)
@@ -177,12 +181,36 @@ internal sealed partial class LocalController
         };
     }
 
+    /// <summary>Reads the gateway's totals for this tick; a gateway process started anew (it died) gets the whole config again.</summary>
+    private async ValueTask RefreshGatewayAsync(CancellationToken ct)
+    {
+        await _gateway.RefreshAsync(ct).ConfigureAwait(false);
+        if (_gateway.Process.Restarts != _gatewayStarts)
+        {
+            _gatewayStarts = _gateway.Process.Restarts;
+            _appliedGatewayConfig = "";
+        }
+    }
+
+    /// <summary>
+    /// Pushes the config of every rollout to the gateway process when it changed (the one writer of gateway config).
+    /// Held right after start while adopted replicas wait for their first readiness probe, so a restarted controller
+    /// never takes weight from replicas that are serving.
+    /// </summary>
     private async ValueTask ApplyGatewayAsync(CancellationToken ct)
     {
+        if (AwaitingAdoptedReplicas()) return;
         var (config, effective) = GatewayConfigBuilder.Build(_rollouts.Values, _workload);
         var text = JsonSerializer.Serialize(config, CoreJson.Options);
         if (text == _appliedGatewayConfig) return;
         var result = await _gateway.ApplyAsync(config, ct).ConfigureAwait(false);
+        if (result is null)
+        {
+            if (!_gatewayDown) ControllerLog.GatewayUnreachable(_logger, _gateway.Client.LastError ?? "no answer");
+            _gatewayDown = true;
+            return; // tried again next tick, and pushed whole to a restarted gateway
+        }
+        _gatewayDown = false;
         if (!result.Accepted)
         {
             ControllerLog.GatewayRejected(_logger, string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Message}")));
@@ -192,9 +220,13 @@ internal sealed partial class LocalController
         foreach (var r in _rollouts.Values)
         {
             r.AppliedTraffic = effective.GetValueOrDefault(r.Name);
-            r.ListenAddress = _listenerAddress(r.Name);
+            r.ListenAddress = _gateway.Listeners.GetValueOrDefault(r.Name);
         }
     }
+
+    private bool AwaitingAdoptedReplicas() =>
+        _time.GetUtcNow() - _startedAt < AdoptionGrace
+        && _supervisor.SetKeys.Any(k => _supervisor.Observe(k).Replicas.Any(r => r.Adopted && r.State == Processes.ReplicaState.Starting));
 
     private void EnsureTemplate(ManagedRollout r, int revision)
     {

@@ -1,0 +1,142 @@
+using System.Net.Sockets;
+using Canaria.Gateway.Admin;
+using Canaria.Gateway.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Gateway.Managed;
+
+/// <summary>
+/// The serving gateway's side of a zero-downtime replacement. A successor process connects to the handover socket
+/// (0600) with the token; this side freezes config changes, sends every listening socket (SCM_RIGHTS) and the config
+/// that serves, and waits for <c>commit</c>: from then on both processes accept on the same sockets, and this one stops
+/// accepting, lets requests in flight finish and exits (<see cref="HandedOver"/>). A successor that fails or goes away
+/// before committing changes nothing here.
+/// </summary>
+internal sealed class HandoverServer : IAsyncDisposable
+{
+    private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(60);
+    private readonly Socket _listener;
+    private readonly string _path;
+    private readonly string _token;
+    private readonly GatewayHost _host;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<int> _handedOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task _loop = Task.CompletedTask;
+
+    private HandoverServer(Socket listener, string path, string token, GatewayHost host, ILogger logger)
+    {
+        _listener = listener;
+        _path = path;
+        _token = token;
+        _host = host;
+        _logger = logger;
+    }
+
+    /// <summary>Completes with the successor's pid once it has committed.</summary>
+    public Task<int> HandedOver => _handedOver.Task;
+
+    public static HandoverServer Start(string path, string token, GatewayHost host, ILogger logger)
+    {
+        AtomicFile.TryDelete(path);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(path));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, AtomicFile.PrivateFile);
+            socket.Listen(4);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var server = new HandoverServer(socket, path, token, host, logger);
+        server._loop = Task.Run(server.AcceptLoopAsync);
+        return server;
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested && !_handedOver.Task.IsCompleted)
+        {
+            Socket channel;
+            try
+            {
+                channel = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            using (channel)
+            {
+                try
+                {
+                    await ServeAsync(channel).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or SocketException or TimeoutException or ObjectDisposedException)
+                {
+                    ManagedGatewayLog.HandoverFailed(_logger, e.Message);
+                }
+                finally
+                {
+                    if (!_handedOver.Task.IsCompleted) _host.Runtime.Unfreeze();
+                }
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket channel)
+    {
+        channel.Blocking = true;
+        var hello = HandoverMessage.Decode(Receive(channel, TimeSpan.FromSeconds(10)));
+        if (hello is not { Op: "takeover", Pid: { } pid } || !AdminAuth.TokenEquals(hello.Token, _token))
+        {
+            SocketPassing.Send(channel, new HandoverMessage { Op = "error", Text = "a takeover needs the state directory's token" }.Encode(), null);
+            return;
+        }
+
+        await _host.Runtime.FreezeAsync($"the gateway is handing its listeners to a new process (pid {pid})", _stop.Token).ConfigureAwait(false);
+        foreach (var listener in _host.Listeners.Snapshot())
+        {
+            var message = new HandoverMessage { Op = "listener", Name = listener.Name, Address = listener.ConfiguredAddress };
+            SocketPassing.Send(channel, message.Encode(), (int)listener.Socket.SafeHandle.DangerousGetHandle());
+        }
+
+        var config = _host.Runtime.Snapshot.CanonicalJson;
+        for (var offset = 0; offset < config.Length; offset += 16 * 1024)
+        {
+            var chunk = config.Substring(offset, Math.Min(16 * 1024, config.Length - offset));
+            SocketPassing.Send(channel, new HandoverMessage { Op = "config", Text = chunk }.Encode(), null);
+        }
+
+        SocketPassing.Send(channel, new HandoverMessage { Op = "ready" }.Encode(), null);
+        var answer = HandoverMessage.Decode(Receive(channel, CommitTimeout));
+        if (answer is not { Op: "commit" })
+        {
+            ManagedGatewayLog.HandoverAbandoned(_logger, pid);
+            return;
+        }
+
+        ManagedGatewayLog.HandedOver(_logger, pid);
+        _handedOver.TrySetResult(pid);
+    }
+
+    private static byte[]? Receive(Socket channel, TimeSpan timeout)
+    {
+        if (!channel.Poll(timeout, SelectMode.SelectRead)) throw new TimeoutException($"no handover message within {timeout.TotalSeconds:0} s");
+        return SocketPassing.Receive(channel).Payload;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _loop.ConfigureAwait(false);
+        AtomicFile.TryDelete(_path);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,145 @@
+using Canaria.Gateway.Config;
+using Canaria.Gateway.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Gateway.Managed;
+
+/// <summary>
+/// Entry point of <c>canaria gateway --managed --state-dir DIR</c>: the local platform's data plane as its own process,
+/// started and adopted by the controller. It starts from the last config it applied (<c>gateway/config.json</c>), so it
+/// comes back with the last split after a crash and keeps serving it while no controller runs; with
+/// <c>--takeover</c> it takes the listening sockets of the gateway serving now (zero-downtime restart or upgrade).
+/// Exit codes: 0 stopped or handed over, 1 could not start, 2 bad setup.
+/// </summary>
+internal static class ManagedGateway
+{
+    private static readonly TimeSpan TakeoverTimeout = TimeSpan.FromSeconds(20);
+
+    public static async Task<int> RunAsync(string stateDirectory, bool takeover, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger("Canaria.Gateway");
+        var paths = new ManagedGatewayPaths(stateDirectory);
+        if (paths.Prepare() is { } pathError) return Fail(logger, pathError, 2);
+        string token;
+        try
+        {
+            token = File.ReadAllText(paths.TokenFile).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(logger, $"cannot read the token {paths.TokenFile} ({e.Message}); a managed gateway is started by `canaria run`", 2);
+        }
+
+        var serving = ManagedGatewayInfo.Read(paths.InfoFile);
+        var servingAlive = serving is not null && serving.Pid != Environment.ProcessId && ProcessExists(serving.Pid) && File.Exists(serving.HandoverSocket);
+        if (servingAlive && !takeover)
+            return Fail(logger, $"a gateway already serves {paths.StateDirectory} (pid {serving!.Pid}); pass --takeover to replace it without dropping requests", 1);
+
+        HandoverClient? handover = null;
+        if (servingAlive)
+        {
+            try
+            {
+                handover = HandoverClient.TakeOver(serving!.HandoverSocket, token, TakeoverTimeout);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return Fail(logger, $"could not take over from gateway pid {serving!.Pid}: {e.Message}", 1);
+            }
+        }
+
+        using (handover)
+        {
+            var config = handover?.Config ?? LoadSaved(paths, logger);
+            GatewayHost host;
+            try
+            {
+                host = await StartHostAsync(paths, token, config, handover, loggerFactory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (GatewayConfigException e) when (handover is null)
+            {
+                // A saved config that no longer binds (a port taken meanwhile): serve nothing until the controller pushes one.
+                ManagedGatewayLog.SavedConfigUnusable(logger, paths.ConfigFile, string.Join("; ", e.Errors));
+                host = await StartHostAsync(paths, token, new GatewayConfig(), null, loggerFactory, cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (host.ConfigureAwait(false))
+            {
+                var handoverServer = HandoverServer.Start(paths.HandoverSocket(Environment.ProcessId), token, host, logger);
+                await using (handoverServer.ConfigureAwait(false))
+                {
+                    new ManagedGatewayInfo(Environment.ProcessId, host.Runtime.Instance, ManagedGatewayInfo.CurrentBuild,
+                        paths.AdminSocket(Environment.ProcessId), paths.HandoverSocket(Environment.ProcessId), DateTimeOffset.UtcNow).Write(paths.InfoFile);
+                    handover?.Commit();
+                    ManagedGatewayLog.Serving(logger, Environment.ProcessId, host.Runtime.Instance, host.ListenerAddresses.Count,
+                        handover is not null ? $"took over from pid {serving!.Pid}" : config.Listeners.Count > 0 ? "started from the saved config" : "waiting for a config");
+                    var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
+                    var finished = await Task.WhenAny(stopped, handoverServer.HandedOver).ConfigureAwait(false);
+                    ManagedGatewayLog.Stopping(logger, finished == stopped ? "asked to stop; requests in flight finish first" : $"handed over to pid {handoverServer.HandedOver.Result}");
+                }
+            }
+
+            CleanUp(paths);
+        }
+
+        return 0;
+    }
+
+    private static Task<GatewayHost> StartHostAsync(ManagedGatewayPaths paths, string token, GatewayConfig config, HandoverClient? handover, ILoggerFactory loggerFactory, CancellationToken ct) =>
+        GatewayHost.StartAsync(new GatewayHostOptions
+        {
+            InitialConfig = config,
+            AdminAddress = null,
+            AdminUnixSocket = paths.AdminSocket(Environment.ProcessId),
+            AdminToken = token,
+            Inherited = handover?.Listeners ?? [],
+            LoggerFactory = loggerFactory,
+            OnApplied = (_, canonical, token) => PersistAsync(paths, canonical, loggerFactory.CreateLogger("Canaria.Gateway"), token),
+        }, ct);
+
+    private static GatewayConfig LoadSaved(ManagedGatewayPaths paths, ILogger logger)
+    {
+        if (!File.Exists(paths.ConfigFile)) return new GatewayConfig();
+        try
+        {
+            var parsed = GatewayConfigLoader.Parse(File.ReadAllText(paths.ConfigFile));
+            if (parsed.Config is not null) return parsed.Config;
+            ManagedGatewayLog.SavedConfigUnusable(logger, paths.ConfigFile, string.Join("; ", parsed.Errors));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ManagedGatewayLog.SavedConfigUnusable(logger, paths.ConfigFile, e.Message);
+        }
+
+        return new GatewayConfig();
+    }
+
+    private static async ValueTask PersistAsync(ManagedGatewayPaths paths, string canonical, ILogger logger, CancellationToken ct)
+    {
+        try
+        {
+            await AtomicFile.WriteAsync(paths.ConfigFile, canonical, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ManagedGatewayLog.PersistFailed(logger, paths.ConfigFile, e.Message);
+        }
+    }
+
+    /// <summary>Removes this process's sockets, and its record unless a successor already wrote its own.</summary>
+    private static void CleanUp(ManagedGatewayPaths paths)
+    {
+        AtomicFile.TryDelete(paths.AdminSocket(Environment.ProcessId));
+        if (ManagedGatewayInfo.Read(paths.InfoFile) is { } info && info.Pid == Environment.ProcessId)
+            AtomicFile.TryDelete(paths.InfoFile);
+    }
+
+    private static bool ProcessExists(int pid) => Directory.Exists("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    private static int Fail(ILogger logger, string message, int code)
+    {
+        ManagedGatewayLog.Stopping(logger, message);
+        Console.Error.WriteLine("canaria gateway: " + message);
+        return code;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+
+namespace Canaria.Local.Gateway;
+
+/// <summary>
+/// How the controller starts its gateway process: <c>canaria gateway --managed --state-dir DIR</c> in a session of its
+/// own (so a signal to the controller's process group does not reach it), output to <c>logs/gateway.log</c>, no pipes to
+/// the controller, and a clean environment: no secret of the controller's is handed to the data plane.
+/// </summary>
+internal static class GatewayLaunch
+{
+    // $1 = log file, the rest = program and arguments. exec keeps the pid: the pid we track is the gateway's.
+    private const string Script = "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null";
+
+    /// <summary>Variables the gateway inherits: what a .NET program needs to start, and locale.</summary>
+    public static readonly IReadOnlyList<string> AllowedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64", "DOTNET_HOST_PATH"];
+
+    /// <summary>
+    /// The command that runs `canaria`: this program when it is canaria, else canaria.dll next to this assembly (tests and
+    /// embedders), through the dotnet host.
+    /// </summary>
+    public static IReadOnlyList<string> DefaultCommand()
+    {
+        var entry = System.Reflection.Assembly.GetEntryAssembly();
+        var process = Environment.ProcessPath ?? "dotnet";
+        var viaHost = Path.GetFileNameWithoutExtension(process) == "dotnet";
+        if (entry?.GetName().Name == "canaria")
+            return viaHost ? [process, entry.Location] : [process];
+        var dll = Path.Combine(AppContext.BaseDirectory, "canaria.dll");
+        var dotnet = viaHost ? process : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        return [dotnet, dll];
+    }
+
+    public static Process Start(IReadOnlyList<string> command, string stateDirectory, string logPath, bool takeover)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        var setsid = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : File.Exists("/bin/setsid") ? "/bin/setsid" : null;
+        var start = new ProcessStartInfo(setsid ?? "/bin/sh") { UseShellExecute = false };
+        if (setsid is not null) start.ArgumentList.Add("/bin/sh");
+        foreach (var a in (string[])["-c", Script, "sh", logPath]) start.ArgumentList.Add(a);
+        foreach (var a in command) start.ArgumentList.Add(a);
+        foreach (var a in (string[])["gateway", "--managed", "--state-dir", stateDirectory]) start.ArgumentList.Add(a);
+        if (takeover) start.ArgumentList.Add("--takeover");
+        start.Environment.Clear();
+        foreach (var name in AllowedEnvironment)
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value) start.Environment[name] = value;
+        }
+        start.Environment["NO_COLOR"] = "1";
+        return Process.Start(start) ?? throw new InvalidOperationException($"could not start the gateway ({string.Join(' ', command)})");
+    }
+}

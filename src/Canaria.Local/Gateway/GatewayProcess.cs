@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using Canaria.Gateway.Managed;
+using Canaria.Local.Processes;
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Local.Gateway;
+
+/// <summary>
+/// The controller's side of its gateway process: adopts the one serving the state directory (as replicas are adopted)
+/// or starts one; starts a new one at once when it died (from the last config it saved, so it comes back with the last
+/// split); replaces it without dropping a request (<see cref="ReplaceAsync"/>: the successor takes the listening sockets);
+/// stops it only when asked to. Used from the controller loop only.
+/// </summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan UnresponsiveLimit = TimeSpan.FromSeconds(30);
+    private readonly ManagedGatewayPaths _paths;
+    private readonly string _token;
+    private readonly IReadOnlyList<string> _command;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private DateTimeOffset? _unresponsiveSince;
+
+    private GatewayProcess(ManagedGatewayPaths paths, string token, IReadOnlyList<string> command, TimeProvider time, ILogger logger)
+    {
+        _paths = paths;
+        _token = token;
+        _command = command;
+        _time = time;
+        _logger = logger;
+    }
+
+    public ManagedGatewayInfo Info { get; private set; } = null!;
+
+    public GatewayClient Client { get; private set; } = null!;
+
+    /// <summary>How many gateway processes this controller started (a new one may serve an older saved config).</summary>
+    public int Restarts { get; private set; }
+
+    public static async Task<GatewayProcess> StartOrAdoptAsync(string stateDirectory, string token, IReadOnlyList<string> command, TimeProvider time, ILogger logger, CancellationToken ct)
+    {
+        var paths = new ManagedGatewayPaths(stateDirectory);
+        if (paths.Prepare() is { } error) throw new InvalidOperationException(error);
+        var process = new GatewayProcess(paths, token, command, time, logger);
+        if (ManagedGatewayInfo.Read(paths.InfoFile) is { } running && await process.TryAdoptAsync(running, ct).ConfigureAwait(false))
+        {
+            if (running.Build != ManagedGatewayInfo.CurrentBuild)
+            {
+                GatewayProcessLog.Upgrading(logger, running.Pid);
+                await process.ReplaceAsync(ct).ConfigureAwait(false);
+            }
+            return process;
+        }
+        await process.StartAsync(takeover: false, ct).ConfigureAwait(false);
+        return process;
+    }
+
+    /// <summary>
+    /// Called when a gateway call failed: a dead gateway is started again at once; one that is alive but has not answered
+    /// for <see cref="UnresponsiveLimit"/> is killed and started again. True when a new process serves now.
+    /// </summary>
+    public async Task<bool> RecoverAsync(CancellationToken ct)
+    {
+        if (!IsAlive(Info.Pid))
+        {
+            GatewayProcessLog.Died(_logger, Info.Pid, Client.LastError ?? "no answer");
+            await StartAsync(takeover: false, ct).ConfigureAwait(false);
+            return true;
+        }
+        var now = _time.GetUtcNow();
+        _unresponsiveSince ??= now;
+        if (now - _unresponsiveSince < UnresponsiveLimit) return false;
+        GatewayProcessLog.Unresponsive(_logger, Info.Pid, (int)UnresponsiveLimit.TotalSeconds, Client.LastError ?? "no answer");
+        UnixProcess.Signal(Info.Pid, UnixProcess.SigKill);
+        await WaitForExitAsync(Info.Pid, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        await StartAsync(takeover: false, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>A call succeeded: the gateway answers.</summary>
+    public void Answered() => _unresponsiveSince = null;
+
+    /// <summary>Replaces the serving gateway by a new process that takes its listening sockets; the old one drains and exits.</summary>
+    public async Task ReplaceAsync(CancellationToken ct)
+    {
+        var old = Info.Pid;
+        await StartAsync(takeover: IsAlive(old), ct).ConfigureAwait(false);
+        await WaitForExitAsync(old, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the gateway: it stops accepting and lets requests in flight finish.</summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (!IsAlive(Info.Pid)) return;
+        UnixProcess.Signal(Info.Pid, UnixProcess.SigTerm);
+        if (!await WaitForExitAsync(Info.Pid, TimeSpan.FromSeconds(15), ct).ConfigureAwait(false))
+            UnixProcess.Signal(Info.Pid, UnixProcess.SigKill);
+    }
+
+    private async Task<bool> TryAdoptAsync(ManagedGatewayInfo running, CancellationToken ct)
+    {
+        if (!IsAlive(running.Pid)) return false;
+        var client = new GatewayClient(running.AdminSocket, _token);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            if (await client.HealthAsync(ct).ConfigureAwait(false) is { } health && health.Instance == running.Instance)
+            {
+                Use(running, client);
+                GatewayProcessLog.Adopted(_logger, running.Pid, running.Instance);
+                return true;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200), _time, ct).ConfigureAwait(false);
+        }
+        GatewayProcessLog.AdoptFailed(_logger, running.Pid, client.LastError ?? "no answer");
+        client.Dispose();
+        return false;
+    }
+
+    private async Task StartAsync(bool takeover, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = GatewayLaunch.Start(_command, _paths.StateDirectory, _paths.LogFile, takeover);
+        var pid = process.Id;
+        while (clock.Elapsed < StartTimeout)
+        {
+            if (ManagedGatewayInfo.Read(_paths.InfoFile) is { } info && info.Pid == pid)
+            {
+                var client = new GatewayClient(info.AdminSocket, _token);
+                if (await client.HealthAsync(ct).ConfigureAwait(false) is { } health && health.Instance == info.Instance)
+                {
+                    Use(info, client);
+                    Restarts++;
+                    GatewayProcessLog.Started(_logger, pid, info.Instance, takeover ? "took over the listeners" : "started", clock.ElapsedMilliseconds);
+                    return;
+                }
+                client.Dispose();
+            }
+            if (process.HasExited)
+                throw new InvalidOperationException($"the gateway process exited with code {process.ExitCode} while starting: {Tail(_paths.LogFile)}");
+            await Task.Delay(TimeSpan.FromMilliseconds(25), ct).ConfigureAwait(false);
+        }
+        UnixProcess.Signal(pid, UnixProcess.SigKill);
+        throw new InvalidOperationException($"the gateway process did not start within {StartTimeout.TotalSeconds:0} s: {Tail(_paths.LogFile)}");
+    }
+
+    private void Use(ManagedGatewayInfo info, GatewayClient client)
+    {
+        Client?.Dispose();
+        Info = info;
+        Client = client;
+        _unresponsiveSince = null;
+    }
+
+    private static bool IsAlive(int pid) => UnixProcess.ReadStartTime(pid) is not null;
+
+    private static async Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (IsAlive(pid))
+        {
+            if (clock.Elapsed > timeout) return false;
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ct).ConfigureAwait(false);
+        }
+        return true;
+    }
+
+    private static string Tail(string path)
+    {
+        try
+        {
+            var lines = File.ReadLines(path).TakeLast(5).ToList();
+            return lines.Count == 0 ? "(no output)" : string.Join(" | ", lines);
+        }
+        catch (IOException)
+        {
+            return "(no log)";
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Client?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Canaria.Local.Gateway;
+
+internal static partial class GatewayProcessLog
+{
+    [LoggerMessage(201, LogLevel.Information, "Adopted the gateway process pid {Pid} (instance {Instance}); it kept serving while no controller ran")]
+    public static partial void Adopted(ILogger logger, int pid, string instance);
+
+    [LoggerMessage(202, LogLevel.Warning, "The gateway process pid {Pid} is alive but does not answer ({Detail}); starting a new one")]
+    public static partial void AdoptFailed(ILogger logger, int pid, string detail);
+
+    [LoggerMessage(203, LogLevel.Information, "Gateway process pid {Pid} (instance {Instance}) {How} in {Milliseconds} ms")]
+    public static partial void Started(ILogger logger, int pid, string instance, string how, long milliseconds);
+
+    [LoggerMessage(204, LogLevel.Error, "The gateway process pid {Pid} is gone ({Detail}); starting a new one from its saved config")]
+    public static partial void Died(ILogger logger, int pid, string detail);
+
+    [LoggerMessage(205, LogLevel.Error, "The gateway process pid {Pid} has not answered for {Seconds} s ({Detail}); killing it and starting a new one")]
+    public static partial void Unresponsive(ILogger logger, int pid, int seconds, string detail);
+
+    [LoggerMessage(206, LogLevel.Information, "The gateway process pid {Pid} runs another build of canaria; replacing it without dropping requests")]
+    public static partial void Upgrading(ILogger logger, int pid);
+}
