@@ -45,12 +45,14 @@ internal static class CliProcess
         kill.WaitForExit();
     }
 
-    /// <summary>Safety net after a test: kills every replica process recorded in a state directory.</summary>
+    /// <summary>Safety net after a test: kills every replica process recorded in a state directory, and its gateway process.</summary>
     public static void KillReplicasUnder(string stateDir)
     {
         var records = Path.Combine(stateDir, "replicas");
-        if (!Directory.Exists(records)) return;
-        foreach (var file in Directory.EnumerateFiles(records, "*.json", SearchOption.AllDirectories))
+        var files = Directory.Exists(records) ? Directory.EnumerateFiles(records, "*.json", SearchOption.AllDirectories).ToList() : [];
+        var gateway = Path.Combine(stateDir, "gateway", "gateway.json");
+        if (File.Exists(gateway)) files.Add(gateway);
+        foreach (var file in files)
         {
             try
             {

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Canaria.EndToEnd.Tests.Support;
 
 namespace Canaria.EndToEnd.Tests;
 
@@ -19,7 +18,7 @@ public sealed class ControllerRestartTests : IDisposable
     [Fact]
     public async Task Run_ControllerKilledMidRollout_ResumesAtSameStepAndWeightsWithAdoptedReplicas()
     {
-        var port = FreePort();
+        var port = RunningController.FreePort();
         var spec = RolloutYaml(port, "v1");
         var specPath = Path.Combine(_stateDir, "rollout.yaml");
         await File.WriteAllTextAsync(specPath, spec);
@@ -32,12 +31,12 @@ public sealed class ControllerRestartTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var before = await WaitForAsync(api, v => v["status"]?["stepState"]?.GetValue<string>() == "paused"
             && v["appliedTraffic"]?["canaryWeight"]?.GetValue<int>() == 40, "canary paused at 40%");
-        var pidsBefore = Pids(before);
+        var pidsBefore = RunningController.ReplicaPids(before);
         Assert.Equal(3, pidsBefore.Count); // 2 stable + 1 canary replica processes
 
         first.Kill(); // SIGKILL: no cleanup at all
         await first.WaitForExitAsync();
-        Assert.All(pidsBefore, pid => Assert.True(IsAlive(pid), $"replica {pid} died with the controller"));
+        Assert.All(pidsBefore, pid => Assert.True(RunningController.IsAlive(pid), $"replica {pid} died with the controller"));
 
         var second = CliProcess.Start(_controllers, "run", "--state-dir", _stateDir, "--stop-replicas-on-exit");
         using var api2 = await ConnectAsync(second);
@@ -45,7 +44,7 @@ public sealed class ControllerRestartTests : IDisposable
         Assert.Equal(before["status"]!["stepIndex"]!.GetValue<int>(), after["status"]!["stepIndex"]!.GetValue<int>());
         Assert.Equal("paused", after["status"]!["stepState"]!.GetValue<string>());
         Assert.Equal(before["status"]!["canaryRevision"]!.GetValue<int>(), after["status"]!["canaryRevision"]!.GetValue<int>());
-        Assert.Equal(pidsBefore, Pids(after)); // adopted, not restarted
+        Assert.Equal(pidsBefore, RunningController.ReplicaPids(after)); // adopted, not restarted
 
         // The gateway serves the same split again on the same address.
         using var client = new HttpClient();
@@ -65,8 +64,8 @@ public sealed class ControllerRestartTests : IDisposable
 
         CliProcess.Terminate(second);
         Assert.True(second.WaitForExit(TimeSpan.FromSeconds(40)), "the controller did not stop on SIGTERM");
-        foreach (var pid in pidsBefore.Concat(Pids(after)))
-            await WaitUntilAsync(() => !IsAlive(pid), $"replica {pid} to stop with the controller");
+        foreach (var pid in pidsBefore.Concat(RunningController.ReplicaPids(after)))
+            await RunningController.WaitUntilAsync(() => !RunningController.IsAlive(pid), $"replica {pid} to stop with the controller");
     }
 
     private static string RolloutYaml(int port, string version) => $$"""
@@ -91,55 +90,10 @@ public sealed class ControllerRestartTests : IDisposable
           scaleDownDelay: 1s
         """;
 
-    private static List<int> Pids(JsonNode view) =>
-        view["versions"]!.AsArray().SelectMany(v => v!["replicas"]!.AsArray()).Select(r => r!["pid"]!.GetValue<int>()).Order().ToList();
+    private Task<HttpClient> ConnectAsync(Process controller) => RunningController.ConnectAsync(_stateDir, controller);
 
-    private async Task<HttpClient> ConnectAsync(Process controller)
-    {
-        var info = Path.Combine(_stateDir, "controller.json");
-        await WaitUntilAsync(() => controller.HasExited || (File.Exists(info) && JsonNode.Parse(File.ReadAllText(info))?["pid"]?.GetValue<int>() == controller.Id), "controller.json of the new controller");
-        Assert.False(controller.HasExited, $"the controller exited with {(controller.HasExited ? controller.ExitCode : 0)}: {CliProcess.Output(controller)}");
-        var address = JsonNode.Parse(await File.ReadAllTextAsync(info))!["apiAddress"]!.GetValue<string>();
-        var client = new HttpClient { BaseAddress = new Uri(address + "/api/v1/") };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(Path.Combine(_stateDir, "token"))).Trim());
-        return client;
-    }
-
-    private static async Task<JsonNode> WaitForAsync(HttpClient api, Func<JsonNode, bool> condition, string what)
-    {
-        JsonNode? last = null;
-        await WaitUntilAsync(async () =>
-        {
-            using var response = await api.GetAsync("rollouts/restart");
-            if (response.StatusCode != HttpStatusCode.OK) return false;
-            last = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-            return condition(last);
-        }, what, () => last?.ToJsonString() ?? "(no answer)");
-        return last!;
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), what, () => "");
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, Func<string> describe)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(45))
-        {
-            if (await condition()) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"timed out waiting for {what}; last seen: {describe()}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal);
+    private static Task<JsonNode> WaitForAsync(HttpClient api, Func<JsonNode, bool> condition, string what) =>
+        RunningController.WaitForAsync(api, "restart", condition, what);
 
     public void Dispose()
     {

@@ -16,6 +16,10 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
     private readonly ILogger _logger = loggerFactory.CreateLogger("Canaria.Gateway.Listeners");
 
     private readonly ConcurrentDictionary<string, InheritedListener> _inherited = new(StringComparer.Ordinal);
+    private volatile bool _draining;
+
+    /// <summary>After a handover: every response closes its connection, so clients move to the successor cleanly.</summary>
+    public void StartDraining() => _draining = true;
 
     /// <summary>
     /// Listening sockets handed over by the gateway process this one replaces: a listener of the same name and
@@ -55,7 +59,7 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
             var socket = inherited is not null && inherited.ConfiguredAddress == listener.Address ? inherited.Socket : null;
             try
             {
-                var server = await ListenerServer.StartAsync(listener.Name, listener.Address, endPoint, pipeline, loggerFactory, cancellationToken, socket).ConfigureAwait(false);
+                var server = await ListenerServer.StartAsync(listener.Name, listener.Address, endPoint, pipeline, loggerFactory, cancellationToken, socket, () => _draining).ConfigureAwait(false);
                 if (socket is not null) _inherited.TryRemove(listener.Name, out _);
                 started.Add((listener.Name, server));
             }

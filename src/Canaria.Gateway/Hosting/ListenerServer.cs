@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -39,7 +40,7 @@ internal sealed class ListenerServer : IAsyncDisposable
     /// Starts a listener on <paramref name="endPoint"/>, or on <paramref name="inherited"/>: a listening socket another
     /// gateway process handed over (its queue of not yet accepted connections comes with it).
     /// </summary>
-    public static async Task<ListenerServer> StartAsync(string name, string configuredAddress, IPEndPoint endPoint, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken, Socket? inherited = null)
+    public static async Task<ListenerServer> StartAsync(string name, string configuredAddress, IPEndPoint endPoint, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken, Socket? inherited = null, Func<bool>? draining = null)
     {
         Socket? listenSocket = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -59,7 +60,20 @@ internal sealed class ListenerServer : IAsyncDisposable
         });
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var app = builder.Build();
-        app.Run(context => pipeline.HandleAsync(context, name));
+        app.Run(context =>
+        {
+            if (draining?.Invoke() == true)
+            {
+                // Handed over: finish this request, then close the connection cleanly (no idle keep-alive left to race a client's next request).
+                context.Response.OnStarting(static state =>
+                {
+                    ((HttpContext)state).Response.Headers.Connection = "close";
+                    return Task.CompletedTask;
+                }, context);
+            }
+
+            return pipeline.HandleAsync(context, name);
+        });
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

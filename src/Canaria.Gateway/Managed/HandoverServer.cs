@@ -102,6 +102,7 @@ internal sealed class HandoverServer : IAsyncDisposable
         await _host.Runtime.FreezeAsync($"the gateway is handing its listeners to a new process (pid {pid})", _stop.Token).ConfigureAwait(false);
         foreach (var listener in _host.Listeners.Snapshot())
         {
+            SocketPassing.KeepOnDispose(listener.Socket); // closing our copy later must not stop the successor's
             var message = new HandoverMessage { Op = "listener", Name = listener.Name, Address = listener.ConfiguredAddress };
             SocketPassing.Send(channel, message.Encode(), (int)listener.Socket.SafeHandle.DangerousGetHandle());
         }

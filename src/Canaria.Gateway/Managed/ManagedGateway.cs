@@ -14,6 +14,7 @@ namespace Canaria.Gateway.Managed;
 internal static class ManagedGateway
 {
     private static readonly TimeSpan TakeoverTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan DrainWindow = TimeSpan.FromSeconds(2);
 
     public static async Task<int> RunAsync(string stateDirectory, bool takeover, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
@@ -31,7 +32,7 @@ internal static class ManagedGateway
         }
 
         var serving = ManagedGatewayInfo.Read(paths.InfoFile);
-        var servingAlive = serving is not null && serving.Pid != Environment.ProcessId && ProcessExists(serving.Pid) && File.Exists(serving.HandoverSocket);
+        var servingAlive = serving is not null && serving.Pid != Environment.ProcessId && Answers(serving.AdminSocket);
         if (servingAlive && !takeover)
             return Fail(logger, $"a gateway already serves {paths.StateDirectory} (pid {serving!.Pid}); pass --takeover to replace it without dropping requests", 1);
 
@@ -76,6 +77,14 @@ internal static class ManagedGateway
                     var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
                     var finished = await Task.WhenAny(stopped, handoverServer.HandedOver).ConfigureAwait(false);
                     ManagedGatewayLog.Stopping(logger, finished == stopped ? "asked to stop; requests in flight finish first" : $"handed over to pid {handoverServer.HandedOver.Result}");
+                    if (finished != stopped)
+                    {
+                        // Both processes accept on the same sockets now. For a while, answer what still comes here with
+                        // "Connection: close", so keep-alive clients leave after a response instead of finding a closed
+                        // connection; then stop (requests in flight finish, idle connections close).
+                        host.Listeners.StartDraining();
+                        await Task.Delay(DrainWindow, CancellationToken.None).ConfigureAwait(false);
+                    }
                 }
             }
 
@@ -134,7 +143,20 @@ internal static class ManagedGateway
             AtomicFile.TryDelete(paths.InfoFile);
     }
 
-    private static bool ProcessExists(int pid) => Directory.Exists("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>True when a process accepts connections on the socket (a killed gateway leaves its socket file behind, unanswered).</summary>
+    private static bool Answers(string socketPath)
+    {
+        using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 
     private static int Fail(ILogger logger, string message, int code)
     {

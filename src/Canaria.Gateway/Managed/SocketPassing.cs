@@ -52,8 +52,8 @@ internal static partial class SocketPassing
         {
             var iov = new IoVec { Base = data, Length = (nuint)buffer.Length };
             var header = new MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = CmsgHeaderBytes + 8 };
-            // MSG_CMSG_CLOEXEC: a received descriptor is not inherited by processes this one starts.
-            var received = RecvMsg((int)channel.SafeHandle.DangerousGetHandle(), &header, 0x40000000);
+            // No MSG_CMSG_CLOEXEC: see KeepOnDispose. The gateway starts no processes that could inherit the descriptor.
+            var received = RecvMsg((int)channel.SafeHandle.DangerousGetHandle(), &header, 0);
             if (received < 0) throw new SocketException(Marshal.GetLastPInvokeError());
             if (received == 0) return (null, null);
             int? fd = null;
@@ -63,6 +63,16 @@ internal static partial class SocketPassing
                 throw new IOException("a handover message carried more descriptors than expected");
             return (buffer[..(int)received], fd);
         }
+    }
+
+    /// <summary>
+    /// Clears FD_CLOEXEC on a listening socket shared with another process. .NET, when it disposes a socket that has
+    /// FD_CLOEXEC set, "disconnects" it to unblock pending operations, which on Linux stops a listening socket from
+    /// listening and drops its queue for every process that shares it; a socket without the flag is only closed.
+    /// </summary>
+    public static void KeepOnDispose(Socket socket)
+    {
+        if (Fcntl((int)socket.SafeHandle.DangerousGetHandle(), 2 /* F_SETFD */, 0) < 0) throw new SocketException(Marshal.GetLastPInvokeError());
     }
 
     [StructLayout(LayoutKind.Sequential)]
@@ -86,6 +96,9 @@ internal static partial class SocketPassing
 
     [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
     private static unsafe partial nint SendMsg(int socket, MsgHdr* message, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, int argument);
 
     [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
     private static unsafe partial nint RecvMsg(int socket, MsgHdr* message, int flags);

@@ -42,6 +42,7 @@ internal sealed class LocalRolloutFixture : IAsyncDisposable
             OnEvent = (name, e) => events?.Enqueue($"{e.At:HH:mm:ss.fff} {name} {e.Type} {e.Reason}: {e.Message}"),
         }, CancellationToken.None);
         var fixture = new LocalRolloutFixture(dir, host);
+        fixture._seenPids.TryAdd(host.GatewayPid, 0); // the gateway process must stop with the controller too
         events = fixture._events;
         return fixture;
     }

@@ -65,7 +65,7 @@ internal sealed class TrafficProbe : IAsyncDisposable
         }
         catch (HttpRequestException e)
         {
-            return new Answer(sentAt, NoVersion, null, null, 0, e.Message);
+            return new Answer(sentAt, NoVersion, null, null, 0, e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message);
         }
         catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
         {
