@@ -24,7 +24,7 @@ public sealed class ControllerAnalysisTests
 
     private static async Task<ControllerHost> StartWithStable(TempDirectory dir, Uri upstream, string checks)
     {
-        var host = await ControllerHost.StartAsync(new ControllerHostOptions { StateDirectory = dir.Path }, CancellationToken.None);
+        var host = await ControllerHost.StartAsync(TestController.Options(dir.Path), CancellationToken.None);
         Assert.True((await host.Controller.ApplyAsync(Spec("v1", upstream, checks), CancellationToken.None)).Ok);
         await Poll.UntilAsync(() => host.Controller.Views.GetValueOrDefault("shop")?.Status.Phase == RolloutPhase.Healthy, "v1 healthy");
         return host;

@@ -43,7 +43,7 @@ public sealed class ControllerWebhookTests
             events.Enqueue(doc.RootElement.GetProperty("reason").GetString()!);
         });
         using var dir = new TempDirectory();
-        await using var host = await ControllerHost.StartAsync(new ControllerHostOptions { StateDirectory = dir.Path }, CancellationToken.None);
+        await using var host = await ControllerHost.StartAsync(TestController.Options(dir.Path), CancellationToken.None);
         Assert.True((await host.Controller.ApplyAsync(Spec("v1", app.Address, hooks.Address), CancellationToken.None)).Ok);
         await Poll.UntilAsync(() => host.Controller.Views.GetValueOrDefault("shop")?.Status.Phase == RolloutPhase.Healthy, "v1 healthy");
 

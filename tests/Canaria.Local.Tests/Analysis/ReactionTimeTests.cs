@@ -40,7 +40,7 @@ public sealed class ReactionTimeTests(ITestOutputHelper output)
         using var dir = new TempDirectory();
         var events = new ConcurrentQueue<(RolloutEvent Event, long At)>();
         await using var host = await ControllerHost.StartAsync(
-            new ControllerHostOptions { StateDirectory = dir.Path, OnEvent = (_, e) => events.Enqueue((e, Stopwatch.GetTimestamp())) },
+            TestController.Options(dir.Path) with { OnEvent = (_, e) => events.Enqueue((e, Stopwatch.GetTimestamp())) },
             CancellationToken.None);
 
         Assert.True((await host.Controller.ApplyAsync(Spec("v1", stable.Address), CancellationToken.None)).Ok);
