@@ -63,6 +63,12 @@ internal static class OperationCommands
             ? ClusterDelete.RunAsync(r, r.GetValue(deleteName)!, ct)
             : ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!, c => c.DeleteAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(deleteName)!)}", ct)));
         yield return delete;
+
+        var restartGateway = new Command("restart-gateway",
+            "Replace the local controller's gateway process by a new one (e.g. after upgrading canaria). The new process takes the " +
+            "listening sockets, the old one finishes its requests in flight and exits: no request is refused or dropped. Local platform only.");
+        restartGateway.SetAction((r, ct) => ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!, c => c.PostAsync("gateway/restart", ct)));
+        yield return restartGateway;
     }
 
     private static Command Simple(string verb, string description, bool operation = true)
