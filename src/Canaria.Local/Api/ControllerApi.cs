@@ -56,8 +56,14 @@ internal static class ControllerApi
             if (!controller.Views.TryGetValue(name, out var view)) return Reply(ControllerReply.Missing(name));
             if (!Durations.TryParse(window ?? "10s", out var span) || span <= TimeSpan.Zero || span > TimeSpan.FromMinutes(1))
                 return Results.Json(new { error = $"window '{window}' must be a duration up to 1m (e.g. 10s)" }, statusCode: 400);
-            var rows = view.Versions.Select(v => controller.Gateway.Signals.Query(view.Service ?? "", v.Version, span))
-                .Select(s => new StatRow(s.Version, s.Requests, s.Failures, s.SuccessRate, s.Rps, s.P50Ms, s.P95Ms, s.P99Ms));
+            var signals = controller.Gateway.Signals;
+            var versions = view.Versions.Select(v => signals.Query(view.Service ?? "", v.Version, span));
+
+            // What the gateway answered itself on this rollout's listener (named after it): only shown once it happened.
+            var own = new[] { signals.Query(view.Service ?? "", GoldenSignals.UnroutedVersion, span), signals.Query(name, GoldenSignals.NoRouteVersion, span) }
+                .Where(s => s.Requests > 0 || s.ClientErrors > 0);
+            var rows = versions.Concat(own)
+                .Select(s => new StatRow(s.Version, s.Requests, s.Failures, s.SuccessRate, s.Rps, s.P50Ms, s.P95Ms, s.P99Ms, s.ClientErrors));
             return Json(new { rollout = name, window = Durations.Format(span), versions = rows });
         });
         api.MapGet("/metrics", (HttpContext ctx) =>
@@ -75,4 +81,5 @@ internal static class ControllerApi
     });
 }
 
-internal sealed record StatRow(string Version, long Requests, long Failures, double? SuccessRate, double Rps, double? P50Ms, double? P95Ms, double? P99Ms);
+/// <summary>One version's golden signals; <c>ClientErrors</c> (requests the client broke) are not part of <c>Requests</c> or the success rate.</summary>
+internal sealed record StatRow(string Version, long Requests, long Failures, double? SuccessRate, double Rps, double? P50Ms, double? P95Ms, double? P99Ms, long ClientErrors);
