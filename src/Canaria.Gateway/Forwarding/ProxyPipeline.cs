@@ -123,12 +123,13 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
     private async ValueTask<(int Status, ClientErrorKind? ClientError)> RejectBodyAsync(
         HttpContext context, CompiledService service, CompiledVersion version, Exception? error, ResponseExtras extras)
     {
-        var malformed = error is BadHttpRequestException && !context.RequestAborted.IsCancellationRequested;
-        var kind = malformed ? ClientErrorKind.Malformed : ClientErrorKind.BodyReadFailed;
-        GatewayLog.ClientError(logger, service.Name, version.Name, ClientErrorKinds.Label(kind), error?.Message ?? "");
-        var status = error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
-        var message = malformed ? $"the request body is malformed: {error!.Message}" : "the request body could not be read";
-        return (await WriteErrorAsync(context, status, message, extras).ConfigureAwait(false), kind);
+        GatewayLog.ClientError(logger, service.Name, version.Name, ClientErrorKinds.Label(ClientErrorKind.BadRequestBody), error?.Message ?? "");
+
+        // Kestrel's BadHttpRequestException says what was wrong (bad framing, unexpected end, too large) and which status fits.
+        var (status, message) = error is BadHttpRequestException bad
+            ? (bad.StatusCode, $"the request body is malformed: {bad.Message}")
+            : (StatusCodes.Status400BadRequest, "the request body could not be read");
+        return (await WriteErrorAsync(context, status, message, extras).ConfigureAwait(false), ClientErrorKind.BadRequestBody);
     }
 
     /// <summary>Answers with a short plain-text error of the gateway's own. The message never names an upstream address.</summary>
@@ -143,9 +144,11 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
         context.Response.StatusCode = status;
         (extras is { } x ? x with { StickyCookie = null } : (ResponseExtras?)null)?.Apply(context.Response);
         context.Response.ContentType = "text/plain; charset=utf-8";
+        var body = Encoding.UTF8.GetBytes($"canaria gateway: {message}\n");
+        context.Response.ContentLength = body.Length;
         try
         {
-            await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes($"canaria gateway: {message}\n"), context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {

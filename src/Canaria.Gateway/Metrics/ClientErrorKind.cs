@@ -6,11 +6,11 @@ namespace Canaria.Gateway.Metrics;
 /// </summary>
 internal enum ClientErrorKind
 {
-    /// <summary>The request body broke the protocol (bad chunked framing, too large, sent too slowly): answered 400/413/408.</summary>
-    Malformed,
-
-    /// <summary>Reading the request body failed because the client's connection broke mid-body.</summary>
-    BodyReadFailed,
+    /// <summary>
+    /// The request body could not be read: bad chunked framing, cut off before its end (the client closed or reset
+    /// its connection mid-body), over a size limit or sent too slowly. Answered 400/413/408 while the client listens.
+    /// </summary>
+    BadRequestBody,
 
     /// <summary>The client went away while waiting for or receiving the answer.</summary>
     Aborted,
