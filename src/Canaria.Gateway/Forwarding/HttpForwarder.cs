@@ -48,14 +48,14 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
         {
             response = await client.SendAsync(request, timeout.Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return new ForwardResult(ForwardOutcome.ClientAborted);
+        }
         catch (Exception) when (content?.ReadFailure is { } bodyError)
         {
             // The client's body could not be read: whatever the upstream call then threw is a consequence.
             return new ForwardResult(ForwardOutcome.RequestBodyFailed, bodyError.Message, bodyError);
-        }
-        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-        {
-            return new ForwardResult(ForwardOutcome.ClientAborted);
         }
         catch (OperationCanceledException)
         {

@@ -126,9 +126,12 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
         GatewayLog.ClientError(logger, service.Name, version.Name, ClientErrorKinds.Label(ClientErrorKind.BadRequestBody), error?.Message ?? "");
 
         // Kestrel's BadHttpRequestException says what was wrong (bad framing, unexpected end, too large) and which status fits.
-        var (status, message) = error is BadHttpRequestException bad
-            ? (bad.StatusCode, $"the request body is malformed: {bad.Message}")
-            : (StatusCodes.Status400BadRequest, "the request body could not be read");
+        var (status, message) = error switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, $"the request body is malformed: {bad.Message}"),
+            TimeoutException => (StatusCodes.Status408RequestTimeout, "the request body did not arrive in time"),
+            _ => (StatusCodes.Status400BadRequest, "the request body could not be read"),
+        };
         return (await WriteErrorAsync(context, status, message, extras).ConfigureAwait(false), ClientErrorKind.BadRequestBody);
     }
 

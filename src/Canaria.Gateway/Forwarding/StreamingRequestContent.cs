@@ -15,7 +15,10 @@ internal sealed class StreamingRequestContent(Stream body) : HttpContent
     /// <summary>True once the upstream call started reading the body; after that the request must not be retried.</summary>
     public bool Started => Volatile.Read(ref _started) != 0;
 
-    /// <summary>The error reading the client's body (malformed framing, too large, connection broken mid-body), if any.</summary>
+    /// <summary>
+    /// The error reading the client's body (malformed framing, too large, connection broken mid-body), if any; also set
+    /// when the upstream call was cancelled (request timeout) while waiting for the client to send more of its body.
+    /// </summary>
     public Exception? ReadFailure => Volatile.Read(ref _readFailure);
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
@@ -51,6 +54,12 @@ internal sealed class StreamingRequestContent(Stream body) : HttpContent
         try
         {
             return await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A slow sender, not a slow upstream: the gateway was waiting for the client when time ran out.
+            Volatile.Write(ref _readFailure, new TimeoutException("the request body did not arrive within the request timeout"));
+            throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

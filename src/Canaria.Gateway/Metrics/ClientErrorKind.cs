@@ -8,7 +8,8 @@ internal enum ClientErrorKind
 {
     /// <summary>
     /// The request body could not be read: bad chunked framing, cut off before its end (the client closed or reset
-    /// its connection mid-body), over a size limit or sent too slowly. Answered 400/413/408 while the client listens.
+    /// its connection mid-body), over a size limit, or still not all sent when the request timeout ran out while the
+    /// gateway was waiting for the client (not for the upstream). Answered 400/413/408 while the client listens.
     /// </summary>
     BadRequestBody,
 

@@ -102,6 +102,45 @@ public sealed class ClientErrorTests
     }
 
     [Fact]
+    public async Task Forward_ClientStallsMidBodyPastRequestTimeout_Answers408AsClientError()
+    {
+        await using var v1 = await TestBackend.StartAsync("v1", EchoBodyLengthAsync);
+        await using var gw = await GatewayTestHost.StartAsync(OneVersion(v1.Address, s => s with { Timeouts = new TimeoutConfig { Request = TimeSpan.FromMilliseconds(300) } }));
+        var listener = gw.Host.ListenerAddresses["main"];
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var client = await RawHttpClient.ConnectAsync(listener);
+            await client.SendAsync("POST / HTTP/1.1\r\nHost: shop\r\nContent-Length: 1000\r\n\r\n0123456789");
+            var response = await client.ReadResponseAsync(Patience);
+            Assert.StartsWith("HTTP/1.1 408", response);
+            Assert.DoesNotContain(v1.Address, response);
+        }
+
+        var signals = gw.Runtime.Signals.Query("shop", "v1", TimeSpan.FromMinutes(1));
+        Assert.Equal((0L, 0L, 3L), (signals.Requests, signals.Failures, signals.ClientErrors));
+    }
+
+    [Fact]
+    public async Task Forward_UpstreamHangsAfterTakingTheWholeBody_TimesOutAsTheVersionsFailure()
+    {
+        await using var hangs = await TestBackend.StartAsync("v1", async ctx =>
+        {
+            await ctx.Request.Body.CopyToAsync(Stream.Null, ctx.RequestAborted);
+            await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
+        });
+        await using var gw = await GatewayTestHost.StartAsync(OneVersion(hangs.Address, s => s with { Timeouts = new TimeoutConfig { Request = TimeSpan.FromMilliseconds(500) } }));
+
+        // The client sent its whole body at once; the time that ran out was the upstream's, not the client's.
+        using var response = await gw.Client.PostAsync("/", new ByteArrayContent(new byte[256 * 1024]));
+
+        Assert.Equal(System.Net.HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal("canaria gateway: no answer within 500 ms\n", await response.Content.ReadAsStringAsync());
+        var signals = gw.Runtime.Signals.Query("shop", "v1", TimeSpan.FromMinutes(1));
+        Assert.Equal((1L, 1L, 0L), (signals.Requests, signals.Failures, signals.ClientErrors));
+    }
+
+    [Fact]
     public async Task Route_NoServiceMatches_Answers404AndCountsNoRouteOnTheListener()
     {
         await using var v1 = await TestBackend.StartAsync("v1");

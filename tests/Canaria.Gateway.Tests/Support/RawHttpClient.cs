@@ -19,7 +19,9 @@ internal sealed class RawHttpClient : IDisposable
         return client;
     }
 
-    public Task SendAsync(string text) => _tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
+    public Task SendAsync(string text) => SendAsync(Encoding.ASCII.GetBytes(text));
+
+    public Task SendAsync(byte[] bytes) => _tcp.GetStream().WriteAsync(bytes).AsTask();
 
     /// <summary>Reads until the server closes the connection or a complete response with Content-Length has arrived.</summary>
     public async Task<string> ReadResponseAsync(TimeSpan timeout)
