@@ -68,7 +68,8 @@ internal static class ReadCommands
             response => PrintHistory(response, r.GetValue(historyOutput)!)));
         yield return history;
 
-        var stat = new Command("stat", "Per-version golden signals: success rate, RPS, p50/p95/p99 (like `linkerd viz stat ts`). Locally from the gateway; " +
+        var stat = new Command("stat", "Per-version golden signals: success rate, RPS, p50/p95/p99 (like `linkerd viz stat ts`). Locally from the gateway, with the client errors " +
+            "(requests the client broke, never counted as a version's requests or failures); " +
             "on a cluster (--prometheus URL) from Prometheus, using the metrics of the Rollout's router (spec.trafficRouting: istio, smi = Linkerd, nginx).");
         var statName = CommonOptions.RolloutName();
         var window = new Option<string?>("--window") { Description = "Window (default 10s locally, up to 1m; 1m on a cluster)" };
@@ -154,13 +155,14 @@ internal static class ReadCommands
             Console.WriteLine(response.Text);
             return ExitCodes.Ok;
         }
-        var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "REQUESTS", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99");
+        // CLIENT_ERRORS: requests the client broke (bad framing, aborts, the gateway's own 404s); not in REQUESTS or SUCCESS.
+        var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "REQUESTS", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99", "CLIENT_ERRORS");
         foreach (var v in response.Body!["versions"]!.AsArray())
         {
             string Ms(string key) => v![key] is { } n ? $"{n.GetValue<double>():0.#}ms" : "-";
             var success = v!["successRate"] is { } s ? $"{s.GetValue<double>() * 100:0.00}%" : "-";
             table.AddRow(Markup.Escape(v["version"]!.GetValue<string>()), v["requests"]!.ToString(), success,
-                $"{v["rps"]!.GetValue<double>():0.0}", Ms("p50Ms"), Ms("p95Ms"), Ms("p99Ms"));
+                $"{v["rps"]!.GetValue<double>():0.0}", Ms("p50Ms"), Ms("p95Ms"), Ms("p99Ms"), v["clientErrors"]?.ToString() ?? "0");
         }
         AnsiConsole.Write(new Markup($"window {Markup.Escape(response.Body["window"]!.GetValue<string>())}\n"));
         AnsiConsole.Write(table);

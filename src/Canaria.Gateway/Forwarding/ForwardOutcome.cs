@@ -18,6 +18,9 @@ internal enum ForwardOutcome
     /// <summary>The upstream broke while the response body was being relayed; the client connection was aborted.</summary>
     ResponseAborted,
 
-    /// <summary>The client went away; the upstream call was cancelled.</summary>
+    /// <summary>The client went away (while waiting for or receiving the answer); the upstream call was cancelled.</summary>
     ClientAborted,
+
+    /// <summary>Reading the client's request body failed (malformed framing, size or rate limit, connection broken mid-body): the client's fault.</summary>
+    RequestBodyFailed,
 }

@@ -10,12 +10,14 @@ namespace Canaria.Gateway.Forwarding;
 /// <summary>
 /// Sends one request to one endpoint and relays the answer: headers minus hop-by-hop ones, bodies
 /// streamed both ways, client disconnects cancel the upstream call, request timeout until response headers.
+/// What the client broke (its request body, its connection) is told apart from what the upstream broke, so only
+/// the latter is ever a failure of the version.
 /// </summary>
 internal sealed class HttpForwarder(HttpMessageInvoker client)
 {
     private const int CopyBufferSize = 16 * 1024;
 
-    public async ValueTask<(ForwardOutcome Outcome, string? Detail)> ForwardAsync(
+    public async ValueTask<ForwardResult> ForwardAsync(
         HttpContext context, EndpointState endpoint, TimeSpan connectTimeout, TimeSpan requestTimeout, ResponseExtras extras)
     {
         using var request = RequestFactory.Create(context, endpoint, out var content);
@@ -36,7 +38,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
         }
     }
 
-    private async ValueTask<(ForwardOutcome Outcome, string? Detail)> SendAndRelayAsync(
+    private async ValueTask<ForwardResult> SendAndRelayAsync(
         HttpContext context, EndpointState endpoint, HttpRequestMessage request, StreamingRequestContent? content,
         PooledTimeoutSource timeout, TimeSpan requestTimeout, ResponseExtras extras)
     {
@@ -48,21 +50,26 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            return (ForwardOutcome.ClientAborted, null);
+            return new ForwardResult(ForwardOutcome.ClientAborted);
+        }
+        catch (Exception) when (content?.ReadFailure is { } bodyError)
+        {
+            // The client's body could not be read: whatever the upstream call then threw is a consequence.
+            return new ForwardResult(ForwardOutcome.RequestBodyFailed, bodyError.Message, bodyError);
         }
         catch (OperationCanceledException)
         {
-            return (ForwardOutcome.TimedOut, $"no response from {endpoint.Address} within {requestTimeout.TotalMilliseconds} ms");
+            return new ForwardResult(ForwardOutcome.TimedOut, $"no response from {endpoint.Address} within {requestTimeout.TotalMilliseconds} ms");
         }
         catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && content is not { Started: true })
         {
-            return (ForwardOutcome.ConnectFailed, $"cannot connect to {endpoint.Address}: {e.Message}");
+            return new ForwardResult(ForwardOutcome.ConnectFailed, $"cannot connect to {endpoint.Address}: {e.Message}");
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
             return aborted.IsCancellationRequested
-                ? (ForwardOutcome.ClientAborted, null)
-                : (ForwardOutcome.UpstreamFailed, $"{endpoint.Address} failed: {e.Message}");
+                ? new ForwardResult(ForwardOutcome.ClientAborted)
+                : new ForwardResult(ForwardOutcome.UpstreamFailed, $"{endpoint.Address} failed: {e.Message}");
         }
 
         using (response)
@@ -70,7 +77,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
             // Past the response headers the request timeout no longer applies; the body may stream for long.
             timeout.CancelAfter(Timeout.InfiniteTimeSpan);
             CopyResponseHeaders(context, response, extras);
-            return await CopyBodyAsync(context, response, aborted).ConfigureAwait(false);
+            return await CopyBodyAsync(context, response, content, aborted).ConfigureAwait(false);
         }
     }
 
@@ -97,7 +104,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
         }
     }
 
-    private static async ValueTask<(ForwardOutcome, string?)> CopyBodyAsync(HttpContext context, HttpResponseMessage response, CancellationToken aborted)
+    private static async ValueTask<ForwardResult> CopyBodyAsync(HttpContext context, HttpResponseMessage response, StreamingRequestContent? content, CancellationToken aborted)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
@@ -116,21 +123,33 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
                     catch (Exception e) when (e is IOException or HttpRequestException && !aborted.IsCancellationRequested)
                     {
                         context.Abort();
-                        return (ForwardOutcome.ResponseAborted, e.Message);
+
+                        // An upstream that answered before reading the whole body loses the exchange when that body breaks.
+                        return content?.ReadFailure is { } bodyError
+                            ? new ForwardResult(ForwardOutcome.RequestBodyFailed, bodyError.Message, bodyError)
+                            : new ForwardResult(ForwardOutcome.ResponseAborted, e.Message);
                     }
 
                     if (read == 0)
                     {
-                        return (ForwardOutcome.Relayed, null);
+                        return new ForwardResult(ForwardOutcome.Relayed);
                     }
 
-                    await body.WriteAsync(buffer.AsMemory(0, read), aborted).ConfigureAwait(false);
+                    try
+                    {
+                        await body.WriteAsync(buffer.AsMemory(0, read), aborted).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or IOException)
+                    {
+                        // Writing to the client failed: the client is gone, the upstream did nothing wrong.
+                        return new ForwardResult(ForwardOutcome.ClientAborted);
+                    }
                 }
             }
         }
         catch (Exception e) when (aborted.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
         {
-            return (ForwardOutcome.ClientAborted, null);
+            return new ForwardResult(ForwardOutcome.ClientAborted);
         }
         finally
         {

@@ -11,6 +11,7 @@ namespace Canaria.Gateway.Forwarding;
 /// <summary>
 /// The per-request path: read one snapshot, match the service, choose the version, pick an endpoint,
 /// forward (trying another endpoint of the same version when a connect fails), record the golden signals.
+/// Requests the client broke are recorded as client errors, never as the version's requests or failures.
 /// </summary>
 internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwarder, MirrorSender mirror, Random random, ILogger logger)
 {
@@ -27,6 +28,7 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
         if (service is null)
         {
             await WriteErrorAsync(context, StatusCodes.Status404NotFound, "no service matches this host and path").ConfigureAwait(false);
+            _signals.RecordClientError(_signals.GetRecorder(listener, GoldenSignals.NoRouteVersion), ClientErrorKind.NoRoute);
             return;
         }
 
@@ -49,18 +51,26 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
             mirror.TrySend(context, service, shadow);
         }
 
-        var status = await ForwardWithFailoverAsync(context, service, version, extras, start).ConfigureAwait(false);
+        var (status, clientError) = await ForwardWithFailoverAsync(context, service, version, extras, start).ConfigureAwait(false);
+        if (clientError is { } kind)
+        {
+            // The client broke this request: it is neither a request nor a failure of the version.
+            _signals.RecordClientError(version.Recorder, kind);
+            return;
+        }
+
         _signals.Record(version.Recorder, status, _time.GetTimestamp() - start);
     }
 
-    private async ValueTask<int> ForwardWithFailoverAsync(HttpContext context, CompiledService service, CompiledVersion version, ResponseExtras extras, long start)
+    private async ValueTask<(int Status, ClientErrorKind? ClientError)> ForwardWithFailoverAsync(
+        HttpContext context, CompiledService service, CompiledVersion version, ResponseExtras extras, long start)
     {
         var endpoint = version.PickEndpoint(start);
-        string? detail = "no endpoint of this version is available";
+        var message = "no endpoint of this version is available";
         for (var attempt = 0; endpoint is not null && attempt < version.Endpoints.Length; attempt++)
         {
             endpoint.RequestStarted();
-            (ForwardOutcome Outcome, string? Detail) result;
+            ForwardResult result;
             try
             {
                 result = await forwarder.ForwardAsync(context, endpoint, service.ConnectTimeout, service.RequestTimeout, extras).ConfigureAwait(false);
@@ -70,38 +80,63 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
                 endpoint.RequestEnded();
             }
 
-            detail = result.Detail;
+            // Details may name the upstream's address: they go to the log, never into a response.
+            var detail = result.Detail ?? "";
             switch (result.Outcome)
             {
                 case ForwardOutcome.Relayed:
                     endpoint.ReportSuccess();
-                    return context.Response.StatusCode;
+                    return (context.Response.StatusCode, null);
                 case ForwardOutcome.ClientAborted:
-                    return StatusCodes.Status499ClientClosedRequest;
+                    GatewayLog.ClientError(logger, service.Name, version.Name, ClientErrorKinds.Label(ClientErrorKind.Aborted), "the client went away");
+                    return (StatusCodes.Status499ClientClosedRequest, ClientErrorKind.Aborted);
+                case ForwardOutcome.RequestBodyFailed:
+                    return await RejectBodyAsync(context, service, version, result.RequestBodyError, extras).ConfigureAwait(false);
                 case ForwardOutcome.ResponseAborted:
-                    return StatusCodes.Status502BadGateway;
+                    GatewayLog.UpstreamFailed(logger, service.Name, version.Name, endpoint.Address, detail);
+                    return (StatusCodes.Status502BadGateway, null);
                 case ForwardOutcome.TimedOut:
-                    return await WriteErrorAsync(context, StatusCodes.Status504GatewayTimeout, detail, extras).ConfigureAwait(false);
+                    GatewayLog.UpstreamFailed(logger, service.Name, version.Name, endpoint.Address, detail);
+                    return (await WriteErrorAsync(context, StatusCodes.Status504GatewayTimeout, $"no answer within {service.RequestTimeout.TotalMilliseconds} ms", extras).ConfigureAwait(false), null);
                 case ForwardOutcome.UpstreamFailed:
-                    return await WriteErrorAsync(context, StatusCodes.Status502BadGateway, detail, extras).ConfigureAwait(false);
+                    GatewayLog.UpstreamFailed(logger, service.Name, version.Name, endpoint.Address, detail);
+                    return (await WriteErrorAsync(context, StatusCodes.Status502BadGateway, "the upstream failed before answering", extras).ConfigureAwait(false), null);
                 case ForwardOutcome.ConnectFailed:
                     var now = _time.GetTimestamp();
                     var ejectTicks = (long)(service.EjectFor.TotalSeconds * _time.TimestampFrequency);
-                    GatewayLog.ConnectFailed(logger, service.Name, version.Name, endpoint.Address, detail ?? "");
+                    GatewayLog.ConnectFailed(logger, service.Name, version.Name, endpoint.Address, detail);
                     if (endpoint.ReportConnectFailure(service.EjectAfterFailures, ejectTicks, now))
                     {
                         GatewayLog.EndpointEjected(logger, service.Name, version.Name, endpoint.Address, service.EjectFor);
                     }
 
+                    message = "no endpoint of this version could be reached";
                     endpoint = version.PickEndpoint(now, exclude: endpoint);
                     break;
             }
         }
 
-        return await WriteErrorAsync(context, StatusCodes.Status502BadGateway, detail, extras).ConfigureAwait(false);
+        return (await WriteErrorAsync(context, StatusCodes.Status502BadGateway, message, extras).ConfigureAwait(false), null);
     }
 
-    private static async ValueTask<int> WriteErrorAsync(HttpContext context, int status, string? detail, ResponseExtras? extras = null)
+    /// <summary>The client's request body could not be read: 400 (or Kestrel's 408/413) while the client still listens; a client error either way.</summary>
+    private async ValueTask<(int Status, ClientErrorKind? ClientError)> RejectBodyAsync(
+        HttpContext context, CompiledService service, CompiledVersion version, Exception? error, ResponseExtras extras)
+    {
+        GatewayLog.ClientError(logger, service.Name, version.Name, ClientErrorKinds.Label(ClientErrorKind.BadRequestBody), error?.Message ?? "");
+
+        // Kestrel's BadHttpRequestException says what was wrong (bad framing, unexpected end, too large) and which status fits.
+        var (status, message) = error switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, $"the request body is malformed: {bad.Message}"),
+            TimeoutException => (StatusCodes.Status408RequestTimeout, "the request body did not arrive in time"),
+            _ => (StatusCodes.Status400BadRequest, "the request body could not be read"),
+        };
+        return (await WriteErrorAsync(context, status, message, extras).ConfigureAwait(false), ClientErrorKind.BadRequestBody);
+    }
+
+    /// <summary>Answers with a short plain-text error of the gateway's own. The message never names an upstream address.</summary>
+    private static async ValueTask<int> WriteErrorAsync(HttpContext context, int status, string message, ResponseExtras? extras = null)
     {
         if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
         {
@@ -112,9 +147,11 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
         context.Response.StatusCode = status;
         (extras is { } x ? x with { StickyCookie = null } : (ResponseExtras?)null)?.Apply(context.Response);
         context.Response.ContentType = "text/plain; charset=utf-8";
+        var body = Encoding.UTF8.GetBytes($"canaria gateway: {message}\n");
+        context.Response.ContentLength = body.Length;
         try
         {
-            await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes($"canaria gateway: {detail}\n"), context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {

@@ -43,4 +43,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(13, LogLevel.Warning, "Stopping listener {Name} failed: {Detail}")]
     public static partial void ListenerStopFailed(ILogger logger, string name, string detail);
+
+    [LoggerMessage(14, LogLevel.Debug, "Upstream {Address} of {Service}/{Version} failed: {Detail}")]
+    public static partial void UpstreamFailed(ILogger logger, string service, string version, string address, string detail);
+
+    [LoggerMessage(15, LogLevel.Debug, "Client error ({Reason}) on {Service}/{Version}, not counted against the version: {Detail}")]
+    public static partial void ClientError(ILogger logger, string service, string version, string reason, string detail);
 }

@@ -121,6 +121,11 @@ internal sealed class GatewayRuntime : IDisposable
     {
         var endpoints = new List<(string, string)>();
         var versions = new HashSet<(string, string)>();
+        foreach (var listener in snapshot.Config.Listeners)
+        {
+            versions.Add((listener.Name, GoldenSignals.NoRouteVersion));
+        }
+
         foreach (var service in snapshot.Config.Services)
         {
             versions.Add((service.Name, GoldenSignals.UnroutedVersion));

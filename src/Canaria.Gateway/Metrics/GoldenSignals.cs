@@ -12,6 +12,12 @@ internal sealed class GoldenSignals(TimeProvider time)
     /// <summary>Version name under which requests that no version could serve (503) are counted.</summary>
     public const string UnroutedVersion = "(unrouted)";
 
+    /// <summary>
+    /// Version name under which a listener counts requests no service matched (the gateway's own 404s, client
+    /// errors); the service name of that recorder is the listener's name.
+    /// </summary>
+    public const string NoRouteVersion = "(no route)";
+
     private static readonly TimeSpan KeepRemovedFor = TimeSpan.FromMinutes(2);
     private readonly ConcurrentDictionary<(string Service, string Version), VersionRecorder> _recorders = new();
 
@@ -36,6 +42,11 @@ internal sealed class GoldenSignals(TimeProvider time)
             ? VersionTotals.Of(recorder)
             : new VersionTotals(service, version, new long[VersionRecorder.StatusClasses], new long[LatencyBuckets.Count]);
 
+    /// <summary>Counts a request the client broke (never a failure or a request of the version).</summary>
+    public void RecordClientError(VersionRecorder recorder, ClientErrorKind kind) => recorder.RecordClientError(kind, NowSecond);
+
+    public static bool IsPseudoVersion(string version) => version is UnroutedVersion or NoRouteVersion;
+
     public VersionSignals Query(string service, string version, TimeSpan window)
     {
         var seconds = WindowSeconds(window);
@@ -54,7 +65,7 @@ internal sealed class GoldenSignals(TimeProvider time)
         foreach (var recorder in Recorders)
         {
             var signals = Summarize(recorder, seconds);
-            if (recorder.Version != UnroutedVersion || signals.Requests > 0)
+            if (!IsPseudoVersion(recorder.Version) || signals.Requests > 0 || signals.ClientErrors > 0)
             {
                 result.Add(signals);
             }
@@ -95,6 +106,7 @@ internal sealed class GoldenSignals(TimeProvider time)
             Requests = requests,
             Successes = requests - failures,
             Failures = failures,
+            ClientErrors = recorder.SumClientErrors(nowSecond, seconds),
             Rps = requests / elapsed,
             P50Ms = LatencyBuckets.QuantileMs(buckets, requests, 0.50),
             P95Ms = LatencyBuckets.QuantileMs(buckets, requests, 0.95),

@@ -17,9 +17,9 @@ internal static class PrometheusExporter
 
     public static string Render(GoldenSignals signals)
     {
-        // The "(unrouted)" pseudo-version is only shown once something was unrouted.
+        // The "(unrouted)" and "(no route)" pseudo-versions are only shown once something was counted there.
         var recorders = signals.Recorders
-            .Where(r => r.Version != GoldenSignals.UnroutedVersion || Enumerable.Range(1, 5).Any(c => r.TotalForClass(c) > 0))
+            .Where(r => !GoldenSignals.IsPseudoVersion(r.Version) || r.HasActivity)
             .ToList();
         var sb = new StringBuilder(4096);
         sb.Append("# HELP canaria_gateway_requests_total Requests answered, by service, version and status class.\n");
@@ -29,6 +29,17 @@ internal static class PrometheusExporter
             for (var c = 1; c <= 5; c++)
             {
                 Line(sb, "canaria_gateway_requests_total", r, $",code_class=\"{c}xx\"", r.TotalForClass(c));
+            }
+        }
+
+        // Apart from requests_total, so sum(rate(requests_total)) stays the version's requests in success-rate queries.
+        sb.Append("# HELP canaria_gateway_client_errors_total Requests the client broke (not in requests_total, never a version's failures), by reason.\n");
+        sb.Append("# TYPE canaria_gateway_client_errors_total counter\n");
+        foreach (var r in recorders)
+        {
+            foreach (var kind in ClientErrorKinds.All)
+            {
+                Line(sb, "canaria_gateway_client_errors_total", r, $",reason=\"{ClientErrorKinds.Label(kind)}\"", r.TotalClientErrors(kind));
             }
         }
 

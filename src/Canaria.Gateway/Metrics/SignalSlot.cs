@@ -7,5 +7,8 @@ internal sealed class SignalSlot(long second)
     public long Requests;
     public long Failures;
 
+    /// <summary>Requests the client broke; not part of <see cref="Requests"/>.</summary>
+    public long ClientErrors;
+
     public long Second { get; } = second;
 }

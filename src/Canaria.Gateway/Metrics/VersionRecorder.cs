@@ -16,6 +16,7 @@ internal sealed class VersionRecorder
     private readonly SignalSlot?[] _slots = new SignalSlot?[SlotCount];
     private readonly long[] _totalBuckets = new long[LatencyBuckets.Count];
     private readonly long[] _totalByClass = new long[StatusClasses];
+    private readonly long[] _totalClientErrors = new long[ClientErrorKinds.Count];
     private long _totalMicros;
     private long _lastSecond;
 
@@ -56,6 +57,37 @@ internal sealed class VersionRecorder
         }
     }
 
+    /// <summary>
+    /// Counts a request the client broke. It is kept apart from <see cref="Record"/>: it adds to no status class,
+    /// no latency bucket and no failure count, so <see cref="TotalForClass"/> over classes 0..5 stays the number of
+    /// requests this version answered and class 5 its failures.
+    /// </summary>
+    public void RecordClientError(ClientErrorKind kind, long second)
+    {
+        var slot = SlotFor(second);
+        Interlocked.Increment(ref slot.ClientErrors);
+        Interlocked.Increment(ref _totalClientErrors[(int)kind]);
+        if (Volatile.Read(ref _lastSecond) != second)
+        {
+            Volatile.Write(ref _lastSecond, second);
+        }
+    }
+
+    /// <summary>Client errors in the slots of the last <paramref name="seconds"/> seconds, the current one included.</summary>
+    public long SumClientErrors(long nowSecond, int seconds)
+    {
+        long total = 0;
+        foreach (var slot in _slots)
+        {
+            if (slot is not null && slot.Second <= nowSecond && slot.Second > nowSecond - seconds)
+            {
+                total += Volatile.Read(ref slot.ClientErrors);
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>Sums the slots of the last <paramref name="seconds"/> seconds, the current one included, into <paramref name="buckets"/>.</summary>
     public (long Requests, long Failures) Sum(long nowSecond, int seconds, Span<long> buckets)
     {
@@ -80,6 +112,7 @@ internal sealed class VersionRecorder
 
     public long TotalMicros => Volatile.Read(ref _totalMicros);
 
+    /// <summary>Answers by status class since start (0 = outside 1xx..5xx); client errors are not in any class.</summary>
     public long TotalForClass(int statusClass) => Volatile.Read(ref _totalByClass[statusClass]);
 
     public long[] TotalClasses()
@@ -91,6 +124,26 @@ internal sealed class VersionRecorder
         }
 
         return classes;
+    }
+
+    /// <summary>Requests the client broke, of one kind, since start.</summary>
+    public long TotalClientErrors(ClientErrorKind kind) => Volatile.Read(ref _totalClientErrors[(int)kind]);
+
+    /// <summary>True once this recorder counted anything (an answer or a client error).</summary>
+    public bool HasActivity
+    {
+        get
+        {
+            for (var c = 0; c < _totalByClass.Length; c++)
+            {
+                if (TotalForClass(c) > 0)
+                {
+                    return true;
+                }
+            }
+
+            return ClientErrorKinds.All.Any(k => TotalClientErrors(k) > 0);
+        }
     }
 
     public void CopyTotalBuckets(Span<long> buckets)

@@ -57,11 +57,19 @@ internal static class ControllerApi
             if (!controller.Views.TryGetValue(name, out var view)) return Reply(ControllerReply.Missing(name));
             if (!Durations.TryParse(window ?? "10s", out var span) || span <= TimeSpan.Zero || span > TimeSpan.FromMinutes(1))
                 return Results.Json(new { error = $"window '{window}' must be a duration up to 1m (e.g. 10s)" }, statusCode: 400);
-            var signals = await controller.Gateway.Client.SignalsAsync(span, view.Service ?? "", ct).ConfigureAwait(false);
+            var signals = await controller.Gateway.Client.SignalsAsync(span, "", ct).ConfigureAwait(false);
             if (signals is null)
                 return Results.Json(new { error = "the gateway process did not answer: " + controller.Gateway.Client.LastError }, statusCode: 503);
-            var rows = view.Versions.Select(v => signals.FirstOrDefault(s => s.Version == v.Version) ?? new SignalsRow(view.Service ?? "", v.Version, 0, 0, 0, null, null, null))
-                .Select(s => new StatRow(s.Version, s.Requests, s.Failures, s.SuccessRate, s.Rps, s.P50Ms, s.P95Ms, s.P99Ms));
+            var service = view.Service ?? "";
+            SignalsRow Row(string svc, string version) =>
+                signals.FirstOrDefault(s => s.Service == svc && s.Version == version) ?? new SignalsRow(svc, version, 0, 0, 0, null, null, null, 0);
+            var versions = view.Versions.Select(v => Row(service, v.Version));
+
+            // What the gateway answered itself on this rollout's listener (named after it): only shown once it happened.
+            var own = new[] { Row(service, GoldenSignals.UnroutedVersion), Row(name, GoldenSignals.NoRouteVersion) }
+                .Where(s => s.Requests > 0 || s.ClientErrors > 0);
+            var rows = versions.Concat(own)
+                .Select(s => new StatRow(s.Version, s.Requests, s.Failures, s.SuccessRate, s.Rps, s.P50Ms, s.P95Ms, s.P99Ms, s.ClientErrors));
             return Json(new { rollout = name, window = Durations.Format(span), versions = rows });
         });
         api.MapGet("/metrics", async (CancellationToken ct) =>
@@ -83,4 +91,5 @@ internal static class ControllerApi
     });
 }
 
-internal sealed record StatRow(string Version, long Requests, long Failures, double? SuccessRate, double Rps, double? P50Ms, double? P95Ms, double? P99Ms);
+/// <summary>One version's golden signals; <c>ClientErrors</c> (requests the client broke) are not part of <c>Requests</c> or the success rate.</summary>
+internal sealed record StatRow(string Version, long Requests, long Failures, double? SuccessRate, double Rps, double? P50Ms, double? P95Ms, double? P99Ms, long ClientErrors);

@@ -78,6 +78,32 @@ public sealed class GoldenSignalsTests
         Assert.Equal(1.0, minute.Rps, 1);
     }
 
+    [Fact]
+    public void RecordClientError_NextToAnswers_IsNoRequestFailureClassOrLatencyOfTheVersion()
+    {
+        var time = new ManualTime();
+        var signals = new GoldenSignals(time);
+        var recorder = signals.GetRecorder("s", "v");
+        signals.Record(recorder, StatusCodes.Status200OK, time.TimestampFrequency / 100);
+        signals.Record(recorder, StatusCodes.Status500InternalServerError, time.TimestampFrequency / 100);
+        for (var i = 0; i < 200; i++)
+        {
+            signals.RecordClientError(recorder, i % 2 == 0 ? ClientErrorKind.BadRequestBody : ClientErrorKind.Aborted);
+        }
+
+        var window = signals.Query("s", "v", TimeSpan.FromSeconds(10));
+        Assert.Equal((2L, 1L, 1L, 200L), (window.Requests, window.Successes, window.Failures, window.ClientErrors));
+        Assert.Equal(0.5, window.SuccessRate);
+        Assert.Equal(2, window.Latency.Counts.Sum());
+        Assert.Equal(2, Enumerable.Range(0, 6).Sum(recorder.TotalForClass));
+        Assert.Equal(1, recorder.TotalForClass(5));
+        Assert.Equal((100L, 100L, 0L), (recorder.TotalClientErrors(ClientErrorKind.BadRequestBody), recorder.TotalClientErrors(ClientErrorKind.Aborted), recorder.TotalClientErrors(ClientErrorKind.NoRoute)));
+
+        time.Advance(TimeSpan.FromSeconds(11));
+        Assert.Equal(0, signals.Query("s", "v", TimeSpan.FromSeconds(10)).ClientErrors);
+        Assert.Equal(200, signals.Query("s", "v", TimeSpan.FromMinutes(1)).ClientErrors);
+    }
+
     private sealed class ManualTime : TimeProvider
     {
         private long _ticks = 1_000 * TimeSpan.TicksPerSecond;

@@ -22,4 +22,7 @@ internal static class Wait
 
     public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string what) =>
         UntilAsync(() => Task.FromResult(condition()), timeout, what);
+
+    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> what) =>
+        UntilAsync(() => Task.FromResult(condition()), timeout, what);
 }

@@ -1,0 +1,7 @@
+namespace Canaria.Gateway.Forwarding;
+
+/// <summary>
+/// How one upstream attempt ended. <see cref="Detail"/> may name the upstream's address: it is for logs only,
+/// never for a response body. <see cref="RequestBodyError"/> is set for <see cref="ForwardOutcome.RequestBodyFailed"/>.
+/// </summary>
+internal readonly record struct ForwardResult(ForwardOutcome Outcome, string? Detail = null, Exception? RequestBodyError = null);
