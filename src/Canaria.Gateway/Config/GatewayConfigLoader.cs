@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Canaria.Yaml;
 using YamlDotNet.Core;
 
 namespace Canaria.Gateway.Config;
@@ -45,6 +46,11 @@ internal static class GatewayConfigLoader
 
     public static ConfigLoadResult ParseYaml(string yaml)
     {
+        if (YamlLimits.Check(yaml) is { } tooLarge)
+        {
+            return Fail("$", tooLarge);
+        }
+
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         JsonNode? node;
         try
