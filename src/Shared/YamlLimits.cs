@@ -16,8 +16,10 @@ internal static class YamlLimits
     public const long MaxValues = 100_000;
 
     /// <summary>
-    /// The first limit the text breaks, as a message naming its line; null when it keeps them all, or when it is not
-    /// valid YAML (loading it then reports the syntax error, and can go no deeper than this check has already seen).
+    /// The first limit the text breaks, as a message naming its line; null when it keeps them all, or when it has a
+    /// syntax error YamlDotNet reports as such (loading it then reports that error with its line, and can go no deeper
+    /// than this check has already seen). A failure of YamlDotNet's own scanner on malformed text (it throws
+    /// InvalidOperationException on some documents cut off inside a flow mapping) is returned as a message here.
     /// </summary>
     public static string? Check(string text)
     {
@@ -63,6 +65,11 @@ internal static class YamlLimits
         catch (YamlException)
         {
             return null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            var line = parser.Current?.End.Line ?? 1;
+            return $"is not valid YAML: it cannot be read after line {line} (look for an unclosed '{{' or '[', or a stray indicator)";
         }
         return null;
     }

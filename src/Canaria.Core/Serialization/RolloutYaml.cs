@@ -27,6 +27,10 @@ internal static class RolloutYaml
         {
             return new ParseResult(null, [new FieldError("(document)", $"is not valid YAML: {Message(e)} (line {e.Start.Line})")]);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return new ParseResult(null, [new FieldError("(document)", $"is not valid YAML: {e.Message}")]); // YamlDotNet's own failure on odd text
+        }
         if (stream.Documents.Count != 1)
             return new ParseResult(null, [new FieldError("(document)", $"must hold exactly one Rollout, found {stream.Documents.Count} documents")]);
 

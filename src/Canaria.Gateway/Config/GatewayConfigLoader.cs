@@ -61,6 +61,10 @@ internal static class GatewayConfigLoader
         {
             return Fail($"line {e.Start.Line}", e.InnerException?.Message ?? e.Message);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return Fail("$", $"is not valid YAML: {e.Message}"); // YamlDotNet's own failure on odd text
+        }
 
         if (node is null)
         {

@@ -121,6 +121,16 @@ public class InputLimitsTests
         Assert.Empty(RefusedInputTests.Check(Head + "  progressDeadline: 8760h\n"));
     }
 
+    [Fact]
+    public void Parse_OpenBraceLineInsideBlockMapping_SyntaxErrorNamingLine()
+    {
+        // YamlDotNet's scanner throws InvalidOperationException here (once a 500 with an empty body).
+        var (field, message) = SingleError(Head + "  {\n  analysis: {interval: 5s}\n");
+
+        Assert.Equal("(document)", field);
+        Assert.Contains("is not valid YAML: it cannot be read after line", message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("  analysis: {interval: 5s, checks: [{name: a")]
     [InlineData("  service: {name: shop, listen: \"127.0.0.1:0\"\n")]
@@ -133,6 +143,7 @@ public class InputLimitsTests
     [InlineData("  a: !!binary zzz")]
     [InlineData("  replicas: 3\n  replicas: 4")]
     [InlineData("  ? [a, b]\n  : c")]
+    [InlineData("  {\n  strategy:\n    canary: {}")]
     public void Parse_CutOffOrOddDocument_FieldErrorNotException(string tail)
     {
         var (field, message) = SingleError(Head + tail);

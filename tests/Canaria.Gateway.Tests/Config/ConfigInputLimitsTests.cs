@@ -48,6 +48,14 @@ public sealed class ConfigInputLimitsTests
         Assert.StartsWith("line ", SingleError("? [a, b]\n: c\n").Field, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_OpenBraceLineInsideBlockMapping_SyntaxErrorNotException()
+    {
+        var error = SingleError("listeners: []\n{\nservices: []\n");
+
+        Assert.Contains("is not valid YAML", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("services: [{name: s, health: {ejectFor: 1000000000000h}}]", "services[0].health.ejectFor")]
     [InlineData("services: [{name: s, health: {ejectFor: 99999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999ms}}]", "services[0].health.ejectFor")]
