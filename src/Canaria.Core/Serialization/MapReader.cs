@@ -19,7 +19,7 @@ internal sealed class MapReader
         Path = path;
         _errors = errors;
         if (node is YamlMappingNode map) _node = map;
-        else if (node is not null && !IsNull(node)) Error(path, node, "must be a mapping (key: value)");
+        else if (node is not null && !IsNull(node)) Error(path.Length == 0 ? "(document)" : path, node, "must be a mapping (key: value)");
     }
 
     public string Path { get; }

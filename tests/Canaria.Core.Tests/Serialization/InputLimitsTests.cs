@@ -121,6 +121,18 @@ public class InputLimitsTests
         Assert.Empty(RefusedInputTests.Check(Head + "  progressDeadline: 8760h\n"));
     }
 
+    [Theory]
+    [InlineData("apiVers")]
+    [InlineData("[a, b]")]
+    [InlineData("42")]
+    public void Parse_DocumentNotAMapping_DocumentFieldError(string yaml)
+    {
+        var (field, message) = SingleError(yaml);
+
+        Assert.Equal("(document)", field);
+        Assert.Contains("must be a mapping", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_OpenBraceLineInsideBlockMapping_SyntaxErrorNamingLine()
     {
