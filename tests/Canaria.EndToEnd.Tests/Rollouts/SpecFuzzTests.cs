@@ -13,7 +13,8 @@ namespace Canaria.EndToEnd.Tests.Rollouts;
 [Collection(LocalControllerCollection.Name)]
 public sealed class SpecFuzzTests(ITestOutputHelper output)
 {
-    private const int Specs = 320;
+    /// <summary>320 by default; CANARIA_FUZZ_SPECS sets more for a longer hunt (a failure prints the CsCheck seed to replay it).</summary>
+    private static readonly int Specs = int.TryParse(Environment.GetEnvironmentVariable("CANARIA_FUZZ_SPECS"), out var n) && n > 0 ? n : 320;
 
     [Fact]
     public async Task PutRollout_320MutatedSpecsDuringRelease_No5xxNoSlowAnswerAndReleaseUnchanged()
