@@ -143,6 +143,46 @@ public class InputLimitsTests
         Assert.Contains("is not valid YAML: it cannot be read after line", message, StringComparison.Ordinal);
     }
 
+    private const string Rich = Head + """
+          analysis:
+            interval: 5s
+            checks:
+              - {name: errors, compare: stable}
+              - {name: p99, metric: latencyP99, max: 250, interval: 10s}
+          webhooks:
+            - {name: gate, type: preTrafficIncrease, url: "http://127.0.0.1:9/gate", timeout: 1s, metadata: {a: "b"}}
+          progressDeadline: 10m
+        """;
+
+    [Fact]
+    public void Parse_EveryPrefixOfASpec_DocumentOrFieldErrorNeverException()
+    {
+        for (var n = 0; n <= Rich.Length; n++)
+        {
+            var errors = RefusedInputTests.Check(Rich[..n]);
+            Assert.All(errors, e => Assert.False(string.IsNullOrEmpty(e.Field), $"prefix of {n} chars: {e}"));
+        }
+    }
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("[")]
+    [InlineData("}")]
+    [InlineData("\"")]
+    [InlineData("&a ")]
+    [InlineData("*a ")]
+    [InlineData("? ")]
+    [InlineData("\t")]
+    [InlineData("\u0085")]
+    public void Parse_IndicatorInsertedAnywhere_DocumentOrFieldErrorNeverException(string indicator)
+    {
+        for (var n = 0; n <= Rich.Length; n++)
+        {
+            var errors = RefusedInputTests.Check(Rich.Insert(n, indicator));
+            Assert.All(errors, e => Assert.False(string.IsNullOrEmpty(e.Field), $"'{indicator}' at {n}: {e}"));
+        }
+    }
+
     [Theory]
     [InlineData("  analysis: {interval: 5s, checks: [{name: a")]
     [InlineData("  service: {name: shop, listen: \"127.0.0.1:0\"\n")]
