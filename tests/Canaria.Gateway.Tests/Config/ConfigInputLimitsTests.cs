@@ -56,6 +56,37 @@ public sealed class ConfigInputLimitsTests
         Assert.Contains("is not valid YAML", error.Message, StringComparison.Ordinal);
     }
 
+    private const string Config = """
+        listeners: [{name: main, address: "127.0.0.1:0"}]
+        services:
+          - name: shop
+            listener: main
+            health: {ejectFor: 30s}
+            rules:
+              - name: test-user
+                version: v2
+                cookies: [{name: user, regex: "^test-.*$"}]
+            versions:
+              - {name: v1, weight: 90, endpoints: ["127.0.0.1:9"]}
+              - {name: v2, weight: 10, endpoints: ["127.0.0.1:9"]}
+        """;
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("[")]
+    [InlineData("? ")]
+    [InlineData("*a ")]
+    public void Parse_EveryPrefixOrInsertedIndicator_ResultNeverException(string indicator)
+    {
+        for (var n = 0; n <= Config.Length; n++)
+        {
+            var text = indicator.Length == 0 ? Config[..n] : Config.Insert(n, indicator);
+            var result = GatewayConfigLoader.Parse(text);
+            Assert.True(result.Succeeded || result.Errors.Count > 0, $"'{indicator}' at {n}");
+        }
+    }
+
     [Theory]
     [InlineData("services: [{name: s, health: {ejectFor: 1000000000000h}}]", "services[0].health.ejectFor")]
     [InlineData("services: [{name: s, health: {ejectFor: 99999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999ms}}]", "services[0].health.ejectFor")]
