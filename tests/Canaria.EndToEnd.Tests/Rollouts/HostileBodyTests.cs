@@ -1,10 +1,11 @@
 using Canaria.Tests.Shared;
+using Xunit.Abstractions;
 
 namespace Canaria.EndToEnd.Tests.Rollouts;
 
 /// <summary>Bodies built to crash or exhaust the controller, sent over HTTP while a release runs with real traffic.</summary>
 [Collection(LocalControllerCollection.Name)]
-public sealed class HostileBodyTests
+public sealed class HostileBodyTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task PutRollout_200KBNestedSpecAnd20MBChunkedBody_Fast4xxAndControllerAndGatewayKeepServing()
@@ -30,6 +31,8 @@ public sealed class HostileBodyTests
         var underLimit = await ChunkedUpload.SendAsync(r.Fixture.Host.ApiAddress, "PUT", "/api/v1/rollouts", r.Fixture.Host.Token, 960 * 1024, (byte)'a');
         Assert.True(underLimit.Status == 422, $"960 KB chunked: {underLimit.Status} {underLimit.Body}");
 
+        output.WriteLine($"200 KB nested: {nested.Status} in {nested.Elapsed.TotalMilliseconds:F0} ms; 20 MB chunked: {chunked.Status} in " +
+            $"{chunked.Elapsed.TotalMilliseconds:F0} ms, {chunked.BytesSentBeforeAnswer / 1024} KiB sent before the answer; 960 KB chunked: {underLimit.Status} in {underLimit.Elapsed.TotalMilliseconds:F0} ms");
         await r.AssertApiServesAsync();
         r.AssertUnchanged("after the hostile bodies");
         await r.AssertLiveSplitAsync("after the hostile bodies");
