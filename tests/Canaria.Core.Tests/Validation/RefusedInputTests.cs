@@ -101,6 +101,18 @@ public class RefusedInputTests
         Assert.Empty(Check(yaml));
     }
 
+    [Theory]
+    [InlineData("(a{1000}){1000}")]
+    [InlineData("((((a{100}){100}){100}){100})")]
+    [InlineData(".*a.{500}b")]
+    [InlineData("(\\w+\\s?)+$")]
+    public void Check_LargeRepetitions_AnsweredQuickly(string pattern)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var problem = UserRegex.Check(pattern);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"{pattern}: {clock.Elapsed} ({problem ?? "accepted"})");
+    }
+
     [Fact]
     public void Validate_RegexLongerThanLimit_Refused()
     {
