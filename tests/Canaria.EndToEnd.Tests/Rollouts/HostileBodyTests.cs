@@ -39,6 +39,40 @@ public sealed class HostileBodyTests(ITestOutputHelper output)
         TrafficProbe.AssertNoFailures(await r.Probe.StopLoadAsync(), "while the hostile bodies were refused");
     }
 
+    /// <summary>Edits of the running rollout's own spec that were once accepted or answered 500 (issue 10).</summary>
+    [Fact]
+    public async Task PutRollout_OnceAcceptedOr500Inputs_422WithFieldPathAndReleaseUnchanged()
+    {
+        await using var r = await ReleaseUnderLoad.StartAsync();
+        var steps = SampleRollout.ManualCanarySteps(r.Weight, 100);
+        var good = SampleRollout.Spec(ReleaseUnderLoad.Name, "v3", steps);
+        var command = good.Split('\n').Single(l => l.TrimStart().StartsWith("command:", StringComparison.Ordinal));
+        string Match(string match) => steps.Replace("          pause: {}", $"          matches: [{match}]\n          pause: {{}}", StringComparison.Ordinal);
+        var cases = new (string Spec, string Field)[]
+        {
+            (SampleRollout.Spec(ReleaseUnderLoad.Name, "v3", steps, extra: "  analysis: {interval: 1000000000000h}"), "spec.analysis.interval"),
+            (good[..(good.IndexOf("pause: {", StringComparison.Ordinal) + 8)], "(document)"),
+            (SampleRollout.Spec(ReleaseUnderLoad.Name, "v3", Match("{header: {name: \"\", exact: x}}")), "spec.strategy.canary.steps[0].matches[0].header.name"),
+            (SampleRollout.Spec(ReleaseUnderLoad.Name, "v3", Match("{header: {name: x-user, regex: \"(a+)\\\\1\"}}")), "spec.strategy.canary.steps[0].matches[0].header.regex"),
+            (SampleRollout.Spec(ReleaseUnderLoad.Name, "v3", steps, extra: "  webhooks: [{name: w, type: event, url: \"\"}]"), "spec.webhooks[0].url"),
+            (good.Replace(command, "    upstreams: [\"http://u:p4ssw0rd@127.0.0.1:1/\"]", StringComparison.Ordinal), "spec.template.upstreams[0]"),
+            (good.Replace("SAMPLE_ERROR_RATE:", "\"\":", StringComparison.Ordinal), "spec.template.env[\"\"]"),
+            (good.Replace("SAMPLE_ERROR_RATE:", "A=B:", StringComparison.Ordinal), "spec.template.env[\"A=B\"]"),
+            (good.Replace(command, "    command: \"{bogus} x\"", StringComparison.Ordinal), "spec.template.command"),
+        };
+        foreach (var (spec, field) in cases)
+        {
+            var answer = await r.PutSpecAsync(spec);
+            Assert.True(answer.Status == 422, $"{field}: {answer.Status} {answer.Text}");
+            var fields = answer.Body!["errors"]!.AsArray().Select(e => (string?)e!["field"]).ToList();
+            Assert.True(fields.Contains(field), $"{field} not among {string.Join(", ", fields)}: {answer.Text}");
+            Assert.DoesNotContain("p4ssw0rd", answer.Text, StringComparison.Ordinal);
+        }
+        r.AssertUnchanged("after the refused specs");
+        await r.AssertLiveSplitAsync("after the refused specs");
+        TrafficProbe.AssertNoFailures(await r.Probe.StopLoadAsync(), "while the specs were refused");
+    }
+
     [Fact]
     public async Task Api_UnknownPathWrongMethodAndBadQuery_JsonErrorWithMessage()
     {
