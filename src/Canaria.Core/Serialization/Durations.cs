@@ -12,28 +12,48 @@ internal static partial class Durations
     [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h)")]
     private static partial Regex Part();
 
-    public static bool TryParse(string text, out TimeSpan value)
+    /// <summary>
+    /// The longest duration any field takes: a year. Longer ones are refused, not wrapped or thrown on: a deadline
+    /// thousands of years ahead would overflow the clock arithmetic of the release loop.
+    /// </summary>
+    public static readonly TimeSpan Max = TimeSpan.FromDays(365);
+
+    public static bool TryParse(string text, out TimeSpan value) => TryParse(text, out value, out _);
+
+    /// <param name="tooLong">The text is a duration, but longer than <see cref="Max"/>.</param>
+    public static bool TryParse(string text, out TimeSpan value, out bool tooLong)
     {
         value = TimeSpan.Zero;
+        tooLong = false;
         text = text.Trim();
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        double seconds;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var bare))
         {
-            if (seconds < 0 || double.IsNaN(seconds) || seconds > 1e9) return false;
-            value = TimeSpan.FromSeconds(seconds);
-            return true;
+            if (bare < 0 || double.IsNaN(bare)) return false;
+            seconds = bare;
         }
-        if (!Whole().IsMatch(text)) return false;
-        foreach (Match m in Part().Matches(text))
+        else
         {
-            var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            value += m.Groups[2].Value switch
+            if (!Whole().IsMatch(text)) return false;
+            seconds = 0;
+            foreach (Match m in Part().Matches(text))
             {
-                "ms" => TimeSpan.FromMilliseconds(n),
-                "s" => TimeSpan.FromSeconds(n),
-                "m" => TimeSpan.FromMinutes(n),
-                _ => TimeSpan.FromHours(n),
-            };
+                var n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+                seconds += n * m.Groups[2].Value switch
+                {
+                    "ms" => 0.001,
+                    "s" => 1,
+                    "m" => 60,
+                    _ => 3600,
+                };
+            }
         }
+        if (!(seconds <= Max.TotalSeconds)) // also infinity, from digits beyond double's range
+        {
+            tooLong = true;
+            return false;
+        }
+        value = TimeSpan.FromSeconds(seconds);
         return true;
     }
 

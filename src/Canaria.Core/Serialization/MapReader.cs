@@ -19,7 +19,7 @@ internal sealed class MapReader
         Path = path;
         _errors = errors;
         if (node is YamlMappingNode map) _node = map;
-        else if (node is not null && !IsNull(node)) Error(path, node, "must be a mapping (key: value)");
+        else if (node is not null && !IsNull(node)) Error(path.Length == 0 ? "(document)" : path, node, "must be a mapping (key: value)");
     }
 
     public string Path { get; }
@@ -56,7 +56,7 @@ internal sealed class MapReader
         var text = Scalar(key);
         if (text is null) return null;
         if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) return v;
-        Error(Field(key), Raw(key)!, $"'{text}' is not a whole number");
+        Error(Field(key), Raw(key)!, $"'{Shorten(text)}' is not a whole number");
         return null;
     }
 
@@ -67,7 +67,7 @@ internal sealed class MapReader
         if (text is null) return null;
         var trimmed = text.EndsWith('%') ? text[..^1] : text;
         if (int.TryParse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)) return v;
-        Error(Field(key), Raw(key)!, $"'{text}' is not a percentage (write 10 or \"10%\")");
+        Error(Field(key), Raw(key)!, $"'{Shorten(text)}' is not a percentage (write 10 or \"10%\")");
         return null;
     }
 
@@ -76,7 +76,7 @@ internal sealed class MapReader
         var text = Scalar(key);
         if (text is null) return null;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)) return v;
-        Error(Field(key), Raw(key)!, $"'{text}' is not a number");
+        Error(Field(key), Raw(key)!, $"'{Shorten(text)}' is not a number");
         return null;
     }
 
@@ -85,7 +85,7 @@ internal sealed class MapReader
         var text = Scalar(key);
         if (text is null) return null;
         if (bool.TryParse(text, out var v)) return v;
-        Error(Field(key), Raw(key)!, $"'{text}' is not true or false");
+        Error(Field(key), Raw(key)!, $"'{Shorten(text)}' is not true or false");
         return null;
     }
 
@@ -93,8 +93,10 @@ internal sealed class MapReader
     {
         var text = Scalar(key);
         if (text is null) return null;
-        if (Durations.TryParse(text, out var v)) return v;
-        Error(Field(key), Raw(key)!, $"'{text}' is not a duration (write 500ms, 30s, 5m or 1h)");
+        if (Durations.TryParse(text, out var v, out var tooLong)) return v;
+        Error(Field(key), Raw(key)!, tooLong
+            ? $"'{Shorten(text)}' is longer than the longest duration allowed ({Durations.Format(Durations.Max)})"
+            : $"'{Shorten(text)}' is not a duration (write 500ms, 30s, 5m or 1h)");
         return null;
     }
 
@@ -162,6 +164,9 @@ internal sealed class MapReader
         Error(Field(key), node, "must be a single value");
         return null;
     }
+
+    /// <summary>A value as echoed in a message: at most 80 characters.</summary>
+    public static string Shorten(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
 
     private static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } s && (s.Value is null or "" or "~" or "null");

@@ -1,5 +1,6 @@
 using Canaria.Core.Model;
 using Canaria.Core.Validation;
+using Canaria.Shared;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -16,6 +17,7 @@ internal static class RolloutYaml
     public static ParseResult Parse(string text)
     {
         var errors = new List<FieldError>();
+        if (YamlLimits.Check(text) is { } tooLarge) return new ParseResult(null, [new FieldError("(document)", tooLarge)]);
         var stream = new YamlStream();
         try
         {
@@ -23,7 +25,11 @@ internal static class RolloutYaml
         }
         catch (YamlException e)
         {
-            return new ParseResult(null, [new FieldError("(document)", $"is not valid YAML: {e.Message} (line {e.Start.Line})")]);
+            return new ParseResult(null, [new FieldError("(document)", $"is not valid YAML: {Message(e)} (line {e.Start.Line})")]);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return new ParseResult(null, [new FieldError("(document)", $"is not valid YAML: {e.Message}")]); // YamlDotNet's own failure on odd text
         }
         if (stream.Documents.Count != 1)
             return new ParseResult(null, [new FieldError("(document)", $"must hold exactly one Rollout, found {stream.Documents.Count} documents")]);
@@ -42,6 +48,10 @@ internal static class RolloutYaml
         root.RejectUnknown();
         return new ParseResult(doc, errors);
     }
+
+    /// <summary>The parser's own words; YamlDotNet wraps some errors (e.g. a document cut off in a flow mapping) in an outer one.</summary>
+    private static string Message(YamlException e) =>
+        e.InnerException is YamlException inner && inner.Message.Length > 0 ? inner.Message : e.Message;
 
     private static ObjectMeta ReadMetadata(MapReader m)
     {

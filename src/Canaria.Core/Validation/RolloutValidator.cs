@@ -77,17 +77,6 @@ internal static partial class RolloutValidator
         }
         if (!VersionLabel().IsMatch(t.Version))
             add("spec.template.version", $"'{t.Version}' must be 1-63 letters, digits, '-', '_' or '.'");
-        var hasCommand = !string.IsNullOrWhiteSpace(t.Command);
-        if (hasCommand == t.Upstreams.Count > 0)
-            add("spec.template", "needs exactly one of command (Canaria runs the replicas) or upstreams (fixed URLs)");
-        for (var i = 0; i < t.Upstreams.Count; i++)
-        {
-            if (!Uri.TryCreate(t.Upstreams[i], UriKind.Absolute, out var u) || u.Scheme != Uri.UriSchemeHttp || u.AbsolutePath != "/")
-                add($"spec.template.upstreams[{i}]", $"'{t.Upstreams[i]}' is not an http://host:port URL");
-        }
-        if (!t.Readiness.Path.StartsWith('/'))
-            add("spec.template.readiness.path", $"'{t.Readiness.Path}' must start with '/'");
-        if (t.Readiness.Period <= TimeSpan.Zero)
-            add("spec.template.readiness.period", "must be longer than zero");
+        TemplateValidator.Validate(t, add);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Canaria.Core.Model;
 
 namespace Canaria.Core.Validation;
@@ -43,19 +42,13 @@ internal static class StepValidator
     private static void ValidateMatch(MatchSpec match, string at, Action<string, string> add)
     {
         var kind = match.Kind.ToString().ToLowerInvariant();
-        if (match.Name.Length == 0) return; // reported by the parser as required
-        if (match.Name.Any(c => char.IsWhiteSpace(c) || c is ':' or ';' or '=' or ','))
+        if (match.Name.Length == 0)
+            add($"{at}.{kind}.name", $"must not be empty: name the {kind} to match");
+        else if (match.Name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ':' or ';' or '=' or ','))
             add($"{at}.{kind}.name", $"'{match.Name}' is not a valid {kind} name");
         if (match.Operator == MatchOperator.Regex)
         {
-            try
-            {
-                _ = new Regex(match.Value, RegexOptions.None, TimeSpan.FromMilliseconds(100));
-            }
-            catch (ArgumentException e)
-            {
-                add($"{at}.{kind}.regex", $"'{match.Value}' is not a valid regular expression: {e.Message}");
-            }
+            if (UserRegex.Check(match.Value) is { } problem) add($"{at}.{kind}.regex", problem);
         }
         else if (match.Value.Length == 0)
         {

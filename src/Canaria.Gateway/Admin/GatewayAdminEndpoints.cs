@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Canaria.Gateway.Config;
 using Canaria.Gateway.Hosting;
@@ -42,15 +41,14 @@ internal static class GatewayAdminEndpoints
 
     private static async Task PutConfigAsync(HttpContext context, GatewayRuntime runtime, GatewayAdminOptions options)
     {
-        if (context.Request.ContentLength > options.MaxConfigBytes)
+        var body = await BoundedBody.ReadAsync(context.Request, options.MaxConfigBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body.TooLarge)
         {
             await WriteJsonAsync(context, 413, new { error = $"config larger than {options.MaxConfigBytes} bytes" }).ConfigureAwait(false);
             return;
         }
 
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-        var parsed = GatewayConfigLoader.Parse(text);
+        var parsed = GatewayConfigLoader.Parse(body.Text!);
         if (parsed.Config is null)
         {
             await WriteJsonAsync(context, 400, new { accepted = false, errors = parsed.Errors }).ConfigureAwait(false);

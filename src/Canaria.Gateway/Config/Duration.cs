@@ -5,6 +5,12 @@ namespace Canaria.Gateway.Config;
 /// <summary>Kubernetes-style durations: <c>250ms</c>, <c>5s</c>, <c>1m</c>, <c>1h</c>, <c>1m30s</c>, or <c>hh:mm:ss</c>.</summary>
 internal static class Duration
 {
+    /// <summary>The longest duration a config takes (a year); longer ones are refused rather than overflowing clock arithmetic.</summary>
+    public static readonly TimeSpan Max = TimeSpan.FromDays(365);
+
+    /// <summary><see cref="Max"/> as written in messages.</summary>
+    public const string MaxText = "8760h";
+
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = default;
@@ -16,7 +22,7 @@ internal static class Duration
         var s = text.Trim();
         if (s.Contains(':', StringComparison.Ordinal))
         {
-            return TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out value) && value >= TimeSpan.Zero;
+            return TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out value) && value >= TimeSpan.Zero && value <= Max;
         }
 
         double totalMs = 0;
@@ -54,6 +60,11 @@ internal static class Duration
             }
 
             totalMs += number * unitMs.Value;
+        }
+
+        if (!(totalMs <= Max.TotalMilliseconds))
+        {
+            return false; // also infinity, from digits beyond double's range
         }
 
         value = TimeSpan.FromMilliseconds(totalMs);

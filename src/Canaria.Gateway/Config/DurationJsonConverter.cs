@@ -10,7 +10,13 @@ internal sealed class DurationJsonConverter : JsonConverter<TimeSpan>
     {
         if (reader.TokenType == JsonTokenType.Number)
         {
-            return TimeSpan.FromSeconds(reader.GetDouble());
+            var seconds = reader.GetDouble();
+            if (seconds >= 0 && seconds <= Duration.Max.TotalSeconds)
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+
+            throw new JsonException($"{seconds} seconds is not a duration between 0 and {Duration.MaxText}");
         }
 
         var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
@@ -19,8 +25,10 @@ internal sealed class DurationJsonConverter : JsonConverter<TimeSpan>
             return value;
         }
 
-        throw new JsonException($"'{text}' is not a duration (examples: 250ms, 5s, 1m)");
+        throw new JsonException($"'{Shorten(text)}' is not a duration of at most {Duration.MaxText} (examples: 250ms, 5s, 1m)");
     }
+
+    private static string? Shorten(string? text) => text is { Length: > 80 } ? string.Concat(text.AsSpan(0, 77), "...") : text;
 
     public override void Write(Utf8JsonWriter writer, TimeSpan value, JsonSerializerOptions options) =>
         writer.WriteStringValue(Duration.Format(value));

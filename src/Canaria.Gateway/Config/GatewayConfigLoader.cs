@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Canaria.Shared;
 using YamlDotNet.Core;
 
 namespace Canaria.Gateway.Config;
@@ -45,6 +46,11 @@ internal static class GatewayConfigLoader
 
     public static ConfigLoadResult ParseYaml(string yaml)
     {
+        if (YamlLimits.Check(yaml) is { } tooLarge)
+        {
+            return Fail("$", tooLarge);
+        }
+
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         JsonNode? node;
         try
@@ -54,6 +60,10 @@ internal static class GatewayConfigLoader
         catch (YamlException e)
         {
             return Fail($"line {e.Start.Line}", e.InnerException?.Message ?? e.Message);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return Fail("$", $"is not valid YAML: {e.Message}"); // YamlDotNet's own failure on odd text
         }
 
         if (node is null)

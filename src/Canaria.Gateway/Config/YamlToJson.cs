@@ -32,7 +32,12 @@ internal static class YamlToJson
                 var obj = new JsonObject();
                 foreach (var (key, value) in map.Children)
                 {
-                    var name = ((YamlScalarNode)key).Value ?? "";
+                    if (key is not YamlScalarNode { Value: var name })
+                    {
+                        throw new YamlException(key.Start, key.End, "a key must be a plain name, not a list or a mapping");
+                    }
+
+                    name ??= "";
                     obj[name] = ToNode(value, path + "." + name, lines);
                 }
 

@@ -1,5 +1,6 @@
 using Canaria.Core.Engine;
 using Canaria.Core.Serialization;
+using Canaria.Core.Validation;
 using Canaria.Gateway.Admin;
 using Canaria.Gateway.Metrics;
 using Canaria.Local.Controller;
@@ -24,17 +25,17 @@ internal static class ControllerApi
         var api = app.MapGroup("/api/v1").AddEndpointFilter(async (ctx, next) =>
             AdminAuth.IsAuthorized(ctx.HttpContext.Request, token)
                 ? await next(ctx).ConfigureAwait(false)
-                : Results.Json(new { error = "a valid bearer token is required (see the token file in the state directory)" }, statusCode: 401));
+                : Reply(ControllerReply.Refused("a valid bearer token is required (see the token file in the state directory)"), 401));
 
         api.MapGet("/rollouts", () => Json(controller.Views.Values.OrderBy(v => v.Name, StringComparer.Ordinal)));
         api.MapGet("/rollouts/{name}", (string name) =>
             controller.Views.TryGetValue(name, out var view) ? Json(view) : Reply(ControllerReply.Missing(name)));
         api.MapPut("/rollouts", async (HttpRequest request, CancellationToken ct) =>
         {
-            if (request.ContentLength > MaxSpecBytes) return Results.Json(new { error = "the spec is larger than 1 MiB" }, statusCode: 413);
-            using var reader = new StreamReader(request.Body);
-            var yaml = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
-            return Reply(await controller.ApplyAsync(yaml, ct).ConfigureAwait(false));
+            var body = await BoundedBody.ReadAsync(request, MaxSpecBytes, ct).ConfigureAwait(false);
+            if (body.TooLarge)
+                return Reply(ControllerReply.Invalid([new FieldError("(document)", $"is larger than 1 MiB ({MaxSpecBytes} bytes): nothing past that was read")]), 413);
+            return Reply(await controller.ApplyAsync(body.Text!, ct).ConfigureAwait(false));
         });
         api.MapDelete("/rollouts/{name}", async (string name, CancellationToken ct) => Reply(await controller.DeleteAsync(name, ct).ConfigureAwait(false)));
 
@@ -56,7 +57,7 @@ internal static class ControllerApi
         {
             if (!controller.Views.TryGetValue(name, out var view)) return Reply(ControllerReply.Missing(name));
             if (!Durations.TryParse(window ?? "10s", out var span) || span <= TimeSpan.Zero || span > TimeSpan.FromMinutes(1))
-                return Results.Json(new { error = $"window '{window}' must be a duration up to 1m (e.g. 10s)" }, statusCode: 400);
+                return Reply(new ControllerReply(false, $"window '{window}' must be a duration up to 1m (e.g. 10s)", [new FieldError("window", "must be a duration up to 1m (e.g. 10s)")]), 400);
             var signals = await controller.Gateway.Client.SignalsAsync(span, "", ct).ConfigureAwait(false);
             if (signals is null)
                 return Results.Json(new { error = "the gateway process did not answer: " + controller.Gateway.Client.LastError }, statusCode: 503);
@@ -82,7 +83,7 @@ internal static class ControllerApi
 
     private static IResult Json(object value) => Results.Json(value, CoreJson.Options);
 
-    private static IResult Reply(ControllerReply reply) => Results.Json(reply, CoreJson.Options, statusCode: reply switch
+    private static IResult Reply(ControllerReply reply, int? status = null) => Results.Json(reply, CoreJson.Options, statusCode: status ?? reply switch
     {
         { Ok: true } => 200,
         { NotFound: true } => 404,

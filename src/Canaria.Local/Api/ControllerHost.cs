@@ -70,6 +70,7 @@ internal sealed class ControllerHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://{options.ApiAddress}");
         var api = builder.Build();
+        api.UseJsonErrors(options.LoggerFactory.CreateLogger("Canaria.Local.Api"));
         api.MapControllerApi(controller, store, token);
         await api.StartAsync(ct).ConfigureAwait(false);
 
