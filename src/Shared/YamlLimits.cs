@@ -1,7 +1,7 @@
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Canaria.Shared;
+namespace Canaria.YamlGuards;
 
 /// <summary>
 /// Limits checked on a YAML (or JSON) text before it is loaded into a tree, which YamlDotNet builds recursively:

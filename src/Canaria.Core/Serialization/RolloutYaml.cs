@@ -1,6 +1,6 @@
 using Canaria.Core.Model;
 using Canaria.Core.Validation;
-using Canaria.Shared;
+using Canaria.YamlGuards;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

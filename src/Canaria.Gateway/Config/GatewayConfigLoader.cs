@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Canaria.Shared;
+using Canaria.YamlGuards;
 using YamlDotNet.Core;
 
 namespace Canaria.Gateway.Config;
