@@ -89,5 +89,6 @@ internal static partial class RolloutValidator
             add("spec.template.readiness.path", $"'{t.Readiness.Path}' must start with '/'");
         if (t.Readiness.Period <= TimeSpan.Zero)
             add("spec.template.readiness.period", "must be longer than zero");
+        InheritEnvValidator.Validate(t, add);
     }
 }

@@ -50,7 +50,17 @@ internal sealed class ControllerHost : IAsyncDisposable
         var dir = StateDirectory.Open(options.StateDirectory);
         var lockFile = AcquireLock(dir.Path);
         var token = dir.EnsureToken();
-        var store = StateStore.Open(dir, options.Time);
+        StateStore store;
+        try
+        {
+            // Before the supervisor adopts or touches any replica: a database that cannot be opened stops start-up here.
+            store = StateStore.Open(dir, options.Time);
+        }
+        catch
+        {
+            await lockFile.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         var supervisor = new ReplicaSupervisor(dir.Path, options.Time, options.LoggerFactory.CreateLogger<ReplicaSupervisor>(),
             new ReplicaSupervisorOptions { LeaveRunningOnDispose = !options.StopReplicasOnExit });
         await supervisor.StartAsync(ct).ConfigureAwait(false);
@@ -104,7 +114,9 @@ internal sealed class ControllerHost : IAsyncDisposable
         var path = Path.Combine(directory, "controller.lock");
         try
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = PrivateFiles.FileMode;
+            return new FileStream(path, options);
         }
         catch (IOException)
         {
