@@ -79,7 +79,8 @@ internal sealed class ControllerHost : IAsyncDisposable
 
         var host = new ControllerHost(options, lockFile, store, supervisor, gateway, controller, api, token);
         var address = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.ApiAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        // A wildcard listener (--allow-remote-api) is reached locally through loopback.
+        host.ApiAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
         new ControllerInfo(host.ApiAddress.ToString().TrimEnd('/'), Environment.ProcessId, options.Time.GetUtcNow()).Write(dir.Path);
         host._loop = Task.Run(() => controller.RunAsync(host._stop.Token), CancellationToken.None);
         return host;
