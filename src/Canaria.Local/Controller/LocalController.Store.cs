@@ -22,7 +22,7 @@ internal sealed partial class LocalController
     private void RecordEvent(string rollout, RolloutEvent e, int? stepIndex, int? revision)
     {
         var pending = new PendingEvent(rollout, e, stepIndex, revision);
-        if (_pendingEvents.Count > 0 || !TryAppend(pending))
+        if (_pendingEvents.Count > 0 || !_health.ShouldTry() || !TryAppend(pending))
         {
             if (_pendingEvents.Count >= MaxPendingEvents) _pendingEvents.Dequeue();
             _pendingEvents.Enqueue(pending);

@@ -46,7 +46,9 @@ internal sealed partial class StateStore : IDisposable
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
-            DefaultTimeout = 30,
+            // One writer (this controller). A store locked by someone else must fail fast, not stall the loop that
+            // still has to send traffic back to stable: Microsoft.Data.Sqlite retries SQLITE_BUSY for up to this long.
+            DefaultTimeout = 1,
         };
         SqliteConnection? connection = null;
         try
@@ -56,7 +58,7 @@ internal sealed partial class StateStore : IDisposable
             connection.Open();
             using (var pragma = connection.CreateCommand())
             {
-                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
+                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=100; PRAGMA synchronous=NORMAL;";
                 pragma.ExecuteNonQuery();
             }
             QuickCheck(connection, databasePath);

@@ -86,6 +86,51 @@ public sealed class StoreFailureTests
         Console.WriteLine($"abort on a full disk reached the gateway in {reaction.TotalMilliseconds:F0} ms");
     }
 
+    [Fact]
+    public async Task Abort_DatabaseLockedByAnotherProcess_AppliedWithinSecondsAndApiAnswers503Busy()
+    {
+        const string name = "busy";
+        await using var f = await LocalRolloutFixture.StartAsync();
+        var steps = SampleRollout.ManualCanarySteps(50);
+        await f.ApplyAsync(SampleRollout.Spec(name, "v1", steps));
+        await f.WaitHealthyAsync(name, "v1");
+        await f.ApplyAsync(SampleRollout.Spec(name, "v2", steps));
+        await f.WaitPausedAtAsync(name, 0, 50);
+        var dbPath = Path.Combine(f.StateDir, "canaria.db");
+        using var api = Api(f);
+
+        // Another writer holds the database's write lock (as a sqlite3 shell or a backup tool would).
+        using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dbPath};Pooling=False"))
+        {
+            other.Open();
+            using (var begin = other.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE;";
+                begin.ExecuteNonQuery();
+            }
+            var clock = Stopwatch.StartNew();
+            using (var abort = await api.PostAsync($"rollouts/{name}/abort", null))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, abort.StatusCode);
+                Assert.Contains($"state store: {dbPath} is locked by another process (busy)", await abort.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+            var answered = clock.Elapsed;
+            await f.WaitForAsync(name, v => v.Status.Phase == RolloutPhase.Aborted && v.AppliedTraffic is { CanaryWeight: 0 } or { CanaryRevision: null },
+                "the abort to reach the gateway although the store is locked", seconds: 10);
+            var reaction = clock.Elapsed;
+            await using var probe = new TrafficProbe(f.Host.ServiceAddress(name)!);
+            var after = await probe.BurstAsync(200);
+            TrafficProbe.AssertNoFailures(after, "after the abort on a locked store");
+            Assert.All(after, a => Assert.Equal("v1", a.GatewayVersion));
+            Assert.True(reaction < TimeSpan.FromSeconds(5), $"the abort took {reaction.TotalMilliseconds:F0} ms to reach the gateway");
+            Console.WriteLine($"abort on a locked store: answered (503) in {answered.TotalMilliseconds:F0} ms, reached the gateway in {reaction.TotalMilliseconds:F0} ms");
+            using var rollback = other.CreateCommand();
+            rollback.CommandText = "ROLLBACK;";
+            rollback.ExecuteNonQuery();
+        }
+        await f.WaitForAsync(name, v => v.NotStored is null, "the abort to be stored once the lock is gone", seconds: 10);
+    }
+
     private static HttpClient Api(LocalRolloutFixture f)
     {
         var client = new HttpClient { BaseAddress = new Uri(f.Host.ApiAddress, "api/v1/") };
