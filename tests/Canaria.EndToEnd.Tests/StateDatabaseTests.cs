@@ -41,6 +41,13 @@ public sealed class StateDatabaseTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode); // still serving
         }
         Assert.All(pids, pid => Assert.True(RunProcessFixture.IsAlive(pid), $"replica {pid} was stopped by a controller that did not start it"));
+
+        var get = CliProcess.Start(_run.Controllers, "get", "--state-dir", _run.StateDir);
+        Assert.True(get.WaitForExit(TimeSpan.FromSeconds(30)), "canaria get did not finish");
+        get.WaitForExit();
+        Assert.Equal(0, get.ExitCode);
+        var line = Assert.Single(CliProcess.Output(get).Split('\n'), l => l.StartsWith("orphan replicas lost-r1 (pids ", StringComparison.Ordinal));
+        Assert.All(pids, pid => Assert.Contains(pid.ToString(System.Globalization.CultureInfo.InvariantCulture), line, StringComparison.Ordinal));
     }
 
     [Fact]
