@@ -139,6 +139,7 @@ internal sealed partial class LocalController
     private bool Tick(ManagedRollout r, DateTimeOffset now)
     {
         var observation = Observe(r);
+        r.PendingMeasurements.Clear(); // a decision that waits for the store measures again (gate answers are kept)
         var decision = RolloutEngine.Reconcile(r.Spec, r.Status, observation, now);
         var statusJson = JsonSerializer.Serialize(decision.Status, CoreJson.Options);
         var changed = statusJson != r.StatusJson; // r.StatusJson is what the store holds
@@ -149,7 +150,7 @@ internal sealed partial class LocalController
             {
                 // Store first, then act, except toward stable: an abort must reach the data plane whatever the store
                 // does. Such a decision is applied now and stored by a later tick once the store works (r.StatusJson
-                // stays the stored one, so every tick tries again). Anything else waits; its inputs are kept.
+                // stays the stored one, so every tick tries again). Anything else waits.
                 var moved = statusJson != JsonSerializer.Serialize(r.Status, CoreJson.Options);
                 if (moved && !TowardStable.MayApplyUnstored(r.Status, decision)) return false;
                 if (moved) ControllerLog.AppliedUnstored(_logger, r.Name, saved.Error!);
@@ -168,7 +169,6 @@ internal sealed partial class LocalController
                 r.UnstoredReason = null;
             }
         }
-        r.PendingMeasurements.Clear();
         r.DrainedGateResults.Clear();
         foreach (var e in decision.Events)
         {

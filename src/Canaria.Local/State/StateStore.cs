@@ -67,7 +67,7 @@ internal sealed partial class StateStore : IDisposable
                 PrivateFiles.Tighten(databasePath + suffix);
             return new StateStore(connection, time);
         }
-        catch (Exception e) when (e is not StateStoreException && (StoreFailures.IsStoreFailure(e) || e is InvalidOperationException))
+        catch (Exception e) when (e is not StateStoreException && StoreFailures.IsOpenFailure(e))
         {
             connection?.Dispose();
             throw new StateStoreException(e is InvalidOperationException ? $"state store: {databasePath}: {e.Message}" : StoreFailures.StartupAdvice(e, databasePath), e);

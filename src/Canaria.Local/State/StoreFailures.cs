@@ -24,8 +24,14 @@ internal static class StoreFailures
         _ => $"state store: {error.Message} ({path})",
     };
 
-    /// <summary>True for the errors <see cref="Describe"/> knows as failures of the store (not bugs).</summary>
-    public static bool IsStoreFailure(Exception error) => error is SqliteException or IOException or UnauthorizedAccessException;
+    /// <summary>
+    /// True for a failure of the database while running (SQLite's errors only: an IOException elsewhere, such as a client
+    /// that went away mid-request, is not the store's).
+    /// </summary>
+    public static bool IsStoreFailure(Exception error) => error is SqliteException;
+
+    /// <summary>True for the errors that can stop the database from opening at start-up.</summary>
+    public static bool IsOpenFailure(Exception error) => error is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException;
 
     /// <summary>What to do when the database cannot be opened at start-up.</summary>
     public static string StartupAdvice(Exception error, string path) => error switch
