@@ -131,6 +131,47 @@ public sealed class StoreFailureTests
         await f.WaitForAsync(name, v => v.NotStored is null, "the abort to be stored once the lock is gone", seconds: 10);
     }
 
+    [Fact]
+    public async Task Undo_ToStableWhileDatabaseLocked_ReleaseCancelledNowAndSpecStoredLater()
+    {
+        const string name = "undo";
+        await using var f = await LocalRolloutFixture.StartAsync();
+        var steps = SampleRollout.ManualCanarySteps(50);
+        await f.ApplyAsync(SampleRollout.Spec(name, "v1", steps));
+        await f.WaitHealthyAsync(name, "v1");
+        await f.ApplyAsync(SampleRollout.Spec(name, "v2", steps));
+        await f.WaitPausedAtAsync(name, 0, 50);
+        var dbPath = Path.Combine(f.StateDir, "canaria.db");
+
+        using (var other = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dbPath};Pooling=False"))
+        {
+            other.Open();
+            using (var begin = other.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE;";
+                begin.ExecuteNonQuery();
+            }
+            var reply = await f.Controller.UndoAsync(name, null, CancellationToken.None);
+            Assert.True(reply.Unavailable, reply.Message);
+            Assert.Contains("is locked by another process", reply.Message, StringComparison.Ordinal);
+            Assert.Contains("cancelled anyway", reply.Message, StringComparison.Ordinal);
+            await f.WaitForAsync(name, v => v.Status.Cancelled && v.AppliedTraffic is { CanaryWeight: 0 } or { CanaryRevision: null },
+                "the cancel to reach the gateway although the store is locked", seconds: 10);
+            await using var probe = new TrafficProbe(f.Host.ServiceAddress(name)!);
+            var after = await probe.BurstAsync(200);
+            TrafficProbe.AssertNoFailures(after, "after the cancel on a locked store");
+            Assert.All(after, a => Assert.Equal("v1", a.GatewayVersion));
+            using var rollback = other.CreateCommand();
+            rollback.CommandText = "ROLLBACK;";
+            rollback.ExecuteNonQuery();
+        }
+        await f.WaitForAsync(name, v => v.NotStored is null, "the cancel to be stored once the lock is gone", seconds: 10);
+        using var store = StateStore.Open(dbPath, TimeProvider.System);
+        var stored = store.GetRollout(name)!;
+        Assert.Contains("version: v1", stored.Spec, StringComparison.Ordinal);
+        Assert.True(JsonNode.Parse(stored.StatusJson)!["cancelled"]!.GetValue<bool>());
+    }
+
     private static HttpClient Api(LocalRolloutFixture f)
     {
         var client = new HttpClient { BaseAddress = new Uri(f.Host.ApiAddress, "api/v1/") };
