@@ -40,6 +40,7 @@ internal sealed partial class LocalController
         try
         {
             _store.AppendEvent(p.Rollout, p.Event.At, p.Event.Type.ToString(), p.Event.Reason, p.Event.Message, p.StepIndex, p.Revision);
+            _health.Succeeded();
             return true;
         }
         catch (Exception ex) when (StoreFailures.IsStoreFailure(ex))

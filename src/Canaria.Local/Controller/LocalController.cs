@@ -63,9 +63,6 @@ internal sealed partial class LocalController
         _health = new StoreHealth(time, logger);
     }
 
-    /// <summary>Why the state store cannot write, or null when it works.</summary>
-    public string? StoreFailure => _health.Failure;
-
     /// <summary>Replicas left running by an earlier controller for rollouts this state does not know (never stopped).</summary>
     public IReadOnlyList<Processes.ReplicaSetSnapshot> Orphans => _supervisor.Undeclared;
 
