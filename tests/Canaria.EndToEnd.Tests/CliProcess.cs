@@ -13,12 +13,16 @@ internal static class CliProcess
 
     public static string SampleAppDll => Existing(Path.Combine(AppContext.BaseDirectory, "Canaria.SampleApp.dll"));
 
-    public static Process Start(List<Process> owned, params string[] args)
+    public static Process Start(List<Process> owned, params string[] args) => Start(owned, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts canaria with <paramref name="environment"/> added to the test's own environment.</summary>
+    public static Process Start(List<Process> owned, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(CanariaDll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in environment) info.Environment[key] = value;
         var output = new StringBuilder();
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };

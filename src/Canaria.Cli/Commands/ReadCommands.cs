@@ -88,11 +88,29 @@ internal static class ReadCommands
         yield return stat;
     }
 
+    /// <summary>Replicas the controller found running for rollouts its state does not know: left serving, named here.</summary>
+    private static async Task PrintOrphansAsync(string stateDir, CancellationToken ct)
+    {
+        using var client = ApiClient.Connect(stateDir, out _);
+        if (client is null) return;
+        var response = await client.GetAsync("orphans", ct).ConfigureAwait(false);
+        if (!response.Ok || response.Body is not System.Text.Json.Nodes.JsonArray { Count: > 0 } orphans) return;
+        foreach (var set in orphans)
+        {
+            var pids = string.Join(",", set?["replicas"]?.AsArray().Select(r => r?["pid"]?.ToString()) ?? []);
+            Output.Error($"orphan replicas {set?["setKey"]} (pids {pids}): not managed by this controller (its state does not know that rollout); left serving");
+        }
+    }
+
     private static async Task<int> ShowAsync(string stateDir, string? name, string output, bool watch, CancellationToken ct)
     {
         var path = name is null ? "rollouts" : $"rollouts/{Uri.EscapeDataString(name)}";
         if (!watch)
-            return await ApiCall.RunAsync(stateDir, c => c.GetAsync(path, ct), response => Print(response, name, output)).ConfigureAwait(false);
+        {
+            var shown = await ApiCall.RunAsync(stateDir, c => c.GetAsync(path, ct), response => Print(response, name, output)).ConfigureAwait(false);
+            if (shown == ExitCodes.Ok && name is null && output != "json") await PrintOrphansAsync(stateDir, ct).ConfigureAwait(false);
+            return shown;
+        }
 
         using var client = ApiClient.Connect(stateDir, out var error);
         if (client is null)

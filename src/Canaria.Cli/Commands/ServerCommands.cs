@@ -18,10 +18,20 @@ internal static class ServerCommands
         var file = new Option<FileInfo?>("--filename", "-f") { Description = "A rollout spec to apply after start" };
         var api = new Option<string>("--api") { Description = "API listen address (loopback by default)", DefaultValueFactory = _ => "127.0.0.1:0" };
         var stopReplicas = new Option<bool>("--stop-replicas-on-exit") { Description = "Stop every replica when the controller stops" };
+        var allowRemoteApi = new Option<bool>("--allow-remote-api") { Description = "Allow --api to listen on a non-loopback address (prints a warning)" };
         run.Options.Add(file);
         run.Options.Add(api);
         run.Options.Add(stopReplicas);
-        run.SetAction((r, ct) => RunControllerAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(file), r.GetValue(api)!, r.GetValue(stopReplicas), ct));
+        run.Options.Add(allowRemoteApi);
+        run.SetAction((r, ct) =>
+        {
+            if (ListenAddresses.Check(r.GetValue(api)!, r.GetValue(allowRemoteApi), "the controller API", "--allow-remote-api", Output.Error) is { } refused)
+            {
+                Output.Error(refused);
+                return Task.FromResult(ExitCodes.Invalid);
+            }
+            return RunControllerAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(file), r.GetValue(api)!, r.GetValue(stopReplicas), ct);
+        });
         yield return run;
 
         var gateway = new Command("gateway", "Run the traffic gateway alone from a config file (reloaded on change), with its admin API (bearer token) on loopback. "
@@ -31,13 +41,21 @@ internal static class ServerCommands
         var tokenFile = new Option<string?>("--token-file") { Description = $"File holding the admin bearer token (or set {GatewayStandalone.TokenEnvironmentVariable})" };
         var managed = new Option<bool>("--managed") { Description = "Run as the data plane of the controller of --state-dir (admin API on a 0600 Unix socket there, authenticated by the state directory's token)" };
         var takeover = new Option<bool>("--takeover") { Description = "With --managed: take the listening sockets of the gateway serving now; it finishes its requests in flight and exits (no request is refused)" };
+        var allowRemoteAdmin = new Option<bool>("--allow-remote-admin") { Description = "Allow --admin to listen on a non-loopback address (prints a warning)" };
         gateway.Options.Add(config);
         gateway.Options.Add(admin);
         gateway.Options.Add(tokenFile);
         gateway.Options.Add(managed);
         gateway.Options.Add(takeover);
+        gateway.Options.Add(allowRemoteAdmin);
         gateway.SetAction(async (r, ct) =>
         {
+            if (r.GetValue(admin) is { } adminAddress
+                && ListenAddresses.Check(adminAddress, r.GetValue(allowRemoteAdmin), "the gateway admin API", "--allow-remote-admin", Output.Error) is { } refused)
+            {
+                Output.Error(refused);
+                return ExitCodes.Invalid;
+            }
             using var logs = ConsoleLogs();
             if (r.GetValue(managed))
                 return await ManagedGateway.RunAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(takeover), logs, ct).ConfigureAwait(false);
@@ -76,6 +94,11 @@ internal static class ServerCommands
         catch (InvalidOperationException e)
         {
             Output.Error(e.Message);
+            return ExitCodes.Refused;
+        }
+        catch (Canaria.Local.State.StateStoreException e)
+        {
+            Output.Error(e.Message); // one line naming the file and what to do; no process was touched
             return ExitCodes.Refused;
         }
         await using (host.ConfigureAwait(false))

@@ -51,6 +51,8 @@ internal static class RolloutRenderer
         {
             rows.Add(new Markup("gate: " + Esc(gate)));
         }
+        if (v.NotStored is { } notStored)
+            rows.Add(new Markup("[red]status not stored: " + Esc(notStored) + "[/]"));
         return new Rows(rows);
     }
 

@@ -11,6 +11,12 @@ internal sealed record VersionTemplate
 
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Names of the controller's environment variables the replicas inherit beyond the allow-list (PATH, HOME, LANG,
+    /// ...); null when not written (then it is left out of the stored template, so revision hashes stay).
+    /// </summary>
+    public IReadOnlyList<string>? InheritEnv { get; init; }
+
     public string? WorkingDirectory { get; init; }
 
     /// <summary>Fixed upstream URLs that Canaria routes to but does not run.</summary>

@@ -110,6 +110,7 @@ internal static class RolloutYaml
             Version = m.String("version", required: true) ?? "",
             Command = m.String("command"),
             Env = m.StringMap("env"),
+            InheritEnv = m.Has("inheritEnv") ? m.Strings("inheritEnv") : null,
             WorkingDirectory = m.String("workingDirectory"),
             Upstreams = m.Strings("upstreams"),
             Readiness = ReadReadiness(m.Map("readiness")),

@@ -78,5 +78,6 @@ internal static partial class RolloutValidator
         if (!VersionLabel().IsMatch(t.Version))
             add("spec.template.version", $"'{t.Version}' must be 1-63 letters, digits, '-', '_' or '.'");
         TemplateValidator.Validate(t, add);
+        InheritEnvValidator.Validate(t, add);
     }
 }

@@ -25,8 +25,25 @@ internal static class ControllerApi
         var api = app.MapGroup("/api/v1").AddEndpointFilter(async (ctx, next) =>
             AdminAuth.IsAuthorized(ctx.HttpContext.Request, token)
                 ? await next(ctx).ConfigureAwait(false)
-                : Reply(ControllerReply.Refused("a valid bearer token is required (see the token file in the state directory)"), 401));
+                : Reply(ControllerReply.Refused("a valid bearer token is required (see the token file in the state directory)"), 401))
+            .AddEndpointFilter(async (ctx, next) =>
+            {
+                try
+                {
+                    return await next(ctx).ConfigureAwait(false);
+                }
+                catch (Exception e) when (StoreFailures.IsStoreFailure(e))
+                {
+                    // A read of history or revisions the store cannot answer: 503 with the reason, never an empty 500.
+                    return Reply(ControllerReply.StoreUnavailable(StoreFailures.Describe(e, store.DatabasePath)));
+                }
+            });
 
+        api.MapGet("/orphans", () => Json(controller.Orphans.Select(o => new
+        {
+            o.SetKey,
+            Replicas = o.Replicas.Select(x => new { x.Index, x.Pid, x.Port, State = x.State.ToString(), x.LogPath }),
+        })));
         api.MapGet("/rollouts", () => Json(controller.Views.Values.OrderBy(v => v.Name, StringComparer.Ordinal)));
         api.MapGet("/rollouts/{name}", (string name) =>
             controller.Views.TryGetValue(name, out var view) ? Json(view) : Reply(ControllerReply.Missing(name)));
@@ -87,6 +104,7 @@ internal static class ControllerApi
     {
         { Ok: true } => 200,
         { NotFound: true } => 404,
+        { Unavailable: true } => 503,
         { Errors.Count: > 0 } => 422,
         _ => 409,
     });

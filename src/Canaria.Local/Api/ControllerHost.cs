@@ -54,7 +54,17 @@ internal sealed class ControllerHost : IAsyncDisposable
         var dir = StateDirectory.Open(options.StateDirectory);
         var lockFile = AcquireLock(dir.Path);
         var token = dir.EnsureToken();
-        var store = StateStore.Open(dir, options.Time);
+        StateStore store;
+        try
+        {
+            // Before the supervisor adopts or touches any replica: a database that cannot be opened stops start-up here.
+            store = StateStore.Open(dir, options.Time);
+        }
+        catch
+        {
+            await lockFile.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         var supervisor = new ReplicaSupervisor(dir.Path, options.Time, options.LoggerFactory.CreateLogger<ReplicaSupervisor>(),
             new ReplicaSupervisorOptions { LeaveRunningOnDispose = !options.StopReplicasOnExit });
         await supervisor.StartAsync(ct).ConfigureAwait(false);
@@ -76,7 +86,8 @@ internal sealed class ControllerHost : IAsyncDisposable
 
         var host = new ControllerHost(options, lockFile, store, supervisor, gateway, controller, api, token);
         var address = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host.ApiAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        // A wildcard listener (--allow-remote-api) is reached locally through loopback.
+        host.ApiAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
         new ControllerInfo(host.ApiAddress.ToString().TrimEnd('/'), Environment.ProcessId, options.Time.GetUtcNow()).Write(dir.Path);
         host._loop = Task.Run(() => controller.RunAsync(host._stop.Token), CancellationToken.None);
         return host;
@@ -112,7 +123,9 @@ internal sealed class ControllerHost : IAsyncDisposable
         var path = Path.Combine(directory, "controller.lock");
         try
         {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = PrivateFiles.FileMode;
+            return new FileStream(path, options);
         }
         catch (IOException)
         {

@@ -24,9 +24,6 @@ internal sealed record ControllerInfo(string ApiAddress, int Pid, DateTimeOffset
 
     public void Write(string stateDirectory)
     {
-        var path = Path.Combine(stateDirectory, FileName);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, CoreJson.Options));
-        File.Move(temp, path, overwrite: true);
+        State.PrivateFiles.WriteAllText(Path.Combine(stateDirectory, FileName), JsonSerializer.Serialize(this, CoreJson.Options)); // 0600
     }
 }

@@ -3,8 +3,11 @@ using Canaria.Core.Validation;
 namespace Canaria.Local.Controller;
 
 /// <summary>The answer to an API request: done (with a message), or refused with the reasons; a refusal changed nothing.</summary>
-internal sealed record ControllerReply(bool Ok, string Message, IReadOnlyList<FieldError> Errors, bool NotFound = false)
+/// <para><see cref="Unavailable"/>: the state store could not write (the API answers 503 with the reason).</para>
+internal sealed record ControllerReply(bool Ok, string Message, IReadOnlyList<FieldError> Errors, bool NotFound = false, bool Unavailable = false)
 {
+    public static ControllerReply StoreUnavailable(string message) => new(false, message, [], Unavailable: true);
+
     public static ControllerReply Done(string message) => new(true, message, []);
 
     public static ControllerReply Refused(string message) => new(false, message, []);

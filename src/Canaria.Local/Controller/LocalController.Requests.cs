@@ -3,6 +3,8 @@ using Canaria.Core.Model;
 using Canaria.Core.Serialization;
 using Canaria.Core.Validation;
 using Canaria.Gateway.Config;
+using Canaria.Local.State;
+using System.Text.Json;
 
 namespace Canaria.Local.Controller;
 
@@ -32,13 +34,30 @@ internal sealed partial class LocalController
             if (!_rollouts.TryGetValue(name, out var r) || r.Status is null) return ControllerReply.Missing(name);
             var result = RolloutCommands.Apply(r.Spec, r.Status, command, _time.GetUtcNow());
             if (!result.Ok) return ControllerReply.Refused(result.Error!);
+            // Stored first. When the store cannot write, only a rollback is applied anyway (and stored by the loop once
+            // the store works); any other command changes nothing, and the answer is 503 with the reason.
+            var statusJson = JsonSerializer.Serialize(result.Status, CoreJson.Options);
+            var saved = TrySave(r, r.SpecText, statusJson);
+            if (saved.IsFailed && !TowardStable.IsRollback(command))
+                return ControllerReply.StoreUnavailable($"{saved.Error}; {command.Kind.ToString().ToLowerInvariant()} was not applied and nothing changed");
+            if (saved.IsConflict || saved.Rollout is null && !saved.IsFailed)
+                return ControllerReply.Refused("the rollout was changed by someone else at the same time; try again");
+            if (saved.Rollout is { } stored)
+            {
+                r.RowVersion = stored.RowVersion;
+                r.StatusJson = statusJson;
+            }
+            r.UnstoredReason = saved.Error;
             r.Status = result.Status;
             if (result.Event is { } e)
             {
-                _store.AppendEvent(r.Name, e.At, e.Type.ToString(), e.Reason, e.Message, r.Status!.StepIndex, r.Status.CanaryRevision);
+                RecordEvent(r.Name, e, r.Status!.StepIndex, r.Status.CanaryRevision);
                 _options.OnEvent?.Invoke(r.Name, e);
             }
-            return ControllerReply.Done(result.Event?.Message ?? "done");
+            var message = result.Event?.Message ?? "done";
+            return saved.IsFailed
+                ? ControllerReply.StoreUnavailable($"{saved.Error}; {command.Kind.ToString().ToLowerInvariant()} is applied anyway (traffic goes back to stable) and is stored as soon as the store works again: {message}")
+                : ControllerReply.Done(message);
         }, ct);
 
     /// <summary>
@@ -70,9 +89,10 @@ internal sealed partial class LocalController
     public Task<ControllerReply> DeleteAsync(string name, CancellationToken ct) =>
         OnLoop(() =>
         {
-            if (!_rollouts.Remove(name)) return ControllerReply.Missing(name);
+            if (!_rollouts.ContainsKey(name)) return ControllerReply.Missing(name);
+            _store.DeleteRollout(name); // first: a store that cannot write leaves the rollout running (503)
+            _rollouts.Remove(name);
             _workload.RemoveAll(name);
-            _store.DeleteRollout(name);
             _appliedGatewayConfig = "";
             return ControllerReply.Done($"rollout '{name}' deleted; its replicas are stopping and its listener is closed");
         }, ct);
@@ -107,15 +127,22 @@ internal sealed partial class LocalController
         var revision = _store.ListRevisions(name).FirstOrDefault(v => v.TemplateHash == hash)?.Number
             ?? _store.AddRevision(name, templateJson, hash);
 
-        var saved = _store.SaveRollout(name, yaml, existing?.StatusJson ?? "", existing?.RowVersion ?? 0);
-        if (saved.IsConflict || saved.Rollout is null)
+        var saved = TrySave(existing ?? new ManagedRollout(name, doc, yaml, 0), yaml, existing?.StatusJson ?? "");
+        // Reverting to the stable template during a release cancels it: traffic back to stable, applied even when the
+        // store cannot write (stored by the loop once it works). Any other change waits for the store.
+        var cancels = existing?.Status is { CanaryRevision: not null, StepState: not (StepState.Aborted or StepState.Completed) } current
+            && revision == current.StableRevision && revision != existing.SpecRevision;
+        if (saved.IsFailed && !cancels)
+            return ControllerReply.StoreUnavailable($"{saved.Error}; the spec was not stored and nothing changed");
+        if (saved.IsConflict || saved.Rollout is null && !saved.IsFailed)
             return ControllerReply.Refused("the rollout was changed by someone else at the same time; try again");
 
         var r = existing ?? new ManagedRollout(name, doc, yaml, 0);
         var stepsChanged = existing is not null && StepsJson(existing.Spec) != StepsJson(doc.Spec);
         r.Document = doc;
         r.SpecText = yaml;
-        r.RowVersion = saved.Rollout.RowVersion;
+        if (saved.Rollout is { } stored) r.RowVersion = stored.RowVersion;
+        r.UnstoredReason = saved.Error;
         r.SpecRevision = revision;
         r.Templates.Remove(revision);
         _rollouts[name] = r;
@@ -126,6 +153,8 @@ internal sealed partial class LocalController
             r.Status = restart.Status; // other steps mean other step indexes: start the release over at step 1
 
         var what = existing is null ? "created" : revision == existing.Status?.StableRevision ? "stable" : "updated";
+        if (saved.IsFailed)
+            return ControllerReply.StoreUnavailable($"{saved.Error}; the release is cancelled anyway (traffic goes back to stable) and the spec is stored as soon as the store works again");
         return ControllerReply.Done($"rollout '{name}' {what}; spec revision {revision} ({doc.Spec.Template!.Version})");
     }
 
@@ -183,6 +212,12 @@ internal sealed partial class LocalController
             try
             {
                 done.TrySetResult(await work().ConfigureAwait(false));
+            }
+            catch (Exception e) when (StoreFailures.IsStoreFailure(e))
+            {
+                var reason = StoreFailures.Describe(e, _store.DatabasePath);
+                _health.Failed(reason);
+                done.TrySetResult(ControllerReply.StoreUnavailable(reason));
             }
             catch (Exception e)
             {

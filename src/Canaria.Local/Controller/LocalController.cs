@@ -41,6 +41,8 @@ internal sealed partial class LocalController
     private int _gatewayStarts;
     private bool _gatewayDown;
     private DateTimeOffset _startedAt;
+    private readonly StoreHealth _health;
+    private readonly Queue<PendingEvent> _pendingEvents = new();
 
     public LocalController(
         StateStore store,
@@ -59,7 +61,11 @@ internal sealed partial class LocalController
         _options = options ?? new ControllerOptions();
         _analysis = new AnalysisRunner(gateway, new GatewayMetricSource(() => gateway.Client), RemoteCheck.Sources(Http, _options.MetricTimeout));
         _webhooks = new WebhookRunner(Http, time, logger);
+        _health = new StoreHealth(time, logger);
     }
+
+    /// <summary>Replicas left running by an earlier controller for rollouts this state does not know (never stopped).</summary>
+    public IReadOnlyList<Processes.ReplicaSetSnapshot> Orphans => _supervisor.Undeclared;
 
     /// <summary>Rollouts as of the last tick; safe to read from any thread.</summary>
     public IReadOnlyDictionary<string, RolloutView> Views => Volatile.Read(ref _views);
@@ -76,6 +82,7 @@ internal sealed partial class LocalController
         while (!ct.IsCancellationRequested)
         {
             while (_requests.Reader.TryRead(out var request)) await request().ConfigureAwait(false);
+            FlushPendingEvents();
 
             var changed = false;
             for (var i = 0; i < MaxImmediateTicks; i++)
@@ -90,6 +97,10 @@ internal sealed partial class LocalController
                         await _analysis.MeasureIfDueAsync(rollout, now, ct).ConfigureAwait(false);
                         any |= Tick(rollout, now);
                     }
+                    catch (Exception e) when (StoreFailures.IsStoreFailure(e))
+                    {
+                        _health.Failed(StoreFailures.Describe(e, _store.DatabasePath)); // logged once a minute, not per tick
+                    }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         // Level-triggered: the next tick tries again from the stored status; one rollout's
@@ -103,8 +114,12 @@ internal sealed partial class LocalController
             }
             if (first)
             {
-                // Replicas left by a previous controller were re-declared by the first tick; the rest are orphans.
-                _supervisor.PruneUndeclared();
+                // Replicas left by a previous controller were re-declared by the first tick. Undeclared ones of a rollout
+                // this state knows are not wanted any more; those of rollouts it does not know (an empty, new or other
+                // database) were not started by this controller: they are orphans, reported and left serving.
+                _supervisor.PruneUndeclared(key => LocalWorkload.OwnerOf(key) is { } owner && _rollouts.ContainsKey(owner));
+                foreach (var orphan in _supervisor.Undeclared)
+                    ControllerLog.Orphans(_logger, orphan.SetKey, string.Join(",", orphan.Replicas.Select(x => x.Pid)));
                 first = false;
             }
             PublishViews();
@@ -125,25 +140,40 @@ internal sealed partial class LocalController
     private bool Tick(ManagedRollout r, DateTimeOffset now)
     {
         var observation = Observe(r);
-        r.PendingMeasurements.Clear();
-        r.DrainedGateResults.Clear();
+        r.PendingMeasurements.Clear(); // a decision that waits for the store measures again (gate answers are kept)
         var decision = RolloutEngine.Reconcile(r.Spec, r.Status, observation, now);
         var statusJson = JsonSerializer.Serialize(decision.Status, CoreJson.Options);
-        var changed = statusJson != r.StatusJson;
+        var changed = statusJson != r.StatusJson; // r.StatusJson is what the store holds
         if (changed)
         {
-            var saved = _store.SaveRollout(r.Name, r.SpecText, statusJson, r.RowVersion);
-            if (saved.IsConflict || saved.Rollout is null)
+            var saved = TrySave(r, r.SpecText, statusJson);
+            if (saved.IsFailed)
+            {
+                // Store first, then act, except toward stable: an abort must reach the data plane whatever the store
+                // does. Such a decision is applied now and stored by a later tick once the store works (r.StatusJson
+                // stays the stored one, so every tick tries again). Anything else waits.
+                var moved = statusJson != JsonSerializer.Serialize(r.Status, CoreJson.Options);
+                if (moved && !TowardStable.MayApplyUnstored(r.Status, decision)) return false;
+                if (moved) ControllerLog.AppliedUnstored(_logger, r.Name, saved.Error!);
+                r.UnstoredReason = saved.Error;
+                changed = moved;
+            }
+            else if (saved.IsConflict || saved.Rollout is null)
             {
                 ControllerLog.StoreConflict(_logger, r.Name);
                 return false; // nothing is applied from a status that could not be stored
             }
-            r.RowVersion = saved.Rollout.RowVersion;
-            r.StatusJson = statusJson;
+            else
+            {
+                r.RowVersion = saved.Rollout.RowVersion;
+                r.StatusJson = statusJson;
+                r.UnstoredReason = null;
+            }
         }
+        r.DrainedGateResults.Clear();
         foreach (var e in decision.Events)
         {
-            _store.AppendEvent(r.Name, e.At, e.Type.ToString(), e.Reason, e.Message, decision.Status.StepIndex, decision.Status.CanaryRevision ?? decision.Status.StableRevision);
+            RecordEvent(r.Name, e, decision.Status.StepIndex, decision.Status.CanaryRevision ?? decision.Status.StableRevision);
             ControllerLog.Event(_logger, r.Name, e.Reason, e.Message);
             _options.OnEvent?.Invoke(r.Name, e);
         }

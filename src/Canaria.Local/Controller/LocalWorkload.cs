@@ -63,12 +63,20 @@ internal sealed partial class LocalWorkload(ReplicaSupervisor supervisor)
             Template = t with
             {
                 Environment = template.Env,
+                InheritEnvironment = template.InheritEnv ?? [],
                 WorkingDirectory = template.WorkingDirectory,
                 ReadinessPath = template.Readiness.Path,
                 ReadinessPeriod = template.Readiness.Period,
                 ReadinessTimeout = template.Readiness.Timeout,
             },
         };
+    }
+
+    /// <summary>The rollout a replica set belongs to, by its key (name-rN), or null for a key of another shape.</summary>
+    public static string? OwnerOf(string setKey)
+    {
+        var m = RevisionSuffix().Match(setKey);
+        return m.Success && m.Index > 0 ? setKey[..m.Index] : null;
     }
 
     private static int? OwnedRevision(string rolloutName, string setKey)

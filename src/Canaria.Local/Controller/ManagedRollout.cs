@@ -14,7 +14,11 @@ internal sealed class ManagedRollout(string name, RolloutDocument document, stri
     public string SpecText { get; set; } = specText;
     public long RowVersion { get; set; } = rowVersion;
     public RolloutStatus? Status { get; set; }
+    /// <summary>The status as the store holds it (it differs from <see cref="Status"/> while a decision waits to be stored).</summary>
     public string StatusJson { get; set; } = "";
+
+    /// <summary>Why the applied status is not stored yet (the store failed), or null when it is.</summary>
+    public string? UnstoredReason { get; set; }
     public int SpecRevision { get; set; }
 
     /// <summary>Templates by revision number, loaded from the store as needed.</summary>

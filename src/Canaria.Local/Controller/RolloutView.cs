@@ -15,6 +15,9 @@ internal sealed record RolloutView
     public string? ListenAddress { get; init; }
     public TrafficTarget? AppliedTraffic { get; init; }
     public IReadOnlyList<VersionView> Versions { get; init; } = [];
+
+    /// <summary>Set while the applied status could not be stored: why (e.g. "state store: disk full at ...").</summary>
+    public string? NotStored { get; init; }
 }
 
 /// <summary>One running revision: its role, share of traffic and replicas.</summary>

@@ -41,6 +41,7 @@ internal static class RolloutViews
             ListenAddress = r.ListenAddress,
             AppliedTraffic = applied,
             Versions = versions,
+            NotStored = r.UnstoredReason,
         };
     }
 }

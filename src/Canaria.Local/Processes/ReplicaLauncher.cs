@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Canaria.Local.State;
 
 namespace Canaria.Local.Processes;
 
@@ -38,6 +39,11 @@ internal sealed class ReplicaLauncher(string stateDirectory, ReplicaSupervisorOp
             start.ArgumentList.Add(argument);
         foreach (var argument in template.Arguments)
             start.ArgumentList.Add(Expand(argument));
+        // A clean environment: the allow-list and the template's inheritEnv, never the rest of the controller's
+        // (it may hold secrets for analysis checks and webhooks).
+        start.Environment.Clear();
+        foreach (var (key, value) in ReplicaEnvironment.Inherited(Environment.GetEnvironmentVariables(), template.InheritEnvironment))
+            start.Environment[key] = value;
         start.Environment["CANARIA_PORT"] = port.ToString(CultureInfo.InvariantCulture);
         start.Environment["CANARIA_VERSION"] = template.Version;
         start.Environment["CANARIA_REPLICA"] = index.ToString(CultureInfo.InvariantCulture);
@@ -47,12 +53,17 @@ internal sealed class ReplicaLauncher(string stateDirectory, ReplicaSupervisorOp
         return Process.Start(start) ?? throw new InvalidOperationException($"could not start {template.FileName}");
     }
 
-    /// <summary>Creates the log directory and rotates a log above the size limit to <c>.log.1</c>.</summary>
+    /// <summary>
+    /// Creates the log folders (0700) and the log file (0600: the shell's redirect would create it by the umask), and
+    /// rotates a log above the size limit to <c>.log.1</c>.
+    /// </summary>
     private void PrepareLog(string logPath)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        PrivateFiles.CreateDirectory(Path.Combine(stateDirectory, "logs"));
+        PrivateFiles.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var info = new FileInfo(logPath);
         if (info.Exists && info.Length > options.MaxLogBytes)
             File.Move(logPath, logPath + ".1", overwrite: true);
+        PrivateFiles.CreateOrTighten(logPath);
     }
 }

@@ -15,9 +15,13 @@ internal sealed class ReplicaRecordStore(string stateDirectory)
     public void Write(ReplicaRecord record)
     {
         var path = PathOf(record.SetKey, record.Index, record.Outgoing);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        State.PrivateFiles.CreateDirectory(Root);
+        State.PrivateFiles.CreateDirectory(Path.GetDirectoryName(path)!);
         var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(record, ReplicaRecordJsonContext.Default.ReplicaRecord));
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = State.PrivateFiles.FileMode;
+        using (var stream = new FileStream(temp, options))
+            stream.Write(JsonSerializer.SerializeToUtf8Bytes(record, ReplicaRecordJsonContext.Default.ReplicaRecord));
         File.Move(temp, path, overwrite: true);
     }
 

@@ -31,6 +31,7 @@ internal sealed class ReplicaSet(string key)
             SetKey = Key,
             Desired = Removing ? 0 : Desired,
             Declared = Declared && !Removing,
+            Removing = Removing,
             Version = Template?.Version,
             TemplateHash = TemplateHash,
             Replicas = replicas,

@@ -9,6 +9,9 @@ internal sealed record ReplicaSetSnapshot
     public required string SetKey { get; init; }
     public int Desired { get; init; }
     public bool Declared { get; init; }
+
+    /// <summary>True while the set's replicas are being stopped and the set forgotten.</summary>
+    public bool Removing { get; init; }
     public string? Version { get; init; }
     public string? TemplateHash { get; init; }
     public IReadOnlyList<ReplicaSnapshot> Replicas { get; init; } = [];

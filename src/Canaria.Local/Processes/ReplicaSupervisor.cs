@@ -88,12 +88,18 @@ internal sealed partial class ReplicaSupervisor : IAsyncDisposable
     }
 
     /// <summary>Removes the sets adopted at start that the controller has not declared since; returns how many.</summary>
-    public int PruneUndeclared()
+    public int PruneUndeclared() => PruneUndeclared(_ => true);
+
+    /// <summary>
+    /// Removes the adopted, still undeclared sets for which <paramref name="owned"/> says yes (their owner is known and
+    /// does not want them); the others are left running, as <see cref="Undeclared"/>. Returns how many were removed.
+    /// </summary>
+    public int PruneUndeclared(Func<string, bool> owned)
     {
         var pruned = 0;
         lock (_gate)
         {
-            foreach (var set in _sets.Values.Where(s => !s.Declared && !s.Removing))
+            foreach (var set in _sets.Values.Where(s => !s.Declared && !s.Removing && owned(s.Key)))
             {
                 set.Removing = true;
                 pruned++;
@@ -103,6 +109,10 @@ internal sealed partial class ReplicaSupervisor : IAsyncDisposable
         Wake();
         return pruned;
     }
+
+    /// <summary>Adopted sets nobody has declared (nor removed): replicas running without an owner in this controller.</summary>
+    public IReadOnlyList<ReplicaSetSnapshot> Undeclared =>
+        [.. Volatile.Read(ref _snapshots).Values.Where(s => !s.Declared && !s.Removing && s.Replicas.Count > 0).OrderBy(s => s.SetKey, StringComparer.Ordinal)];
 
     /// <summary>The set as last observed; cheap (no lock). Unknown keys give an empty snapshot.</summary>
     public ReplicaSetSnapshot Observe(string setKey) =>

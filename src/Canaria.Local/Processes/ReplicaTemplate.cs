@@ -25,6 +25,9 @@ internal sealed record ReplicaTemplate
 
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>Names of the controller's environment variables passed on beyond <see cref="ReplicaEnvironment.AllowList"/>.</summary>
+    public IReadOnlyList<string> InheritEnvironment { get; init; } = [];
+
     /// <summary>HTTP path probed for readiness; null probes by TCP connect only.</summary>
     public string? ReadinessPath { get; init; } = "/healthz";
 
@@ -66,6 +69,8 @@ internal sealed record ReplicaTemplate
         }
         Add(WorkingDirectory);
         Add(ReadinessPath);
+        if (InheritEnvironment.Count > 0) // only then, so replicas of templates without it keep their hash
+            Add("inherit:" + string.Join(',', InheritEnvironment.Order(StringComparer.Ordinal)));
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
         return Convert.ToHexStringLower(hash, 0, 8);
     }

@@ -7,4 +7,7 @@ internal enum SaveRolloutOutcome
 
     /// <summary>The stored row version is not the expected one (or the row exists when creating, or is gone when updating).</summary>
     Conflict,
+
+    /// <summary>The store could not write (disk full, I/O error, locked); <see cref="SaveRolloutResult.Error"/> says why.</summary>
+    Failed,
 }

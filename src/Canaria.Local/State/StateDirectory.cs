@@ -9,7 +9,6 @@ namespace Canaria.Local.State;
 /// </summary>
 internal sealed class StateDirectory
 {
-    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode TokenMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private StateDirectory(string path) => Path = path;
@@ -36,18 +35,19 @@ internal sealed class StateDirectory
 
     public static StateDirectory OpenDefault() => Open(DefaultPath(Environment.GetEnvironmentVariable));
 
-    /// <summary>Opens the directory, creating it (and missing parents) with mode 0700 when it does not exist.</summary>
+    /// <summary>
+    /// Opens the directory, creating it (and missing parents) with mode 0700 when it does not exist. An existing one is
+    /// tightened to 0700 when it is empty or already Canaria's (it holds the API token, the database and the replicas'
+    /// logs); a folder holding other things (say, --state-dir /tmp) is left as it is.
+    /// </summary>
     public static StateDirectory Open(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = System.IO.Path.GetFullPath(path);
-        if (!Directory.Exists(full))
-        {
-            if (OperatingSystem.IsWindows())
-                Directory.CreateDirectory(full);
-            else
-                Directory.CreateDirectory(full, DirectoryMode);
-        }
+        var ours = !Directory.Exists(full) || !Directory.EnumerateFileSystemEntries(full).Any()
+            || File.Exists(System.IO.Path.Combine(full, "canaria.db")) || File.Exists(System.IO.Path.Combine(full, "token"));
+        if (ours)
+            PrivateFiles.CreateDirectory(full);
         return new StateDirectory(full);
     }
 

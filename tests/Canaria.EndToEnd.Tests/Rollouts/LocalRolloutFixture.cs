@@ -30,15 +30,17 @@ internal sealed class LocalRolloutFixture : IAsyncDisposable
 
     public IReadOnlyCollection<string> Events => _events.ToArray();
 
-    public static async Task<LocalRolloutFixture> StartAsync()
+    /// <summary>Starts a controller in a new temporary state directory, or in <paramref name="stateDir"/> (e.g. a small mount).</summary>
+    public static async Task<LocalRolloutFixture> StartAsync(string? stateDir = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
-        var dir = Path.Combine(Path.GetTempPath(), "canaria-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+        var dir = stateDir ?? Path.Combine(Path.GetTempPath(), "canaria-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         ConcurrentQueue<string>? events = null;
         var host = await ControllerHost.StartAsync(new ControllerHostOptions
         {
             StateDirectory = dir,
             StopReplicasOnExit = true,
+            LoggerFactory = logs ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             OnEvent = (name, e) => events?.Enqueue($"{e.At:HH:mm:ss.fff} {name} {e.Type} {e.Reason}: {e.Message}"),
         }, CancellationToken.None);
         var fixture = new LocalRolloutFixture(dir, host);
