@@ -95,20 +95,5 @@ public sealed class ControllerRestartTests : IDisposable
     private static Task<JsonNode> WaitForAsync(HttpClient api, Func<JsonNode, bool> condition, string what) =>
         RunningController.WaitForAsync(api, "restart", condition, what);
 
-    public void Dispose()
-    {
-        foreach (var p in _controllers)
-        {
-            if (!p.HasExited) p.Kill(entireProcessTree: true);
-            p.Dispose();
-        }
-        CliProcess.KillReplicasUnder(_stateDir);
-        try
-        {
-            Directory.Delete(_stateDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => RunningController.CleanUp(_controllers, _stateDir);
 }

@@ -173,20 +173,5 @@ public sealed class GatewayProcessTests(ITestOutputHelper output) : IDisposable
           scaleDownDelay: 1s
         """;
 
-    public void Dispose()
-    {
-        foreach (var p in _processes)
-        {
-            if (!p.HasExited) p.Kill(entireProcessTree: true);
-            p.Dispose();
-        }
-        CliProcess.KillReplicasUnder(_stateDir);
-        try
-        {
-            Directory.Delete(_stateDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => RunningController.CleanUp(_processes, _stateDir);
 }

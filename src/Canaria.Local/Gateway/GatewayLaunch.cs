@@ -33,7 +33,8 @@ internal static class GatewayLaunch
 
     public static Process Start(IReadOnlyList<string> command, string stateDirectory, string logPath, bool takeover)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        State.PrivateFiles.CreateDirectory(Path.GetDirectoryName(logPath)!);
+        State.PrivateFiles.CreateOrTighten(logPath); // 0600: the shell's redirect would create it by the umask
         var setsid = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : File.Exists("/bin/setsid") ? "/bin/setsid" : null;
         var start = new ProcessStartInfo(setsid ?? "/bin/sh") { UseShellExecute = false };
         if (setsid is not null) start.ArgumentList.Add("/bin/sh");

@@ -99,4 +99,22 @@ internal static class RunningController
             return false;
         }
     }
+
+    /// <summary>After a test: kills the processes it started and everything recorded under the state directory, then removes it.</summary>
+    public static void CleanUp(IEnumerable<Process> processes, string stateDir)
+    {
+        foreach (var p in processes)
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+            p.Dispose();
+        }
+        CliProcess.KillReplicasUnder(stateDir);
+        try
+        {
+            Directory.Delete(stateDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
 }
