@@ -76,7 +76,7 @@ public sealed class GatewayProcessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task GatewayKilled_ControllerStartsANewOneWithTheLastSplitWithinAShortGap()
+    public async Task GatewayKilled_ControllerStartsANewOneOnTheHeldSocketsAndOnlyRequestsInFlightFail()
     {
         var (_, api, port) = await StartAtPausedCanaryAsync();
         var old = RunningController.GatewayPid(_stateDir);
@@ -86,17 +86,20 @@ public sealed class GatewayProcessTests(ITestOutputHelper output) : IDisposable
         var killedAt = probe.Now;
         Process.GetProcessById(old).Kill();
         await RunningController.WaitUntilAsync(() => RunningController.GatewayPid(_stateDir) is var pid && pid != old && pid != 0, "a new gateway process", 20);
+        var restartedAt = probe.Now;
         await WaitForAnswersAsync(probe, probe.LoadSoFar.Count + (3 * Rps));
         var answers = await probe.StopLoadAsync();
 
+        // The controller holds copies of the listening sockets: connections made while no gateway ran waited in the listen
+        // queue and were served by the new process. Only requests the killed process had in flight can fail.
         var failed = answers.Where(a => a.Failed).ToList();
-        var gap = failed.Count == 0 ? TimeSpan.Zero : failed.Max(a => a.SentAt) - killedAt;
-        output.WriteLine($"gateway SIGKILLed: {failed.Count} of {answers.Count} requests failed; the last failed request was sent {gap.TotalMilliseconds:0} ms after the kill");
-        Assert.True(gap < TimeSpan.FromSeconds(5), $"requests failed for {gap.TotalSeconds:0.0} s after the gateway was killed");
-        var afterGap = answers.Where(a => a.SentAt > killedAt + gap + TimeSpan.FromMilliseconds(100)).ToList();
-        Assert.True(afterGap.Count > Rps, $"only {afterGap.Count} requests after the gap");
-        Assert.DoesNotContain(afterGap, a => a.Failed);
-        Assert.InRange(TrafficProbe.Share(afterGap, "v2"), 0.05, 0.16);
+        var waited = answers.Where(a => a.SentAt > killedAt && a.SentAt < restartedAt).ToList();
+        output.WriteLine($"gateway SIGKILLed: {failed.Count} of {answers.Count} requests failed; {waited.Count} requests were sent in the {(restartedAt - killedAt).TotalMilliseconds:0} ms until the new gateway served, {waited.Count(a => a.Failed)} of them failed");
+        foreach (var f in failed.Take(5)) output.WriteLine(Describe(f));
+        Assert.True(failed.Count <= 20, $"{failed.Count} requests failed: more than the killed gateway can have had in flight at 200 req/s");
+        Assert.True(waited.Count > 0, "no request was sent while the gateway was down: the test measured nothing");
+        Assert.DoesNotContain(failed, a => a.SentAt > killedAt + TimeSpan.FromMilliseconds(200));
+        Assert.InRange(TrafficProbe.Share(answers.Where(a => a.SentAt > restartedAt).ToList(), "v2"), 0.05, 0.16);
         var view = await RunningController.WaitForAsync(api, Name, v => Weight(v) == 10, "the split after the gateway restart");
         Assert.Equal("paused", view["status"]!["stepState"]!.GetValue<string>());
     }
@@ -123,6 +126,7 @@ public sealed class GatewayProcessTests(ITestOutputHelper output) : IDisposable
         // A second gateway on the same state directory is refused while one serves.
         var second = CliProcess.Start(_processes, "gateway", "--managed", "--state-dir", _stateDir);
         Assert.True(second.WaitForExit(TimeSpan.FromSeconds(30)));
+        second.WaitForExit(); // after exit: waits until the redirected output is read to its end
         Assert.Equal(1, second.ExitCode);
         Assert.Contains("--takeover", CliProcess.Output(second), StringComparison.Ordinal);
     }

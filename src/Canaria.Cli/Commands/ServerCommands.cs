@@ -41,6 +41,7 @@ internal static class ServerCommands
         var tokenFile = new Option<string?>("--token-file") { Description = $"File holding the admin bearer token (or set {GatewayStandalone.TokenEnvironmentVariable})" };
         var managed = new Option<bool>("--managed") { Description = "Run as the data plane of the controller of --state-dir (admin API on a 0600 Unix socket there, authenticated by the state directory's token)" };
         var takeover = new Option<bool>("--takeover") { Description = "With --managed: take the listening sockets of the gateway serving now; it finishes its requests in flight and exits (no request is refused)" };
+        var listenersFrom = new Option<string?>("--listeners-from") { Description = "With --managed: when no gateway serves, take copies of the last gateway's listening sockets from this socket (the controller passes it; connections made meanwhile are served, not refused)", Hidden = true };
         var allowRemoteAdmin = new Option<bool>("--allow-remote-admin") { Description = "Allow --admin to listen on a non-loopback address (prints a warning)" };
         gateway.Options.Add(config);
         gateway.Options.Add(admin);
@@ -48,6 +49,7 @@ internal static class ServerCommands
         gateway.Options.Add(managed);
         gateway.Options.Add(takeover);
         gateway.Options.Add(allowRemoteAdmin);
+        gateway.Options.Add(listenersFrom);
         gateway.SetAction(async (r, ct) =>
         {
             if (r.GetValue(admin) is { } adminAddress
@@ -58,7 +60,7 @@ internal static class ServerCommands
             }
             using var logs = ConsoleLogs();
             if (r.GetValue(managed))
-                return await ManagedGateway.RunAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(takeover), logs, ct).ConfigureAwait(false);
+                return await ManagedGateway.RunAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(takeover), logs, ct, r.GetValue(listenersFrom)).ConfigureAwait(false);
             if (r.GetValue(config) is not { } file)
             {
                 Output.Error("--config is required (or --managed to run as the local controller's gateway)");

@@ -25,7 +25,12 @@ internal sealed class HandoverClient : IDisposable
     /// <summary>The config the old process served when it froze (null when it sent none that parses).</summary>
     public GatewayConfig? Config { get; }
 
-    public static HandoverClient TakeOver(string handoverSocket, string token, TimeSpan timeout)
+    /// <summary>
+    /// Asks for the listening sockets: <c>takeover</c> (a successor gateway: commit later, the sender then drains and exits)
+    /// or, with <paramref name="lend"/>, copies for a controller to hold (taken with FD_CLOEXEC; close them with
+    /// <see cref="SocketPassing.Close(Socket)"/>, never Dispose).
+    /// </summary>
+    public static HandoverClient TakeOver(string handoverSocket, string token, TimeSpan timeout, bool lend = false)
     {
         var channel = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
         var listeners = new List<InheritedListener>();
@@ -33,12 +38,12 @@ internal sealed class HandoverClient : IDisposable
         {
             channel.Connect(new UnixDomainSocketEndPoint(handoverSocket));
             channel.Blocking = true;
-            SocketPassing.Send(channel, new HandoverMessage { Op = "takeover", Token = token, Pid = Environment.ProcessId }.Encode(), null);
+            SocketPassing.Send(channel, new HandoverMessage { Op = lend ? "lend" : "takeover", Token = token, Pid = Environment.ProcessId }.Encode(), null);
             var config = new StringBuilder();
             while (true)
             {
                 if (!channel.Poll(timeout, SelectMode.SelectRead)) throw new TimeoutException($"the serving gateway sent nothing for {timeout.TotalSeconds:0} s");
-                var (payload, fd) = SocketPassing.Receive(channel);
+                var (payload, fd) = SocketPassing.Receive(channel, closeOnExec: lend);
                 var socket = fd is { } d ? new Socket(new SafeSocketHandle(d, ownsHandle: true)) : null;
                 var message = HandoverMessage.Decode(payload);
                 switch (message)
@@ -50,20 +55,20 @@ internal sealed class HandoverClient : IDisposable
                         config.Append(text);
                         break;
                     case { Op: "ready" }:
-                        var parsed = GatewayConfigLoader.Parse(config.ToString());
-                        return new HandoverClient(channel, listeners, parsed.Config);
+                        var parsed = config.Length == 0 ? null : GatewayConfigLoader.Parse(config.ToString()).Config;
+                        return new HandoverClient(channel, listeners, parsed);
                     case { Op: "error", Text: var error }:
                         throw new IOException($"the serving gateway refused the takeover: {error}");
                     case null:
                         throw new IOException("the serving gateway closed the handover before sending its listeners");
                 }
 
-                socket?.Dispose();
+                if (socket is not null) SocketPassing.Close(socket);
             }
         }
         catch
         {
-            foreach (var l in listeners) l.Socket.Dispose();
+            foreach (var l in listeners) SocketPassing.Close(l.Socket);
             channel.Dispose();
             throw;
         }

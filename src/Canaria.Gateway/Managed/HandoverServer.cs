@@ -92,30 +92,26 @@ internal sealed class HandoverServer : IAsyncDisposable
     private async Task ServeAsync(Socket channel)
     {
         channel.Blocking = true;
-        var hello = HandoverMessage.Decode(Receive(channel, TimeSpan.FromSeconds(10)));
-        if (hello is not { Op: "takeover", Pid: { } pid } || !AdminAuth.TokenEquals(hello.Token, _token))
+        var hello = HandoverProtocol.Receive(channel, TimeSpan.FromSeconds(10));
+        if (hello is not { Op: "takeover" or "lend", Pid: { } pid } || !AdminAuth.TokenEquals(hello.Token, _token))
         {
             SocketPassing.Send(channel, new HandoverMessage { Op = "error", Text = "a takeover needs the state directory's token" }.Encode(), null);
             return;
         }
 
+        if (hello.Op == "lend")
+        {
+            // The controller keeps copies of the listening sockets, so a successor started after this process dies
+            // gets the same sockets and connections wait in their queue instead of being refused.
+            HandoverProtocol.SendListeners(channel, _host.Listeners.Snapshot(), null);
+            return;
+        }
+
         await _host.Runtime.FreezeAsync($"the gateway is handing its listeners to a new process (pid {pid})", _stop.Token).ConfigureAwait(false);
-        foreach (var listener in _host.Listeners.Snapshot())
-        {
-            SocketPassing.KeepOnDispose(listener.Socket); // closing our copy later must not stop the successor's
-            var message = new HandoverMessage { Op = "listener", Name = listener.Name, Address = listener.ConfiguredAddress };
-            SocketPassing.Send(channel, message.Encode(), (int)listener.Socket.SafeHandle.DangerousGetHandle());
-        }
-
-        var config = _host.Runtime.Snapshot.CanonicalJson;
-        for (var offset = 0; offset < config.Length; offset += 16 * 1024)
-        {
-            var chunk = config.Substring(offset, Math.Min(16 * 1024, config.Length - offset));
-            SocketPassing.Send(channel, new HandoverMessage { Op = "config", Text = chunk }.Encode(), null);
-        }
-
-        SocketPassing.Send(channel, new HandoverMessage { Op = "ready" }.Encode(), null);
-        var answer = HandoverMessage.Decode(Receive(channel, CommitTimeout));
+        var listeners = _host.Listeners.Snapshot();
+        foreach (var listener in listeners) SocketPassing.KeepOnDispose(listener.Socket); // closing our copy later must not stop the successor's
+        HandoverProtocol.SendListeners(channel, listeners, _host.Runtime.Snapshot.CanonicalJson);
+        var answer = HandoverProtocol.Receive(channel, CommitTimeout);
         if (answer is not { Op: "commit" })
         {
             ManagedGatewayLog.HandoverAbandoned(_logger, pid);
@@ -124,12 +120,6 @@ internal sealed class HandoverServer : IAsyncDisposable
 
         ManagedGatewayLog.HandedOver(_logger, pid);
         _handedOver.TrySetResult(pid);
-    }
-
-    private static byte[]? Receive(Socket channel, TimeSpan timeout)
-    {
-        if (!channel.Poll(timeout, SelectMode.SelectRead)) throw new TimeoutException($"no handover message within {timeout.TotalSeconds:0} s");
-        return SocketPassing.Receive(channel).Payload;
     }
 
     public async ValueTask DisposeAsync()

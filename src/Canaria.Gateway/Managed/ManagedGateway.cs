@@ -16,7 +16,7 @@ internal static class ManagedGateway
     private static readonly TimeSpan TakeoverTimeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan DrainWindow = TimeSpan.FromSeconds(2);
 
-    public static async Task<int> RunAsync(string stateDirectory, bool takeover, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string stateDirectory, bool takeover, ILoggerFactory loggerFactory, CancellationToken cancellationToken, string? listenersFrom = null)
     {
         var logger = loggerFactory.CreateLogger("Canaria.Gateway");
         var paths = new ManagedGatewayPaths(stateDirectory);
@@ -37,7 +37,20 @@ internal static class ManagedGateway
             return Fail(logger, $"a gateway already serves {paths.StateDirectory} (pid {serving!.Pid}); pass --takeover to replace it without dropping requests", 1);
 
         HandoverClient? handover = null;
-        if (servingAlive)
+        if (!servingAlive && listenersFrom is not null)
+        {
+            // The gateway before this one died; the controller kept copies of its listening sockets, so connections made
+            // meanwhile wait in their queues and are served by this process instead of being refused.
+            try
+            {
+                handover = HandoverClient.TakeOver(listenersFrom, token, TakeoverTimeout);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                ManagedGatewayLog.HandoverFailed(logger, $"no listening sockets from {listenersFrom} ({e.Message}); binding them anew");
+            }
+        }
+        else if (servingAlive)
         {
             try
             {
@@ -73,7 +86,7 @@ internal static class ManagedGateway
                         paths.AdminSocket(Environment.ProcessId), paths.HandoverSocket(Environment.ProcessId), DateTimeOffset.UtcNow).Write(paths.InfoFile);
                     handover?.Commit();
                     ManagedGatewayLog.Serving(logger, Environment.ProcessId, host.Runtime.Instance, host.ListenerAddresses.Count,
-                        handover is not null ? $"took over from pid {serving!.Pid}" : config.Listeners.Count > 0 ? "started from the saved config" : "waiting for a config");
+                        handover is not null ? (servingAlive ? $"took over from pid {serving!.Pid}" : "took the listening sockets the controller kept") : config.Listeners.Count > 0 ? "started from the saved config" : "waiting for a config");
                     var stopped = Task.Delay(Timeout.Infinite, cancellationToken);
                     var finished = await Task.WhenAny(stopped, handoverServer.HandedOver).ConfigureAwait(false);
                     ManagedGatewayLog.Stopping(logger, finished == stopped ? "asked to stop; requests in flight finish first" : $"handed over to pid {handoverServer.HandedOver.Result}");

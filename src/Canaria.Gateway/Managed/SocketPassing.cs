@@ -43,7 +43,7 @@ internal static partial class SocketPassing
     }
 
     /// <summary>Receives one message (the channel must be SOCK_SEQPACKET) and the descriptor sent with it, if any; null payload at end of stream.</summary>
-    public static unsafe (byte[]? Payload, int? Descriptor) Receive(Socket channel)
+    public static unsafe (byte[]? Payload, int? Descriptor) Receive(Socket channel, bool closeOnExec)
     {
         var buffer = new byte[MaxPayloadBytes];
         var control = stackalloc byte[CmsgHeaderBytes + 8];
@@ -52,8 +52,9 @@ internal static partial class SocketPassing
         {
             var iov = new IoVec { Base = data, Length = (nuint)buffer.Length };
             var header = new MsgHdr { Iov = &iov, IovLength = 1, Control = control, ControlLength = CmsgHeaderBytes + 8 };
-            // No MSG_CMSG_CLOEXEC: see KeepOnDispose. The gateway starts no processes that could inherit the descriptor.
-            var received = RecvMsg((int)channel.SafeHandle.DangerousGetHandle(), &header, 0);
+            // A gateway takes descriptors without FD_CLOEXEC (see KeepOnDispose; it starts no processes that could inherit
+            // them); a controller, which starts replicas, takes them with it and closes them with Close, never Dispose.
+            var received = RecvMsg((int)channel.SafeHandle.DangerousGetHandle(), &header, closeOnExec ? 0x40000000 : 0);
             if (received < 0) throw new SocketException(Marshal.GetLastPInvokeError());
             if (received == 0) return (null, null);
             int? fd = null;
@@ -74,6 +75,16 @@ internal static partial class SocketPassing
     {
         if (Fcntl((int)socket.SafeHandle.DangerousGetHandle(), 2 /* F_SETFD */, 0) < 0) throw new SocketException(Marshal.GetLastPInvokeError());
     }
+
+    /// <summary>Closes this process's descriptor of a shared socket without .NET's "disconnect", which would stop it for every holder.</summary>
+    public static void Close(Socket socket)
+    {
+        var fd = (int)socket.SafeHandle.DangerousGetHandle();
+        socket.SafeHandle.SetHandleAsInvalid();
+        Close(fd);
+    }
+
+    public static void Close(int fd) => _ = CloseFd(fd);
 
     [StructLayout(LayoutKind.Sequential)]
     private unsafe struct IoVec
@@ -96,6 +107,9 @@ internal static partial class SocketPassing
 
     [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
     private static unsafe partial nint SendMsg(int socket, MsgHdr* message, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int CloseFd(int fd);
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(int fd, int command, int argument);

@@ -31,7 +31,7 @@ internal static class GatewayLaunch
         return [dotnet, dll];
     }
 
-    public static Process Start(IReadOnlyList<string> command, string stateDirectory, string logPath, bool takeover)
+    public static Process Start(IReadOnlyList<string> command, string stateDirectory, string logPath, bool takeover, string? listenersFrom = null)
     {
         State.PrivateFiles.CreateDirectory(Path.GetDirectoryName(logPath)!);
         State.PrivateFiles.CreateOrTighten(logPath); // 0600: the shell's redirect would create it by the umask
@@ -42,6 +42,11 @@ internal static class GatewayLaunch
         foreach (var a in command) start.ArgumentList.Add(a);
         foreach (var a in (string[])["gateway", "--managed", "--state-dir", stateDirectory]) start.ArgumentList.Add(a);
         if (takeover) start.ArgumentList.Add("--takeover");
+        if (listenersFrom is not null)
+        {
+            start.ArgumentList.Add("--listeners-from");
+            start.ArgumentList.Add(listenersFrom);
+        }
         start.Environment.Clear();
         foreach (var name in AllowedEnvironment)
         {

@@ -12,6 +12,8 @@ namespace Canaria.Local.Gateway;
 internal sealed class GatewayLink(GatewayProcess process) : IAsyncDisposable
 {
     private IReadOnlyDictionary<string, string> _listeners = new Dictionary<string, string>();
+    private string _heldListeners = "";
+    private int _heldForStart = -1;
 
     public GatewayProcess Process => process;
 
@@ -34,6 +36,13 @@ internal sealed class GatewayLink(GatewayProcess process) : IAsyncDisposable
             Volatile.Write(ref _listeners, totals.Listeners.ToDictionary(kv => kv.Key, kv => new Uri(kv.Value).Authority, StringComparer.Ordinal));
             process.Answered();
             Reachable = true;
+            var held = string.Join(",", totals.Listeners.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value));
+            if (held != _heldListeners || process.Restarts != _heldForStart)
+            {
+                await process.HoldListenersAsync(ct).ConfigureAwait(false);
+                _heldListeners = held;
+                _heldForStart = process.Restarts;
+            }
             return true;
         }
         Reachable = false;

@@ -20,10 +20,12 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private readonly IReadOnlyList<string> _command;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ListenerLender _lender;
     private DateTimeOffset? _unresponsiveSince;
 
     private GatewayProcess(ManagedGatewayPaths paths, string token, IReadOnlyList<string> command, TimeProvider time, ILogger logger)
     {
+        _lender = ListenerLender.Start(Path.Combine(paths.Directory, "lend-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".sock"), token, logger);
         _paths = paths;
         _token = token;
         _command = command;
@@ -78,6 +80,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Takes fresh copies of the gateway's listening sockets (after its listeners changed or a new gateway started).</summary>
+    public Task HoldListenersAsync(CancellationToken ct) => _lender.BorrowAsync(Info.HandoverSocket, ct);
+
     /// <summary>A call succeeded: the gateway answers.</summary>
     public void Answered() => _unresponsiveSince = null;
 
@@ -92,6 +97,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>Stops the gateway: it stops accepting and lets requests in flight finish.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
+        _lender.Release();
         if (!IsAlive(Info.Pid)) return;
         UnixProcess.Signal(Info.Pid, UnixProcess.SigTerm);
         if (!await WaitForExitAsync(Info.Pid, TimeSpan.FromSeconds(15), ct).ConfigureAwait(false))
@@ -120,7 +126,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private async Task StartAsync(bool takeover, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        using var process = GatewayLaunch.Start(_command, _paths.StateDirectory, _paths.LogFile, takeover);
+        // A successor of a dead gateway takes the copies of its listening sockets this controller holds.
+        var listenersFrom = !takeover && _lender.Count > 0 ? _lender.Path : null;
+        using var process = GatewayLaunch.Start(_command, _paths.StateDirectory, _paths.LogFile, takeover, listenersFrom);
         var pid = process.Id;
         while (clock.Elapsed < StartTimeout)
         {
@@ -180,6 +188,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        _lender.Dispose();
         Client?.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -21,4 +21,7 @@ internal static partial class GatewayProcessLog
 
     [LoggerMessage(206, LogLevel.Information, "The gateway process pid {Pid} runs another build of canaria; replacing it without dropping requests")]
     public static partial void Upgrading(ILogger logger, int pid);
+
+    [LoggerMessage(207, LogLevel.Warning, "Could not hold copies of the gateway's listening sockets ({Detail}); if the gateway dies, connections are refused until a new one serves")]
+    public static partial void BorrowFailed(ILogger logger, string detail);
 }
