@@ -14,7 +14,8 @@ public sealed class StateDatabaseTests : IDisposable
     [Fact]
     public async Task Run_DatabaseTruncatedToZeroBytes_RunningReplicasReportedAsOrphansAndLeftServing()
     {
-        var (first, _, pids) = await _run.StartHealthyAsync("lost", RunProcessFixture.Spec("lost", RunProcessFixture.FreePort(), replicas: 3));
+        var port = RunProcessFixture.FreePort();
+        var (first, _, pids) = await _run.StartHealthyAsync("lost", RunProcessFixture.Spec("lost", port, replicas: 3));
         Assert.Equal(3, pids.Count);
         first.Kill();
         await first.WaitForExitAsync();
@@ -41,6 +42,16 @@ public sealed class StateDatabaseTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, answer.StatusCode); // still serving
         }
         Assert.All(pids, pid => Assert.True(RunProcessFixture.IsAlive(pid), $"replica {pid} was stopped by a controller that did not start it"));
+
+        // The adopted gateway keeps serving the service through its listener: the new controller, which does not know the
+        // rollout, pushed its config after the first tick and kept that listener.
+        await RunProcessFixture.WaitUntilAsync(() => Task.FromResult(CliProcess.Output(second).Contains("left serving (`canaria delete lost`", StringComparison.Ordinal)),
+            "the report of the listener kept for the unknown rollout", () => CliProcess.Output(second));
+        for (var i = 0; i < 50; i++)
+        {
+            using var viaGateway = await http.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+            Assert.Equal(HttpStatusCode.OK, viaGateway.StatusCode);
+        }
 
         var get = CliProcess.Start(_run.Controllers, "get", "--state-dir", _run.StateDir);
         Assert.True(get.WaitForExit(TimeSpan.FromSeconds(30)), "canaria get did not finish");

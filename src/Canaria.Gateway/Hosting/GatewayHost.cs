@@ -31,7 +31,7 @@ internal sealed class GatewayHost : IAsyncDisposable
     {
         _stopping = stopping;
         Runtime = runtime;
-        Marks = new GatewayMarks(runtime.Signals);
+        Marks = new GatewayMarks(runtime.Signals, runtime.Instance);
         _client = client;
         _listeners = listeners;
     }

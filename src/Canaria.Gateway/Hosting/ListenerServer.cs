@@ -56,6 +56,9 @@ internal sealed class ListenerServer : IAsyncDisposable
         builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = ep =>
         {
             listenSocket = inherited ?? SocketTransportOptions.CreateDefaultBoundListenSocket(ep);
+            // Other processes may hold this socket (a successor gateway, the controller's copies): .NET must close it,
+            // never "disconnect" it, which would stop it listening for all of them. The gateway starts no processes.
+            if (OperatingSystem.IsLinux()) Managed.SocketPassing.KeepOnDispose(listenSocket);
             return listenSocket;
         });
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));

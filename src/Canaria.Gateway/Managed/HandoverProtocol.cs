@@ -6,7 +6,8 @@ namespace Canaria.Gateway.Managed;
 /// <summary>The sending half of the listener handover, shared by a serving gateway and a controller that holds copies of its sockets.</summary>
 internal static class HandoverProtocol
 {
-    private const int ChunkChars = 16 * 1024;
+    /// <summary>At most 6 bytes per char once JSON-escaped (\uXXXX): a chunk stays far below the 64 KiB message limit.</summary>
+    private const int ChunkChars = 8 * 1024;
 
     /// <summary>Sends one <c>listener</c> message per socket (the descriptor rides along), the config in chunks, then <c>ready</c>.</summary>
     public static void SendListeners(Socket channel, IEnumerable<InheritedListener> listeners, string? config)

@@ -77,7 +77,7 @@ internal sealed class HandoverServer : IAsyncDisposable
                 {
                     await ServeAsync(channel).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is IOException or SocketException or TimeoutException or ObjectDisposedException)
+                catch (Exception e) when (e is IOException or SocketException or TimeoutException or ObjectDisposedException or ArgumentException)
                 {
                     ManagedGatewayLog.HandoverFailed(_logger, e.Message);
                 }
@@ -109,7 +109,6 @@ internal sealed class HandoverServer : IAsyncDisposable
 
         await _host.Runtime.FreezeAsync($"the gateway is handing its listeners to a new process (pid {pid})", _stop.Token).ConfigureAwait(false);
         var listeners = _host.Listeners.Snapshot();
-        foreach (var listener in listeners) SocketPassing.KeepOnDispose(listener.Socket); // closing our copy later must not stop the successor's
         HandoverProtocol.SendListeners(channel, listeners, _host.Runtime.Snapshot.CanonicalJson);
         var answer = HandoverProtocol.Receive(channel, CommitTimeout);
         if (answer is not { Op: "commit" })

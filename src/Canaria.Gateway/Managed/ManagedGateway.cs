@@ -116,7 +116,7 @@ internal static class ManagedGateway
             AdminToken = token,
             Inherited = handover?.Listeners ?? [],
             LoggerFactory = loggerFactory,
-            OnApplied = (_, canonical, token) => PersistAsync(paths, canonical, loggerFactory.CreateLogger("Canaria.Gateway"), token),
+            OnApplied = (_, canonical, _) => PersistAsync(paths, canonical, loggerFactory.CreateLogger("Canaria.Gateway"), CancellationToken.None), // a client going away must not leave the disk behind
         }, ct);
 
     private static GatewayConfig LoadSaved(ManagedGatewayPaths paths, ILogger logger)

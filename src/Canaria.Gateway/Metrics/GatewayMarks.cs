@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Canaria.Gateway.Metrics;
 
 /// <summary>Marks by key; one per group (a new mark of a group replaces the old one), and a bounded number in all.</summary>
-internal sealed class GatewayMarks(GoldenSignals signals)
+internal sealed class GatewayMarks(GoldenSignals signals, string instance)
 {
     public const int MaxMarks = 4096;
     private readonly ConcurrentDictionary<string, GatewayMark> _byGroup = new(StringComparer.Ordinal);
@@ -16,7 +16,7 @@ internal sealed class GatewayMarks(GoldenSignals signals)
         if (_byGroup.TryGetValue(group, out var existing) && existing.Key == key) return existing;
         if (!_byGroup.ContainsKey(group) && _byGroup.Count >= MaxMarks) return null;
         var totals = versions.Select(v => signals.Totals(service, v)).ToList();
-        var mark = new GatewayMark(key, group, signals.Time.GetUtcNow(), totals);
+        var mark = new GatewayMark(key, group, signals.Time.GetUtcNow(), totals) { Instance = instance };
         _byGroup[group] = mark;
         return mark;
     }

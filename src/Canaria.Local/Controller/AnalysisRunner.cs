@@ -99,7 +99,8 @@ internal sealed class AnalysisRunner(GatewayLink link, IMetricSource gateway, IR
         var stable = RevisionNames.Version(rollout, window.StableRevision);
         var key = FormattableString.Invariant($"{window.CanaryRevision}/{window.StableRevision}/{window.StepIndex}/{window.Since.ToUnixTimeMilliseconds()}");
         var mark = await link.MarkAsync(key, rollout.Name, service, [canary, stable], ct).ConfigureAwait(false);
-        if (mark is { Versions.Count: 2 } && mark.Key == key)
+        // A mark is in the counters of one gateway process: it is used only when the last totals read came from the same one.
+        if (mark is { Versions.Count: 2 } && mark.Key == key && mark.Instance == link.Counters.Instance)
         {
             rollout.Schedule.CanaryBaseline = link.Counters.FromMark(mark.Versions[0]);
             rollout.Schedule.StableBaseline = link.Counters.FromMark(mark.Versions[1]);

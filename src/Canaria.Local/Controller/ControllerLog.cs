@@ -36,4 +36,7 @@ internal static partial class ControllerLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "orphan replicas {SetKey} (pids {Pids}): started by an earlier controller for a rollout this state directory does not know; left serving. Stop them by pid, or apply that rollout again to take them over")]
     public static partial void Orphans(ILogger logger, string setKey, string pids);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the gateway serves listener '{Name}' for a rollout this state directory does not know; it is left serving (`canaria delete {Name}` removes it)")]
+    public static partial void ForeignListener(ILogger logger, string name);
 }

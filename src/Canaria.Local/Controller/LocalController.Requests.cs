@@ -89,7 +89,12 @@ internal sealed partial class LocalController
     public Task<ControllerReply> DeleteAsync(string name, CancellationToken ct) =>
         OnLoop(() =>
         {
-            if (!_rollouts.ContainsKey(name)) return ControllerReply.Missing(name);
+            if (!_rollouts.ContainsKey(name))
+            {
+                if (_foreign?.Remove(name) != true) return ControllerReply.Missing(name);
+                _appliedGatewayConfig = "";
+                return ControllerReply.Done($"the gateway listener '{name}' left by an earlier controller is closed");
+            }
             _store.DeleteRollout(name); // first: a store that cannot write leaves the rollout running (503)
             _rollouts.Remove(name);
             _workload.RemoveAll(name);

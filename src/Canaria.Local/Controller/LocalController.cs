@@ -40,6 +40,7 @@ internal sealed partial class LocalController
     private string _appliedGatewayConfig = "";
     private int _gatewayStarts;
     private bool _gatewayDown;
+    private ForeignGatewayConfig? _foreign;
     private DateTimeOffset _startedAt;
     private readonly StoreHealth _health;
     private readonly Queue<PendingEvent> _pendingEvents = new();
@@ -230,7 +231,16 @@ internal sealed partial class LocalController
     private async ValueTask ApplyGatewayAsync(CancellationToken ct)
     {
         if (AwaitingAdoptedReplicas()) return;
-        var (config, effective) = GatewayConfigBuilder.Build(_rollouts.Values, _workload);
+        if (_foreign is null)
+        {
+            // What the adopted gateway serves for rollouts this state directory does not know (an empty or other database,
+            // a spec this build cannot read) keeps serving: only `canaria delete NAME` removes it.
+            if (await _gateway.Client.ConfigAsync(ct).ConfigureAwait(false) is not { } live) return;
+            _foreign = ForeignGatewayConfig.Of(live, _rollouts.Keys);
+            foreach (var name in _foreign.Names) ControllerLog.ForeignListener(_logger, name);
+        }
+        var (built, effective) = GatewayConfigBuilder.Build(_rollouts.Values, _workload);
+        var config = _foreign.AddTo(built, _rollouts.Keys);
         var text = JsonSerializer.Serialize(config, CoreJson.Options);
         if (text == _appliedGatewayConfig) return;
         var result = await _gateway.ApplyAsync(config, ct).ConfigureAwait(false);

@@ -15,6 +15,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan UnresponsiveLimit = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
     private readonly ManagedGatewayPaths _paths;
     private readonly string _token;
     private readonly IReadOnlyList<string> _command;
@@ -22,6 +23,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ListenerLender _lender;
     private DateTimeOffset? _unresponsiveSince;
+    private DateTimeOffset _nextStart;
+    private ulong? _startTime;
 
     private GatewayProcess(ManagedGatewayPaths paths, string token, IReadOnlyList<string> command, TimeProvider time, ILogger logger)
     {
@@ -64,20 +67,37 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// </summary>
     public async Task<bool> RecoverAsync(CancellationToken ct)
     {
-        if (!IsAlive(Info.Pid))
+        var now = _time.GetUtcNow();
+        if (now < _nextStart) return false;
+        try
         {
-            GatewayProcessLog.Died(_logger, Info.Pid, Client.LastError ?? "no answer");
+            if (!ServingAlive())
+            {
+                // Someone may have started one meanwhile (`canaria gateway --managed --takeover`): adopt it rather than fight it.
+                if (ManagedGatewayInfo.Read(_paths.InfoFile) is { } current && current.Pid != Info.Pid && await TryAdoptAsync(current, ct).ConfigureAwait(false))
+                {
+                    Restarts++;
+                    return true;
+                }
+                GatewayProcessLog.Died(_logger, Info.Pid, Client.LastError ?? "no answer");
+                await StartAsync(takeover: false, ct).ConfigureAwait(false);
+                return true;
+            }
+            _unresponsiveSince ??= now;
+            if (now - _unresponsiveSince < UnresponsiveLimit) return false;
+            GatewayProcessLog.Unresponsive(_logger, Info.Pid, (int)UnresponsiveLimit.TotalSeconds, Client.LastError ?? "no answer");
+            UnixProcess.Signal(Info.Pid, UnixProcess.SigKill);
+            await WaitForExitAsync(Info.Pid, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
             await StartAsync(takeover: false, ct).ConfigureAwait(false);
             return true;
         }
-        var now = _time.GetUtcNow();
-        _unresponsiveSince ??= now;
-        if (now - _unresponsiveSince < UnresponsiveLimit) return false;
-        GatewayProcessLog.Unresponsive(_logger, Info.Pid, (int)UnresponsiveLimit.TotalSeconds, Client.LastError ?? "no answer");
-        UnixProcess.Signal(Info.Pid, UnixProcess.SigKill);
-        await WaitForExitAsync(Info.Pid, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
-        await StartAsync(takeover: false, ct).ConfigureAwait(false);
-        return true;
+        catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        {
+            // The controller loop must go on (an abort still changes replicas and is retried toward the gateway): try again later.
+            _nextStart = now + RetryDelay;
+            GatewayProcessLog.StartFailed(_logger, (int)RetryDelay.TotalSeconds, e.Message);
+            return false;
+        }
     }
 
     /// <summary>Takes fresh copies of the gateway's listening sockets (after its listeners changed or a new gateway started).</summary>
@@ -86,19 +106,17 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>A call succeeded: the gateway answers.</summary>
     public void Answered() => _unresponsiveSince = null;
 
-    /// <summary>Replaces the serving gateway by a new process that takes its listening sockets; the old one drains and exits.</summary>
-    public async Task ReplaceAsync(CancellationToken ct)
-    {
-        var old = Info.Pid;
-        await StartAsync(takeover: IsAlive(old), ct).ConfigureAwait(false);
-        await WaitForExitAsync(old, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Replaces the serving gateway by a new process that takes its listening sockets; returns once the new one serves
+    /// (the old one drains and exits by itself, without holding up the controller loop).
+    /// </summary>
+    public Task ReplaceAsync(CancellationToken ct) => StartAsync(takeover: ServingAlive(), ct);
 
     /// <summary>Stops the gateway: it stops accepting and lets requests in flight finish.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
         _lender.Release();
-        if (!IsAlive(Info.Pid)) return;
+        if (!ServingAlive()) return;
         UnixProcess.Signal(Info.Pid, UnixProcess.SigTerm);
         if (!await WaitForExitAsync(Info.Pid, TimeSpan.FromSeconds(15), ct).ConfigureAwait(false))
             UnixProcess.Signal(Info.Pid, UnixProcess.SigKill);
@@ -154,13 +172,17 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     private void Use(ManagedGatewayInfo info, GatewayClient client)
     {
-        Client?.Dispose();
+        // The previous client is left to the collector: API threads may still be reading through it.
+        _startTime = UnixProcess.ReadStartTime(info.Pid);
         Info = info;
         Client = client;
         _unresponsiveSince = null;
     }
 
     private static bool IsAlive(int pid) => UnixProcess.ReadStartTime(pid) is not null;
+
+    /// <summary>The gateway this controller talks to still runs (the same process: a reused pid does not count).</summary>
+    private bool ServingAlive() => _startTime is { } start ? UnixProcess.IsAlive(Info.Pid, start) : IsAlive(Info.Pid);
 
     private static async Task<bool> WaitForExitAsync(int pid, TimeSpan timeout, CancellationToken ct)
     {

@@ -24,4 +24,7 @@ internal static partial class GatewayProcessLog
 
     [LoggerMessage(207, LogLevel.Warning, "Could not hold copies of the gateway's listening sockets ({Detail}); if the gateway dies, connections are refused until a new one serves")]
     public static partial void BorrowFailed(ILogger logger, string detail);
+
+    [LoggerMessage(208, LogLevel.Error, "Could not start a gateway process (trying again in {Seconds} s): {Detail}")]
+    public static partial void StartFailed(ILogger logger, int seconds, string detail);
 }
