@@ -96,9 +96,12 @@ public sealed class GatewayProcessTests(ITestOutputHelper output) : IDisposable
         var waited = answers.Where(a => a.SentAt > killedAt && a.SentAt < restartedAt).ToList();
         output.WriteLine($"gateway SIGKILLed: {failed.Count} of {answers.Count} requests failed; {waited.Count} requests were sent in the {(restartedAt - killedAt).TotalMilliseconds:0} ms until the new gateway served, {waited.Count(a => a.Failed)} of them failed");
         foreach (var f in failed.Take(5)) output.WriteLine(Describe(f));
-        Assert.True(failed.Count <= 20, $"{failed.Count} requests failed: more than the killed gateway can have had in flight at 200 req/s");
+        // What can fail: requests on connections the killed process held (reset), sent before the client saw them die.
+        // What must not: a connection refused, or a failure once those connections are gone.
+        Assert.True(failed.Count <= 30, $"{failed.Count} requests failed: more than the killed gateway's connections can explain at 200 req/s");
         Assert.True(waited.Count > 0, "no request was sent while the gateway was down: the test measured nothing");
-        Assert.DoesNotContain(failed, a => a.SentAt > killedAt + TimeSpan.FromMilliseconds(200));
+        Assert.DoesNotContain(failed, a => a.Error?.Contains("refused", StringComparison.OrdinalIgnoreCase) == true);
+        Assert.DoesNotContain(failed, a => a.SentAt > killedAt + TimeSpan.FromSeconds(1));
         Assert.InRange(TrafficProbe.Share(answers.Where(a => a.SentAt > restartedAt).ToList(), "v2"), 0.05, 0.16);
         var view = await RunningController.WaitForAsync(api, Name, v => Weight(v) == 10, "the split after the gateway restart");
         Assert.Equal("paused", view["status"]!["stepState"]!.GetValue<string>());

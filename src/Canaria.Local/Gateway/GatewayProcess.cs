@@ -53,7 +53,14 @@ internal sealed class GatewayProcess : IAsyncDisposable
             if (running.Build != ManagedGatewayInfo.CurrentBuild)
             {
                 GatewayProcessLog.Upgrading(logger, running.Pid);
-                await process.ReplaceAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await process.ReplaceAsync(ct).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException e)
+                {
+                    GatewayProcessLog.StartFailed(logger, 0, "the gateway of the other build keeps serving: " + e.Message);
+                }
             }
             return process;
         }
