@@ -99,11 +99,11 @@ internal sealed class AnalysisRunner(GatewayLink link, IMetricSource gateway, IR
         var stable = RevisionNames.Version(rollout, window.StableRevision);
         var key = FormattableString.Invariant($"{window.CanaryRevision}/{window.StableRevision}/{window.StepIndex}/{window.Since.ToUnixTimeMilliseconds()}");
         var mark = await link.MarkAsync(key, rollout.Name, service, [canary, stable], ct).ConfigureAwait(false);
-        // A mark is in the counters of one gateway process: it is used only when the last totals read came from the same one.
-        if (mark is { Versions.Count: 2 } && mark.Key == key && mark.Instance == link.Counters.Instance)
+        // A mark is in the counters of one gateway process: it is placed in the running totals only once that one was read.
+        if (mark is { Versions.Count: 2 } && mark.Key == key && link.Counters.Knows(mark.Instance))
         {
-            rollout.Schedule.CanaryBaseline = link.Counters.FromMark(mark.Versions[0]);
-            rollout.Schedule.StableBaseline = link.Counters.FromMark(mark.Versions[1]);
+            rollout.Schedule.CanaryBaseline = link.Counters.FromMark(mark.Instance, mark.Versions[0]);
+            rollout.Schedule.StableBaseline = link.Counters.FromMark(mark.Instance, mark.Versions[1]);
             rollout.Schedule.BaselineAt = mark.At < now ? mark.At : now;
             return;
         }

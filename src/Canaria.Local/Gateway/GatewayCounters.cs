@@ -5,57 +5,79 @@ using Canaria.Gateway.Metrics;
 namespace Canaria.Local.Gateway;
 
 /// <summary>
-/// The controller's running totals per service × version, continuous across gateway restarts: each reading of the
-/// gateway's cumulative totals adds what grew since the previous reading of the same gateway instance, and a new instance
-/// (its counters start at zero) adds all it has. Two values of these totals subtract to the exact counts between them, so
-/// a comparison "since the step went live" neither double-counts nor loses requests when the gateway is replaced; only
-/// what a killed gateway served after the last reading (one tick) is never seen. Loop-only state.
+/// The controller's running totals per service × version, continuous across gateway processes: each reading of a
+/// gateway's cumulative totals adds what grew since the previous reading of the same process (instance), and a process
+/// read for the first time adds all it has (its counters started at zero). During a handover both processes are read, so
+/// what the old one serves while it drains is counted too. Two values of these totals subtract to the exact counts
+/// between them; only what a killed gateway served after its last reading (one tick) is never seen. Loop-only state.
 /// </summary>
 internal sealed class GatewayCounters
 {
+    private static readonly TimeSpan ForgetInstanceAfter = TimeSpan.FromMinutes(10);
     private static readonly double[] BoundsMs = [.. Enumerable.Range(0, LatencyBuckets.Count).Select(i => LatencyBuckets.UpperBoundMicros(i) / 1000.0)];
-    private readonly Dictionary<(string Service, string Version), Counter> _counters = [];
+    private readonly Dictionary<(string Service, string Version), Running> _running = [];
+    private readonly Dictionary<string, InstanceReading> _instances = new(StringComparer.Ordinal);
 
     /// <summary>The gateway instance of the last reading, or null before the first.</summary>
     public string? Instance { get; private set; }
 
     public DateTimeOffset? ReadAt { get; private set; }
 
+    /// <summary>True when totals of this gateway process have been read (a mark of it can be placed in the running totals).</summary>
+    public bool Knows(string instance) => _instances.ContainsKey(instance);
+
     public void Update(GatewayTotalsReply reply)
     {
-        var sameInstance = reply.Instance == Instance;
-        if (!sameInstance)
-        {
-            foreach (var c in _counters.Values) c.Rebase();
-        }
-
+        if (!_instances.TryGetValue(reply.Instance, out var instance))
+            _instances[reply.Instance] = instance = new InstanceReading();
+        instance.ReadAt = reply.At;
         foreach (var v in reply.Versions)
         {
-            if (!_counters.TryGetValue((v.Service, v.Version), out var counter))
-                _counters[(v.Service, v.Version)] = counter = new Counter();
-            counter.Add(v);
+            var key = (v.Service, v.Version);
+            if (!_running.TryGetValue(key, out var running)) _running[key] = running = new Running();
+            var last = instance.Last.GetValueOrDefault(key);
+            Accumulate(running.Classes, last?.Classes, v.Classes);
+            Accumulate(running.Buckets, last?.Buckets, v.Buckets);
+            instance.Last[key] = v;
         }
-
+        foreach (var stale in _instances.Where(kv => reply.At - kv.Value.ReadAt > ForgetInstanceAfter).Select(kv => kv.Key).ToList())
+            _instances.Remove(stale);
         Instance = reply.Instance;
         ReadAt = reply.At;
     }
 
-    /// <summary>The running totals of a version (zero when the gateway never reported it).</summary>
+    /// <summary>The running totals of a version (zero when no gateway reported it).</summary>
     public MetricWindow Read(string service, string version) =>
-        _counters.TryGetValue((service, version), out var c) ? ToWindow(c.Classes, c.Buckets) : ToWindow(new long[VersionRecorder.StatusClasses], new long[LatencyBuckets.Count]);
+        _running.TryGetValue((service, version), out var r) ? ToWindow(r.Classes, r.Buckets) : ToWindow(new long[VersionRecorder.StatusClasses], new long[LatencyBuckets.Count]);
 
-    /// <summary>A gateway mark (raw totals of the instance read last) in running-total terms.</summary>
-    public MetricWindow FromMark(VersionTotals mark)
+    /// <summary>
+    /// A mark of one gateway process in running-total terms: the running totals now, less what that process counted since
+    /// the mark (as of its last reading).
+    /// </summary>
+    public MetricWindow FromMark(string instance, VersionTotals mark)
     {
-        if (!_counters.TryGetValue((mark.Service, mark.Version), out var c)) return ToWindow(mark.Classes, mark.Buckets);
-        return ToWindow(Shift(mark.Classes, c.Classes, c.LastClasses), Shift(mark.Buckets, c.Buckets, c.LastBuckets));
+        var key = (mark.Service, mark.Version);
+        var running = _running.GetValueOrDefault(key) ?? new Running();
+        var last = _instances.GetValueOrDefault(instance)?.Last.GetValueOrDefault(key);
+        return ToWindow(Before(running.Classes, last?.Classes, mark.Classes), Before(running.Buckets, last?.Buckets, mark.Buckets));
     }
 
-    private static long[] Shift(long[] raw, long[] running, long[] lastRaw)
+    private static long[] Before(long[] running, long[]? lastRaw, long[] markRaw)
     {
         var result = new long[running.Length];
-        for (var i = 0; i < result.Length; i++) result[i] = (i < raw.Length ? raw[i] : 0) + running[i] - lastRaw[i];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var since = Math.Max(0, At(lastRaw, i) - At(markRaw, i));
+            result[i] = running[i] - since;
+        }
         return result;
+    }
+
+    private static long At(long[]? values, int i) => values is not null && i < values.Length ? values[i] : 0;
+
+    private static void Accumulate(long[] running, long[]? last, long[] now)
+    {
+        for (var i = 0; i < running.Length && i < now.Length; i++) running[i] += Math.Max(0, now[i] - At(last, i));
     }
 
     private static MetricWindow ToWindow(long[] classes, long[] buckets)
@@ -70,37 +92,15 @@ internal sealed class GatewayCounters
         };
     }
 
-    private sealed class Counter
+    private sealed class Running
     {
         public long[] Classes { get; } = new long[VersionRecorder.StatusClasses];
         public long[] Buckets { get; } = new long[LatencyBuckets.Count];
-        public long[] LastClasses { get; private set; } = new long[VersionRecorder.StatusClasses];
-        public long[] LastBuckets { get; private set; } = new long[LatencyBuckets.Count];
+    }
 
-        public void Rebase()
-        {
-            LastClasses = new long[LastClasses.Length];
-            LastBuckets = new long[LastBuckets.Length];
-        }
-
-        public void Add(VersionTotals v)
-        {
-            Accumulate(Classes, LastClasses, v.Classes);
-            Accumulate(Buckets, LastBuckets, v.Buckets);
-            LastClasses = Pad(v.Classes, Classes.Length);
-            LastBuckets = Pad(v.Buckets, Buckets.Length);
-        }
-
-        private static void Accumulate(long[] running, long[] last, long[] now)
-        {
-            for (var i = 0; i < running.Length && i < now.Length; i++) running[i] += Math.Max(0, now[i] - last[i]);
-        }
-
-        private static long[] Pad(long[] values, int length)
-        {
-            var copy = new long[length];
-            Array.Copy(values, copy, Math.Min(length, values.Length));
-            return copy;
-        }
+    private sealed class InstanceReading
+    {
+        public DateTimeOffset ReadAt { get; set; }
+        public Dictionary<(string Service, string Version), VersionTotals> Last { get; } = [];
     }
 }

@@ -30,6 +30,13 @@ internal sealed class GatewayLink(GatewayProcess process) : IAsyncDisposable
     /// <summary>Reads the totals (and listeners). False when the gateway could not be read; a dead one is started again.</summary>
     public async Task<bool> RefreshAsync(CancellationToken ct)
     {
+        if (process.Draining is { } draining)
+        {
+            // The replaced process until it exits: what it serves while it drains is counted too.
+            if (await draining.TotalsAsync(ct).ConfigureAwait(false) is { } last) Counters.Update(last);
+            else process.DrainingGone();
+        }
+
         if (await process.Client.TotalsAsync(ct).ConfigureAwait(false) is { } totals)
         {
             Counters.Update(totals);

@@ -40,6 +40,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public GatewayClient Client { get; private set; } = null!;
 
+    /// <summary>The gateway being replaced while it drains: its totals are still read, so what it serves meanwhile counts.</summary>
+    public GatewayClient? Draining { get; private set; }
+
+    public void DrainingGone() => Draining = null;
+
     /// <summary>How many gateway processes this controller started (a new one may serve an older saved config).</summary>
     public int Restarts { get; private set; }
 
@@ -162,6 +167,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 var client = new GatewayClient(info.AdminSocket, _token);
                 if (await client.HealthAsync(ct).ConfigureAwait(false) is { } health && health.Instance == info.Instance)
                 {
+                    Draining = takeover ? Client : null;
                     Use(info, client);
                     Restarts++;
                     GatewayProcessLog.Started(_logger, pid, info.Instance, takeover ? "took over the listeners" : "started", clock.ElapsedMilliseconds);
