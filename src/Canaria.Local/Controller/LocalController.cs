@@ -41,6 +41,7 @@ internal sealed partial class LocalController
     private int _gatewayStarts;
     private bool _gatewayDown;
     private ForeignGatewayConfig? _foreign;
+    private string _rejectedGatewayConfig = "";
     private DateTimeOffset _startedAt;
     private readonly StoreHealth _health;
     private readonly Queue<PendingEvent> _pendingEvents = new();
@@ -253,7 +254,9 @@ internal sealed partial class LocalController
         _gatewayDown = false;
         if (!result.Accepted)
         {
-            ControllerLog.GatewayRejected(_logger, string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Message}")));
+            if (text != _rejectedGatewayConfig) // tried again every tick, logged once per config
+                ControllerLog.GatewayRejected(_logger, string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Message}")));
+            _rejectedGatewayConfig = text;
             return;
         }
         _appliedGatewayConfig = text;
