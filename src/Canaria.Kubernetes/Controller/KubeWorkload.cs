@@ -23,7 +23,17 @@ internal sealed class KubeWorkload(KubeClient client, string rolloutName)
         // (blue-green keeps blue until its scale-down delay). A RollingUpdate Deployment's proportional scaling rewrites
         // it on every sync, so there it stays as the Deployment controller writes it.
         var oldStillRuns = d.Recreate && plan.Any(p => p.Key != d.TemplateHash && p.Value > 0);
-        foreach (var (hash, count) in plan)
+        // Scale-downs first, scale-ups last: while stable and canary run, the paused Deployment controller holds their total
+        // at replicas + maxSurge and rescales proportionally the moment it sees more (deleting pods that just served), so
+        // the total written must never pass the budget on the way, not only in the end.
+        foreach (var rs in d.ReplicaSets)
+        {
+            var planned = plan.TryGetValue(rs.TemplateHash, out _) && d.ReplicaSetOf(rs.TemplateHash) == rs;
+            if (planned || rs.Replicas == 0) continue;
+            var error = await ScaleAsync(ns, rs, 0, full, maxReplicas, cancellationToken).ConfigureAwait(false);
+            if (error is not null) return error;
+        }
+        foreach (var (hash, count) in plan.OrderBy(p => p.Value - (d.ReplicaSetOf(p.Key)?.Replicas ?? 0)))
         {
             var desired = hash == d.TemplateHash && oldStillRuns ? "0" : full;
             var rs = d.ReplicaSetOf(hash);
@@ -35,13 +45,6 @@ internal sealed class KubeWorkload(KubeClient client, string rolloutName)
                 continue;
             }
             var error = await ScaleAsync(ns, rs, count, desired, maxReplicas, cancellationToken).ConfigureAwait(false);
-            if (error is not null) return error;
-        }
-        foreach (var rs in d.ReplicaSets)
-        {
-            var planned = plan.TryGetValue(rs.TemplateHash, out _) && d.ReplicaSetOf(rs.TemplateHash) == rs;
-            if (planned || rs.Replicas == 0) continue;
-            var error = await ScaleAsync(ns, rs, 0, full, maxReplicas, cancellationToken).ConfigureAwait(false);
             if (error is not null) return error;
         }
         return null;
