@@ -87,18 +87,20 @@ internal sealed partial class LocalController
         }, ct);
 
     public Task<ControllerReply> DeleteAsync(string name, CancellationToken ct) =>
-        OnLoop(() =>
+        OnLoop(async () =>
         {
             if (!_rollouts.ContainsKey(name))
             {
                 if (_foreign?.Remove(name) != true) return ControllerReply.Missing(name);
                 _appliedGatewayConfig = "";
+                await ApplyGatewayAsync(ct).ConfigureAwait(false);
                 return ControllerReply.Done($"the gateway listener '{name}' left by an earlier controller is closed");
             }
             _store.DeleteRollout(name); // first: a store that cannot write leaves the rollout running (503)
             _rollouts.Remove(name);
             _workload.RemoveAll(name);
             _appliedGatewayConfig = "";
+            await ApplyGatewayAsync(ct).ConfigureAwait(false); // the reply says the listener is closed: it is, when the gateway answered
             return ControllerReply.Done($"rollout '{name}' deleted; its replicas are stopping and its listener is closed");
         }, ct);
 
