@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Canaria.Local.Processes;
 
 namespace Canaria.Local.Gateway;
 
@@ -9,9 +10,6 @@ namespace Canaria.Local.Gateway;
 /// </summary>
 internal static class GatewayLaunch
 {
-    // $1 = log file, the rest = program and arguments. exec keeps the pid: the pid we track is the gateway's.
-    private const string Script = "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null";
-
     /// <summary>Variables the gateway inherits: what a .NET program needs to start, and locale.</summary>
     public static readonly IReadOnlyList<string> AllowedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64", "DOTNET_HOST_PATH"];
 
@@ -35,10 +33,10 @@ internal static class GatewayLaunch
     {
         State.PrivateFiles.CreateDirectory(Path.GetDirectoryName(logPath)!);
         State.PrivateFiles.CreateOrTighten(logPath); // 0600: the shell's redirect would create it by the umask
-        var setsid = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : File.Exists("/bin/setsid") ? "/bin/setsid" : null;
+        var setsid = ReplicaLauncher.SetSid;
         var start = new ProcessStartInfo(setsid ?? "/bin/sh") { UseShellExecute = false };
         if (setsid is not null) start.ArgumentList.Add("/bin/sh");
-        foreach (var a in (string[])["-c", Script, "sh", logPath]) start.ArgumentList.Add(a);
+        foreach (var a in (string[])["-c", ReplicaLauncher.Script, "sh", logPath]) start.ArgumentList.Add(a);
         foreach (var a in command) start.ArgumentList.Add(a);
         foreach (var a in (string[])["gateway", "--managed", "--state-dir", stateDirectory]) start.ArgumentList.Add(a);
         if (takeover) start.ArgumentList.Add("--takeover");

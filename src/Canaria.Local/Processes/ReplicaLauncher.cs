@@ -10,9 +10,11 @@ namespace Canaria.Local.Processes;
 /// </summary>
 internal sealed class ReplicaLauncher(string stateDirectory, ReplicaSupervisorOptions options)
 {
-    // $1 = log file, the rest = program and arguments. exec keeps the pid: the pid we track is the program's.
-    private const string Script = "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null";
-    private static readonly string? SetSid = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : File.Exists("/bin/setsid") ? "/bin/setsid" : null;
+    /// <summary>$1 = log file, the rest = program and arguments. exec keeps the pid: the pid tracked is the program's.</summary>
+    internal const string Script = "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null";
+
+    /// <summary>setsid, to start a process in a session of its own (no signal to the controller's group reaches it).</summary>
+    internal static readonly string? SetSid = File.Exists("/usr/bin/setsid") ? "/usr/bin/setsid" : File.Exists("/bin/setsid") ? "/bin/setsid" : null;
 
     public string LogPathOf(string setKey, int index) =>
         Path.Combine(stateDirectory, "logs", setKey, index.ToString(CultureInfo.InvariantCulture) + ".log");
