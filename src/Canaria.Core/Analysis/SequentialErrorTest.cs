@@ -22,8 +22,7 @@ internal static class SequentialErrorTest
     {
         var p0 = (stableFailures + 1.0) / (stableRequests + 2.0);
         var p1 = Math.Min(p0 + minEffect, 0.999);
-        var upper = Math.Log((1 - beta) / alpha);
-        var lower = Math.Log(beta / (1 - alpha));
+        var (lower, upper) = Bounds(alpha, beta);
         var successes = canaryRequests - canaryFailures;
         var llr = (canaryFailures * Math.Log(p1 / p0)) + (successes * Math.Log((1 - p1) / (1 - p0)));
 
@@ -41,6 +40,10 @@ internal static class SequentialErrorTest
             (verdict, outcome) = (Verdict.Pending, "collecting evidence");
         return new SequentialResult(verdict, llr, lower, upper, p0, p1, $"{outcome}: {facts}");
     }
+
+    /// <summary>Wald's bounds on the log-likelihood ratio: at or below Lower passes, at or above Upper fails.</summary>
+    public static (double Lower, double Upper) Bounds(double alpha, double beta) =>
+        (Math.Log(beta / (1 - alpha)), Math.Log((1 - beta) / alpha));
 
     private static string Rate(long failures, long requests) =>
         requests == 0 ? "n/a" : (failures * 100.0 / requests).ToString("0.##", CultureInfo.InvariantCulture) + "%";

@@ -100,14 +100,17 @@ internal static class ControllerApi
 
     private static IResult Json(object value) => Results.Json(value, CoreJson.Options);
 
-    private static IResult Reply(ControllerReply reply, int? status = null) => Results.Json(reply, CoreJson.Options, statusCode: status ?? reply switch
+    private static IResult Reply(ControllerReply reply, int? status = null) => Results.Json(reply, CoreJson.Options, statusCode: status ?? StatusOf(reply));
+
+    /// <summary>The HTTP status of a controller's answer: 200, 404 no such rollout, 503 store failing, 422 invalid, else 409 refused.</summary>
+    public static int StatusOf(ControllerReply reply) => reply switch
     {
         { Ok: true } => 200,
         { NotFound: true } => 404,
         { Unavailable: true } => 503,
         { Errors.Count: > 0 } => 422,
         _ => 409,
-    });
+    };
 }
 
 /// <summary>One version's golden signals; <c>ClientErrors</c> (requests the client broke) are not part of <c>Requests</c> or the success rate.</summary>

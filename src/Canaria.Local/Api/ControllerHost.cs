@@ -1,4 +1,5 @@
 using Canaria.Local.Controller;
+using Canaria.Local.Dashboard;
 using Canaria.Local.Gateway;
 using Canaria.Local.Processes;
 using Canaria.Local.State;
@@ -82,6 +83,7 @@ internal sealed class ControllerHost : IAsyncDisposable
         var api = builder.Build();
         api.UseJsonErrors(options.LoggerFactory.CreateLogger("Canaria.Local.Api"));
         api.MapControllerApi(controller, store, token);
+        api.MapDashboard(new LocalDashboardSource(controller, store), new DashboardSessions(options.Time), token, options.Time);
         await api.StartAsync(ct).ConfigureAwait(false);
 
         var host = new ControllerHost(options, lockFile, store, supervisor, gateway, controller, api, token);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Canaria.Analysis.Checks;
 using Canaria.Core.Analysis;
 using Canaria.Core.Model;
+using Canaria.Local.Dashboard.Series;
 using Canaria.Local.Gateway;
 
 namespace Canaria.Local.Controller;
@@ -12,7 +13,7 @@ namespace Canaria.Local.Controller;
 /// runs on every controller tick (100 ms) so a clearly bad canary is stopped after few requests. Prometheus and
 /// web checks run off the loop and report when they answer, so a slow source never delays a rollback.
 /// </summary>
-internal sealed class AnalysisRunner(GatewayLink link, IMetricSource gateway, IReadOnlyDictionary<MetricProvider, IValueSource> remote)
+internal sealed class AnalysisRunner(GatewayLink link, IMetricSource gateway, IReadOnlyDictionary<MetricProvider, IValueSource> remote, SeriesBook? series = null)
 {
     public async ValueTask MeasureIfDueAsync(ManagedRollout rollout, DateTimeOffset now, CancellationToken ct)
     {
@@ -36,6 +37,7 @@ internal sealed class AnalysisRunner(GatewayLink link, IMetricSource gateway, IR
             {
                 var (canary, stable) = SinceStepLive(rollout, service.Name, window, now);
                 var (verdict, value, evidence) = CompareJudge.Judge(check, canary, stable, analysis.MinRequests);
+                if (sequential && value is { } llr) series?.Sequential(rollout.Name, check, window.StepIndex, now, llr, verdict);
                 if (!schedule.ShouldReport(check.Name, verdict, interval, now)) continue;
                 Report(rollout, check, verdict, value, evidence, now);
             }

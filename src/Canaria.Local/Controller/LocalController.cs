@@ -6,6 +6,7 @@ using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 using Canaria.Core.Serialization;
+using Canaria.Local.Dashboard.Series;
 using Canaria.Local.Gateway;
 using Canaria.Local.Processes;
 using Canaria.Local.State;
@@ -61,7 +62,8 @@ internal sealed partial class LocalController
         _time = time;
         _logger = logger;
         _options = options ?? new ControllerOptions();
-        _analysis = new AnalysisRunner(gateway, new GatewayMetricSource(() => gateway.Client), RemoteCheck.Sources(Http, _options.MetricTimeout));
+        Series = new SeriesBook(time);
+        _analysis = new AnalysisRunner(gateway, new GatewayMetricSource(() => gateway.Client), RemoteCheck.Sources(Http, _options.MetricTimeout), Series);
         _webhooks = new WebhookRunner(Http, time, logger);
         _health = new StoreHealth(time, logger);
     }
@@ -73,6 +75,9 @@ internal sealed partial class LocalController
     public IReadOnlyDictionary<string, RolloutView> Views => Volatile.Read(ref _views);
 
     public GatewayLink Gateway => _gateway;
+
+    /// <summary>Recent golden signals and sequential-test evaluations per rollout, for the dashboard's charts.</summary>
+    public SeriesBook Series { get; }
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -125,6 +130,7 @@ internal sealed partial class LocalController
                 first = false;
             }
             PublishViews();
+            Series.Sample(_rollouts.Values, _gateway.Counters);
 
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
             wait.CancelAfter(changed ? TimeSpan.FromMilliseconds(20) : _options.TickInterval);

@@ -11,11 +11,8 @@ internal static class RolloutViews
         var versions = new List<VersionView>();
         foreach (var (revision, desired) in r.DesiredReplicas.OrderBy(p => p.Key))
         {
-            var role = revision == status.StableRevision ? "stable" : revision == status.CanaryRevision ? "canary" : "previous";
-            var weight = applied is null ? 0
-                : revision == applied.CanaryRevision ? applied.CanaryWeight
-                : revision == applied.StableRevision ? 100 - (applied.CanaryRevision is null ? 0 : applied.CanaryWeight)
-                : 0;
+            var role = Role(status, revision);
+            var weight = Weight(applied, revision);
             var replicas = workload.Replicas(r, revision)
                 .Select(x => new ReplicaView(x.Index, x.Pid, x.Port, x.State.ToString(), x.Restarts, x.LogPath)).ToList();
             versions.Add(new VersionView
@@ -44,4 +41,15 @@ internal static class RolloutViews
             NotStored = r.UnstoredReason,
         };
     }
+
+    /// <summary>stable, canary, or previous (waiting for scale-down).</summary>
+    public static string Role(RolloutStatus? status, int revision) =>
+        revision == status?.StableRevision ? "stable" : revision == status?.CanaryRevision ? "canary" : "previous";
+
+    /// <summary>The share of traffic the gateway gives a revision under the applied split.</summary>
+    public static int Weight(TrafficTarget? applied, int revision) =>
+        applied is null ? 0
+        : revision == applied.CanaryRevision ? applied.CanaryWeight
+        : revision == applied.StableRevision ? 100 - (applied.CanaryRevision is null ? 0 : applied.CanaryWeight)
+        : 0;
 }

@@ -1,0 +1,103 @@
+using System.Net;
+using Canaria.Core.Serialization;
+using Canaria.Gateway.Admin;
+using Canaria.Local.Controller;
+using Canaria.Local.State;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Canaria.Local.Dashboard;
+
+/// <summary>
+/// The dashboard under /dashboard on the controller's API host. Nothing is served without a session: every page, asset
+/// and API answers 401 (pages with the login form) until the controller's token was entered once at POST
+/// /dashboard/login, which sets the session cookie. Operations also need the session's CSRF token.
+/// </summary>
+internal static class DashboardEndpoints
+{
+    private const string LoginPage = "login.html";
+
+    public static void MapDashboard(this IEndpointRouteBuilder app, IDashboardSource source, DashboardSessions sessions, string token, TimeProvider time)
+    {
+        app.MapPost(DashboardAuth.Path + "/login", async (HttpContext context) =>
+        {
+            DashboardAuth.Harden(context.Response);
+            if (!DashboardAuth.SameOrigin(context)) return Login(context, 403, "This login came from another site and was refused.");
+            var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
+            if (!AdminAuth.TokenEquals(form?["token"].ToString().Trim(), token))
+                return Login(context, 401, "That is not this controller's token.");
+            DashboardAuth.SetCookie(context, sessions.Create());
+            return Results.Redirect(DashboardAuth.Path + "/", permanent: false, preserveMethod: false);
+        });
+
+        var group = app.MapGroup(DashboardAuth.Path).AddEndpointFilter(async (ctx, next) =>
+        {
+            var context = ctx.HttpContext;
+            DashboardAuth.Harden(context.Response);
+            if (DashboardAuth.Session(context, sessions) is not { } session)
+            {
+                return IsApi(context) ? Message(401, "log in to the dashboard first (the controller's token, see the token file in the state directory)")
+                    : Login(context, 401, null);
+            }
+            context.Items[typeof(DashboardSession)] = session;
+            if (!HttpMethods.IsGet(context.Request.Method) && DashboardAuth.RefuseAction(context, session) is { } why)
+                return Message(403, why);
+            return await next(ctx).ConfigureAwait(false);
+        }).AddEndpointFilter(async (ctx, next) =>
+        {
+            try
+            {
+                return await next(ctx).ConfigureAwait(false);
+            }
+            catch (Exception e) when (StoreFailures.IsStoreFailure(e))
+            {
+                return Message(503, "state store: " + e.Message);
+            }
+        });
+
+        group.MapGet("", () => Page());
+        group.MapGet("/", () => Page());
+        group.MapGet("/assets/{file}", (string file) =>
+            file != LoginPage && DashboardAssets.Get(file) is { } bytes ? Results.Bytes(bytes, DashboardAssets.ContentType(file)) : Message(404, "no such file"));
+        group.MapPost("/logout", (HttpContext context) =>
+        {
+            sessions.End(Session(context).Id);
+            DashboardAuth.ClearCookie(context);
+            return Results.Json(new { ok = true, message = "logged out" });
+        });
+
+        group.MapGet("/api/session", (HttpContext context) => Results.Json(new { csrf = Session(context).Csrf, platform = source.Platform }));
+        group.MapGet("/api/rollouts", async (CancellationToken ct) => Json(await source.ListAsync(ct).ConfigureAwait(false)));
+        group.MapGet("/api/rollouts/{name}", async (string name, CancellationToken ct) =>
+            await source.GetAsync(name, ct).ConfigureAwait(false) is { } rollout ? Json(rollout) : Message(404, $"rollout '{name}' not found"));
+        group.MapGet("/api/stream", (HttpContext context, string? rollout) =>
+            DashboardStream.RunAsync(context, source, sessions, rollout, time));
+        group.MapPost("/api/rollouts/{name}/{op}", async (string name, string op, int? step, int? toRevision, CancellationToken ct) =>
+        {
+            var answer = await source.ActAsync(name, new DashboardAction(op, step, toRevision), ct).ConfigureAwait(false);
+            return Results.Json(answer, CoreJson.Options, statusCode: answer.Status);
+        });
+        group.Map("/{**rest}", () => Message(404, "no such dashboard page"));
+    }
+
+    private static DashboardSession Session(HttpContext context) => (DashboardSession)context.Items[typeof(DashboardSession)]!;
+
+    private static bool IsApi(HttpContext context) =>
+        context.Request.Path.StartsWithSegments(DashboardAuth.Path + "/api") || context.Request.Path.StartsWithSegments(DashboardAuth.Path + "/assets")
+        || !HttpMethods.IsGet(context.Request.Method);
+
+    private static IResult Page() => Results.Content(DashboardAssets.Text("index.html"), "text/html; charset=utf-8");
+
+    private static IResult Json(object value) => Results.Json(value, CoreJson.Options);
+
+    private static IResult Message(int status, string message) => Results.Json(new { ok = false, message }, statusCode: status);
+
+    /// <summary>The login form (no script; its styles are inline, so nothing else is served before login).</summary>
+    private static IResult Login(HttpContext context, int status, string? error)
+    {
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        var html = DashboardAssets.Text(LoginPage).Replace("{{error}}", error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>", StringComparison.Ordinal);
+        return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Canaria.Core.Engine;
+using Canaria.Core.Model;
+using Canaria.Core.Serialization;
+using Canaria.Local.Api;
+using Canaria.Local.Controller;
+using Canaria.Local.Dashboard.Series;
+using Canaria.Local.State;
+
+namespace Canaria.Local.Dashboard;
+
+/// <summary>The local controller as the dashboard's source: its published views, its store's history, its series, its commands.</summary>
+internal sealed class LocalDashboardSource(LocalController controller, StateStore store) : IDashboardSource
+{
+    // Parsed specs by rollout, kept while the spec text is the same (views are republished every tick).
+    private readonly ConcurrentDictionary<string, (string Text, RolloutSpec? Spec)> _specs = new(StringComparer.Ordinal);
+
+    public string Platform => "local";
+
+    public ValueTask<IReadOnlyList<DashboardRollout>> ListAsync(CancellationToken ct) =>
+        ValueTask.FromResult<IReadOnlyList<DashboardRollout>>(
+            [.. controller.Views.Values.OrderBy(v => v.Name, StringComparer.Ordinal).Select(Map)]);
+
+    public ValueTask<DashboardRollout?> GetAsync(string name, CancellationToken ct) =>
+        ValueTask.FromResult(controller.Views.TryGetValue(name, out var view) ? Map(view) : null);
+
+    public ValueTask<IReadOnlyList<DashboardEvent>> HistoryAsync(string name, int limit, CancellationToken ct) =>
+        ValueTask.FromResult<IReadOnlyList<DashboardEvent>>(
+            [.. store.ListEvents(name, limit).Select(e => new DashboardEvent(e.Timestamp, e.Type, e.Reason, e.Message))]);
+
+    public ValueTask<IReadOnlyList<DashboardRevision>> RevisionsAsync(string name, CancellationToken ct)
+    {
+        var status = controller.Views.TryGetValue(name, out var view) ? view.Status : null;
+        IReadOnlyList<DashboardRevision> revisions = [.. store.ListRevisions(name).Select(r => new DashboardRevision(
+            r.Number, RevisionTemplates.Deserialize(r.TemplateJson).Version, r.CreatedAt,
+            status is null ? "" : RolloutViews.Role(status, r.Number) is var role && role != "previous" ? role : ""))];
+        return ValueTask.FromResult(revisions);
+    }
+
+    public SeriesSlice Series(string name, long after) => controller.Series.After(name, after);
+
+    public async ValueTask<DashboardAnswer> ActAsync(string name, DashboardAction action, CancellationToken ct)
+    {
+        var reply = action.Op switch
+        {
+            "promote" => await controller.CommandAsync(name, new RolloutCommand(CommandKind.Promote), ct).ConfigureAwait(false),
+            "promote-full" => await controller.CommandAsync(name, new RolloutCommand(CommandKind.PromoteFull), ct).ConfigureAwait(false),
+            "pause" => await controller.CommandAsync(name, new RolloutCommand(CommandKind.Pause), ct).ConfigureAwait(false),
+            "resume" => await controller.CommandAsync(name, new RolloutCommand(CommandKind.Resume), ct).ConfigureAwait(false),
+            "abort" => await controller.CommandAsync(name, new RolloutCommand(CommandKind.Abort), ct).ConfigureAwait(false),
+            "retry" => await controller.CommandAsync(name, new RolloutCommand(CommandKind.Retry), ct).ConfigureAwait(false),
+            "jump" when action.Step is { } step => await controller.CommandAsync(name, new RolloutCommand(CommandKind.Jump, step - 1), ct).ConfigureAwait(false),
+            "jump" => ControllerReply.Refused("jump needs the step to go to (1-based)"),
+            "undo" => await controller.UndoAsync(name, action.ToRevision, ct).ConfigureAwait(false),
+            _ => ControllerReply.Refused($"unknown operation '{action.Op}'"),
+        };
+        var status = ControllerApi.StatusOf(reply);
+        return new DashboardAnswer(reply.Ok, status, reply.Message);
+    }
+
+    private DashboardRollout Map(RolloutView view)
+    {
+        var s = view.Status;
+        var spec = SpecOf(view);
+        return new DashboardRollout
+        {
+            Name = view.Name,
+            Phase = s.Phase.ToString(),
+            Strategy = view.Strategy,
+            StepIndex = s.StepIndex,
+            StepState = s.StepState.ToString(),
+            Message = s.Message,
+            AbortReason = s.AbortReason,
+            Cancelled = s.Cancelled,
+            Paused = s.Paused,
+            PauseReason = s.PauseReason,
+            GateMessage = s.GateMessage,
+            NotStored = view.NotStored,
+            StableRevision = s.StableRevision,
+            CanaryRevision = s.CanaryRevision,
+            Service = view.Service,
+            ListenAddress = view.ListenAddress,
+            Versions = [.. view.Versions.Select(v => new DashboardVersion(v.Revision, v.Version, v.Role, v.Weight, v.ReadyReplicas, v.DesiredReplicas))],
+            Steps = spec is null ? [] : Pipeline(spec),
+            Checks = [.. s.Checks.Select(c => Check(spec, c))],
+        };
+    }
+
+    private static IReadOnlyList<DashboardStep> Pipeline(RolloutSpec spec) =>
+        [.. Enumerable.Range(0, StepPlan.Count(spec) + 1).Select(i => StepPlan.At(spec, i)).Select(step => new DashboardStep(
+            step.Index, step.Traffic, step.CanaryReplicas, step.Matches.Count, step.Mirror,
+            step.Pause is null ? null : step.Pause.Duration is { } d ? Durations.Format(d) : "manual", step.IsFinal))];
+
+    private static DashboardCheck Check(RolloutSpec? spec, Core.Analysis.CheckStatus c)
+    {
+        var check = spec?.Analysis?.Checks.FirstOrDefault(x => x.Name == c.Name);
+        var kind = check switch
+        {
+            null => "",
+            { Compare: { } compare } => "compare: " + compare.Method.ToString().ToLowerInvariant(),
+            _ => check.Provider.ToString().ToLowerInvariant(),
+        };
+        return new DashboardCheck(c.Name, kind, check?.Compare?.Method == CompareMethod.Sequential, c.LastVerdict?.ToString(), c.Evidence,
+            c.MeasuredAt, c.Measurements, c.Failures);
+    }
+
+    private RolloutSpec? SpecOf(RolloutView view)
+    {
+        if (_specs.TryGetValue(view.Name, out var cached) && ReferenceEquals(cached.Text, view.Spec)) return cached.Spec;
+        var spec = RolloutYaml.Parse(view.Spec).Document?.Spec;
+        _specs[view.Name] = (view.Spec, spec);
+        return spec;
+    }
+}
