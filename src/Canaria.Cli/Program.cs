@@ -20,6 +20,7 @@ if (Console.IsOutputRedirected)
     Spectre.Console.AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : 240;
 foreach (var command in ServerCommands.Create().Concat(ReadCommands.Create()).Concat(OperationCommands.Create()))
     root.Subcommands.Add(command);
+root.Subcommands.Add(DashboardCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(KubernetesCommands.Create());
 

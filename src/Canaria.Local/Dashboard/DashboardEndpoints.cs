@@ -56,7 +56,6 @@ internal static class DashboardEndpoints
             }
         });
 
-        group.MapGet("", () => Page());
         group.MapGet("/", () => Page());
         group.MapGet("/assets/{file}", (string file) =>
             file != LoginPage && DashboardAssets.Get(file) is { } bytes ? Results.Bytes(bytes, DashboardAssets.ContentType(file)) : Message(404, "no such file"));

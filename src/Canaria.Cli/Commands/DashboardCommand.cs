@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Canaria.Local.Api;
+using Canaria.Cli.Rendering;
+using Canaria.Local.State;
+
+namespace Canaria.Cli.Commands;
+
+/// <summary>
+/// `canaria dashboard`: where the running controller serves its dashboard (its API host, /dashboard/) and where the
+/// token to log in with is. It prints the token's path, never the token. `--open` starts the desktop's browser.
+/// </summary>
+internal static class DashboardCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("dashboard", """
+            Show where the running controller serves its web dashboard: every rollout live, one rollout's steps, split,
+            golden signals, analysis (with the sequential test's LLR against its bounds) and decisions, and buttons for the
+            operations. The dashboard is on the controller's API listener (127.0.0.1 unless `run --api` says otherwise).
+            Log in once with the controller's token (the file `token` in the state directory); the browser then keeps an
+            HttpOnly, SameSite=Strict session cookie. Every page and API needs that session, every operation also a CSRF token.
+            """);
+        var name = new Argument<string?>("name") { Description = "Open this rollout's page (default: the list)", Arity = ArgumentArity.ZeroOrOne };
+        var open = new Option<bool>("--open") { Description = "Open the page in the desktop's browser (xdg-open)" };
+        command.Arguments.Add(name);
+        command.Options.Add(open);
+        command.SetAction(async (r, ct) =>
+        {
+            var stateDir = r.GetValue(CommonOptions.StateDir)!;
+            var rollout = r.GetValue(name);
+            // The controller must answer (not just have left a controller.json behind): one authenticated read.
+            var code = await ApiCall.RunAsync(stateDir, c => c.GetAsync(rollout is null ? "rollouts" : $"rollouts/{Uri.EscapeDataString(rollout)}", ct), _ => ExitCodes.Ok).ConfigureAwait(false);
+            if (code != ExitCodes.Ok) return code;
+            var info = ControllerInfo.Read(stateDir)!;
+            var url = info.ApiAddress + "/dashboard/" + (rollout is null ? "" : "#/rollouts/" + Uri.EscapeDataString(rollout));
+            Console.WriteLine(url);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Log in with the token in {Path.Combine(StateDirectory.Open(stateDir).Path, "token")} (controller pid {info.Pid})."));
+            if (r.GetValue(open)) return Open(url);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static int Open(string url)
+    {
+        try
+        {
+            using var browser = Process.Start(new ProcessStartInfo("xdg-open") { ArgumentList = { url }, UseShellExecute = false });
+            return ExitCodes.Ok;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Output.Error($"could not start a browser (xdg-open: {e.Message}); open the address above yourself");
+            return ExitCodes.Refused;
+        }
+    }
+}
