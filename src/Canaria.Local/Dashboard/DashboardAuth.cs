@@ -59,7 +59,7 @@ internal static class DashboardAuth
         h.CacheControl = "no-store";
         h.XContentTypeOptions = "nosniff";
         h.XFrameOptions = "DENY";
-        h["Referrer-Policy"] = "no-referrer";
+        h["Referrer-Policy"] = "same-origin"; // not "no-referrer": that makes the browser send "Origin: null" with the login form
         h.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     }

@@ -1,0 +1,113 @@
+using System.Net;
+using Canaria.Core.Engine;
+using Canaria.EndToEnd.Tests.Rollouts;
+using Microsoft.Playwright;
+
+namespace Canaria.EndToEnd.Tests.Dashboard;
+
+/// <summary>The dashboard's authentication against a real controller, in a real browser (Debian's chromium).</summary>
+[Collection(LocalControllerCollection.Name)]
+public sealed class DashboardAuthTests
+{
+    private static readonly string[] ReadPaths =
+        ["", "/", "assets/app.js", "assets/style.css", "api/session", "api/rollouts", "api/rollouts/auth", "api/stream", "api/stream?rollout=auth", "no-such-page"];
+
+    [Fact]
+    public async Task Dashboard_WithoutSession_EveryPageAndApiAnswers401AndThePageShowsTheLogin()
+    {
+        await using var f = await LocalRolloutFixture.StartAsync();
+        await f.ApplyAsync(SampleRollout.Spec("auth", "v1", SampleRollout.ManualCanarySteps(50)));
+        await f.WaitHealthyAsync("auth", "v1");
+        var root = DashboardSession.BaseAddress(f);
+        using var http = new HttpClient();
+        foreach (var path in ReadPaths)
+        {
+            var url = path.Length == 0 ? root.ToString().TrimEnd('/') : root + path;
+            using var plain = await http.GetAsync(url);
+            Assert.True(plain.StatusCode == HttpStatusCode.Unauthorized, $"GET {url} without a session answered {(int)plain.StatusCode}");
+            using var forged = new HttpRequestMessage(HttpMethod.Get, url);
+            forged.Headers.Add("Cookie", $"canaria_dashboard_{f.Host.ApiAddress.Port}=not-a-session");
+            forged.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "wrong");
+            using var withForgedCookie = await http.SendAsync(forged);
+            Assert.True(withForgedCookie.StatusCode == HttpStatusCode.Unauthorized, $"GET {url} with a made-up cookie answered {(int)withForgedCookie.StatusCode}");
+        }
+        using var post = await http.PostAsync(root + "api/rollouts/auth/abort", null);
+        Assert.Equal(HttpStatusCode.Unauthorized, post.StatusCode);
+        Assert.Equal(RolloutPhase.Healthy, f.View("auth").Status.Phase);
+
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        var response = await page.GotoAsync(root + "#/rollouts/auth");
+        Assert.Equal(401, response!.Status);
+        await Assertions.Expect(page.Locator("input#token[type=password]")).ToBeVisibleAsync();
+        Assert.Empty(await page.Context.CookiesAsync());
+    }
+
+    [Fact]
+    public async Task Login_WrongTokenThenRightToken_RefusedWithoutSessionThenListShown()
+    {
+        await using var f = await LocalRolloutFixture.StartAsync();
+        await f.ApplyAsync(SampleRollout.Spec("login", "v1", SampleRollout.ManualCanarySteps(50)));
+        await f.WaitHealthyAsync("login", "v1");
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(DashboardSession.BaseAddress(f).ToString());
+
+        await page.FillAsync("#token", f.Host.Token[..^1] + (f.Host.Token[^1] == 'a' ? 'b' : 'a'));
+        var refused = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("button[type=submit]"), r => r.Url.EndsWith("/dashboard/login", StringComparison.Ordinal));
+        Assert.Equal(401, refused.Status);
+        await Assertions.Expect(page.Locator(".error")).ToContainTextAsync("not this controller's token");
+        Assert.Empty(await page.Context.CookiesAsync());
+        var api = await page.Context.APIRequest.GetAsync(DashboardSession.BaseAddress(f) + "api/rollouts");
+        Assert.Equal(401, api.Status);
+
+        await page.FillAsync("#token", f.Host.Token);
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator("tr[data-rollout=login]")).ToContainTextAsync("Healthy", new() { Timeout = 15_000 });
+        var cookie = Assert.Single(await page.Context.CookiesAsync());
+        Assert.True(cookie.HttpOnly, "the session cookie must be HttpOnly");
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        Assert.Equal("/dashboard", cookie.Path);
+        Assert.Equal("", await page.EvaluateAsync<string>("document.cookie")); // scripts cannot read it
+    }
+
+    [Fact]
+    public async Task Action_WithoutOrWithWrongCsrfToken_Refused403AndTheRolloutStaysPaused()
+    {
+        const string name = "csrf";
+        await using var f = await LocalRolloutFixture.StartAsync();
+        var steps = SampleRollout.ManualCanarySteps(30);
+        await f.ApplyAsync(SampleRollout.Spec(name, "v1", steps));
+        await f.WaitHealthyAsync(name, "v1");
+        await f.ApplyAsync(SampleRollout.Spec(name, "v2", steps));
+        await f.WaitPausedAtAsync(name, 0, 30);
+        await using var browser = await DashboardBrowser.LaunchAsync();
+        var page = await browser.NewPageAsync();
+        await DashboardSession.LoginAsync(page, f, name);
+
+        // The logged-in page's own origin, with the session cookie: only the CSRF header is missing or wrong.
+        var statuses = await page.EvaluateAsync<int[]>("""
+            async () => {
+              const url = '/dashboard/api/rollouts/csrf/abort';
+              const none = await fetch(url, { method: 'POST', credentials: 'same-origin' });
+              const wrong = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'X-Canaria-Csrf': 'guessed' } });
+              const logout = await fetch('/dashboard/logout', { method: 'POST', credentials: 'same-origin' });
+              return [none.status, wrong.status, logout.status];
+            }
+            """);
+        Assert.Equal([403, 403, 403], statuses);
+        // A command that passed would have been answered only after the loop applied it, so the state now is final.
+        var view = f.View(name);
+        Assert.Equal(RolloutPhase.Paused, view.Status.Phase);
+        Assert.Equal(30, view.AppliedTraffic?.CanaryWeight);
+
+        // The same request with the page's token goes through, so the refusals above were about the token only.
+        var ok = await page.EvaluateAsync<int>("""
+            async () => {
+              const session = await (await fetch('/dashboard/api/session')).json();
+              return (await fetch('/dashboard/api/rollouts/csrf/promote', { method: 'POST', headers: { 'X-Canaria-Csrf': session.csrf } })).status;
+            }
+            """);
+        Assert.Equal(200, ok);
+    }
+}
