@@ -5,6 +5,7 @@ using Canaria.Local.Controller;
 using Canaria.Local.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace Canaria.Local.Dashboard;
@@ -18,13 +19,24 @@ internal static class DashboardEndpoints
 {
     private const string LoginPage = "login.html";
 
+    // The login form is one short field: anything much larger is refused before it is buffered.
+    private static readonly FormOptions LoginForm = new() { ValueCountLimit = 4, KeyLengthLimit = 32, ValueLengthLimit = 1024, MultipartBodyLengthLimit = 4096, BufferBodyLengthLimit = 4096 };
+
     public static void MapDashboard(this IEndpointRouteBuilder app, IDashboardSource source, DashboardSessions sessions, string token, TimeProvider time)
     {
         app.MapPost(DashboardAuth.Path + "/login", async (HttpContext context) =>
         {
             DashboardAuth.Harden(context.Response);
             if (!DashboardAuth.SameOrigin(context)) return Login(context, 403, "This login came from another site and was refused.");
-            var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false) : null;
+            IFormCollection? form = null;
+            try
+            {
+                if (context.Request.HasFormContentType) form = await context.Request.ReadFormAsync(LoginForm, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (InvalidDataException)
+            {
+                return Login(context, 400, "The login form was too large.");
+            }
             if (!AdminAuth.TokenEquals(form?["token"].ToString().Trim(), token))
                 return Login(context, 401, "That is not this controller's token.");
             DashboardAuth.SetCookie(context, sessions.Create());

@@ -79,7 +79,7 @@ function charts() {
   const result = [
     lineChart({ id: 'rps', title: 'Requests per second', series: line(p => p.rps), yMin: 0 }),
     lineChart({ id: 'success', title: 'Success rate', unit: '%', series: line(p => p.successRate === null ? null : p.successRate * 100), format: v => v.toFixed(1), yMax: 100 }),
-    lineChart({ id: 'latency', title: 'Latency p50 / p95 / p99', unit: ' ms', yMin: 0, series: [
+    lineChart({ id: 'latency', title: 'Latency p50 / p95 / p99', unit: ' ms', yMin: 0, format: v => v < 10 ? v.toFixed(1) : v.toFixed(0), series: [
       ...line(p => p.p99Ms, ' p99'), ...line(p => p.p95Ms, ' p95', ' dash'), ...line(p => p.p50Ms, ' p50', ' dot')] }),
     lineChart({ id: 'weight', title: 'Traffic share', unit: '%', series: line(p => p.weight), yMin: 0, yMax: 100, format: v => v.toFixed(0) }),
   ];

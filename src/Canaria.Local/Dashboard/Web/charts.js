@@ -1,7 +1,7 @@
 // Hand-made SVG charts: a time axis, lines per series (a null value breaks a line), horizontal reference lines
 // (e.g. the SPRT's bounds) and point markers. No library, nothing loaded from elsewhere.
 const NS = 'http://www.w3.org/2000/svg';
-const W = 560, H = 190, L = 52, R = 14, T = 14, B = 24;
+const W = 560, H = 190, L = 62, R = 14, T = 14, B = 24;
 
 export function s(tag, attrs = {}, ...children) {
   const el = document.createElementNS(NS, tag);

@@ -91,7 +91,7 @@ function skeleton(view, name, act) {
     el('section', { id: 'revisions', class: 'card' }));
 }
 
-function put(view, id, ...children) { view.querySelector('#' + id).replaceChildren(...children.flat()); }
+function put(view, id, ...children) { view.querySelector('#' + id).replaceChildren(...children.flat().filter(c => c !== null && c !== undefined)); }
 
 export function renderRollout(view, state, name, { act, charts }) {
   if (view.dataset.route !== name || !view.querySelector('#head')) skeleton(view, name, act);
@@ -117,7 +117,7 @@ export function renderRollout(view, state, name, { act, charts }) {
       el('div', {}, `${s.replicas} canary replica${s.replicas === 1 ? '' : 's'}`),
       s.matches ? el('div', {}, `${s.matches} test-user match${s.matches === 1 ? '' : 'es'}`) : null,
       s.mirror ? el('div', {}, `mirror ${s.mirror}%`) : null,
-      s.pause ? el('div', { class: 'pause' }, s.pause === 'manual' ? '⏸ waits for promote' : `⏸ ${s.pause}`) : null,
+      s.pause ? el('div', { class: 'pause' }, s.pause === 'manual' ? 'pause: waits for promote' : `pause ${s.pause}`) : null,
       where === 'current' ? el('div', { class: 'state' }, r.stepState) : null);
   })));
   const a = state.answer;
