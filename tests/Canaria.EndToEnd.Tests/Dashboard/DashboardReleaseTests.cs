@@ -3,6 +3,7 @@ using Canaria.Cli.Demo;
 using Canaria.Core.Engine;
 using Canaria.EndToEnd.Tests.Rollouts;
 using Microsoft.Playwright;
+using Xunit.Abstractions;
 
 namespace Canaria.EndToEnd.Tests.Dashboard;
 
@@ -11,7 +12,7 @@ namespace Canaria.EndToEnd.Tests.Dashboard;
 /// traffic from the demo's load generator, and a real browser (Debian's chromium).
 /// </summary>
 [Collection(LocalControllerCollection.Name)]
-public sealed class DashboardReleaseTests
+public sealed class DashboardReleaseTests(ITestOutputHelper output)
 {
     private const int Rps = 120;
 
@@ -89,7 +90,7 @@ public sealed class DashboardReleaseTests
         await Assertions.Expect(page.Locator("[data-testid=abort-reason]")).ToHaveTextAsync("Aborted: " + reason);
         await Assertions.Expect(page.Locator("#answer .ok")).ToContainTextAsync("Abort: done");
         Assert.Equal(0, load.Tallies.GetValueOrDefault(LoadGenerator.NoVersion)?.Failures ?? 0);
-        Console.WriteLine($"confirmed abort → gateway at 0% canary in {reached.TotalMilliseconds:F0} ms");
+        output.WriteLine($"confirmed abort → gateway at 0% canary in {reached.TotalMilliseconds:F0} ms");
     }
 
     [Fact]
