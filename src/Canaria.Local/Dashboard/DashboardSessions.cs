@@ -44,9 +44,3 @@ internal sealed class DashboardSessions(TimeProvider time)
 
     private static string RandomValue() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
-
-/// <summary>One logged-in browser: the cookie's value and the CSRF token its page sends with every operation.</summary>
-internal sealed record DashboardSession(string Id, string Csrf, DateTimeOffset CreatedAt)
-{
-    public DateTimeOffset LastSeen { get; set; }
-}

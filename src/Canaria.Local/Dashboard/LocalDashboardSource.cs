@@ -17,9 +17,12 @@ internal sealed class LocalDashboardSource(LocalController controller, StateStor
 
     public string Platform => "local";
 
-    public ValueTask<IReadOnlyList<DashboardRollout>> ListAsync(CancellationToken ct) =>
-        ValueTask.FromResult<IReadOnlyList<DashboardRollout>>(
-            [.. controller.Views.Values.OrderBy(v => v.Name, StringComparer.Ordinal).Select(Map)]);
+    public ValueTask<IReadOnlyList<DashboardRollout>> ListAsync(CancellationToken ct)
+    {
+        var views = controller.Views;
+        foreach (var gone in _specs.Keys.Where(k => !views.ContainsKey(k)).ToList()) _specs.TryRemove(gone, out _);
+        return ValueTask.FromResult<IReadOnlyList<DashboardRollout>>([.. views.Values.OrderBy(v => v.Name, StringComparer.Ordinal).Select(Map)]);
+    }
 
     public ValueTask<DashboardRollout?> GetAsync(string name, CancellationToken ct) =>
         ValueTask.FromResult(controller.Views.TryGetValue(name, out var view) ? Map(view) : null);

@@ -110,4 +110,59 @@ public sealed class DashboardAuthTests
             """);
         Assert.Equal(200, ok);
     }
+
+    [Fact]
+    public async Task DashboardApi_HostileOrBrokenRequests_ClearErrorsAndTheRolloutUnchanged()
+    {
+        const string name = "hostile";
+        await using var f = await LocalRolloutFixture.StartAsync();
+        var steps = SampleRollout.ManualCanarySteps(30);
+        await f.ApplyAsync(SampleRollout.Spec(name, "v1", steps));
+        await f.WaitHealthyAsync(name, "v1");
+        await f.ApplyAsync(SampleRollout.Spec(name, "v2", steps));
+        await f.WaitPausedAtAsync(name, 0, 30);
+        var root = DashboardSession.BaseAddress(f);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true });
+
+        using var huge = await http.PostAsync(root + "login", new FormUrlEncodedContent([new("token", new string('x', 100_000))]));
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        using var foreign = new HttpRequestMessage(HttpMethod.Post, root + "login") { Content = new FormUrlEncodedContent([new("token", f.Host.Token)]) };
+        foreign.Headers.Add("Origin", "http://evil.example");
+        using var foreignAnswer = await http.SendAsync(foreign);
+        Assert.Equal(HttpStatusCode.Forbidden, foreignAnswer.StatusCode); // the right token, posted by another site's page
+        using var login = await http.PostAsync(root + "login", new FormUrlEncodedContent([new("token", f.Host.Token)]));
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        var csrf = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(root + "api/session")).RootElement.GetProperty("csrf").GetString()!;
+
+        async Task<(HttpStatusCode Status, string Body)> PostAsync(string path, string? origin = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, root + path);
+            request.Headers.Add("X-Canaria-Csrf", csrf);
+            if (origin is not null) request.Headers.Add("Origin", origin);
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            using var json = System.Text.Json.JsonDocument.Parse(text); // every answer, refusals included, is JSON with a message
+            return (response.StatusCode, json.RootElement.GetProperty("message").GetString()!);
+        }
+        var unknown = await PostAsync($"api/rollouts/{name}/explode");
+        Assert.Equal(HttpStatusCode.Conflict, unknown.Status);
+        Assert.Contains("unknown operation 'explode'", unknown.Body, StringComparison.Ordinal);
+        var noStep = await PostAsync($"api/rollouts/{name}/jump");
+        Assert.Contains("jump needs the step", noStep.Body, StringComparison.Ordinal);
+        var badStep = await PostAsync($"api/rollouts/{name}/jump?step=first");
+        Assert.Equal(HttpStatusCode.BadRequest, badStep.Status);
+        var farStep = await PostAsync($"api/rollouts/{name}/jump?step=99");
+        Assert.False(farStep.Status == HttpStatusCode.OK, $"jump to step 99 of 1 was accepted: {farStep.Body}");
+        var missing = await PostAsync("api/rollouts/no-such/abort");
+        Assert.Equal(HttpStatusCode.NotFound, missing.Status);
+        var crossSite = await PostAsync($"api/rollouts/{name}/abort", origin: "http://evil.example");
+        Assert.Equal(HttpStatusCode.Forbidden, crossSite.Status);
+        using var missingPage = await http.GetAsync(root + "api/rollouts/no-such");
+        Assert.Equal(HttpStatusCode.NotFound, missingPage.StatusCode);
+
+        var view = f.View(name);
+        Assert.Equal(RolloutPhase.Paused, view.Status.Phase);
+        Assert.Equal(0, view.Status.StepIndex);
+        Assert.Equal(30, view.AppliedTraffic?.CanaryWeight);
+    }
 }
