@@ -47,6 +47,19 @@ public sealed class DashboardReleaseTests(ITestOutputHelper output)
         Assert.True(after > before, $"the RPS chart had {before} points and then {after}");
         Assert.True(await DashboardSession.ChartPointsAsync(page, "weight") > 0, "the traffic-share chart has no points");
         await DashboardSession.ScreenshotAsync(page, "dashboard-rollout-30pct.png");
+
+        // A refused operation shows the controller's own reason; a confirmed jump with its step goes back to 10%.
+        await page.ClickAsync("button[data-op=retry]");
+        await page.ClickAsync("#confirm-ok");
+        await Assertions.Expect(page.Locator("#answer .refused")).ToContainTextAsync("Retry: refused (409)");
+        Assert.Equal(RolloutPhase.Paused, f.View(name).Status.Phase);
+        await page.ClickAsync("button[data-op=jump]");
+        await page.FillAsync("#confirm-input", "1");
+        await page.ClickAsync("#confirm-ok");
+        await Assertions.Expect(page.Locator("#answer .ok")).ToContainTextAsync("Jump to step: done");
+        await f.WaitPausedAtAsync(name, 0, 10);
+        await Assertions.Expect(split).ToHaveTextAsync("v2 (canary) 10%", new() { Timeout = 5_000 });
+        Assert.Equal("yes", await page.EvaluateAsync<string>("() => window.__loadedOnce"));
         Assert.Equal(0, load.Tallies.GetValueOrDefault(LoadGenerator.NoVersion)?.Failures ?? 0);
     }
 
