@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Canaria.Core.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Canaria.Local.Dashboard;
 
@@ -23,9 +25,12 @@ internal static class DashboardStream
     {
         if (!await Slots.WaitAsync(0, context.RequestAborted).ConfigureAwait(false))
             return Results.Json(new { ok = false, message = $"too many live dashboard streams (at most {MaxStreams}); close another tab" }, statusCode: 429);
+        // Ends with the request or when the controller stops (Kestrel would otherwise wait for open streams before stopping).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted,
+            context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         try
         {
-            var ct = context.RequestAborted;
+            var ct = stop.Token;
             var response = context.Response;
             response.ContentType = "text/event-stream";
             response.Headers["X-Accel-Buffering"] = "no";
@@ -82,7 +87,7 @@ internal static class DashboardStream
             }
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
         finally

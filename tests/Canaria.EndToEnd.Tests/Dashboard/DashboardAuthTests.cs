@@ -165,4 +165,33 @@ public sealed class DashboardAuthTests
         Assert.Equal(0, view.Status.StepIndex);
         Assert.Equal(30, view.AppliedTraffic?.CanaryWeight);
     }
+
+    [Fact]
+    public async Task ControllerStop_WithADashboardStreamOpen_EndsTheStreamAndStopsPromptly()
+    {
+        var f = await LocalRolloutFixture.StartAsync();
+        var disposed = false;
+        try
+        {
+            var root = DashboardSession.BaseAddress(f);
+            using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { Timeout = Timeout.InfiniteTimeSpan };
+            using var login = await http.PostAsync(root + "login", new FormUrlEncodedContent([new("token", f.Host.Token)]));
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+            using var stream = await http.GetAsync(root + "api/stream", HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+            var body = await stream.Content.ReadAsStreamAsync();
+            var reading = new StreamReader(body).ReadToEndAsync();
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            disposed = true;
+            await f.DisposeAsync();
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the controller took {clock.Elapsed.TotalSeconds:F1} s to stop with a dashboard stream open");
+            var text = await reading.WaitAsync(TimeSpan.FromSeconds(5)); // the stream ended with the controller
+            Assert.Contains("event: rollouts", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!disposed) await f.DisposeAsync();
+        }
+    }
 }
