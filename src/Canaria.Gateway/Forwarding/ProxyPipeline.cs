@@ -13,7 +13,7 @@ namespace Canaria.Gateway.Forwarding;
 /// forward (trying another endpoint of the same version when a connect fails), record the golden signals.
 /// Requests the client broke are recorded as client errors, never as the version's requests or failures.
 /// </summary>
-internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwarder, MirrorSender mirror, Random random, ILogger logger)
+internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwarder, MirrorSender mirror, ILogger logger)
 {
     private readonly GoldenSignals _signals = runtime.Signals;
     private readonly TimeProvider _time = runtime.Signals.Time;
@@ -32,7 +32,7 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
             return;
         }
 
-        var decision = VersionSelector.Select(service, context.Request, random, start);
+        var decision = VersionSelector.Select(service, context.Request, start);
         if (decision.Version is not { } version)
         {
             await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "no version with weight above 0 has a ready endpoint").ConfigureAwait(false);
@@ -45,8 +45,8 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
             : null;
         var extras = new ResponseExtras(snapshot.VersionHeader, version.Name, pin);
 
-        if (service.MirrorVersion is { } shadow && random.NextDouble() * 100 < service.MirrorPercent
-            && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true)
+        if (service.MirrorVersion is { } shadow && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true
+            && VersionSelector.ShouldMirror(service))
         {
             mirror.TrySend(context, service, shadow);
         }

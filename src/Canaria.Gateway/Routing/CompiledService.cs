@@ -23,6 +23,12 @@ internal sealed class CompiledService
 
     public double MirrorPercent { get; init; }
 
+    /// <summary>The deterministic weighted pick over <see cref="Versions"/> (state lives as long as this snapshot).</summary>
+    public required WeightedPicker Picker { get; init; }
+
+    /// <summary>Which requests are mirrored to <see cref="MirrorVersion"/>; null when mirroring is off.</summary>
+    public MirrorSampler? MirrorSampler { get; init; }
+
     public required TimeSpan ConnectTimeout { get; init; }
 
     public required TimeSpan RequestTimeout { get; init; }

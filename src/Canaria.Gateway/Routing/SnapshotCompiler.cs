@@ -56,6 +56,8 @@ internal static class SnapshotCompiler
             StickyCookie = s.Sticky is { Enabled: true } sticky ? sticky.CookieName : null,
             MirrorVersion = mirror,
             MirrorPercent = mirror is null ? 0 : s.Mirror!.Percent,
+            Picker = new WeightedPicker(versions),
+            MirrorSampler = mirror is null ? null : new MirrorSampler(s.Mirror!.Percent),
             ConnectTimeout = s.Timeouts.Connect,
             RequestTimeout = s.Timeouts.Request,
             EjectAfterFailures = s.Health.ConsecutiveFailures,
