@@ -58,7 +58,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var mirror = new MirrorSender(client, runtime.Signals, logger, stopping.Token);
         var pipeline = new ProxyPipeline(runtime, new HttpForwarder(client), mirror, logger);
-        var listeners = new KestrelListenerSet(pipeline, options.LoggerFactory);
+        var listeners = new KestrelListenerSet(pipeline, options.LoggerFactory, options.Time);
         var host = new GatewayHost(runtime, client, listeners, stopping);
         runtime.Binder = listeners;
         runtime.OnApplied = options.OnApplied;

@@ -39,6 +39,9 @@ internal sealed class CompiledService
 
     public Config.ActiveProbeConfig? ActiveProbe { get; init; }
 
+    /// <summary>Bit c set: a gRPC answer with grpc-status c is a failure of the version (<see cref="GrpcStatus"/>).</summary>
+    public int GrpcFailureMask { get; init; } = GrpcStatus.DefaultFailureMask;
+
     /// <summary>Counts requests answered 503 because no version could be chosen.</summary>
     public required VersionRecorder Unrouted { get; init; }
 

@@ -32,7 +32,12 @@ internal static class SnapshotCompiler
                 v.Weight,
                 v.Endpoints.Select(e => endpoints.Get(s.Name, e)).ToArray(),
                 v.Balancing,
-                signals.GetRecorder(s.Name, v.Name)))
+                signals.GetRecorder(s.Name, v.Name))
+            {
+                UpstreamVersion = (v.Protocol ?? (s.Grpc is null ? UpstreamProtocol.Http1 : UpstreamProtocol.Http2)) == UpstreamProtocol.Http2
+                    ? System.Net.HttpVersion.Version20
+                    : System.Net.HttpVersion.Version11,
+            })
             .ToArray();
         CompiledVersion Find(string name) => versions.First(v => v.Name == name);
 
@@ -63,6 +68,7 @@ internal static class SnapshotCompiler
             EjectAfterFailures = s.Health.ConsecutiveFailures,
             EjectFor = s.Health.EjectFor,
             ActiveProbe = s.Health.ActiveProbe,
+            GrpcFailureMask = s.Grpc?.FailureCodes is { } codes ? GrpcStatus.MaskOf(codes) : GrpcStatus.DefaultFailureMask,
             Unrouted = signals.GetRecorder(s.Name, GoldenSignals.UnroutedVersion),
         };
     }
