@@ -7,6 +7,6 @@ namespace Canaria.Gateway.Config;
 /// </summary>
 internal sealed record GrpcConfig
 {
-    /// <summary>Status code names (<c>UNAVAILABLE</c>) or numbers (<c>14</c>); null: <see cref="Metrics.GrpcStatus.DefaultFailureCodes"/>.</summary>
+    /// <summary>Status code names (<c>UNAVAILABLE</c>) or numbers (<c>14</c>); null: <see cref="Canaria.Protocols.GrpcCodes.DefaultFailures"/>.</summary>
     public IReadOnlyList<string>? FailureCodes { get; init; }
 }

@@ -1,4 +1,4 @@
-using Canaria.Gateway.Metrics;
+using Canaria.Protocols;
 
 namespace Canaria.Gateway.Config;
 
@@ -42,13 +42,9 @@ internal static class ProtocolValidator
 
         for (var i = 0; i < codes.Count; i++)
         {
-            if (!GrpcStatus.TryParseCode(codes[i], out _))
+            if (GrpcCodes.FailureCodeError(codes[i]) is { } error)
             {
-                errors.Add(new($"{at}.failureCodes[{i}]", $"'{codes[i]}' is not a gRPC status code (a name like UNAVAILABLE or a number 0-16)"));
-            }
-            else if (GrpcStatus.TryParseCode(codes[i], out var code) && code == GrpcStatus.Ok)
-            {
-                errors.Add(new($"{at}.failureCodes[{i}]", "OK is success and cannot be a failure code"));
+                errors.Add(new($"{at}.failureCodes[{i}]", error));
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Canaria.Protocols;
 
 namespace Canaria.Gateway.Metrics;
 
@@ -15,48 +16,16 @@ internal static class GrpcStatus
     public const int DeadlineExceeded = 4;
     public const int Unavailable = 14;
 
-    private static readonly string[] Names =
-    [
-        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-        "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-        "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-    ];
+    /// <summary>The default failure codes (<see cref="GrpcCodes.DefaultFailures"/>) as a mask.</summary>
+    public static int DefaultFailureMask { get; } = MaskOf(GrpcCodes.DefaultFailures);
 
-    /// <summary>
-    /// Codes that mean the server failed, not that the caller asked for something wrong: UNKNOWN, DEADLINE_EXCEEDED,
-    /// UNIMPLEMENTED (a method the new version lost), INTERNAL, UNAVAILABLE, DATA_LOSS. Client-side outcomes
-    /// (INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, CANCELLED, ...) are answers, as HTTP 4xx are.
-    /// </summary>
-    public static IReadOnlyList<string> DefaultFailureCodes { get; } = ["UNKNOWN", "DEADLINE_EXCEEDED", "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS"];
-
-    public static int DefaultFailureMask { get; } = MaskOf(DefaultFailureCodes);
-
-    /// <summary>A code by name (any case) or number 0..16; false for anything else.</summary>
-    public static bool TryParseCode(string? text, out int code)
-    {
-        code = -1;
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return false;
-        }
-
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-        {
-            code = number;
-            return number < Names.Length;
-        }
-
-        code = Array.FindIndex(Names, n => n.Equals(text.Trim(), StringComparison.OrdinalIgnoreCase));
-        return code >= 0;
-    }
-
-    /// <summary>Bit <c>c</c> set for each code of <paramref name="codes"/> (all must parse; see <see cref="TryParseCode"/>).</summary>
+    /// <summary>Bit <c>c</c> set for each code of <paramref name="codes"/> (all must parse; see <see cref="GrpcCodes.TryParse"/>).</summary>
     public static int MaskOf(IEnumerable<string> codes)
     {
         var mask = 0;
         foreach (var text in codes)
         {
-            if (TryParseCode(text, out var code))
+            if (GrpcCodes.TryParse(text, out var code))
             {
                 mask |= 1 << code;
             }
@@ -76,7 +45,7 @@ internal static class GrpcStatus
             return null;
         }
 
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code < Names.Length ? code : Unknown;
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code < GrpcCodes.Names.Count ? code : Unknown;
     }
 
     /// <summary>The status to record for an answer: <paramref name="httpStatus"/>, or the 5xx a failed gRPC call maps to.</summary>
