@@ -25,6 +25,12 @@ internal static class SampleGrpc
     {
         var options = state.Options;
         var request = await ReadMessageAsync(context.Request.Body, context.RequestAborted);
+
+        // Read to the end of the request before answering, as gRPC servers do: HTTP/2 streams whose response ends
+        // first are held by Kestrel until the client ends them, and a client (or proxy) that ends them late gets
+        // ENHANCE_YOUR_CALM once too many are held.
+        if (request is not null && await context.Request.Body.ReadAsync(new byte[1], context.RequestAborted) != 0)
+            request = null;
         context.Response.ContentType = "application/grpc";
         context.Response.Headers["X-Sample-Version"] = options.Version;
         if (request is null)

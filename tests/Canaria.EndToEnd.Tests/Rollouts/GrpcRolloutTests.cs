@@ -32,10 +32,7 @@ public sealed class GrpcRolloutTests
     {
         const string name = "grpc-good";
         await using var f = await LocalRolloutFixture.StartAsync();
-        await f.ApplyAsync(SampleRollout.Spec(name, "v1", Steps, extra: Analysis, protocol: "grpc"));
-        await f.WaitHealthyAsync(name, "v1");
-        await using var load = new GrpcLoad(f.Host.ServiceAddress(name)!);
-        load.Start(4);
+        await using var load = await StableUnderLoadAsync(f, name);
 
         await f.ApplyAsync(SampleRollout.Spec(name, "v2", Steps, extra: Analysis, protocol: "grpc"));
         await f.WaitForAsync(name, v => v.AppliedTraffic?.CanaryWeight == 50, "50% on the canary", seconds: 30);
@@ -53,10 +50,7 @@ public sealed class GrpcRolloutTests
     {
         const string name = "grpc-bad";
         await using var f = await LocalRolloutFixture.StartAsync();
-        await f.ApplyAsync(SampleRollout.Spec(name, "v1", Steps, extra: Analysis, protocol: "grpc"));
-        await f.WaitHealthyAsync(name, "v1");
-        await using var load = new GrpcLoad(f.Host.ServiceAddress(name)!);
-        load.Start(4);
+        await using var load = await StableUnderLoadAsync(f, name);
 
         await f.ApplyAsync(SampleRollout.Spec(name, "v2", Steps, errorRate: 0.2, extra: Analysis, protocol: "grpc"));
         var aborted = await f.WaitForAsync(name, v => v.Status.Phase == RolloutPhase.Aborted, "the sequential test to abort the canary", seconds: 40);
@@ -72,6 +66,16 @@ public sealed class GrpcRolloutTests
         var after = answers.Where(a => a.SentAt > settled).ToList();
         Assert.All(after, a => Assert.Equal(("v1", Grpc.Core.StatusCode.OK), (a.GatewayVersion, a.Status)));
         Assert.True(abortedAt <= settled);
+    }
+
+    /// <summary>Releases v1 of a gRPC rollout and starts four callers on it (two unary, two streaming).</summary>
+    private static async Task<GrpcLoad> StableUnderLoadAsync(LocalRolloutFixture f, string name)
+    {
+        await f.ApplyAsync(SampleRollout.Spec(name, "v1", Steps, extra: Analysis, protocol: "grpc"));
+        await f.WaitHealthyAsync(name, "v1");
+        var load = new GrpcLoad(f.Host.ServiceAddress(name)!);
+        load.Start(4);
+        return load;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)

@@ -88,6 +88,35 @@ public sealed class GrpcTests
     }
 
     [Fact]
+    public async Task Grpc_ThousandsOfConcurrentUnaryCalls_AllSucceedOverPooledHttp2Streams()
+    {
+        await using var v1 = await GrpcBackend.StartAsync("v1");
+        await using var gw = await GatewayTestHost.StartAsync(GrpcConfig(v1.Address, 100, v1.Address, 0));
+        using var channel = Channel(gw);
+        var invoker = channel.CreateCallInvoker();
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<string>();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                try
+                {
+                    await invoker.AsyncUnaryCall(EchoGrpc.Say, null, new CallOptions(), $"{worker}-{i}");
+                }
+                catch (RpcException e)
+                {
+                    failures.Enqueue($"{e.StatusCode}: {e.Status.Detail}");
+                }
+            }
+        })));
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} calls failed, e.g. {string.Join("; ", failures.Take(3))}");
+        Assert.Equal(4_000, v1.Calls);
+        Assert.Equal(4_000, gw.Runtime.Signals.Query("echo", "stable", TimeSpan.FromMinutes(1)).Requests);
+    }
+
+    [Fact]
     public async Task Grpc_DeadlineSetByClient_ReachesTheBackend()
     {
         await using var v1 = await GrpcBackend.StartAsync("v1");
