@@ -15,4 +15,7 @@ internal sealed record SampleOptions
     public int StartupDelayMs { get; init; }
     public double? CrashAfterSeconds { get; init; }
     public long? CrashAfterRequests { get; init; }
+
+    /// <summary>Serve HTTP/2 with prior knowledge only (h2c), as a gRPC server does.</summary>
+    public bool Http2Only { get; init; }
 }

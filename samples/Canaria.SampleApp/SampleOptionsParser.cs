@@ -18,12 +18,15 @@ internal static class SampleOptionsParser
           --startup-delay-ms N      /healthz answers 503 until N ms after start           SAMPLE_STARTUP_DELAY_MS
           --crash-after-seconds S   exit with code 3 after S seconds                      SAMPLE_CRASH_AFTER_SECONDS
           --crash-after-requests N  exit with code 3 after serving N application requests SAMPLE_CRASH_AFTER_REQUESTS
+          --protocol P              http (HTTP/1.1, default) or h2c (HTTP/2 with prior     SAMPLE_PROTOCOL
+                                    knowledge: gRPC canaria.sample.Sample/Hello and /Count,
+                                    which fail with UNAVAILABLE at the error rate)
         """;
 
     private static readonly string[] Names =
     [
         "port", "address", "version", "instance", "error-rate", "latency-ms", "latency-jitter-ms",
-        "startup-delay-ms", "crash-after-seconds", "crash-after-requests",
+        "startup-delay-ms", "crash-after-seconds", "crash-after-requests", "protocol",
     ];
 
     public static SampleOptionsResult Parse(IReadOnlyList<string> args, Func<string, string?> getEnvironment, int processId)
@@ -80,6 +83,9 @@ internal static class SampleOptionsParser
         var startupDelay = Integer(raw, "startup-delay-ms", 0, 3_600_000, ref error) ?? 0;
         var crashSeconds = Number(raw, "crash-after-seconds", 0, 1e7, ref error);
         var crashRequests = Integer(raw, "crash-after-requests", 1, int.MaxValue, ref error);
+        var protocol = raw.TryGetValue("protocol", out var p) ? p.Value : "http";
+        if (protocol is not ("http" or "h2c"))
+            error ??= $"option '{p.Source}' must be http or h2c (got '{protocol}')";
         if (error is not null)
             return SampleOptionsResult.Fail(error);
         return SampleOptionsResult.Ok(new SampleOptions
@@ -96,6 +102,7 @@ internal static class SampleOptionsParser
             StartupDelayMs = startupDelay,
             CrashAfterSeconds = crashSeconds,
             CrashAfterRequests = crashRequests,
+            Http2Only = protocol == "h2c",
         });
     }
 

@@ -30,10 +30,12 @@ public static class SampleServer
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(options.Address, options.Port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(options.Address, options.Port, l =>
+            l.Protocols = options.Http2Only ? Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2 : Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2));
         await using var app = builder.Build();
         var state = new SampleState(options);
         SampleEndpoints.Map(app, state);
+        SampleGrpc.Map(app, state);
 
         try
         {
@@ -47,7 +49,7 @@ public static class SampleServer
 
         var port = BoundPort(app) ?? options.Port;
         await Console.Out.WriteLineAsync(
-            $"sample-app version={options.Version} instance={options.Instance} listening on http://{FormatHost(options.Address)}:{port} pid={Environment.ProcessId}");
+            $"sample-app version={options.Version} instance={options.Instance} listening on {(options.Http2Only ? "h2c" : "http")}://{FormatHost(options.Address)}:{port} pid={Environment.ProcessId}");
         await Console.Out.FlushAsync(ct);
 
         _ = MarkStartedAsync(state, app.Lifetime.ApplicationStopping);

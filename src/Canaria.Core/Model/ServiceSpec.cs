@@ -16,4 +16,13 @@ internal sealed record ServiceSpec
 
     /// <summary>Response header naming the version that served; empty turns it off.</summary>
     public string VersionHeader { get; init; } = "x-canaria-version";
+
+    /// <summary>What the service speaks: plain HTTP (the default), HTTP/2, or gRPC (HTTP/2 with gRPC-aware signals).</summary>
+    public ServiceProtocol Protocol { get; init; } = ServiceProtocol.Http;
+
+    /// <summary>TLS termination on the service's listener; null: plain TCP.</summary>
+    public ServiceTlsSpec? Tls { get; init; }
+
+    /// <summary>gRPC status codes that count as failures of a version (gRPC only); null: the gateway's default set.</summary>
+    public IReadOnlyList<string>? GrpcFailureCodes { get; init; }
 }

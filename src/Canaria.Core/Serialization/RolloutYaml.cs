@@ -98,9 +98,23 @@ internal static class RolloutYaml
             PathPrefix = m.String("pathPrefix") ?? d.PathPrefix,
             Sticky = m.Bool("sticky") ?? false,
             VersionHeader = m.String("versionHeader") ?? d.VersionHeader,
+            Protocol = Enums.Read(m, "protocol", ServiceProtocol.Http),
+            Tls = m.Has("tls") ? ReadTls(m.Map("tls")) : null,
+            GrpcFailureCodes = m.Has("grpcFailureCodes") ? m.Strings("grpcFailureCodes") : null,
         };
         m.RejectUnknown();
         return s;
+    }
+
+    private static ServiceTlsSpec ReadTls(MapReader m)
+    {
+        var tls = new ServiceTlsSpec
+        {
+            CertificateFile = m.String("certificateFile", required: true) ?? "",
+            KeyFile = m.String("keyFile", required: true) ?? "",
+        };
+        m.RejectUnknown();
+        return tls;
     }
 
     private static VersionTemplate ReadTemplate(MapReader m)

@@ -68,6 +68,7 @@ internal static partial class RolloutValidator
                 add("spec.service.listen", $"'{service.Listen}' is not host:port (e.g. 127.0.0.1:8080)");
             if (!service.PathPrefix.StartsWith('/'))
                 add("spec.service.pathPrefix", $"'{service.PathPrefix}' must start with '/'");
+            ServiceProtocolValidator.Validate(service, add);
         }
 
         if (spec.Template is not { } t)

@@ -30,6 +30,8 @@ internal static class GatewayConfigValidator
             {
                 errors.Add(new(at + ".address", $"'{listener.Address}' is used by another listener"));
             }
+
+            ProtocolValidator.ValidateListener(listener, at, errors);
         }
 
         if (!string.IsNullOrEmpty(config.VersionHeader) && !HttpToken.IsValid(config.VersionHeader))

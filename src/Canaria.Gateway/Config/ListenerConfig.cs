@@ -6,4 +6,9 @@ internal sealed record ListenerConfig
     public string Name { get; init; } = "";
 
     public string Address { get; init; } = "";
+
+    public ListenerProtocols Protocols { get; init; } = ListenerProtocols.Http1AndHttp2;
+
+    /// <summary>Null: plain TCP.</summary>
+    public ListenerTlsConfig? Tls { get; init; }
 }

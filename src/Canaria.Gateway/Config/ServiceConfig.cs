@@ -26,4 +26,7 @@ internal sealed record ServiceConfig
     public TimeoutConfig Timeouts { get; init; } = new();
 
     public HealthConfig Health { get; init; } = new();
+
+    /// <summary>Set for a gRPC service; null otherwise.</summary>
+    public GrpcConfig? Grpc { get; init; }
 }

@@ -66,6 +66,7 @@ internal static class ServiceValidator
         }
 
         ValidateTimeoutsAndHealth(service, at, errors);
+        ProtocolValidator.ValidateGrpc(service.Grpc, at + ".grpc", errors);
     }
 
     private static void ValidateVersion(VersionConfig version, string at, HashSet<string> names, List<ConfigError> errors)
@@ -98,6 +99,11 @@ internal static class ServiceValidator
         if (!Enum.IsDefined(version.Balancing))
         {
             errors.Add(new(at + ".balancing", "must be roundRobin or leastRequests"));
+        }
+
+        if (version.Protocol is { } protocol && !Enum.IsDefined(protocol))
+        {
+            errors.Add(new(at + ".protocol", "must be http1 or http2"));
         }
     }
 

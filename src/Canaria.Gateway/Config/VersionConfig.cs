@@ -12,4 +12,7 @@ internal sealed record VersionConfig
     public IReadOnlyList<string> Endpoints { get; init; } = [];
 
     public BalancingPolicy Balancing { get; init; } = BalancingPolicy.RoundRobin;
+
+    /// <summary>Null: see <see cref="UpstreamProtocol"/> for the default.</summary>
+    public UpstreamProtocol? Protocol { get; init; }
 }

@@ -11,16 +11,18 @@ namespace Canaria.Gateway.Forwarding;
 /// Sends one request to one endpoint and relays the answer: headers minus hop-by-hop ones, bodies
 /// streamed both ways, client disconnects cancel the upstream call, request timeout until response headers.
 /// What the client broke (its request body, its connection) is told apart from what the upstream broke, so only
-/// the latter is ever a failure of the version.
+/// the latter is ever a failure of the version. Response trailers (gRPC's <c>grpc-status</c>) are relayed when the
+/// client's protocol carries them, and an upstream's 101 to an Upgrade request turns the exchange into a tunnel.
 /// </summary>
 internal sealed class HttpForwarder(HttpMessageInvoker client)
 {
     private const int CopyBufferSize = 16 * 1024;
 
     public async ValueTask<ForwardResult> ForwardAsync(
-        HttpContext context, EndpointState endpoint, TimeSpan connectTimeout, TimeSpan requestTimeout, ResponseExtras extras)
+        HttpContext context, EndpointState endpoint, Version upstreamVersion, TimeSpan connectTimeout, TimeSpan requestTimeout, ResponseExtras extras)
     {
-        using var request = RequestFactory.Create(context, endpoint, out var content);
+        var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } u ? u : null;
+        using var request = RequestFactory.Create(context, endpoint, upstreamVersion, upgrade is not null, out var content);
         if (connectTimeout != ForwarderClientFactory.DefaultConnectTimeout)
         {
             request.Options.Set(ForwarderClientFactory.ConnectTimeoutKey, connectTimeout);
@@ -30,7 +32,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
         var timeout = PooledTimeoutSource.Rent(requestTimeout, aborted);
         try
         {
-            return await SendAndRelayAsync(context, endpoint, request, content, timeout, requestTimeout, extras).ConfigureAwait(false);
+            return await SendAndRelayAsync(context, endpoint, request, content, upgrade, timeout, requestTimeout, extras).ConfigureAwait(false);
         }
         finally
         {
@@ -40,7 +42,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
 
     private async ValueTask<ForwardResult> SendAndRelayAsync(
         HttpContext context, EndpointState endpoint, HttpRequestMessage request, StreamingRequestContent? content,
-        PooledTimeoutSource timeout, TimeSpan requestTimeout, ResponseExtras extras)
+        IHttpUpgradeFeature? upgrade, PooledTimeoutSource timeout, TimeSpan requestTimeout, ResponseExtras extras)
     {
         var aborted = context.RequestAborted;
         HttpResponseMessage response;
@@ -76,18 +78,33 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
         {
             // Past the response headers the request timeout no longer applies; the body may stream for long.
             timeout.CancelAfter(Timeout.InfiniteTimeSpan);
-            CopyResponseHeaders(context, response, extras);
-            return await CopyBodyAsync(context, response, content, aborted).ConfigureAwait(false);
+            var switching = upgrade is not null && response.StatusCode == HttpStatusCode.SwitchingProtocols;
+            CopyResponseHeaders(context, response, extras, switching);
+            if (switching)
+            {
+                var tunnel = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+                await UpgradeTunnel.RunAsync(upgrade!, tunnel, aborted).ConfigureAwait(false);
+                return new ForwardResult(ForwardOutcome.Relayed);
+            }
+
+            var result = await CopyBodyAsync(context, response, content, aborted).ConfigureAwait(false);
+            return result.Outcome == ForwardOutcome.Relayed ? result with { GrpcStatus = ResponseTrailers.Relay(context, response) } : result;
         }
     }
 
-    private static void CopyResponseHeaders(HttpContext context, HttpResponseMessage response, ResponseExtras extras)
+    private static void CopyResponseHeaders(HttpContext context, HttpResponseMessage response, ResponseExtras extras, bool switching)
     {
         var target = context.Response;
         target.StatusCode = (int)response.StatusCode;
         var connection = response.Headers.NonValidated.TryGetValues("Connection", out var c) ? c.ToString() : null;
         CopyHeaders(response.Headers.NonValidated, target.Headers, connection);
         CopyHeaders(response.Content.Headers.NonValidated, target.Headers, connection);
+        if (switching && response.Headers.NonValidated.TryGetValues("Upgrade", out var protocol))
+        {
+            // The one hop-by-hop header that must cross: it names the protocol the client switches to.
+            target.Headers.Upgrade = protocol.ToString();
+        }
+
         extras.Apply(target);
     }
 

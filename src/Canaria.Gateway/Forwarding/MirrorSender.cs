@@ -33,7 +33,7 @@ internal sealed class MirrorSender(HttpMessageInvoker client, GoldenSignals sign
         HttpRequestMessage request;
         try
         {
-            request = RequestFactory.Create(context, endpoint, out _);
+            request = RequestFactory.Create(context, endpoint, version.UpstreamVersion, upgrade: false, out _);
             request.Content = null;
         }
         catch

@@ -13,7 +13,7 @@ namespace Canaria.Gateway.Forwarding;
 /// forward (trying another endpoint of the same version when a connect fails), record the golden signals.
 /// Requests the client broke are recorded as client errors, never as the version's requests or failures.
 /// </summary>
-internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwarder, MirrorSender mirror, Random random, ILogger logger)
+internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwarder, MirrorSender mirror, ILogger logger)
 {
     private readonly GoldenSignals _signals = runtime.Signals;
     private readonly TimeProvider _time = runtime.Signals.Time;
@@ -32,7 +32,7 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
             return;
         }
 
-        var decision = VersionSelector.Select(service, context.Request, random, start);
+        var decision = VersionSelector.Select(service, context.Request, start);
         if (decision.Version is not { } version)
         {
             await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "no version with weight above 0 has a ready endpoint").ConfigureAwait(false);
@@ -45,8 +45,9 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
             : null;
         var extras = new ResponseExtras(snapshot.VersionHeader, version.Name, pin);
 
-        if (service.MirrorVersion is { } shadow && random.NextDouble() * 100 < service.MirrorPercent
-            && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true)
+        // Requests with a body and upgrades (a tunnel cannot be copied) are never mirrored.
+        if (service.MirrorVersion is { } shadow && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true
+            && context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest != true && VersionSelector.ShouldMirror(service))
         {
             mirror.TrySend(context, service, shadow);
         }
@@ -62,6 +63,7 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
         _signals.Record(version.Recorder, status, _time.GetTimestamp() - start);
     }
 
+    /// <summary>The status to record: the HTTP status, or for a gRPC call that ended with a failure code, the 5xx it maps to.</summary>
     private async ValueTask<(int Status, ClientErrorKind? ClientError)> ForwardWithFailoverAsync(
         HttpContext context, CompiledService service, CompiledVersion version, ResponseExtras extras, long start)
     {
@@ -73,7 +75,7 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
             ForwardResult result;
             try
             {
-                result = await forwarder.ForwardAsync(context, endpoint, service.ConnectTimeout, service.RequestTimeout, extras).ConfigureAwait(false);
+                result = await forwarder.ForwardAsync(context, endpoint, version.UpstreamVersion, service.ConnectTimeout, service.RequestTimeout, extras).ConfigureAwait(false);
             }
             finally
             {
@@ -86,7 +88,7 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
             {
                 case ForwardOutcome.Relayed:
                     endpoint.ReportSuccess();
-                    return (context.Response.StatusCode, null);
+                    return (GrpcStatus.StatusToRecord(context.Response.StatusCode, result.GrpcStatus, service.GrpcFailureMask), null);
                 case ForwardOutcome.ClientAborted:
                     GatewayLog.ClientError(logger, service.Name, version.Name, ClientErrorKinds.Label(ClientErrorKind.Aborted), "the client went away");
                     return (StatusCodes.Status499ClientClosedRequest, ClientErrorKind.Aborted);
@@ -135,7 +137,10 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
         return (await WriteErrorAsync(context, status, message, extras).ConfigureAwait(false), ClientErrorKind.BadRequestBody);
     }
 
-    /// <summary>Answers with a short plain-text error of the gateway's own. The message never names an upstream address.</summary>
+    /// <summary>
+    /// Answers with a short plain-text error of the gateway's own, or to a gRPC call, a trailers-only gRPC answer
+    /// (UNAVAILABLE for 502/503, DEADLINE_EXCEEDED for 504) that gRPC clients understand. The message never names an upstream address.
+    /// </summary>
     private static async ValueTask<int> WriteErrorAsync(HttpContext context, int status, string message, ResponseExtras? extras = null)
     {
         if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
@@ -144,8 +149,14 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
         }
 
         context.Response.Clear();
-        context.Response.StatusCode = status;
         (extras is { } x ? x with { StickyCookie = null } : (ResponseExtras?)null)?.Apply(context.Response);
+        if (GrpcErrors.IsGrpcRequest(context.Request))
+        {
+            GrpcErrors.WriteTrailersOnly(context.Response, status, $"canaria gateway: {message}");
+            return status;
+        }
+
+        context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         var body = Encoding.UTF8.GetBytes($"canaria gateway: {message}\n");
         context.Response.ContentLength = body.Length;

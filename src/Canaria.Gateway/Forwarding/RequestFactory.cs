@@ -5,10 +5,14 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Canaria.Gateway.Forwarding;
 
-/// <summary>Builds the upstream request: same method, target and end-to-end headers, X-Forwarded-*, streamed body.</summary>
+/// <summary>
+/// Builds the upstream request: same method, target and end-to-end headers, X-Forwarded-*, streamed body. HTTP/2
+/// upstream (h2c) carries <c>TE: trailers</c> when the client sent it (gRPC needs it); an HTTP/1.1 Upgrade request
+/// (WebSocket or any other) goes upstream over HTTP/1.1 with its <c>Upgrade</c> and <c>Connection: Upgrade</c>.
+/// </summary>
 internal static class RequestFactory
 {
-    public static HttpRequestMessage Create(HttpContext context, EndpointState endpoint, out StreamingRequestContent? content)
+    public static HttpRequestMessage Create(HttpContext context, EndpointState endpoint, Version upstreamVersion, bool upgrade, out StreamingRequestContent? content)
     {
         var source = context.Request;
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -19,8 +23,8 @@ internal static class RequestFactory
 
         var request = new HttpRequestMessage(HttpMethod.Parse(source.Method), new Uri(endpoint.BaseUrl + target, UriKind.Absolute))
         {
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            Version = upgrade ? HttpVersion.Version11 : upstreamVersion,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
 
         content = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true
@@ -46,9 +50,21 @@ internal static class RequestFactory
             }
         }
 
+        if (upgrade)
+        {
+            request.Headers.TryAddWithoutValidation("Upgrade", (IEnumerable<string?>)source.Headers.Upgrade);
+            request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+        }
+        else if (request.Version == HttpVersion.Version20 && IsTrailersOnly(source.Headers.TE.ToString()))
+        {
+            request.Headers.TryAddWithoutValidation("TE", "trailers");
+        }
+
         AddForwardedHeaders(context, request);
         return request;
     }
+
+    private static bool IsTrailersOnly(string te) => te.Trim().Equals("trailers", StringComparison.OrdinalIgnoreCase);
 
     private static void AddForwardedHeaders(HttpContext context, HttpRequestMessage request)
     {

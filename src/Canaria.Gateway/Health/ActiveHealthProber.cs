@@ -38,7 +38,7 @@ internal sealed class ActiveHealthProber(GatewayRuntime runtime, HttpMessageInvo
         var seen = new HashSet<EndpointState>();
         foreach (var service in runtime.Snapshot.Services)
         {
-            foreach (var endpoint in service.Versions.SelectMany(v => v.Endpoints))
+            foreach (var (endpoint, upstreamVersion) in service.Versions.SelectMany(v => v.Endpoints.Select(e => (e, v.UpstreamVersion))))
             {
                 seen.Add(endpoint);
                 if (service.ActiveProbe is not { } probe)
@@ -53,7 +53,7 @@ internal sealed class ActiveHealthProber(GatewayRuntime runtime, HttpMessageInvo
                 }
 
                 _nextDue[endpoint] = now + (long)(probe.Interval.TotalSeconds * time.TimestampFrequency);
-                probes.Add(ProbeAsync(service, endpoint, probe.Path, probe.Timeout, cancellationToken));
+                probes.Add(ProbeAsync(service, endpoint, upstreamVersion, probe.Path, probe.Timeout, cancellationToken));
             }
         }
 
@@ -65,7 +65,8 @@ internal sealed class ActiveHealthProber(GatewayRuntime runtime, HttpMessageInvo
         await Task.WhenAll(probes).ConfigureAwait(false);
     }
 
-    private async Task ProbeAsync(CompiledService service, EndpointState endpoint, string path, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Probes in the HTTP version the endpoint's version is spoken to (an h2c-only backend refuses HTTP/1.1).</summary>
+    private async Task ProbeAsync(CompiledService service, EndpointState endpoint, Version upstreamVersion, string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
         bool healthy;
         string detail;
@@ -73,7 +74,7 @@ internal sealed class ActiveHealthProber(GatewayRuntime runtime, HttpMessageInvo
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             cts.CancelAfter(timeout);
-            using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.BaseUrl + path);
+            using var request = new HttpRequestMessage(HttpMethod.Get, endpoint.BaseUrl + path) { Version = upstreamVersion, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
             request.Options.Set(Forwarding.ForwarderClientFactory.ConnectTimeoutKey, timeout);
             using var response = await client.SendAsync(request, cts.Token).ConfigureAwait(false);
             healthy = response.IsSuccessStatusCode;

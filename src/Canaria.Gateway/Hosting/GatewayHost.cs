@@ -52,13 +52,13 @@ internal sealed class GatewayHost : IAsyncDisposable
     public static async Task<GatewayHost> StartAsync(GatewayHostOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var runtime = new GatewayRuntime(new GatewayRuntimeOptions { Time = options.Time, Random = options.Random, LoggerFactory = options.LoggerFactory });
+        var runtime = new GatewayRuntime(new GatewayRuntimeOptions { Time = options.Time, LoggerFactory = options.LoggerFactory });
         var logger = options.LoggerFactory.CreateLogger("Canaria.Gateway");
         var client = ForwarderClientFactory.Create();
         var stopping = new CancellationTokenSource();
         var mirror = new MirrorSender(client, runtime.Signals, logger, stopping.Token);
-        var pipeline = new ProxyPipeline(runtime, new HttpForwarder(client), mirror, options.Random, logger);
-        var listeners = new KestrelListenerSet(pipeline, options.LoggerFactory);
+        var pipeline = new ProxyPipeline(runtime, new HttpForwarder(client), mirror, logger);
+        var listeners = new KestrelListenerSet(pipeline, options.LoggerFactory, options.Time);
         var host = new GatewayHost(runtime, client, listeners, stopping);
         runtime.Binder = listeners;
         runtime.OnApplied = options.OnApplied;

@@ -34,8 +34,5 @@ internal sealed record GatewayHostOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>Must be thread-safe; Random.Shared is.</summary>
-    public Random Random { get; init; } = Random.Shared;
-
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 }

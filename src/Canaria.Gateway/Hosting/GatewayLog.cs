@@ -49,4 +49,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(15, LogLevel.Debug, "Client error ({Reason}) on {Service}/{Version}, not counted against the version: {Detail}")]
     public static partial void ClientError(ILogger logger, string service, string version, string reason, string detail);
+
+    [LoggerMessage(16, LogLevel.Information, "Listener {Name} now serves the certificate {Subject} (expires {NotAfter:u}) from {File}")]
+    public static partial void CertificateLoaded(ILogger logger, string name, string subject, DateTime notAfter, string file);
+
+    [LoggerMessage(17, LogLevel.Warning, "Listener {Name} keeps its current certificate: the changed files do not load yet ({Detail})")]
+    public static partial void CertificateReloadFailed(ILogger logger, string name, string detail);
 }

@@ -9,7 +9,7 @@ namespace Canaria.Gateway.Hosting;
 /// The live listeners of a gateway, one Kestrel server each, bound and unbound as configs change. A
 /// listener keeps its server (and port) while its name and address stay the same.
 /// </summary>
-internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory loggerFactory) : IListenerBinder, IAsyncDisposable
+internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory loggerFactory, TimeProvider time) : IListenerBinder, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ListenerServer> _live = new(StringComparer.Ordinal);
     private readonly List<ListenerServer> _retiring = [];
@@ -40,12 +40,26 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
     public async Task<IReadOnlyList<ConfigError>> PrepareAsync(GatewayConfig config, CancellationToken cancellationToken)
     {
         var started = new List<(string Name, ListenerServer Server)>();
+        var reused = new List<(ListenerServer Server, ListenerTlsConfig? Tls)>();
         var errors = new List<ConfigError>();
         for (var i = 0; i < config.Listeners.Count; i++)
         {
             var listener = config.Listeners[i];
             if (_live.TryGetValue(listener.Name, out var current) && current.ConfiguredAddress == listener.Address)
             {
+                if (ListenerChange.Check(current, listener, $"listeners[{i}]") is { } change)
+                {
+                    errors.Add(change);
+                }
+                else if (listener.Tls is { } newTls && !CertificateReloader.TryLoad(newTls, out _, out var loadError))
+                {
+                    errors.Add(new ConfigError($"listeners[{i}].tls.certificateFile", $"cannot load the certificate and key: {loadError}"));
+                }
+                else
+                {
+                    reused.Add((current, listener.Tls));
+                }
+
                 continue;
             }
 
@@ -55,16 +69,25 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
                 continue;
             }
 
+            CertificateReloader? tls = null;
+            if (listener.Tls is { } tlsConfig
+                && (tls = CertificateReloader.TryStart(listener.Name, tlsConfig, time, _logger, out var tlsError)) is null)
+            {
+                errors.Add(new ConfigError($"listeners[{i}].tls.certificateFile", $"cannot load the certificate and key: {tlsError}"));
+                continue;
+            }
+
             _inherited.TryGetValue(listener.Name, out var inherited);
             var socket = inherited is not null && inherited.ConfiguredAddress == listener.Address ? inherited.Socket : null;
             try
             {
-                var server = await ListenerServer.StartAsync(listener.Name, listener.Address, endPoint, pipeline, loggerFactory, cancellationToken, socket, () => _draining).ConfigureAwait(false);
+                var server = await ListenerServer.StartAsync(listener, endPoint, tls, pipeline, loggerFactory, cancellationToken, socket, () => _draining).ConfigureAwait(false);
                 if (socket is not null) _inherited.TryRemove(listener.Name, out _);
                 started.Add((listener.Name, server));
             }
             catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
             {
+                tls?.Dispose();
                 errors.Add(new ConfigError($"listeners[{i}].address", $"cannot bind '{listener.Address}': {e.Message}"));
             }
         }
@@ -77,6 +100,11 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
             }
 
             return errors;
+        }
+
+        foreach (var (server, tls) in reused)
+        {
+            server.Tls?.Update(tls!);
         }
 
         foreach (var (name, server) in started)

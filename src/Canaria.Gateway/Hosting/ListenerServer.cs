@@ -1,26 +1,34 @@
 using System.Net;
 using System.Net.Sockets;
+using Canaria.Gateway.Config;
 using Canaria.Gateway.Forwarding;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Canaria.Gateway.Hosting;
 
-/// <summary>One data-plane listener: a bare Kestrel server whose only middleware is the proxy pipeline.</summary>
+/// <summary>
+/// One data-plane listener: a bare Kestrel server whose only middleware is the proxy pipeline. It speaks HTTP/1.1
+/// and HTTP/2 (with TLS: chosen by ALPN; without: HTTP/2 with prior knowledge) unless configured to one of them.
+/// </summary>
 internal sealed class ListenerServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ListenerServer(string name, string configuredAddress, WebApplication app, Uri boundAddress, Socket listenSocket)
+    private ListenerServer(ListenerConfig config, WebApplication app, Uri boundAddress, Socket listenSocket, CertificateReloader? tls)
     {
-        Name = name;
-        ConfiguredAddress = configuredAddress;
+        Name = config.Name;
+        ConfiguredAddress = config.Address;
+        Protocols = config.Protocols;
+        Tls = tls;
         _app = app;
         BoundAddress = boundAddress;
         ListenSocket = listenSocket;
@@ -29,6 +37,11 @@ internal sealed class ListenerServer : IAsyncDisposable
     public string Name { get; }
 
     public string ConfiguredAddress { get; }
+
+    public ListenerProtocols Protocols { get; }
+
+    /// <summary>The certificate this listener serves; null for plain TCP.</summary>
+    public CertificateReloader? Tls { get; }
 
     /// <summary>The real address (port 0 resolved), e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BoundAddress { get; }
@@ -40,8 +53,9 @@ internal sealed class ListenerServer : IAsyncDisposable
     /// Starts a listener on <paramref name="endPoint"/>, or on <paramref name="inherited"/>: a listening socket another
     /// gateway process handed over (its queue of not yet accepted connections comes with it).
     /// </summary>
-    public static async Task<ListenerServer> StartAsync(string name, string configuredAddress, IPEndPoint endPoint, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken, Socket? inherited = null, Func<bool>? draining = null)
+    public static async Task<ListenerServer> StartAsync(ListenerConfig config, IPEndPoint endPoint, CertificateReloader? tls, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken, Socket? inherited = null, Func<bool>? draining = null)
     {
+        var name = config.Name;
         Socket? listenSocket = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton<ILoggerFactory>(new ListenerLoggerFactory(loggerFactory));
@@ -51,7 +65,19 @@ internal sealed class ListenerServer : IAsyncDisposable
             options.AddServerHeader = false;
             options.Limits.MaxRequestBodySize = null;
             options.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            options.Listen(inherited?.LocalEndPoint as IPEndPoint ?? endPoint);
+            options.Listen(inherited?.LocalEndPoint as IPEndPoint ?? endPoint, listen =>
+            {
+                listen.Protocols = config.Protocols switch
+                {
+                    ListenerProtocols.Http1 => HttpProtocols.Http1,
+                    ListenerProtocols.Http2 => HttpProtocols.Http2,
+                    _ => HttpProtocols.Http1AndHttp2,
+                };
+                if (tls is not null)
+                {
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => tls.Current });
+                }
+            });
         });
         builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = ep =>
         {
@@ -88,7 +114,7 @@ internal sealed class ListenerServer : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ListenerServer(name, configuredAddress, app, new Uri(address), listenSocket!);
+        return new ListenerServer(config, app, new Uri(address), listenSocket!, tls);
     }
 
     /// <summary>Stops accepting, lets requests in flight finish (up to the shutdown timeout), then releases the port.</summary>
@@ -96,5 +122,6 @@ internal sealed class ListenerServer : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        Tls?.Dispose();
     }
 }

@@ -23,6 +23,12 @@ internal sealed class CompiledService
 
     public double MirrorPercent { get; init; }
 
+    /// <summary>The deterministic weighted pick over <see cref="Versions"/> (state lives as long as this snapshot).</summary>
+    public required WeightedPicker Picker { get; init; }
+
+    /// <summary>Which requests are mirrored to <see cref="MirrorVersion"/>; null when mirroring is off.</summary>
+    public MirrorSampler? MirrorSampler { get; init; }
+
     public required TimeSpan ConnectTimeout { get; init; }
 
     public required TimeSpan RequestTimeout { get; init; }
@@ -32,6 +38,9 @@ internal sealed class CompiledService
     public required TimeSpan EjectFor { get; init; }
 
     public Config.ActiveProbeConfig? ActiveProbe { get; init; }
+
+    /// <summary>Bit c set: a gRPC answer with grpc-status c is a failure of the version (<see cref="GrpcStatus"/>).</summary>
+    public int GrpcFailureMask { get; init; } = GrpcStatus.DefaultFailureMask;
 
     /// <summary>Counts requests answered 503 because no version could be chosen.</summary>
     public required VersionRecorder Unrouted { get; init; }

@@ -17,6 +17,9 @@ internal sealed class CompiledVersion(string name, int weight, EndpointState[] e
 
     public VersionRecorder Recorder { get; } = recorder;
 
+    /// <summary>The HTTP version spoken to this version's endpoints (1.1, or 2.0 as h2c with prior knowledge).</summary>
+    public Version UpstreamVersion { get; init; } = System.Net.HttpVersion.Version11;
+
     public bool HasAvailableEndpoint(long now)
     {
         foreach (var endpoint in Endpoints)

@@ -32,7 +32,12 @@ internal static class SnapshotCompiler
                 v.Weight,
                 v.Endpoints.Select(e => endpoints.Get(s.Name, e)).ToArray(),
                 v.Balancing,
-                signals.GetRecorder(s.Name, v.Name)))
+                signals.GetRecorder(s.Name, v.Name))
+            {
+                UpstreamVersion = (v.Protocol ?? (s.Grpc is null ? UpstreamProtocol.Http1 : UpstreamProtocol.Http2)) == UpstreamProtocol.Http2
+                    ? System.Net.HttpVersion.Version20
+                    : System.Net.HttpVersion.Version11,
+            })
             .ToArray();
         CompiledVersion Find(string name) => versions.First(v => v.Name == name);
 
@@ -56,11 +61,14 @@ internal static class SnapshotCompiler
             StickyCookie = s.Sticky is { Enabled: true } sticky ? sticky.CookieName : null,
             MirrorVersion = mirror,
             MirrorPercent = mirror is null ? 0 : s.Mirror!.Percent,
+            Picker = new WeightedPicker(versions),
+            MirrorSampler = mirror is null ? null : new MirrorSampler(s.Mirror!.Percent),
             ConnectTimeout = s.Timeouts.Connect,
             RequestTimeout = s.Timeouts.Request,
             EjectAfterFailures = s.Health.ConsecutiveFailures,
             EjectFor = s.Health.EjectFor,
             ActiveProbe = s.Health.ActiveProbe,
+            GrpcFailureMask = s.Grpc?.FailureCodes is { } codes ? GrpcStatus.MaskOf(codes) : GrpcStatus.DefaultFailureMask,
             Unrouted = signals.GetRecorder(s.Name, GoldenSignals.UnroutedVersion),
         };
     }

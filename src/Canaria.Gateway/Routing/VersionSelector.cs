@@ -4,11 +4,13 @@ namespace Canaria.Gateway.Routing;
 
 /// <summary>
 /// Chooses the version for a request: match rules first (in order, regardless of weights), then a valid
-/// sticky cookie, then a weighted draw over versions with weight &gt; 0 and at least one available endpoint.
+/// sticky cookie, then the service's deterministic weighted round-robin over versions with weight &gt; 0 and at
+/// least one available endpoint (<see cref="WeightedPicker"/>). Only weighted picks advance the round-robin, so
+/// rule and sticky traffic never skews the split of the rest.
 /// </summary>
 internal static class VersionSelector
 {
-    public static RouteDecision Select(CompiledService service, HttpRequest request, Random random, long now)
+    public static RouteDecision Select(CompiledService service, HttpRequest request, long now)
     {
         foreach (var rule in service.Rules)
         {
@@ -18,51 +20,19 @@ internal static class VersionSelector
             }
         }
 
-        if (service.StickyCookie is { } cookieName
-            && request.Cookies[cookieName] is { } pinned
-            && service.FindVersion(pinned) is { Weight: > 0 } sticky
-            && sticky.HasAvailableEndpoint(now))
+        if (service.StickyCookie is { } cookieName && request.Cookies[cookieName] is { } pinned
+            && SelectSticky(service, pinned, now) is { } sticky)
         {
             return new RouteDecision(sticky, RouteReason.Sticky);
         }
 
-        return new RouteDecision(DrawByWeight(service.Versions, random, now), RouteReason.Weight);
+        return new RouteDecision(service.Picker.Pick(now), RouteReason.Weight);
     }
 
-    public static CompiledVersion? DrawByWeight(CompiledVersion[] versions, Random random, long now)
-    {
-        long total = 0;
-        var eligibleMask = 0UL;
-        for (var i = 0; i < versions.Length; i++)
-        {
-            var v = versions[i];
-            if (v.Weight > 0 && v.HasAvailableEndpoint(now))
-            {
-                total += v.Weight;
-                eligibleMask |= i < 64 ? 1UL << i : 0;
-            }
-        }
+    /// <summary>The version a sticky cookie names, if it still has weight and an available endpoint; otherwise null (pick by weight).</summary>
+    public static CompiledVersion? SelectSticky(CompiledService service, string pinned, long now) =>
+        service.FindVersion(pinned) is { Weight: > 0 } sticky && sticky.HasAvailableEndpoint(now) ? sticky : null;
 
-        if (total == 0)
-        {
-            return null;
-        }
-
-        var draw = random.NextInt64(total);
-        for (var i = 0; i < versions.Length && i < 64; i++)
-        {
-            if ((eligibleMask & (1UL << i)) == 0)
-            {
-                continue;
-            }
-
-            draw -= versions[i].Weight;
-            if (draw < 0)
-            {
-                return versions[i];
-            }
-        }
-
-        return null;
-    }
+    /// <summary>Whether this request is also sent to the service's mirror version (deterministic share, see <see cref="MirrorSampler"/>).</summary>
+    public static bool ShouldMirror(CompiledService service) => service.MirrorSampler?.Next() == true;
 }

@@ -23,7 +23,8 @@ internal static class GatewayConfigBuilder
         {
             if (r.Spec.Service is not { } service || r.DesiredTraffic is not { } target) continue;
             versionHeader ??= service.VersionHeader;
-            listeners.Add(new ListenerConfig { Name = r.Name, Address = service.Listen });
+            listeners.Add(ServiceProtocols.Listener(r.Name, service));
+            var upstream = ServiceProtocols.Upstream(service);
 
             var stableEndpoints = workload.ReadyEndpoints(r, target.StableRevision);
             var canaryEndpoints = target.CanaryRevision is { } c ? workload.ReadyEndpoints(r, c) : [];
@@ -33,7 +34,7 @@ internal static class GatewayConfigBuilder
             var stableName = RevisionNames.Version(r, target.StableRevision);
             var versions = new List<VersionConfig>
             {
-                new() { Name = stableName, Weight = 100 - canaryWeight, Endpoints = stableEndpoints },
+                new() { Name = stableName, Weight = 100 - canaryWeight, Endpoints = stableEndpoints, Protocol = upstream },
             };
             var rules = new List<RuleConfig>();
             MirrorConfig? mirror = null;
@@ -41,7 +42,7 @@ internal static class GatewayConfigBuilder
             {
                 var canaryName = RevisionNames.Version(r, canary);
                 if (canaryLive && target.MirrorPercent > 0) mirror = new MirrorConfig { Version = canaryName, Percent = target.MirrorPercent };
-                versions.Add(new VersionConfig { Name = canaryName, Weight = canaryWeight, Endpoints = canaryEndpoints });
+                versions.Add(new VersionConfig { Name = canaryName, Weight = canaryWeight, Endpoints = canaryEndpoints, Protocol = upstream });
                 if (canaryLive)
                     rules.AddRange(target.Matches.Select((m, i) => ToRule(m, i, canaryName)));
             }
@@ -56,6 +57,7 @@ internal static class GatewayConfigBuilder
                 Rules = rules,
                 Mirror = mirror,
                 Sticky = service.Sticky ? new StickyConfig { Enabled = true, CookieName = $"canaria-{service.Name}" } : null,
+                Grpc = ServiceProtocols.Grpc(service),
             });
             effective[r.Name] = target with
             {

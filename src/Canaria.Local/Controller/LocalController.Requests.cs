@@ -125,9 +125,10 @@ internal sealed partial class LocalController
     {
         var name = doc.Metadata.Name;
         _rollouts.TryGetValue(name, out var existing);
-        var listen = doc.Spec.Service!.Listen;
-        if (existing?.Spec.Service?.Listen != listen && await TryBindListenerAsync(name, listen, ct).ConfigureAwait(false) is { } bindError)
-            return ControllerReply.Invalid([new FieldError("spec.service.listen", bindError)]);
+        var listener = ServiceProtocols.Listener(name, doc.Spec.Service!);
+        if ((existing?.Spec.Service is not { } was || ServiceProtocols.Listener(name, was) != listener)
+            && await TryBindListenerAsync(listener, ct).ConfigureAwait(false) is { } bindError)
+            return ControllerReply.Invalid([bindError]);
 
         var templateJson = RevisionTemplates.Serialize(doc.Spec.Template!);
         var hash = RevisionTemplates.Hash(templateJson);
@@ -166,18 +167,22 @@ internal sealed partial class LocalController
     }
 
     /// <summary>
-    /// Binds a new or moved listener now (the gateway's live config plus this listener, pushed from the loop like every
-    /// config), so an address that cannot be bound rejects the spec instead of stalling it.
+    /// Binds a new, moved or changed listener now (the gateway's live config plus this listener, pushed from the loop
+    /// like every config), so an address that cannot be bound, TLS files that do not load or a change the bound listener
+    /// cannot take reject the spec, naming its field, instead of stalling it.
     /// </summary>
-    private async ValueTask<string?> TryBindListenerAsync(string name, string address, CancellationToken ct)
+    private async ValueTask<FieldError?> TryBindListenerAsync(ListenerConfig listener, CancellationToken ct)
     {
         if (await _gateway.Client.ConfigAsync(ct).ConfigureAwait(false) is not { } current)
             return null; // the gateway is being restarted: the loop binds the listener, and logs a failure
-        var listeners = current.Listeners.Where(l => l.Name != name).Append(new ListenerConfig { Name = name, Address = address }).ToList();
+        var listeners = current.Listeners.Where(l => l.Name != listener.Name).Append(listener).ToList();
         var result = await _gateway.ApplyAsync(current with { Listeners = listeners }, ct).ConfigureAwait(false);
         _appliedGatewayConfig = "";
-        if (result is null) return null;
-        return result.Accepted ? null : string.Join("; ", result.Errors.Select(e => e.Message));
+        if (result is null || result.Accepted) return null;
+        var field = result.Errors.Select(e => e.Field).FirstOrDefault(f => f.Contains(".tls", StringComparison.Ordinal)) is { } tls
+            ? "spec.service.tls" + tls[(tls.IndexOf(".tls", StringComparison.Ordinal) + 4)..]
+            : result.Errors.Any(e => e.Field.EndsWith(".protocols", StringComparison.Ordinal)) ? "spec.service.protocol" : "spec.service.listen";
+        return new FieldError(field, string.Join("; ", result.Errors.Select(e => e.Message)));
     }
 
     private void LoadStoredRollouts()

@@ -38,7 +38,7 @@ internal sealed partial class LocalWorkload(ReplicaSupervisor supervisor)
         foreach (var (revision, count) in replicas)
         {
             if (RevisionNames.Template(rollout, revision) is not { } template || template.Upstreams.Count > 0) continue;
-            var built = ToReplicaTemplate(template);
+            var built = ToReplicaTemplate(template, rollout.Spec.Service is { Protocol: not Core.Model.ServiceProtocol.Http });
             if (built.Template is { } t) supervisor.SetDesired(RevisionNames.SetKey(rollout.Name, revision), t, count);
         }
         foreach (var key in supervisor.SetKeys)
@@ -54,7 +54,8 @@ internal sealed partial class LocalWorkload(ReplicaSupervisor supervisor)
             if (OwnedRevision(rolloutName, key) is not null) supervisor.Remove(key);
     }
 
-    public static ReplicaTemplateResult ToReplicaTemplate(VersionTemplate template)
+    /// <summary>The replica template of a version; <paramref name="http2"/>: the service speaks HTTP/2, so readiness is probed over h2c.</summary>
+    public static ReplicaTemplateResult ToReplicaTemplate(VersionTemplate template, bool http2 = false)
     {
         var result = ReplicaTemplate.FromCommandLine(template.Version, SelfCommand.Expand(template.Command ?? ""));
         if (result.Template is not { } t) return result;
@@ -66,6 +67,7 @@ internal sealed partial class LocalWorkload(ReplicaSupervisor supervisor)
                 InheritEnvironment = template.InheritEnv ?? [],
                 WorkingDirectory = template.WorkingDirectory,
                 ReadinessPath = template.Readiness.Path,
+                ReadinessHttp2 = http2,
                 ReadinessPeriod = template.Readiness.Period,
                 ReadinessTimeout = template.Readiness.Timeout,
             },

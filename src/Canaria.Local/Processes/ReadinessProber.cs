@@ -2,7 +2,7 @@ using System.Net.Sockets;
 
 namespace Canaria.Local.Processes;
 
-/// <summary>HTTP GET (or TCP connect when there is no path) readiness probes with their own client.</summary>
+/// <summary>HTTP GET (HTTP/1.1, or h2c for HTTP/2 services; TCP connect when there is no path) readiness probes with their own client.</summary>
 internal sealed class ReadinessProber : IDisposable
 {
     private readonly HttpClient _client = new(new SocketsHttpHandler
@@ -17,7 +17,7 @@ internal sealed class ReadinessProber : IDisposable
     };
 
     /// <summary>True when the replica answers 2xx/3xx within <paramref name="timeout"/>; never throws for a failed probe.</summary>
-    public async Task<bool> ProbeAsync(int port, string? path, TimeSpan timeout, CancellationToken ct)
+    public async Task<bool> ProbeAsync(int port, string? path, bool http2, TimeSpan timeout, CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(timeout);
@@ -30,7 +30,12 @@ internal sealed class ReadinessProber : IDisposable
                 return true;
             }
             var target = new Uri($"http://127.0.0.1:{port}{(path.StartsWith('/') ? path : "/" + path)}");
-            using var response = await _client.GetAsync(target, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+            using var request = new HttpRequestMessage(HttpMethod.Get, target)
+            {
+                Version = http2 ? System.Net.HttpVersion.Version20 : System.Net.HttpVersion.Version11,
+                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            };
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
             var status = (int)response.StatusCode;
             return status is >= 200 and < 400;
         }

@@ -11,6 +11,7 @@ internal sealed class Replica(int index, string templateHash, string logPath)
     public int Index { get; } = index;
     public string TemplateHash { get; set; } = templateHash;
     public string? ReadinessPath { get; set; }
+    public bool ReadinessHttp2 { get; set; }
     public string Version { get; set; } = "";
     public string LogPath { get; } = logPath;
 
@@ -81,6 +82,7 @@ internal sealed class Replica(int index, string templateHash, string logPath)
         TemplateHash = TemplateHash,
         Version = Version,
         ReadinessPath = ReadinessPath,
+        ReadinessHttp2 = ReadinessHttp2,
         LogPath = LogPath,
         StartedAt = StartedAt ?? default,
         Restarts = Restarts,

@@ -14,6 +14,7 @@ internal sealed record ReplicaRecord
     public required string TemplateHash { get; init; }
     public required string Version { get; init; }
     public string? ReadinessPath { get; init; }
+    public bool ReadinessHttp2 { get; init; }
     public required string LogPath { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public int Restarts { get; init; }

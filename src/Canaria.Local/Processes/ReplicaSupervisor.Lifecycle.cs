@@ -29,6 +29,7 @@ internal sealed partial class ReplicaSupervisor
             replica.LastError = null;
             replica.TemplateHash = set.TemplateHash!;
             replica.ReadinessPath = template.ReadinessPath;
+            replica.ReadinessHttp2 = template.ReadinessHttp2;
             replica.Version = template.Version;
             _records.Write(replica.ToRecord(set.Key));
             ReplicaSupervisorLog.ReplicaStarted(_logger, set.Key, replica.Index, replica.Pid, port);
@@ -99,7 +100,7 @@ internal sealed partial class ReplicaSupervisor
 
     private async Task ProbeAsync(string setKey, Replica replica, long incarnation, TimeSpan timeout)
     {
-        var ok = await _prober.ProbeAsync(replica.Port, replica.ReadinessPath, timeout, _loopCts.Token);
+        var ok = await _prober.ProbeAsync(replica.Port, replica.ReadinessPath, replica.ReadinessHttp2, timeout, _loopCts.Token);
         lock (_gate)
         {
             if (replica.Incarnation != incarnation)
@@ -159,6 +160,7 @@ internal sealed partial class ReplicaSupervisor
                 Restarts = record.Restarts,
                 StartedAt = record.StartedAt,
                 ReadinessPath = record.ReadinessPath,
+                ReadinessHttp2 = record.ReadinessHttp2,
                 Version = record.Version,
                 NextProbeAt = now,
                 Incarnation = 1,

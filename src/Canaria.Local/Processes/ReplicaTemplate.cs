@@ -31,6 +31,9 @@ internal sealed record ReplicaTemplate
     /// <summary>HTTP path probed for readiness; null probes by TCP connect only.</summary>
     public string? ReadinessPath { get; init; } = "/healthz";
 
+    /// <summary>Probe <see cref="ReadinessPath"/> over HTTP/2 with prior knowledge (a replica that speaks only h2c, as gRPC servers do).</summary>
+    public bool ReadinessHttp2 { get; init; }
+
     public TimeSpan ReadinessPeriod { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan ReadinessTimeout { get; init; } = TimeSpan.FromSeconds(1);
@@ -69,6 +72,8 @@ internal sealed record ReplicaTemplate
         }
         Add(WorkingDirectory);
         Add(ReadinessPath);
+        if (ReadinessHttp2) // only then, so replicas of templates without it keep their hash
+            Add("readiness:h2c");
         if (InheritEnvironment.Count > 0) // only then, so replicas of templates without it keep their hash
             Add("inherit:" + string.Join(',', InheritEnvironment.Order(StringComparer.Ordinal)));
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));

@@ -26,6 +26,9 @@ public class RolloutYamlTests
             pathPrefix: /api
             sticky: true
             versionHeader: x-version
+            protocol: grpc
+            tls: {certificateFile: /etc/shop/tls.crt, keyFile: /etc/shop/tls.key}
+            grpcFailureCodes: [UNAVAILABLE, "13"]
           template:
             version: v2
             command: ./shop --port {port}
@@ -88,6 +91,9 @@ public class RolloutYamlTests
         Assert.Equal("/api", spec.Service.PathPrefix);
         Assert.True(spec.Service.Sticky);
         Assert.Equal("x-version", spec.Service.VersionHeader);
+        Assert.Equal(ServiceProtocol.Grpc, spec.Service.Protocol);
+        Assert.Equal(new ServiceTlsSpec { CertificateFile = "/etc/shop/tls.crt", KeyFile = "/etc/shop/tls.key" }, spec.Service.Tls);
+        Assert.Equal(["UNAVAILABLE", "13"], spec.Service.GrpcFailureCodes!);
         Assert.Equal("v2", spec.Template!.Version);
         Assert.Equal("./shop --port {port}", spec.Template.Command);
         Assert.Equal("canary", spec.Template.Env["MODE"]);

@@ -17,11 +17,13 @@ internal static class SampleRollout
 
     /// <summary>
     /// A rollout spec. <paramref name="strategy"/> is the YAML under spec.strategy (indented by the caller
-    /// with 4 spaces); <paramref name="extra"/> is appended under spec (e.g. analysis:).
+    /// with 4 spaces); <paramref name="extra"/> is appended under spec (e.g. analysis:); <paramref name="protocol"/>
+    /// is spec.service.protocol (grpc and http2 run the sample app with <c>--protocol h2c</c>).
     /// </summary>
     public static string Spec(string name, string version, string strategy, int replicas = 2, double errorRate = 0,
-        string extra = "", string scaleDownDelay = "1s")
+        string extra = "", string scaleDownDelay = "1s", string protocol = "http")
     {
+        var appProtocol = protocol == "http" ? "http" : "h2c";
         var rate = errorRate.ToString(CultureInfo.InvariantCulture);
         return $$"""
             apiVersion: canaria.dev/v1alpha1
@@ -33,9 +35,10 @@ internal static class SampleRollout
               service:
                 name: {{name}}
                 listen: 127.0.0.1:0
+                protocol: {{protocol}}
               template:
                 version: {{version}}
-                command: "dotnet '{{SampleAppDll}}' --port {port} --version {version} --instance {instance}"
+                command: "dotnet '{{SampleAppDll}}' --port {port} --version {version} --instance {instance} --protocol {{appProtocol}}"
                 env:
                   SAMPLE_ERROR_RATE: "{{rate}}"
                 readiness:

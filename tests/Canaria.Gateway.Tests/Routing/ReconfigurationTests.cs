@@ -14,7 +14,7 @@ public sealed class ReconfigurationTests
         await using var v1 = await TestBackend.StartAsync("v1");
         await using var v2 = await TestBackend.StartAsync("v2");
         var config = Configs.TwoVersions(v1.Address, 90, v2.Address, 10);
-        await using var gw = await GatewayTestHost.StartAsync(config, Random.Shared);
+        await using var gw = await GatewayTestHost.StartAsync(config);
         var generation = gw.Runtime.Generation;
 
         using var stop = new CancellationTokenSource();

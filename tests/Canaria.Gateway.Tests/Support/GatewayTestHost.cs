@@ -29,10 +29,10 @@ internal sealed class GatewayTestHost : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    public static async Task<GatewayTestHost> StartAsync(GatewayConfig config, Random? random = null, string? configFile = null)
+    public static async Task<GatewayTestHost> StartAsync(GatewayConfig config, string? configFile = null)
     {
         var host = await GatewayHost.StartAsync(
-            new GatewayHostOptions { InitialConfig = config, AdminToken = Token, Random = random ?? new LockedRandom(42), ConfigFilePath = configFile },
+            new GatewayHostOptions { InitialConfig = config, AdminToken = Token, ConfigFilePath = configFile },
             CancellationToken.None);
         return new GatewayTestHost(host);
     }

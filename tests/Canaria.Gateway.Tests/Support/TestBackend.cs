@@ -35,12 +35,15 @@ internal sealed class TestBackend : IAsyncDisposable
     /// <summary>Replaces the default answer (200, body = name).</summary>
     public Func<HttpContext, Task>? Handler { get; set; }
 
-    public static async Task<TestBackend> StartAsync(string name, Func<HttpContext, Task>? handler = null)
+    /// <summary>Starts on 127.0.0.1:0, speaking HTTP/1.1 (or, with <paramref name="http2Only"/>, only HTTP/2 with prior knowledge).</summary>
+    public static async Task<TestBackend> StartAsync(string name, Func<HttpContext, Task>? handler = null, bool http2Only = false)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, l =>
+            l.Protocols = http2Only ? Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2 : Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1));
         var app = builder.Build();
         var backend = new TestBackend(name, app) { Handler = handler };
+        app.UseWebSockets(new WebSocketOptions());
         app.Run(backend.HandleAsync);
         await app.StartAsync();
         var url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
