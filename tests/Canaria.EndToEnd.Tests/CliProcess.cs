@@ -65,6 +65,25 @@ internal static class CliProcess
         return result;
     }
 
+    /// <summary>Runs a prepared process (output redirected) to its end, at most <paramref name="timeout"/>, then fails the test.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunFileAsync(ProcessStartInfo info, TimeSpan timeout)
+    {
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{info.FileName} {string.Join(' ', info.ArgumentList)} did not exit within {timeout}");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     public static string Output(Process process)
     {
         StringBuilder? output;

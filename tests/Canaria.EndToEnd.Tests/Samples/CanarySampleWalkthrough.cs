@@ -31,7 +31,8 @@ public sealed class CanarySampleWalkthrough : IAsyncLifetime
         }
         catch (Exception e) when (e is Xunit.Sdk.XunitException or TimeoutException or IOException)
         {
-            Failure = e.Message;
+            var history = await CliProcess.RunAsync(Plain, "history", "web", "--state-dir", _run.StateDir);
+            Failure = $"{e.Message}\nthe rollout's history:\n{history.Output}";
         }
     }
 

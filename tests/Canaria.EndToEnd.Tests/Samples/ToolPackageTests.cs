@@ -53,20 +53,8 @@ public sealed class ToolPackageTests : IDisposable
         info.Environment["KUBECONFIG"] = "";
         info.Environment["KUBERNETES_SERVICE_HOST"] = "";
         info.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{file} {string.Join(' ', args)} did not exit within 5 min");
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var (exit, stdout, stderr) = await CliProcess.RunFileAsync(info, TimeSpan.FromMinutes(5));
+        return (exit, stdout + stderr);
     }
 
     public void Dispose()

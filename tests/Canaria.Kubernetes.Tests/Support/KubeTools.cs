@@ -9,7 +9,6 @@ namespace Canaria.Kubernetes.Tests.Support;
 /// </summary>
 internal static class KubeTools
 {
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
     private static readonly Lazy<string> EmptyHome = new(() => Directory.CreateTempSubdirectory("canaria-kubetools-home-").FullName);
 
     public static string Bin => Environment.GetEnvironmentVariable("CANARIA_KUBE_TOOLS_CACHE") is { Length: > 0 } cache
@@ -35,20 +34,7 @@ internal static class KubeTools
         info.Environment["HELM_CONFIG_HOME"] = Path.Combine(EmptyHome.Value, "helm-config");
         info.Environment["HELM_DATA_HOME"] = Path.Combine(EmptyHome.Value, "helm-data");
         if (pathFirst is not null) info.Environment["PATH"] = pathFirst + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {tool}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(RunTimeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{Path.GetFileName(tool)} {string.Join(' ', args)} did not exit within {RunTimeout}: {await stdout}{await stderr}");
-        }
-        return new CliRun(process.ExitCode, await stdout, await stderr);
+        return await CanariaCli.RunAsync(info);
     }
 
     private static string Existing(string name)
