@@ -26,6 +26,25 @@ COMPONENTS=(kube-apiserver kube-controller-manager)
 log() { echo "control-plane: $*" >&2; }
 die() { echo "control-plane: ERROR: $*" >&2; exit 1; }
 
+# Runs "$@" (its output goes to the log file) and prints what it is doing, the elapsed time and the log's
+# last line every 20 s, so a long build is never silent. Returns the command's exit status.
+with_progress() { # what logfile command...
+  local what=$1 logfile=$2 t0=$SECONDS pid rc last
+  shift 2
+  "$@" >"$logfile" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+    kill -0 "$pid" 2>/dev/null || break
+    last=$(tail -n 1 "$logfile" 2>/dev/null | cut -c1-80 || true)
+    log "${what}: $((SECONDS - t0)) s elapsed${last:+ (last: ${last})}"
+  done
+  rc=0
+  wait "$pid" || rc=$?
+  log "${what}: done in $((SECONDS - t0)) s"
+  return "$rc"
+}
+
 # Kubernetes 1.20 vendors modern-go/reflect2 1.0.1, which crashes the whole kube-apiserver (fatal error: fault in
 # json-iterator's map encoder) under Go >= 1.18 the first time a custom resource is created. The build swaps in
 # Debian's reflect2 1.0.2 (the upstream fix); binaries built without it are rebuilt.
@@ -103,7 +122,8 @@ cmd_build() {
   tree=$(find "${CACHE}/src" -maxdepth 1 -mindepth 1 -type d -name 'kubernetes-*' | head -n1)
   if [ -z "$tree" ]; then
     log "downloading the source package 'kubernetes' into ${CACHE}/src"
-    (cd "${CACHE}/src" && apt-get source -qq kubernetes >"${CACHE}/src/apt-source.log" 2>&1) ||
+    with_progress "downloading and unpacking the source package" "${CACHE}/src/apt-source.log" \
+        bash -c 'cd "$1" && apt-get source -qq kubernetes' _ "${CACHE}/src" ||
       { tail -n 20 "${CACHE}/src/apt-source.log" >&2; die "apt-get source kubernetes failed (see ${CACHE}/src/apt-source.log)"; }
     tree=$(find "${CACHE}/src" -maxdepth 1 -mindepth 1 -type d -name 'kubernetes-*' | head -n1)
     [ -n "$tree" ] || die "apt-get source kubernetes unpacked no kubernetes-* directory"
@@ -114,10 +134,10 @@ cmd_build() {
   log "building kube-apiserver and kube-controller-manager from ${tree} (Debian ${version:-?}); this takes minutes"
   mkdir -p "${CACHE}/go-cache" "${CACHE}/gopath"
   local buildlog=${CACHE}/build.log
-  if ! (cd "$tree" &&
-        GOCACHE="${CACHE}/go-cache" GOPATH="${CACHE}/gopath" GOFLAGS=-mod=vendor GOPROXY=off GO111MODULE=on \
+  if ! with_progress "building kube-apiserver and kube-controller-manager" "$buildlog" \
+        env -C "$tree" GOCACHE="${CACHE}/go-cache" GOPATH="${CACHE}/gopath" GOFLAGS=-mod=vendor GOPROXY=off GO111MODULE=on \
           KUBE_GIT_VERSION="v${K8S_VERSION}" KUBE_GIT_TREE_STATE=clean \
-          make WHAT="cmd/kube-apiserver cmd/kube-controller-manager" >"$buildlog" 2>&1); then
+          make WHAT="cmd/kube-apiserver cmd/kube-controller-manager"; then
     tail -n 40 "$buildlog" >&2
     die "make failed (full log: $buildlog)"
   fi

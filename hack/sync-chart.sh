@@ -12,10 +12,11 @@ OUT="$ROOT/deploy/helm/canaria/templates"
 
 grep -q '{{' "$CRD" "$RBAC" && { echo "sync-chart: '{{' in $CRD or $RBAC would be read as a template action" >&2; exit 1; }
 
-# The CRD, installed unless installCRD is false (one CRD per cluster).
+# The CRD, installed unless installCRD is false (one CRD per cluster), and kept by helm uninstall.
 {
   echo '{{- if .Values.installCRD }}'
-  sed -n '/^apiVersion:/,$p' "$CRD"
+  # helm uninstall keeps the CRD: deleting it would delete every Rollout in the cluster.
+  sed -n '/^apiVersion:/,$p' "$CRD" | sed '0,/^metadata:$/s//metadata:\n  annotations:\n    helm.sh\/resource-policy: keep/'
   echo '{{- end }}'
 } >"$OUT/crd.yaml.tmp"
 

@@ -35,6 +35,55 @@ internal static class CliProcess
         return process;
     }
 
+    /// <summary>Everything the process wrote to stdout and stderr, as written (escape sequences included).</summary>
+    public static string RawOutput(Process process)
+    {
+        StringBuilder? output;
+        lock (Outputs) Outputs.TryGetValue(process.Id, out output);
+        if (output is null) return "";
+        lock (output) return output.ToString();
+    }
+
+    /// <summary>Runs canaria to its end (at most 60 s) and returns its exit code and raw output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var owned = new List<Process>();
+        var process = Start(owned, environment, args);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"canaria {string.Join(' ', args)} did not exit within 60 s: {RawOutput(process)}");
+        }
+        process.WaitForExit(); // the end of the redirected streams
+        var result = (process.ExitCode, RawOutput(process));
+        process.Dispose();
+        return result;
+    }
+
+    /// <summary>Runs a prepared process (output redirected) to its end, at most <paramref name="timeout"/>, then fails the test.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunFileAsync(ProcessStartInfo info, TimeSpan timeout)
+    {
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{info.FileName} {string.Join(' ', info.ArgumentList)} did not exit within {timeout}");
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     public static string Output(Process process)
     {
         StringBuilder? output;

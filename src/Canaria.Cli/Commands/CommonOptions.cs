@@ -27,6 +27,27 @@ internal static class CommonOptions
         Required = true,
     };
 
-    public static async Task<string> ReadSpecAsync(FileInfo file, CancellationToken ct) =>
-        file.Name == "-" ? await Console.In.ReadToEndAsync(ct).ConfigureAwait(false) : await System.IO.File.ReadAllTextAsync(file.FullName, ct).ConfigureAwait(false);
+    /// <summary>
+    /// The spec text of <paramref name="file"/> ('-' = standard input), or null after printing one line that names the
+    /// file as given and the folder it was looked for in. A relative path is relative to the directory the command was
+    /// started from (`dotnet run` keeps it: see RunWorkingDirectory in the project file).
+    /// </summary>
+    public static async Task<string?> ReadSpecAsync(FileInfo file, CancellationToken ct)
+    {
+        try
+        {
+            return file.ToString() == "-"
+                ? await Console.In.ReadToEndAsync(ct).ConfigureAwait(false)
+                : await System.IO.File.ReadAllTextAsync(file.FullName, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            Rendering.Output.Error($"{file}: no such file (looked for {file.FullName})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Rendering.Output.Error($"{file}: cannot read it: {e.Message}");
+        }
+        return null;
+    }
 }

@@ -21,16 +21,8 @@ internal static class ReadCommands
         apply.Options.Add(file);
         apply.SetAction(async (r, ct) =>
         {
-            string yaml;
-            try
-            {
-                yaml = await CommonOptions.ReadSpecAsync(r.GetValue(file)!, ct).ConfigureAwait(false);
-            }
-            catch (IOException e)
-            {
-                Output.Error(e.Message);
+            if (await CommonOptions.ReadSpecAsync(r.GetValue(file)!, ct).ConfigureAwait(false) is not { } yaml)
                 return ExitCodes.Invalid;
-            }
             return await ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!, c => c.PutYamlAsync("rollouts", yaml, ct)).ConfigureAwait(false);
         });
         yield return apply;
@@ -55,9 +47,9 @@ internal static class ReadCommands
         status.SetAction((r, ct) => ClusterOptions.Selected(r) ? ClusterReads.StatusAsync(r, r.GetValue(statusName)!, r.GetValue(statusOutput)!, r.GetValue(watch), ct) : ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(statusName), r.GetValue(statusOutput)!, r.GetValue(watch), ct));
         yield return status;
 
-        var history = new Command("history", "Every decision of a rollout with its time and reason, oldest first.");
+        var history = new Command("history", "Every decision of a rollout with its time and reason (on a cluster: its revisions), oldest first and the newest last, as `kubectl events` lists them; --limit keeps the newest N.");
         var historyName = CommonOptions.RolloutName();
-        var limit = new Option<int>("--limit") { Description = "Most recent N entries", DefaultValueFactory = _ => 100 };
+        var limit = new Option<int>("--limit") { Description = "Show only the newest N entries (local)", DefaultValueFactory = _ => 100 };
         var historyOutput = CommonOptions.Output();
         history.Arguments.Add(historyName);
         history.Options.Add(limit);
@@ -159,7 +151,7 @@ internal static class ReadCommands
             return ExitCodes.Ok;
         }
         var table = new Table().Border(TableBorder.Simple).AddColumns("TIME", "TYPE", "REASON", "MESSAGE");
-        foreach (var e in response.Body!.AsArray().Reverse())
+        foreach (var e in response.Body!.AsArray())
             table.AddRow(Markup.Escape(e!["timestamp"]!.GetValue<DateTimeOffset>().ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)),
                 Markup.Escape(e["type"]!.GetValue<string>()), Markup.Escape(e["reason"]!.GetValue<string>()), Markup.Escape(e["message"]!.GetValue<string>()));
         AnsiConsole.Write(table);

@@ -15,7 +15,7 @@ internal static class ServerCommands
     public static IEnumerable<Command> Create()
     {
         var run = new Command("run", "Run the local controller in the foreground: embedded gateway, replica supervisor, API. With -f, apply that rollout first. Ctrl-C stops the controller; replicas keep serving for the next start to adopt.");
-        var file = new Option<FileInfo?>("--filename", "-f") { Description = "A rollout spec to apply after start" };
+        var file = new Option<FileInfo?>("--filename", "-f") { Description = "A rollout spec to apply after start (a relative path is relative to the current directory)" };
         var api = new Option<string>("--api") { Description = "API listen address (loopback by default)", DefaultValueFactory = _ => "127.0.0.1:0" };
         var stopReplicas = new Option<bool>("--stop-replicas-on-exit") { Description = "Stop every replica when the controller stops" };
         var allowRemoteApi = new Option<bool>("--allow-remote-api") { Description = "Allow --api to listen on a non-loopback address (prints a warning)" };
@@ -81,6 +81,10 @@ internal static class ServerCommands
 
     private static async Task<int> RunControllerAsync(string stateDir, FileInfo? file, string api, bool stopReplicas, CancellationToken ct)
     {
+        // Read the spec before anything starts: a missing file is one line and exit 2, and nothing was started.
+        string? spec = null;
+        if (file is not null && (spec = await CommonOptions.ReadSpecAsync(file, ct).ConfigureAwait(false)) is null)
+            return ExitCodes.Invalid;
         using var logs = ConsoleLogs();
         ControllerHost host;
         try
@@ -106,9 +110,9 @@ internal static class ServerCommands
         await using (host.ConfigureAwait(false))
         {
             AnsiConsole.MarkupLine($"controller API on [bold]{host.ApiAddress}[/], state in [bold]{Markup.Escape(stateDir)}[/]");
-            if (file is not null)
+            if (spec is not null)
             {
-                var reply = await host.Controller.ApplyAsync(await File.ReadAllTextAsync(file.FullName, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                var reply = await host.Controller.ApplyAsync(spec, ct).ConfigureAwait(false);
                 if (!reply.Ok)
                 {
                     Output.Error(reply.Message);
@@ -134,5 +138,6 @@ internal static class ServerCommands
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
+            if (Terminal.Plain) o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
         }).SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning));
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Canaria.Core.Engine;
 using Canaria.Local.Api;
 using Canaria.Local.Controller;
+using Canaria.Cli.Load;
 using Spectre.Console;
 
 namespace Canaria.Cli.Demo;
@@ -76,7 +77,7 @@ internal static class DemoCommand
             if (load is not null)
             {
                 await load.DisposeAsync().ConfigureAwait(false);
-                report.Tallies = load.Tallies.ToDictionary(p => p.Key, p => (p.Value.Requests, p.Value.Failures));
+                report.Tallies = load.Tallies;
             }
             var pids = host.Controller.Views.Values.SelectMany(v => v.Versions).SelectMany(x => x.Replicas).Select(r => r.Pid).OfType<int>().ToList();
             await host.DisposeAsync().ConfigureAwait(false);

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Canaria.Core.Engine;
+using Canaria.Cli.Load;
 using Spectre.Console;
 
 namespace Canaria.Cli.Demo;
@@ -13,17 +13,14 @@ internal sealed class DemoReport
     public string? Problem { get; set; }
     public int LeftoverProcesses { get; set; }
     public TimeSpan Elapsed { get; set; }
-    public Dictionary<string, (long Requests, long Failures)> Tallies { get; set; } = [];
+    public IReadOnlyDictionary<string, VersionTally> Tallies { get; set; } = new Dictionary<string, VersionTally>();
     public IReadOnlyList<(TimeSpan At, RolloutEvent Event)> Events { get; set; } = [];
 
     public bool Print()
     {
         AnsiConsole.WriteLine();
         AnsiConsole.Write(new Rule("[bold]report[/]"));
-        var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "REQUESTS", "FAILED", "SUCCESS RATE");
-        foreach (var (version, (requests, failures)) in Tallies.OrderBy(p => p.Key, StringComparer.Ordinal))
-            table.AddRow(Markup.Escape(version), N(requests), N(failures), requests == 0 ? "-" : $"{100.0 * (requests - failures) / requests:0.00}%");
-        AnsiConsole.Write(table);
+        AnsiConsole.Write(LoadSummary.Table(Tallies));
 
         var decisions = new Table().Border(TableBorder.Simple).AddColumns("TIME", "DECISION", "REASON");
         foreach (var (at, e) in Events)
@@ -52,6 +49,4 @@ internal sealed class DemoReport
         AnsiConsole.MarkupLine(allOk ? $"[green bold]demo went as expected in {Elapsed.TotalSeconds:0.0}s[/]" : "[red bold]demo did NOT go as expected[/]");
         return allOk;
     }
-
-    private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -9,7 +9,7 @@ internal static class Output
     /// <summary>An error on stderr: red on a terminal; one unwrapped plain line when redirected, so scripts can match it.</summary>
     public static void Error(string message)
     {
-        if (Console.IsErrorRedirected) Console.Error.WriteLine(message);
+        if (!Terminal.StyledErrors(Environment.GetEnvironmentVariable)) Console.Error.WriteLine(message);
         else Stderr.MarkupLine($"[red]{Markup.Escape(message)}[/]");
     }
 

@@ -20,9 +20,14 @@ internal static partial class CanariaCli
         typeof(CanariaCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CanariaCliDll").Value!;
 
     /// <summary>Runs <paramref name="executable"/> with the arguments; KUBECONFIG is set only when given, HOME points at an empty directory.</summary>
-    public static async Task<CliRun> RunAsync(string executable, string? kubeconfigEnv, params string[] args)
+    public static Task<CliRun> RunAsync(string executable, string? kubeconfigEnv, params string[] args) => RunAsync(StartInfo(executable, kubeconfigEnv, args));
+
+    /// <summary>Runs a prepared process to its end (at most two minutes, then killed) with its output made plain.</summary>
+    public static async Task<CliRun> RunAsync(ProcessStartInfo info)
     {
-        using var process = Process.Start(StartInfo(executable, kubeconfigEnv, args)) ?? throw new InvalidOperationException($"could not start {executable}");
+        var executable = info.FileName;
+        var args = info.ArgumentList;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {executable}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(RunTimeout);

@@ -145,7 +145,7 @@ public sealed class ClusterCliTests(ControlPlaneFixture cluster)
         Assert.True(noEarlier.ExitCode == 2, noEarlier.ToString());
         Assert.Contains("has no revision before the stable revision 1 (known revisions: 1)", noEarlier.Stderr);
         Assert.True(undo.ExitCode == 0, undo.ToString());
-        Assert.Contains("it is the stable revision, so the release in progress is cancelled", undo.Stdout);
+        Assert.Contains("it is the stable revision, so the release in progress is cancelled", undo.Prose);
         await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 2 }, "the v3 canary gone, two v2 pods");
         await WaitForStatusAsync(s, j => (int?)j["stableRevision"] == 1 && j["canaryRevision"] is null && (string?)j["phase"] == "Healthy",
             "the release cancelled (Healthy, not Aborted) with revision 1 stable");
@@ -162,7 +162,7 @@ public sealed class ClusterCliTests(ControlPlaneFixture cluster)
         var undo = await CanariaCli.PluginAsync(cluster.KubeconfigPath, "undo", "myapp", "-n", s.Namespace);
 
         Assert.True(undo.ExitCode == 0, undo.ToString());
-        Assert.Contains("template set to revision 1 (app:v2); it is the stable revision, so the release in progress is cancelled", undo.Stdout);
+        Assert.Contains("template set to revision 1 (app:v2); it is the stable revision, so the release in progress is cancelled", undo.Prose);
         await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 2 }, "the v3 canary gone, two v2 pods");
     }
 

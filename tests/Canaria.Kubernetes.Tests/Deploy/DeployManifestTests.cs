@@ -4,7 +4,7 @@ using Canaria.Kubernetes.Tests.Support;
 
 namespace Canaria.Kubernetes.Tests.Deploy;
 
-/// <summary>deploy/'s manifests and chart, applied to the real test API server.</summary>
+/// <summary>deploy/'s plain manifests, applied to the real test API server (the chart: <see cref="HelmChartTests"/>, <see cref="HelmReleaseTests"/>).</summary>
 [Collection(ControlPlaneCollection.Name)]
 public sealed class DeployManifestTests(ControlPlaneFixture cluster)
 {
@@ -19,7 +19,7 @@ public sealed class DeployManifestTests(ControlPlaneFixture cluster)
 
         var read = await DeployManifests.ApplyAsync(cluster.Client, plain, "canaria-deploy-tests");
 
-        Assert.Equal(plain.Select(Identity).Order(), read.Select(Identity).Order());
+        Assert.Equal(plain.Select(DeployManifests.Identity).Order(), read.Select(DeployManifests.Identity).Order());
         var deployment = DeployManifests.Single(read, "Deployment");
         var binding = DeployManifests.Single(read, "ClusterRoleBinding");
         var subject = binding["subjects"]!.AsArray().OfType<JsonObject>().Single();
@@ -48,87 +48,6 @@ public sealed class DeployManifestTests(ControlPlaneFixture cluster)
                 .Where(p => Objects.Str(p, "metadata", "labels", "app.kubernetes.io/name") == "canaria-controller").ToList();
             return pods.Count == 2 && pods.All(p => Objects.Str(p, "spec", "serviceAccountName") == account);
         }, RolloutScenario.Deadline, $"2 controller pods running as {account} in {ns}");
-    }
-
-    [Fact]
-    public async Task HelmChart_RenderedWithoutHelm_AppliesAndEqualsPlainManifests()
-    {
-        var plain = DeployManifests.Plain();
-        var chart = DeployManifests.Chart("canaria-system");
-        Assert.Equal(plain.Select(o => (string)o["kind"]!).Where(k => k != "Namespace").Order(), chart.Select(o => (string)o["kind"]!).Order());
-        foreach (var o in chart) Assert.Contains(Identity(o), plain.Select(Identity)); // same names and namespaces
-
-        string Same(string kind, params string[] path) => JsonNode.DeepEquals(At(DeployManifests.Single(plain, kind), path), At(DeployManifests.Single(chart, kind), path))
-            ? "" : $"{kind} {string.Join('.', path)} differs (after a change to deploy/crds or deploy/rbac.yaml, run hack/sync-chart.sh): " +
-              $"plain {At(DeployManifests.Single(plain, kind), path)?.ToJsonString()} chart {At(DeployManifests.Single(chart, kind), path)?.ToJsonString()}";
-        Assert.Equal("", Same("CustomResourceDefinition", "spec"));
-        Assert.Equal("", Same("ClusterRole", "rules"));
-        Assert.Equal("", Same("ClusterRoleBinding", "roleRef"));
-        Assert.Equal("", Same("ClusterRoleBinding", "subjects"));
-        Assert.Equal("", Same("Deployment", "spec", "replicas"));
-        Assert.Equal("", Same("Deployment", "spec", "selector"));
-        Assert.Equal("", Same("Deployment", "spec", "strategy"));
-        Assert.Equal("", Same("Deployment", "spec", "template", "spec"));
-
-        var ns = new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = "canaria-system" } };
-        var read = await DeployManifests.ApplyAsync(cluster.Client, [ns, .. chart], "canaria-chart-tests"); // helm install --create-namespace
-        Assert.Equal(chart.Select(Identity).Order(), read.Skip(1).Select(Identity).Order());
-    }
-
-    [Fact]
-    public async Task HelmChart_RenderedWithoutHelm_OtherNamespaceAndWatchNamespace_ValuesReachTheObjects()
-    {
-        var release = await cluster.CreateNamespaceAsync("chart");
-        var chart = DeployManifests.Chart(release, new JsonObject { ["installCRD"] = false, ["watchNamespace"] = "apps", ["replicas"] = 3 });
-
-        Assert.DoesNotContain(chart, o => (string?)o["kind"] == "CustomResourceDefinition");
-        var subject = DeployManifests.Single(chart, "ClusterRoleBinding")["subjects"]![0]!;
-        Assert.Equal(release, (string?)subject["namespace"]);
-        var namespaced = chart.Where(o => DeployManifests.ResourceOf(o).Namespaced).ToList(); // the cluster-wide binding stays the other test's
-        var read = await DeployManifests.ApplyAsync(cluster.Client, namespaced, "canaria-chart-tests");
-        var deployment = DeployManifests.Single(read, "Deployment");
-        Assert.Equal(3, Objects.Int(deployment, "spec", "replicas"));
-        Assert.Equal(["controller", "--lease-namespace", release, "--namespace", "apps"],
-            deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!));
-        Assert.Equal(Objects.Str(DeployManifests.Single(read, "ServiceAccount"), "metadata", "name"), Objects.Str(deployment, "spec", "template", "spec", "serviceAccountName"));
-    }
-
-    [Fact]
-    public async Task HelmChart_ExtraEnvAndVolumes_ReachTheControllerContainerForAuthSecrets()
-    {
-        var release = await cluster.CreateNamespaceAsync("chartauth");
-        var env = new JsonObject
-        {
-            ["name"] = "PROMETHEUS_TOKEN",
-            ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = "prometheus-token", ["key"] = "token" } },
-        };
-        var volume = new JsonObject { ["name"] = "prometheus-token", ["secret"] = new JsonObject { ["secretName"] = "prometheus-token" } };
-        var mount = new JsonObject { ["name"] = "prometheus-token", ["mountPath"] = "/var/run/secrets/prometheus", ["readOnly"] = true };
-        var chart = DeployManifests.Chart(release, new JsonObject
-        {
-            ["installCRD"] = false,
-            ["extraEnv"] = new JsonArray(env, new JsonObject { ["name"] = "PLAIN", ["value"] = "with: a colon" }),
-            ["extraVolumes"] = new JsonArray(volume),
-            ["extraVolumeMounts"] = new JsonArray(mount),
-        });
-
-        var read = await DeployManifests.ApplyAsync(cluster.Client, chart.Where(o => DeployManifests.ResourceOf(o).Namespaced).ToList(), "canaria-chart-tests");
-        var pod = DeployManifests.Single(read, "Deployment")["spec"]!["template"]!["spec"]!;
-        var container = pod["containers"]![0]!;
-        Assert.Equal(["DOTNET_EnableDiagnostics", "PROMETHEUS_TOKEN", "PLAIN"], container["env"]!.AsArray().Select(e => (string)e!["name"]!));
-        Assert.True(JsonNode.DeepEquals(env, container["env"]![1]), container["env"]!.ToJsonString());
-        Assert.Equal("with: a colon", (string?)container["env"]![2]!["value"]);
-        Assert.Equal(["tmp", "prometheus-token"], container["volumeMounts"]!.AsArray().Select(m => (string)m!["name"]!));
-        Assert.True(JsonNode.DeepEquals(mount, container["volumeMounts"]![1]), container["volumeMounts"]!.ToJsonString());
-        Assert.Equal("prometheus-token", (string?)pod["volumes"]![1]!["secret"]!["secretName"]);
-    }
-
-    private static string Identity(JsonObject o) => $"{o["kind"]} {o["metadata"]?["namespace"]}/{o["metadata"]?["name"]}";
-
-    private static JsonNode? At(JsonNode? node, string[] path)
-    {
-        foreach (var p in path) node = node?[p];
-        return node;
     }
 
     private async Task<bool> AllowedAsync(string user, string verb, string group, string resource, string? ns)

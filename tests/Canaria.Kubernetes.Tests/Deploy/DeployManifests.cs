@@ -4,7 +4,7 @@ using Canaria.Kubernetes.Tests.Support;
 
 namespace Canaria.Kubernetes.Tests.Deploy;
 
-/// <summary>The objects under deploy/ (plain manifests, or the chart rendered by <see cref="ChartRenderer"/>), and where each kind lives in the API.</summary>
+/// <summary>The plain objects under deploy/, and where each kind lives in the API.</summary>
 internal static class DeployManifests
 {
     public static readonly KubeResource ServiceAccounts = new("", "v1", "serviceaccounts", "ServiceAccount");
@@ -21,18 +21,6 @@ internal static class DeployManifests
         return files.SelectMany(f => YamlJson.ParseAll(File.ReadAllText(f)).OfType<JsonObject>()).ToList();
     }
 
-    /// <summary>The chart's templates rendered with values.yaml, changed by <paramref name="overrides"/> (top-level keys).</summary>
-    public static IReadOnlyList<JsonObject> Chart(string releaseNamespace, JsonObject? overrides = null)
-    {
-        var chart = Path.Combine(Root, "helm", "canaria");
-        var values = (JsonObject)YamlJson.Parse(File.ReadAllText(Path.Combine(chart, "values.yaml")))!;
-        foreach (var (key, value) in overrides ?? []) values[key] = value?.DeepClone();
-        return Directory.EnumerateFiles(Path.Combine(chart, "templates"), "*.yaml").Order()
-            .Select(f => ChartRenderer.Render(File.ReadAllText(f), values, "canaria", releaseNamespace))
-            .Where(text => !string.IsNullOrWhiteSpace(text))
-            .SelectMany(text => YamlJson.ParseAll(text).OfType<JsonObject>()).ToList();
-    }
-
     public static KubeResource ResourceOf(JsonObject obj) => (string?)obj["kind"] switch
     {
         "Namespace" => KubeResource.Namespaces,
@@ -43,6 +31,9 @@ internal static class DeployManifests
         "CustomResourceDefinition" => KubeResource.CustomResourceDefinitions,
         var kind => throw new InvalidOperationException($"deploy/ has a {kind}; teach DeployManifests.ResourceOf where it lives"),
     };
+
+    /// <summary>"Kind namespace/name".</summary>
+    public static string Identity(JsonObject o) => $"{o["kind"]} {o["metadata"]?["namespace"]}/{o["metadata"]?["name"]}";
 
     public static JsonObject Single(IEnumerable<JsonObject> objects, string kind) => objects.Single(o => (string?)o["kind"] == kind);
 

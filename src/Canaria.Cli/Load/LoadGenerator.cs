@@ -1,44 +1,40 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Canaria.Cli.Demo;
-
-/// <summary>Per-version tallies of what clients saw.</summary>
-internal sealed class VersionTally
-{
-    private long _requests;
-    private long _failures;
-
-    public long Requests => Interlocked.Read(ref _requests);
-    public long Failures => Interlocked.Read(ref _failures);
-
-    public void Add(bool failed)
-    {
-        Interlocked.Increment(ref _requests);
-        if (failed) Interlocked.Increment(ref _failures);
-    }
-}
+namespace Canaria.Cli.Load;
 
 /// <summary>
-/// Real client traffic for the demo: a steady request rate through the gateway, counted by the version
-/// that answered (from the gateway's version header). Answers without a version are the gateway's own failures.
+/// Real client traffic at a steady rate (for `canaria load` and the demo), counted by the version that answered, as
+/// the response's version header names it (the gateway adds it; spec.service.versionHeader). Answers without one,
+/// and requests that got no answer, are counted under <see cref="NoVersion"/>.
 /// </summary>
 internal sealed class LoadGenerator : IAsyncDisposable
 {
-    public const string NoVersion = "(gateway)";
+    public const string NoVersion = "(no version)";
+    private const int MaxInFlight = 128;
 
     private readonly HttpClient _http;
-    private readonly Uri _target;
+    private readonly LoadRequest _request;
     private readonly int _rps;
     private readonly CancellationTokenSource _stop = new();
-    private readonly SemaphoreSlim _inFlight = new(128);
+    private readonly SemaphoreSlim _inFlight = new(MaxInFlight);
     private Task _run = Task.CompletedTask;
 
-    public LoadGenerator(Uri target, int rps)
+    public LoadGenerator(Uri target, int rps) : this(new LoadRequest(target), rps)
     {
-        _target = target;
+    }
+
+    public LoadGenerator(LoadRequest request, int rps)
+    {
+        _request = request;
         _rps = rps;
-        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128, PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30) })
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = MaxInFlight,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+            UseCookies = false,
+            AllowAutoRedirect = false,
+        })
         {
             Timeout = TimeSpan.FromSeconds(5),
         };
@@ -68,11 +64,13 @@ internal sealed class LoadGenerator : IAsyncDisposable
 
     private async Task SendOneAsync(CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await _http.GetAsync(_target, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-            var version = response.Headers.TryGetValues("x-canaria-version", out var values) ? values.First() : NoVersion;
-            Tallies.GetOrAdd(version, _ => new VersionTally()).Add((int)response.StatusCode >= 500);
+            using var message = _request.Message();
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            var version = response.Headers.TryGetValues(_request.VersionHeader, out var values) ? values.First() : NoVersion;
+            Tallies.GetOrAdd(version, _ => new VersionTally()).Add((int)response.StatusCode >= 500, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (HttpRequestException)
         {
@@ -80,7 +78,7 @@ internal sealed class LoadGenerator : IAsyncDisposable
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            Tallies.GetOrAdd(NoVersion, _ => new VersionTally()).Add(true);
+            Tallies.GetOrAdd(NoVersion, _ => new VersionTally()).Add(true); // the 5 s client timeout
         }
         catch (OperationCanceledException)
         {
@@ -101,7 +99,7 @@ internal sealed class LoadGenerator : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-        for (var i = 0; i < 128; i++) await _inFlight.WaitAsync().ConfigureAwait(false);
+        for (var i = 0; i < MaxInFlight; i++) await _inFlight.WaitAsync().ConfigureAwait(false);
         _http.Dispose();
         _stop.Dispose();
         _inFlight.Dispose();
