@@ -66,12 +66,18 @@ export function lineChart({ id, title, unit = '', series, lines = [], markers = 
     root.append(g);
   }
   for (const x0 of series) {
-    let path = '', pen = false;
+    let path = '', run = [];
+    const endRun = () => { // a lone point between gaps is drawn as a dot, since a line needs two
+      if (run.length === 1) root.append(s('circle', { cx: run[0][0], cy: run[0][1], r: 2.5, class: `dot ${x0.cls}` }));
+      run = [];
+    };
     for (const p of x0.points) {
-      if (p.v === null || !Number.isFinite(p.v)) { pen = false; continue; }
-      path += `${pen ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)} `;
-      pen = true;
+      if (p.v === null || !Number.isFinite(p.v)) { endRun(); continue; }
+      const at = [x(p.t).toFixed(1), y(p.v).toFixed(1)];
+      path += `${run.length ? 'L' : 'M'}${at[0]},${at[1]} `;
+      run.push(at);
     }
+    endRun();
     if (path) root.append(s('path', { d: path.trim(), class: `line ${x0.cls}`, 'data-series': x0.name }));
   }
   for (const m of markers) {
