@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Canaria.Cli.Demo;
+using Canaria.Cli.Load;
 using Canaria.Core.Engine;
 using Canaria.EndToEnd.Tests.Rollouts;
 using Microsoft.Playwright;
