@@ -75,12 +75,7 @@ public sealed class DashboardAuthTests
     public async Task Action_WithoutOrWithWrongCsrfToken_Refused403AndTheRolloutStaysPaused()
     {
         const string name = "csrf";
-        await using var f = await LocalRolloutFixture.StartAsync();
-        var steps = SampleRollout.ManualCanarySteps(30);
-        await f.ApplyAsync(SampleRollout.Spec(name, "v1", steps));
-        await f.WaitHealthyAsync(name, "v1");
-        await f.ApplyAsync(SampleRollout.Spec(name, "v2", steps));
-        await f.WaitPausedAtAsync(name, 0, 30);
+        await using var f = await DashboardSession.StartPausedAtCanaryAsync(name, 30);
         await using var browser = await DashboardBrowser.LaunchAsync();
         var page = await browser.NewPageAsync();
         await DashboardSession.LoginAsync(page, f, name);
@@ -115,12 +110,7 @@ public sealed class DashboardAuthTests
     public async Task DashboardApi_HostileOrBrokenRequests_ClearErrorsAndTheRolloutUnchanged()
     {
         const string name = "hostile";
-        await using var f = await LocalRolloutFixture.StartAsync();
-        var steps = SampleRollout.ManualCanarySteps(30);
-        await f.ApplyAsync(SampleRollout.Spec(name, "v1", steps));
-        await f.WaitHealthyAsync(name, "v1");
-        await f.ApplyAsync(SampleRollout.Spec(name, "v2", steps));
-        await f.WaitPausedAtAsync(name, 0, 30);
+        await using var f = await DashboardSession.StartPausedAtCanaryAsync(name, 30);
         var root = DashboardSession.BaseAddress(f);
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true });
 

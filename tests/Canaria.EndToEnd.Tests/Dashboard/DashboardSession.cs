@@ -10,6 +10,26 @@ internal static class DashboardSession
 {
     public static Uri BaseAddress(LocalRolloutFixture f) => new(f.Host.ApiAddress, "/dashboard/");
 
+    /// <summary>A controller whose rollout released v2 and holds it at a manual pause with <paramref name="traffic"/>% applied.</summary>
+    public static async Task<LocalRolloutFixture> StartPausedAtCanaryAsync(string name, int traffic)
+    {
+        var f = await LocalRolloutFixture.StartAsync();
+        try
+        {
+            var steps = SampleRollout.ManualCanarySteps(traffic);
+            await f.ApplyAsync(SampleRollout.Spec(name, "v1", steps));
+            await f.WaitHealthyAsync(name, "v1");
+            await f.ApplyAsync(SampleRollout.Spec(name, "v2", steps));
+            await f.WaitPausedAtAsync(name, 0, traffic);
+            return f;
+        }
+        catch
+        {
+            await f.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Opens the dashboard (answered 401 with the login form), enters the token and waits for the rollout list.</summary>
     public static async Task LoginAsync(IPage page, LocalRolloutFixture f, string? rollout = null)
     {

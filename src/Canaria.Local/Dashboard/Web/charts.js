@@ -68,7 +68,7 @@ export function lineChart({ id, title, unit = '', series, lines = [], markers = 
   for (const x0 of series) {
     let path = '', run = [];
     const endRun = () => { // a lone point between gaps is drawn as a dot, since a line needs two
-      if (run.length === 1) root.append(s('circle', { cx: run[0][0], cy: run[0][1], r: 2.5, class: `dot ${x0.cls}` }));
+      if (run.length === 1) root.append(s('circle', { cx: run[0][0], cy: run[0][1], r: 2.5, class: `lone ${x0.cls}` }));
       run = [];
     };
     for (const p of x0.points) {
