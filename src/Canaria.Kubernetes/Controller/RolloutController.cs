@@ -33,7 +33,7 @@ internal sealed class RolloutController : IAsyncDisposable
         _rollouts = new KubeInformer(client, RolloutResource.Rollouts, ns, onEvent: OnRollout, logger: _logger);
         _deployments = new KubeInformer(client, KubeResource.Deployments, ns, onEvent: OnDeployment, logger: _logger);
         _replicaSets = new KubeInformer(client, KubeResource.ReplicaSets, ns, onEvent: OnReplicaSet, logger: _logger);
-        _reconciler = new RolloutReconciler(client, (n, name) => _deployments.Get(n, name),
+        _reconciler = new RolloutReconciler(client, _rollouts, (n, name) => _deployments.Get(n, name),
             n => _replicaSets.List().Where(rs => (string?)rs["metadata"]?["namespace"] == n), _options, _logger);
         _reconciler.Analysis.Wake = _queue.Add;
     }
