@@ -3,6 +3,7 @@ using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Microsoft.Extensions.Logging;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Commands;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Canaria.Kubernetes.Client;
 
-internal sealed partial class KubeClient
+public sealed partial class KubeClient
 {
     private async Task<KubeResult<JsonObject>> SendAsync(HttpMethod method, string pathAndQuery, JsonNode? body, string? contentType, CancellationToken cancellationToken)
     {

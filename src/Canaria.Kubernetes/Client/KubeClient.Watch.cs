@@ -4,12 +4,12 @@ using System.Text.Json.Nodes;
 
 namespace Canaria.Kubernetes.Client;
 
-internal enum WatchEventType { Added, Modified, Deleted, Bookmark, Error }
+public enum WatchEventType { Added, Modified, Deleted, Bookmark, Error }
 
 /// <summary>One event of a watch; <see cref="Status"/> is set for <see cref="WatchEventType.Error"/> (410 Gone: relist).</summary>
-internal sealed record WatchEvent(WatchEventType Type, JsonObject? Object, KubeStatus? Status = null);
+public sealed record WatchEvent(WatchEventType Type, JsonObject? Object, KubeStatus? Status = null);
 
-internal sealed partial class KubeClient
+public sealed partial class KubeClient
 {
     /// <summary>
     /// One watch connection. Ends when the server closes it (timeoutSeconds), or after yielding one

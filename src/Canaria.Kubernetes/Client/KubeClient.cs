@@ -15,7 +15,7 @@ namespace Canaria.Kubernetes.Client;
 /// typed API of <see cref="Api"/> serves the core objects whose whole shape the client knows (Leases, Events).
 /// Expected failures (404, 409, 410, 422, transport errors) come back as <see cref="KubeResult{T}"/>.
 /// </summary>
-internal sealed partial class KubeClient : IDisposable
+public sealed partial class KubeClient : IDisposable
 {
     private readonly k8s.Kubernetes _api;
     private readonly TokenBucket _limiter;

@@ -8,7 +8,7 @@ namespace Canaria.Kubernetes.Client;
 /// timeout. Never printed with its secrets: <see cref="ToString"/> names only the server, the namespace and which
 /// credentials are present.
 /// </summary>
-internal sealed record KubeClientConfig
+public sealed record KubeClientConfig
 {
     public required KubernetesClientConfiguration Kube { get; init; }
 
@@ -30,7 +30,7 @@ internal sealed record KubeClientConfig
 }
 
 /// <summary>The outcome of loading a config: the config, or why there is none.</summary>
-internal sealed record KubeConfigResult(KubeClientConfig? Config, string? Error)
+public sealed record KubeConfigResult(KubeClientConfig? Config, string? Error)
 {
     public bool IsSuccess => Config is not null;
     public static KubeConfigResult Ok(KubeClientConfig config) => new(config, null);

@@ -8,7 +8,7 @@ namespace Canaria.Kubernetes.Client;
 /// token and token files, client certificates, CA, exec credential plugins, in-cluster service account). Every failure
 /// comes back as an error that names the file, never as an exception.
 /// </summary>
-internal static class KubeConfigSource
+public static class KubeConfigSource
 {
     /// <summary>$KUBECONFIG (several files merged, the first that names a cluster, user or context wins), else ~/.kube/config, else the pod's service account.</summary>
     public static KubeConfigResult LoadDefault(string? context = null, Func<string, string?>? getEnv = null)

@@ -4,6 +4,7 @@ using Canaria.Kubernetes.Client;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 

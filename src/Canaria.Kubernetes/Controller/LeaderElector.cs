@@ -8,7 +8,7 @@ using LibraryElector = k8s.LeaderElection.LeaderElector;
 
 namespace Canaria.Kubernetes.Controller;
 
-internal sealed record LeaderElectionOptions
+public sealed record LeaderElectionOptions
 {
     public required string Namespace { get; init; }
     public string LeaseName { get; init; } = "canaria-controller";

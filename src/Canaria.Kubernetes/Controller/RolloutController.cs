@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 
@@ -10,7 +11,7 @@ namespace Canaria.Kubernetes.Controller;
 /// of Rollout keys (a Deployment or ReplicaSet event queues the Rollouts that reference its Deployment); one
 /// worker reconciles a key at a time, level-triggered, and queues it again while a release is under way.
 /// </summary>
-internal sealed class RolloutController : IAsyncDisposable
+public sealed class RolloutController : IAsyncDisposable
 {
     private readonly KubeClient _client;
     private readonly KubeControllerOptions _options;

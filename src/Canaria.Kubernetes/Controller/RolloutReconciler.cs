@@ -6,6 +6,7 @@ using Canaria.Core.Validation;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Routing;
 using Microsoft.Extensions.Logging;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 

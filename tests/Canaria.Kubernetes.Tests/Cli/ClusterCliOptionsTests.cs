@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Tests.Support;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Cli;
 
