@@ -27,6 +27,6 @@ internal static class ClusterCommand
         var deadline = session.Time.GetUtcNow() + timeout;
         var written = await ClusterCommandWrite.WriteAsync(session, name, value, deadline, ct).ConfigureAwait(false);
         if (written.Before is not { } before) return written.ExitCode;
-        return await ClusterCommandWait.WaitAsync(session, name, value, before, deadline, ct).ConfigureAwait(false);
+        return await ClusterCommandWait.WaitAsync(session, name, value, before, deadline, timeout, ct).ConfigureAwait(false);
     }
 }

@@ -3,6 +3,7 @@ using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Spectre.Console;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Cluster;
 
@@ -16,10 +17,10 @@ internal static class ClusterCommandWait
 {
     private static readonly TimeSpan EventGrace = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> WaitAsync(ClusterSession session, string name, string value, JsonObject before, DateTimeOffset deadline, CancellationToken ct)
+    /// <param name="timeout">The user's --timeout, as it is reported (the deadline already counts the write's own time).</param>
+    public static async Task<int> WaitAsync(ClusterSession session, string name, string value, JsonObject before, DateTimeOffset deadline, TimeSpan timeout, CancellationToken ct)
     {
         var what = $"Rollout {name}";
-        var timeout = deadline - session.Time.GetUtcNow();
         JsonObject? applied = null;
         KubeStatus? lastError = null;
         while (applied is null)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Controller;
 using Spectre.Console;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Cluster;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Controller;
 using Spectre.Console;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Cluster;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Cluster;
 

@@ -24,7 +24,7 @@ internal sealed class ClusterSession : IDisposable
         error = "";
         var path = r.GetValue(ClusterOptions.Kubeconfig);
         var context = r.GetValue(ClusterOptions.Context);
-        var loaded = path is not null ? KubeConfigLoader.LoadFile(path, context) : KubeConfigLoader.LoadDefault(context);
+        var loaded = path is not null ? KubeConfigSource.LoadFile(path, context) : KubeConfigSource.LoadDefault(context);
         if (loaded.Config is not { } config)
         {
             error = $"no usable kubeconfig: {loaded.Error} (pass --kubeconfig FILE, set KUBECONFIG, or run inside a pod)";

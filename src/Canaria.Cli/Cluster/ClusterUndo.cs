@@ -4,6 +4,7 @@ using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Spectre.Console;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Cluster;
 

@@ -3,6 +3,7 @@ using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Microsoft.Extensions.Logging;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Commands;
 
@@ -22,9 +23,9 @@ internal static class KubernetesCommands
         command.Options.Add(leaseNamespace);
         command.SetAction(async (r, ct) =>
         {
-            var loaded = r.GetValue(kubeconfig) is { } path ? KubeConfigLoader.LoadFile(path, r.GetValue(context))
-                : Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 } ? KubeConfigLoader.LoadInCluster()
-                : KubeConfigLoader.LoadDefault(r.GetValue(context));
+            var loaded = r.GetValue(kubeconfig) is { } path ? KubeConfigSource.LoadFile(path, r.GetValue(context))
+                : Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is { Length: > 0 } ? KubeConfigSource.LoadInCluster()
+                : KubeConfigSource.LoadDefault(r.GetValue(context));
             if (loaded.Config is not { } config)
             {
                 Output.Error($"cannot load the cluster configuration: {loaded.Error}");

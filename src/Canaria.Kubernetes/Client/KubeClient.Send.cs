@@ -3,17 +3,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Canaria.Kubernetes.Client;
 
-internal sealed partial class KubeClient
+public sealed partial class KubeClient
 {
     private async Task<KubeResult<JsonObject>> SendAsync(HttpMethod method, string pathAndQuery, JsonNode? body, string? contentType, CancellationToken cancellationToken)
     {
-        await _limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Config.RequestTimeout);
         try
         {
             using var request = NewRequest(method, pathAndQuery, body, contentType);
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+            using var response = await SendRawAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
             var node = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
@@ -28,11 +27,41 @@ internal sealed partial class KubeClient
             KubeClientLog.TransportFailed(_logger, method.Method, StripQuery(pathAndQuery), e.Message);
             return KubeResult<JsonObject>.Fail(KubeStatus.Transport(e.Message));
         }
+        catch (CredentialException e)
+        {
+            KubeClientLog.TransportFailed(_logger, method.Method, StripQuery(pathAndQuery), e.Message);
+            return KubeResult<JsonObject>.Fail(KubeStatus.Transport(e.Message));
+        }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             KubeClientLog.TransportFailed(_logger, method.Method, StripQuery(pathAndQuery), "timed out");
             return KubeResult<JsonObject>.Fail(KubeStatus.Transport($"timed out after {Config.RequestTimeout}"));
         }
+    }
+
+    /// <summary>
+    /// Sends through the official client's pipeline: its credentials (token, token file, exec plugin) first, as its
+    /// typed calls do; client certificates and the CA are on its connection handler.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        if (_api.Credentials is { } credentials)
+        {
+            try
+            {
+                await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A credential plugin that fails or a token file that vanished: the request cannot be sent.
+                throw new CredentialException($"credentials for {Config.Server}: {e.Message}", e);
+            }
+        }
+        if (Config.Kube.TlsServerName is { Length: > 0 } serverName)
+        {
+            request.Headers.Host = serverName;
+        }
+        return await _api.HttpClient.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

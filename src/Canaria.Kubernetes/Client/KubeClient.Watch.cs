@@ -4,12 +4,12 @@ using System.Text.Json.Nodes;
 
 namespace Canaria.Kubernetes.Client;
 
-internal enum WatchEventType { Added, Modified, Deleted, Bookmark, Error }
+public enum WatchEventType { Added, Modified, Deleted, Bookmark, Error }
 
 /// <summary>One event of a watch; <see cref="Status"/> is set for <see cref="WatchEventType.Error"/> (410 Gone: relist).</summary>
-internal sealed record WatchEvent(WatchEventType Type, JsonObject? Object, KubeStatus? Status = null);
+public sealed record WatchEvent(WatchEventType Type, JsonObject? Object, KubeStatus? Status = null);
 
-internal sealed partial class KubeClient
+public sealed partial class KubeClient
 {
     /// <summary>
     /// One watch connection. Ends when the server closes it (timeoutSeconds), or after yielding one
@@ -20,7 +20,6 @@ internal sealed partial class KubeClient
     public async IAsyncEnumerable<WatchEvent> WatchAsync(KubeResource resource, string? ns, WatchOptions options,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await _limiter.WaitAsync(cancellationToken).ConfigureAwait(false);
         var query = Query(("watch", "true"), ("resourceVersion", options.ResourceVersion),
             ("allowWatchBookmarks", options.AllowWatchBookmarks ? "true" : null),
             ("labelSelector", options.LabelSelector), ("fieldSelector", options.FieldSelector),
@@ -30,9 +29,9 @@ internal sealed partial class KubeClient
         WatchEvent? failure = null;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await SendRawAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or CredentialException)
         {
             failure = new WatchEvent(WatchEventType.Error, null, KubeStatus.Transport(e.Message));
         }

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using k8s;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -8,32 +9,40 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Canaria.Kubernetes.Client;
 
 /// <summary>
-/// A small Kubernetes API client over <see cref="HttpClient"/> and System.Text.Json. Objects are
-/// <see cref="JsonObject"/>s, so fields this code does not know survive every read-modify-write.
+/// The Kubernetes API as JSON objects, on the official client's transport (<see cref="Api"/>: TLS, tokens, client
+/// certificates, exec credential plugins) with a client-side rate limit in front of every request, typed or not.
+/// Objects are <see cref="JsonObject"/>s, so fields this code does not model survive every read-modify-write; the
+/// typed API of <see cref="Api"/> serves the core objects whose whole shape the client knows (Leases, Events).
 /// Expected failures (404, 409, 410, 422, transport errors) come back as <see cref="KubeResult{T}"/>.
 /// </summary>
-internal sealed partial class KubeClient : IDisposable
+public sealed partial class KubeClient : IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly k8s.Kubernetes _api;
     private readonly TokenBucket _limiter;
     private readonly ILogger _logger;
 
-    public KubeClient(KubeClientConfig config, TimeProvider? time = null, ILogger? logger = null, HttpMessageHandler? handler = null)
+    /// <param name="handler">Sits between the rate limit and the official client's transport (tests use it to watch or disturb requests).</param>
+    public KubeClient(KubeClientConfig config, TimeProvider? time = null, ILogger? logger = null, DelegatingHandler? handler = null)
     {
         Config = config;
         Time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _limiter = new TokenBucket(config.Qps, config.Burst, Time);
-        _http = new HttpClient(handler ?? KubeHttp.CreateHandler(config, Time, _logger)) { BaseAddress = config.Server, Timeout = Timeout.InfiniteTimeSpan };
+        DelegatingHandler[] handlers = handler is null ? [new RateLimitHandler(_limiter)] : [new RateLimitHandler(_limiter), handler];
+        _api = new k8s.Kubernetes(config.Kube, handlers);
+        _api.HttpClient.DefaultRequestHeaders.UserAgent.Clear();
         if (config.UserAgent is { Length: > 0 } ua)
         {
-            _http.DefaultRequestHeaders.UserAgent.ParseAdd(ua);
+            _api.HttpClient.DefaultRequestHeaders.UserAgent.ParseAdd(ua);
         }
     }
 
     public KubeClientConfig Config { get; }
     public TimeProvider Time { get; }
     public string DefaultNamespace => Config.Namespace;
+
+    /// <summary>The official client on the same connection pool and rate limit, for typed calls.</summary>
+    public IKubernetes Api => _api;
 
     public Task<KubeResult<JsonObject>> GetAsync(KubeResource resource, string? ns, string name, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Get, resource.Path(ns, name), null, null, cancellationToken);
@@ -130,7 +139,7 @@ internal sealed partial class KubeClient : IDisposable
         SendAsync(HttpMethod.Patch, resource.Path(ns, NameOf(obj), subresource) + Query(("fieldManager", fieldManager), ("force", force ? "true" : null)),
             obj, ContentType(PatchType.Apply), cancellationToken);
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _api.Dispose();
 
     private static string ContentType(PatchType type) => type switch
     {
@@ -159,7 +168,8 @@ internal sealed partial class KubeClient : IDisposable
 
     private HttpRequestMessage NewRequest(HttpMethod method, string pathAndQuery, JsonNode? body, string? contentType)
     {
-        var request = new HttpRequestMessage(method, pathAndQuery);
+        // The server URL may carry a path prefix (a proxy such as Rancher's), so the API path is appended, not resolved.
+        var request = new HttpRequestMessage(method, new Uri(_api.BaseUri.AbsoluteUri.TrimEnd('/') + pathAndQuery));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)
         {

@@ -1,24 +1,21 @@
+using k8s;
+
 namespace Canaria.Kubernetes.Client;
 
 /// <summary>
-/// Where the API server is and how to authenticate to it. Never printed with its secrets:
-/// <see cref="ToString"/> names only the server, the namespace and which credentials are present.
+/// Where the API server is and how to authenticate to it (<see cref="Kube"/>, loaded by the official client from a
+/// kubeconfig or the pod's service account), plus what that client lacks: a client-side rate limit and a per-request
+/// timeout. Never printed with its secrets: <see cref="ToString"/> names only the server, the namespace and which
+/// credentials are present.
 /// </summary>
-internal sealed record KubeClientConfig
+public sealed record KubeClientConfig
 {
-    public required Uri Server { get; init; }
-    public string Namespace { get; init; } = "default";
-    public string? Token { get; init; }
-    /// <summary>Re-read on every request after a minute (service-account tokens rotate).</summary>
-    public string? TokenFile { get; init; }
-    /// <summary>A credential plugin that prints a token or client certificate (kubeconfig <c>user.exec</c>).</summary>
-    public ExecPluginConfig? Exec { get; init; }
-    public string? ClientCertificatePem { get; init; }
-    public string? ClientKeyPem { get; init; }
-    /// <summary>One or more PEM certificates the server's chain must end in; null means the system roots.</summary>
-    public string? CertificateAuthorityPem { get; init; }
-    public bool InsecureSkipTlsVerify { get; init; }
-    public string? TlsServerName { get; init; }
+    public required KubernetesClientConfiguration Kube { get; init; }
+
+    public Uri Server => new(Kube.Host);
+
+    public string Namespace => string.IsNullOrEmpty(Kube.Namespace) ? "default" : Kube.Namespace.Trim();
+
     /// <summary>Client-side rate limit: requests per second, and how many may burst.</summary>
     public double Qps { get; init; } = 50;
     public int Burst { get; init; } = 100;
@@ -26,14 +23,14 @@ internal sealed record KubeClientConfig
     public string? UserAgent { get; init; } = "canaria";
 
     public override string ToString() =>
-        $"KubeClientConfig {{ Server = {Server}, Namespace = {Namespace}, Token = {((Token ?? TokenFile) is null ? "none" : "set")}, " +
-        $"Exec = {(Exec is null ? "none" : Exec.Command)}, " +
-        $"ClientCertificate = {(ClientCertificatePem is null ? "none" : "set")}, CA = {(CertificateAuthorityPem is null ? "system" : "set")}, " +
-        $"InsecureSkipTlsVerify = {InsecureSkipTlsVerify} }}";
+        $"KubeClientConfig {{ Server = {Kube.Host}, Namespace = {Namespace}, " +
+        $"Token = {(Kube.AccessToken is null && Kube.TokenProvider is null ? "none" : "set")}, " +
+        $"ClientCertificate = {((Kube.ClientCertificateData ?? Kube.ClientCertificateFilePath) is null ? "none" : "set")}, " +
+        $"CA = {(Kube.SslCaCerts is null ? "system" : "set")}, InsecureSkipTlsVerify = {Kube.SkipTlsVerify} }}";
 }
 
 /// <summary>The outcome of loading a config: the config, or why there is none.</summary>
-internal sealed record KubeConfigResult(KubeClientConfig? Config, string? Error)
+public sealed record KubeConfigResult(KubeClientConfig? Config, string? Error)
 {
     public bool IsSuccess => Config is not null;
     public static KubeConfigResult Ok(KubeClientConfig config) => new(config, null);

@@ -22,10 +22,4 @@ internal static partial class KubeClientLog
 
     [LoggerMessage(6, LogLevel.Debug, "Listed {Count} {Resource} at resourceVersion {ResourceVersion}")]
     public static partial void Listed(ILogger logger, int count, string resource, string resourceVersion);
-
-    [LoggerMessage(7, LogLevel.Debug, "Ran exec credential plugin {Command} for kubeconfig user {User}; the credential is used until {ExpiresAt}")]
-    public static partial void ExecPluginRan(ILogger logger, string command, string user, string expiresAt);
-
-    [LoggerMessage(8, LogLevel.Warning, "Exec credential plugin {Command} for kubeconfig user {User} failed: {Error}")]
-    public static partial void ExecPluginFailed(ILogger logger, string command, string user, string error);
 }

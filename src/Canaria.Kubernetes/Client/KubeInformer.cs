@@ -85,6 +85,23 @@ internal sealed partial class KubeInformer : IAsyncDisposable
 
     public IReadOnlyList<JsonObject> List() => [.. _store.Values];
 
+    /// <summary>
+    /// Puts an object this process just wrote into the cache, so the next read sees the write before its watch event
+    /// arrives; only over an older copy of the same object (the watch stays the authority and overwrites it anyway).
+    /// </summary>
+    public void Wrote(JsonObject written)
+    {
+        var key = KeyOf(written);
+        if (!_store.TryGetValue(key, out var cached) || (string?)cached["metadata"]?["uid"] != (string?)written["metadata"]?["uid"])
+        {
+            return;
+        }
+        if (long.TryParse(ResourceVersionOf(cached), out var had) && long.TryParse(ResourceVersionOf(written), out var has) && has > had)
+        {
+            _store.TryUpdate(key, written, cached);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

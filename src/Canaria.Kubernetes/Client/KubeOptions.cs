@@ -1,7 +1,7 @@
 namespace Canaria.Kubernetes.Client;
 
 /// <summary>Options of a list call (and of the list half of a watch).</summary>
-internal sealed record ListOptions
+public sealed record ListOptions
 {
     public string? LabelSelector { get; init; }
     public string? FieldSelector { get; init; }
@@ -11,7 +11,7 @@ internal sealed record ListOptions
 }
 
 /// <summary>Options of a watch call.</summary>
-internal sealed record WatchOptions
+public sealed record WatchOptions
 {
     public string? ResourceVersion { get; init; }
     public string? LabelSelector { get; init; }
@@ -21,9 +21,9 @@ internal sealed record WatchOptions
     public int? TimeoutSeconds { get; init; }
 }
 
-internal enum PropagationPolicy { Background, Foreground, Orphan }
+public enum PropagationPolicy { Background, Foreground, Orphan }
 
-internal sealed record DeleteOptions
+public sealed record DeleteOptions
 {
     public PropagationPolicy? PropagationPolicy { get; init; }
     public long? GracePeriodSeconds { get; init; }
@@ -31,4 +31,4 @@ internal sealed record DeleteOptions
     public string? PreconditionUid { get; init; }
 }
 
-internal enum PatchType { Merge, Json, StrategicMerge, Apply }
+public enum PatchType { Merge, Json, StrategicMerge, Apply }

@@ -3,7 +3,7 @@ using System.Text;
 namespace Canaria.Kubernetes.Client;
 
 /// <summary>Where a kind lives in the API: group, version, plural, and whether it is namespaced.</summary>
-internal sealed record KubeResource(string Group, string Version, string Plural, string Kind, bool Namespaced = true)
+public sealed record KubeResource(string Group, string Version, string Plural, string Kind, bool Namespaced = true)
 {
     public static readonly KubeResource Namespaces = new("", "v1", "namespaces", "Namespace", Namespaced: false);
     public static readonly KubeResource Nodes = new("", "v1", "nodes", "Node", Namespaced: false);

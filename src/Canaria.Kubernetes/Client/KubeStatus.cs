@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Canaria.Kubernetes.Client;
 
 /// <summary>A Kubernetes <c>Status</c> (the body of a failed call): HTTP code, machine reason, message.</summary>
-internal sealed record KubeStatus
+public sealed record KubeStatus
 {
     public int Code { get; init; }
     public string Reason { get; init; } = "";
@@ -36,7 +36,8 @@ internal sealed record KubeStatus
 }
 
 /// <summary>The result of one API call: a value, or the Status the server (or the transport) answered with.</summary>
-internal sealed record KubeResult<T>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1000", Justification = "KubeResult<T>.Ok(v) reads as what it makes; the type argument is always spelled out")]
+public sealed record KubeResult<T>
 {
     public T? Value { get; init; }
     public KubeStatus? Error { get; init; }
@@ -51,7 +52,7 @@ internal sealed record KubeResult<T>
 }
 
 /// <summary>One page of a list: the items, the list's resourceVersion, and the continue token if more follow.</summary>
-internal sealed record KubeList
+public sealed record KubeList
 {
     public IReadOnlyList<JsonObject> Items { get; init; } = [];
     public string ResourceVersion { get; init; } = "";

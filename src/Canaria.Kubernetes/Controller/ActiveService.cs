@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Canaria.Core.Engine;
 using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 

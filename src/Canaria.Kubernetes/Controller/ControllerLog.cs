@@ -21,4 +21,7 @@ internal static partial class ControllerLog
 
     [LoggerMessage(105, LogLevel.Warning, "{Identity} stopped leading (Lease {Lease})")]
     public static partial void StoppedLeading(ILogger logger, string identity, string lease);
+
+    [LoggerMessage(106, LogLevel.Warning, "{Identity} could not read or write Lease {Lease}: {Error}")]
+    public static partial void LeaseFailed(ILogger logger, string identity, string lease, string error);
 }

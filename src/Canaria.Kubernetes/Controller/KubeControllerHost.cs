@@ -8,7 +8,7 @@ namespace Canaria.Kubernetes.Controller;
 /// The controller process: many instances may run; the one holding the Lease runs the Rollout controller, the others
 /// wait to take over. This is what <c>canaria controller --kubeconfig …</c> is meant to call.
 /// </summary>
-internal sealed class KubeControllerHost(KubeClient client, KubeControllerOptions controller, LeaderElectionOptions election, ILogger? logger = null)
+public sealed class KubeControllerHost(KubeClient client, KubeControllerOptions controller, LeaderElectionOptions election, ILogger? logger = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly LeaderElector _elector = new(client, election, logger ?? NullLogger.Instance);

@@ -1,6 +1,6 @@
 namespace Canaria.Kubernetes.Controller;
 
-internal sealed record KubeControllerOptions
+public sealed record KubeControllerOptions
 {
     /// <summary>The namespace to watch; null watches all namespaces.</summary>
     public string? Namespace { get; init; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 

@@ -1,5 +1,6 @@
 using Canaria.Core.Model;
 using Canaria.Core.Validation;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 

@@ -1,11 +1,14 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.LeaderElection;
+using k8s.LeaderElection.ResourceLock;
 using Canaria.Kubernetes.Client;
 using Microsoft.Extensions.Logging;
+using LibraryElector = k8s.LeaderElection.LeaderElector;
 
 namespace Canaria.Kubernetes.Controller;
 
-internal sealed record LeaderElectionOptions
+public sealed record LeaderElectionOptions
 {
     public required string Namespace { get; init; }
     public string LeaseName { get; init; } = "canaria-controller";
@@ -16,103 +19,103 @@ internal sealed record LeaderElectionOptions
 }
 
 /// <summary>
-/// Leader election by a coordination.k8s.io Lease, as client-go does it: the holder renews renewTime every retry
-/// period; another instance takes the Lease over only after leaseDuration without renewal. Writes are conditional on
-/// the read resourceVersion, so two instances never both believe they hold it. A leader that cannot renew within the
-/// renew deadline stops leading (its work is cancelled) before anyone else may take over.
+/// Leader election by a coordination.k8s.io Lease through the official client's <see cref="LibraryElector"/> and
+/// <see cref="LeaseLock"/> (client-go's algorithm: renew every retry period, take over only after leaseDuration without
+/// renewal, writes conditional on the read resourceVersion). Around it, what a controller process needs: the work runs
+/// only while this instance leads and is cancelled the moment it stops; a failed round (API server unreachable) is
+/// retried; and on a clean stop the Lease is handed back at once, so a standby need not wait out its duration.
 /// </summary>
 internal sealed class LeaderElector(KubeClient client, LeaderElectionOptions options, ILogger logger)
 {
-    private static readonly KubeResource Leases = KubeResource.Leases;
+    private volatile bool _leading;
 
-    public bool IsLeader { get; private set; }
+    public bool IsLeader => _leading;
 
     /// <summary>Runs <paramref name="lead"/> whenever this instance holds the Lease, until cancelled.</summary>
     public async Task RunAsync(Func<CancellationToken, Task> lead, CancellationToken cancellationToken)
     {
+        var leaseLock = new LeaseLock(client.Api, options.Namespace, options.LeaseName, options.Identity);
+        leaseLock.OnHttpError += e => ControllerLog.LeaseFailed(logger, options.Identity, options.LeaseName, $"{(int)e.Response.StatusCode} {e.Response.ReasonPhrase}");
+        using var elector = new LibraryElector(new LeaderElectionConfig(leaseLock)
+        {
+            LeaseDuration = options.LeaseDuration,
+            RenewDeadline = options.RenewDeadline,
+            RetryPeriod = options.RetryPeriod,
+        });
+        var held = false;
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (!await TryAcquireOrRenewAsync(cancellationToken).ConfigureAwait(false))
+            using var round = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task? work = null;
+            void Started()
             {
-                await Task.Delay(options.RetryPeriod, client.Time, cancellationToken).ConfigureAwait(false);
-                continue;
+                held = _leading = true;
+                ControllerLog.Leading(logger, options.Identity, options.LeaseName);
+                // Work that ends by itself (it failed) ends the round too, so the Lease is not renewed for a dead controller.
+                work = Task.Run(() => lead(round.Token), CancellationToken.None).ContinueWith(_ => round.Cancel(), TaskScheduler.Default);
             }
-            IsLeader = true;
-            ControllerLog.Leading(logger, options.Identity, options.LeaseName);
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var work = Task.Run(() => lead(leading.Token), CancellationToken.None);
-            var lastRenew = client.Time.GetUtcNow();
-            while (!leading.IsCancellationRequested && !work.IsCompleted)
+            void Stopped()
             {
-                await Task.WhenAny(work, Task.Delay(options.RetryPeriod, client.Time, cancellationToken)).ConfigureAwait(false);
-                if (cancellationToken.IsCancellationRequested || work.IsCompleted) break;
-                if (await TryAcquireOrRenewAsync(cancellationToken).ConfigureAwait(false)) lastRenew = client.Time.GetUtcNow();
-                else if (client.Time.GetUtcNow() - lastRenew > options.RenewDeadline) break;
+                // No longer renewing: another instance may take the Lease once it expires, so this one stops counting now.
+                _leading = false;
+                round.Cancel();
             }
-            // No longer renewing: another instance may take the Lease once it expires, even while this one's cancelled
-            // work is still winding down (its informers closing), so it stops counting as the leader now.
-            IsLeader = false;
-            await leading.CancelAsync().ConfigureAwait(false);
+            elector.OnStartedLeading += Started;
+            elector.OnStoppedLeading += Stopped;
             try
             {
-                await work.ConfigureAwait(false);
+                await elector.RunUntilLeadershipLostAsync(round.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (round.IsCancellationRequested)
             {
             }
-            ControllerLog.StoppedLeading(logger, options.Identity, options.LeaseName);
-            if (cancellationToken.IsCancellationRequested) await ReleaseAsync().ConfigureAwait(false);
+            catch (Exception e) when (e is HttpRequestException or HttpOperationException or InvalidOperationException)
+            {
+                ControllerLog.LeaseFailed(logger, options.Identity, options.LeaseName, e.Message);
+            }
+            finally
+            {
+                elector.OnStartedLeading -= Started;
+                elector.OnStoppedLeading -= Stopped;
+                _leading = false;
+            }
+            if (work is not null)
+            {
+                await round.CancelAsync().ConfigureAwait(false);
+                await work.ConfigureAwait(false);
+                ControllerLog.StoppedLeading(logger, options.Identity, options.LeaseName);
+            }
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(options.RetryPeriod, client.Time, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            }
+        }
+        if (held)
+        {
+            await ReleaseAsync().ConfigureAwait(false);
         }
     }
 
-    /// <summary>On a clean stop the Lease is given up at once, so another instance need not wait out its duration.</summary>
+    /// <summary>Gives the Lease up (empty holder, as client-go's ReleaseOnCancel does) if this instance still holds it.</summary>
     private async Task ReleaseAsync()
     {
         using var timeout = new CancellationTokenSource(options.RenewDeadline);
-        var got = await client.GetAsync(Leases, options.Namespace, options.LeaseName, timeout.Token).ConfigureAwait(false);
-        if (!got.IsSuccess || (string?)got.Value!["spec"]?["holderIdentity"] != options.Identity) return;
-        var lease = got.Value;
-        lease["spec"]!["holderIdentity"] = null;
-        lease["spec"]!["leaseDurationSeconds"] = 1;
-        await client.ReplaceAsync(Leases, options.Namespace, lease, timeout.Token).ConfigureAwait(false);
-    }
-
-    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
-    {
-        var now = client.Time.GetUtcNow();
-        var stamp = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-        var got = await client.GetAsync(Leases, options.Namespace, options.LeaseName, cancellationToken).ConfigureAwait(false);
-        if (!got.IsSuccess)
+        try
         {
-            if (!got.Error!.IsNotFound) return false;
-            var lease = new JsonObject
+            var lease = await client.Api.CoordinationV1.ReadNamespacedLeaseAsync(options.LeaseName, options.Namespace, cancellationToken: timeout.Token).ConfigureAwait(false);
+            if (lease.Spec?.HolderIdentity != options.Identity)
             {
-                ["apiVersion"] = Leases.ApiVersion,
-                ["kind"] = Leases.Kind,
-                ["metadata"] = new JsonObject { ["name"] = options.LeaseName, ["namespace"] = options.Namespace },
-                ["spec"] = Spec(stamp, stamp, 0),
-            };
-            return (await client.CreateAsync(Leases, options.Namespace, lease, cancellationToken).ConfigureAwait(false)).IsSuccess;
+                return;
+            }
+            lease.Spec.HolderIdentity = "";
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.RenewTime = client.Time.GetUtcNow().UtcDateTime;
+            await client.Api.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, options.LeaseName, options.Namespace, cancellationToken: timeout.Token).ConfigureAwait(false);
         }
-        var current = got.Value!;
-        var spec = current["spec"] as JsonObject ?? [];
-        var holder = (string?)spec["holderIdentity"];
-        var transitions = DeploymentView.Int(spec["leaseTransitions"]) ?? 0;
-        var renewed = DateTimeOffset.TryParse((string?)spec["renewTime"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var r) ? r : DateTimeOffset.MinValue;
-        var duration = TimeSpan.FromSeconds(DeploymentView.Int(spec["leaseDurationSeconds"]) ?? (int)options.LeaseDuration.TotalSeconds);
-        if (holder != options.Identity && !string.IsNullOrEmpty(holder) && now < renewed + duration) return false; // someone else holds it
-        current["spec"] = holder == options.Identity
-            ? Spec((string?)spec["acquireTime"] ?? stamp, stamp, transitions)
-            : Spec(stamp, stamp, transitions + 1);
-        return (await client.ReplaceAsync(Leases, options.Namespace, current, cancellationToken).ConfigureAwait(false)).IsSuccess;
+        catch (Exception e) when (e is HttpRequestException or HttpOperationException or OperationCanceledException)
+        {
+            // Someone else wrote it, or the server is gone: the Lease then simply expires.
+            ControllerLog.LeaseFailed(logger, options.Identity, options.LeaseName, e.Message);
+        }
     }
-
-    private JsonObject Spec(string acquired, string renewed, int transitions) => new()
-    {
-        ["holderIdentity"] = options.Identity,
-        ["leaseDurationSeconds"] = (int)Math.Ceiling(options.LeaseDuration.TotalSeconds),
-        ["acquireTime"] = acquired,
-        ["renewTime"] = renewed,
-        ["leaseTransitions"] = transitions,
-    };
 }

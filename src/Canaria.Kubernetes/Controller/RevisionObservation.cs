@@ -1,4 +1,5 @@
 using Canaria.Core.Engine;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 
@@ -10,7 +11,7 @@ namespace Canaria.Kubernetes.Controller;
 /// of Rollout keys (a Deployment or ReplicaSet event queues the Rollouts that reference its Deployment); one
 /// worker reconciles a key at a time, level-triggered, and queues it again while a release is under way.
 /// </summary>
-internal sealed class RolloutController : IAsyncDisposable
+public sealed class RolloutController : IAsyncDisposable
 {
     private readonly KubeClient _client;
     private readonly KubeControllerOptions _options;
@@ -33,7 +34,7 @@ internal sealed class RolloutController : IAsyncDisposable
         _rollouts = new KubeInformer(client, RolloutResource.Rollouts, ns, onEvent: OnRollout, logger: _logger);
         _deployments = new KubeInformer(client, KubeResource.Deployments, ns, onEvent: OnDeployment, logger: _logger);
         _replicaSets = new KubeInformer(client, KubeResource.ReplicaSets, ns, onEvent: OnReplicaSet, logger: _logger);
-        _reconciler = new RolloutReconciler(client, (n, name) => _deployments.Get(n, name),
+        _reconciler = new RolloutReconciler(client, _rollouts, (n, name) => _deployments.Get(n, name),
             n => _replicaSets.List().Where(rs => (string?)rs["metadata"]?["namespace"] == n), _options, _logger);
         _reconciler.Analysis.Wake = _queue.Add;
     }

@@ -6,6 +6,7 @@ using Canaria.Core.Validation;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Routing;
 using Microsoft.Extensions.Logging;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 
@@ -13,17 +14,22 @@ namespace Canaria.Kubernetes.Controller;
 internal sealed record ReconcileResult(TimeSpan? RequeueAfter, string? Error = null);
 
 /// <summary>
-/// One level-triggered reconcile of one Rollout: read it, validate, pause its Deployment, observe the ReplicaSets,
-/// run the engine, store the decided status through /status first, and only then scale the ReplicaSets.
+/// One level-triggered reconcile of one Rollout: read it (from the informer's cache), validate, pause its Deployment,
+/// observe the ReplicaSets, run the engine, store the decided status through /status first — one status write per
+/// reconcile — and only then scale the ReplicaSets and apply the routers.
 /// </summary>
-internal sealed partial class RolloutReconciler(KubeClient client, Func<string, string, JsonObject?> deployment,
+internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer rollouts, Func<string, string, JsonObject?> deployment,
     Func<string, IEnumerable<JsonObject>> replicaSets, KubeControllerOptions options, ILogger logger)
 {
+    /// <summary>What the routers verified after the last status write, stored by the next one (a crash loses it; the routers then verify again).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RoutingStatus> _verified = new(StringComparer.Ordinal);
+
     private readonly EventRecorder _events = new(client);
     private readonly ActiveService _service = new(client);
     private readonly RolloutFinalizer _finalizer = new(client);
     private readonly CanaryService _canaryService = new(client);
     private readonly TrafficRouters _routers = new();
+    private readonly ParsedSpecs _specs = new();
     private readonly KubeAnalysis _analysis = new(client.Time, options.MetricTimeout, logger);
 
     /// <summary>Runs checks and gates off the reconcile; its Wake queues a rollout when a result arrives.</summary>
@@ -31,12 +37,15 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
 
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
     {
-        var got = await client.GetAsync(RolloutResource.Rollouts, ns, name, cancellationToken).ConfigureAwait(false);
-        if (!got.IsSuccess) return new ReconcileResult(got.Error!.IsNotFound ? null : options.RetryInterval, got.Error.ToString());
-        var rollout = got.Value!;
+        if (rollouts.Get(ns, name)?.DeepClone() is not JsonObject rollout)
+        {
+            _verified.TryRemove(KubeInformer.Key(ns, name), out _);
+            _specs.Forget(ns, name);
+            return new ReconcileResult(null); // deleted; its finalizer already ran
+        }
         var now = client.Time.GetUtcNow();
 
-        var parsed = RolloutYaml.Parse(DocumentOf(rollout, ns, name).ToJsonString());
+        var parsed = _specs.Get(rollout, ns, name, () => RolloutYaml.Parse(DocumentOf(rollout, ns, name).ToJsonString()));
         var errors = parsed.Errors.ToList();
         var refName = parsed.Document?.Spec.WorkloadRef?.Name;
         var d = refName is { Length: > 0 } ? deployment(ns, refName) : null;
@@ -79,6 +88,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         {
             // Before the first write to the user's objects: deleting the Rollout must be able to hand them back.
             var added = await _finalizer.AddAsync(ns, name, cancellationToken).ConfigureAwait(false);
+            if (added.IsSuccess) rollouts.Wrote(added.Value!);
             return new ReconcileResult(added.IsSuccess ? TimeSpan.Zero : options.RetryInterval, added.Error?.ToString());
         }
         if (!view.Paused)
@@ -102,7 +112,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         var hashOf = revisions.ToDictionary(p => p.Value, p => p.Key);
         string? PodHashOf(int revision) => hashOf.TryGetValue(revision, out var h) ? d.ReplicaSetOf(h)?.PodHash ?? h : null;
         var routed = spec.TrafficRouting?.Any == true;
-        var routing = RoutingStatus.Of(rollout);
+        var routing = _verified.TryGetValue(KubeInformer.Key(ns, (string)rollout["metadata"]!["name"]!), out var verified) ? verified : RoutingStatus.Of(rollout);
         if (routed) observation = observation with { AppliedTraffic = routing.Applied };
         var activeService = spec.Strategy.Kind == StrategyKind.BlueGreen && !routed ? spec.Service!.Name : null;
         string? selected = null;
@@ -150,6 +160,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         if (routed) status[RoutingStatus.Field] = routing.ToJson();
         if (!await WriteStatusAsync(rollout, status, cancellationToken).ConfigureAwait(false))
             return new ReconcileResult(TimeSpan.Zero, "status conflict"); // nothing is applied from a status that was not stored
+        _verified.TryRemove(KubeInformer.Key(ns, (string)rollout["metadata"]!["name"]!), out _);
 
         foreach (var e in events)
         {
@@ -165,10 +176,13 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         {
             var (next, routingError) = await new RoutedTraffic(client, _routers.For(spec.TrafficRouting!))
                 .ApplyAsync(rollout, spec, s, observation, routing, PodHashOf, now, cancellationToken).ConfigureAwait(false);
-            var changed = !StatusBuilder.Same(routing.ToJson(), next.ToJson());
-            if (changed) await WriteRoutingAsync(rollout, next, cancellationToken).ConfigureAwait(false);
+            if (!StatusBuilder.Same(routing.ToJson(), next.ToJson()))
+            {
+                // The engine must see the newly verified split: at once, and the status write of that reconcile stores it.
+                _verified[KubeInformer.Key(ns, name)] = next;
+                return new ReconcileResult(TimeSpan.Zero, routingError);
+            }
             if (routingError is not null) return new ReconcileResult(options.RetryInterval, routingError);
-            if (changed) return new ReconcileResult(TimeSpan.Zero); // the engine must see the newly verified split
             var rest = s.StepState is StepState.Completed or StepState.Aborted && next.Restored && s.ScaleDowns.Count == 0;
             return new ReconcileResult(KubeAnalysis.Sooner(rest ? options.ResyncInterval : options.ProgressInterval, nextCheck));
         }
@@ -182,16 +196,6 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         return new ReconcileResult(KubeAnalysis.Sooner(settled ? options.ResyncInterval : options.ProgressInterval, nextCheck));
     }
 
-    /// <summary>Replaces status.trafficRouting alone: what the routers verified after the decided status was stored.</summary>
-    private async Task WriteRoutingAsync(JsonObject rollout, RoutingStatus routing, CancellationToken cancellationToken)
-    {
-        // A JSON patch replaces the whole field: a merge patch would keep keys the new value leaves out (a canary revision gone).
-        var patch = new JsonArray(new JsonObject { ["op"] = "add", ["path"] = "/status/" + RoutingStatus.Field, ["value"] = CanonicalJson.Compact(routing.ToJson()) });
-        var written = await client.PatchAsync(RolloutResource.Rollouts, (string?)rollout["metadata"]?["namespace"], KubeClient.NameOf(rollout),
-            PatchType.Json, patch, subresource: "status", cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!written.IsSuccess) ControllerLog.StatusNotWritten(logger, KubeClient.NameOf(rollout), written.Error!.ToString());
-    }
-
     /// <summary>PUT /status with the read resourceVersion; false on conflict or failure (the caller reconciles again).</summary>
     private async Task<bool> WriteStatusAsync(JsonObject rollout, JsonObject status, CancellationToken cancellationToken)
     {
@@ -199,8 +203,13 @@ internal sealed partial class RolloutReconciler(KubeClient client, Func<string, 
         var copy = (JsonObject)rollout.DeepClone();
         copy["status"] = CanonicalJson.Compact(status);
         var written = await client.ReplaceStatusAsync(RolloutResource.Rollouts, (string?)rollout["metadata"]?["namespace"], copy, cancellationToken).ConfigureAwait(false);
-        if (!written.IsSuccess) ControllerLog.StatusNotWritten(logger, KubeClient.NameOf(rollout), written.Error!.ToString());
-        return written.IsSuccess;
+        if (!written.IsSuccess)
+        {
+            ControllerLog.StatusNotWritten(logger, KubeClient.NameOf(rollout), written.Error!.ToString());
+            return false;
+        }
+        rollouts.Wrote(written.Value!);
+        return true;
     }
 
     private static JsonObject DocumentOf(JsonObject rollout, string ns, string name) => new()

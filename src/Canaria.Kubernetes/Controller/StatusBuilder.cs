@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 using Canaria.Core.Serialization;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 

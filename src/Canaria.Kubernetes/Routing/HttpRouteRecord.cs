@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Canaria.Kubernetes.Controller;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Routing;
 

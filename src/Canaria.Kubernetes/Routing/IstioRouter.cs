@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Canaria.Core.Model;
 using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Routing;
 
@@ -92,7 +93,7 @@ internal sealed class IstioRouter(IstioRouting config) : ITrafficRouter
             if (!dr.IsSuccess) return RouterOutcome.Fail(ReadFailed(dr.Error!, "DestinationRule", rule.Name, ns, DestinationRuleField));
             var subsets = IstioSubsetPlan.Apply((JsonObject)dr.Value!.DeepClone(), request.Rollout, rule, request.Split.Stable, request.Target);
             if (subsets.Error is not null) return RouterOutcome.Fail(subsets.Error);
-            if (subsets.Changed) message ??= $"DestinationRule {rule.Name} read back does not carry the subsets' {Controller.PodTemplates.HashLabel}";
+            if (subsets.Changed) message ??= $"DestinationRule {rule.Name} read back does not carry the subsets' {Resources.PodTemplates.HashLabel}";
         }
         return new RouterOutcome(new RouterState(Name, message is null, plan.Weight, plan.Matches, plan.Mirror, message), null);
     }

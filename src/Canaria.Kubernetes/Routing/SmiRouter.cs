@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Canaria.Core.Model;
 using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Routing;
 

@@ -9,9 +9,9 @@ public sealed class AuthenticationTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task Get_KubeconfigWithClientCertificateAndCaFiles_AuthenticatesAsAdmin()
     {
-        var loaded = KubeConfigLoader.LoadFile(Path.Combine(cluster.Directory, "kubeconfig-client-cert"));
+        var loaded = KubeConfigSource.LoadFile(Path.Combine(cluster.Directory, "kubeconfig-client-cert"));
         Assert.True(loaded.IsSuccess, loaded.Error);
-        Assert.Null(loaded.Config!.Token);
+        Assert.Null(loaded.Config!.Kube.AccessToken);
         using var client = new KubeClient(loaded.Config);
 
         var result = await client.GetAsync(KubeResource.Namespaces, null, "kube-system");
@@ -23,7 +23,7 @@ public sealed class AuthenticationTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task Get_NoCredentials_IsForbiddenForAnonymous()
     {
-        using var client = new KubeClient(cluster.Config with { Token = null });
+        using var client = new KubeClient(cluster.ConfigWith(k => k.AccessToken = null));
 
         var result = await client.GetAsync(KubeResource.Namespaces, null, "kube-system");
 

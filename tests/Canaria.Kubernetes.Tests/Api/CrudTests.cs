@@ -110,7 +110,7 @@ public sealed class CrudTests(ControlPlaneFixture cluster)
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=other-ca", key,
             System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
         using var otherCa = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        using var client = new KubeClient(cluster.Config with { CertificateAuthorityPem = otherCa.ExportCertificatePem() });
+        using var client = new KubeClient(cluster.ConfigWith(k => k.SslCaCerts = [otherCa]));
 
         var result = await client.GetAsync(KubeResource.Namespaces, null, "default");
 
@@ -121,7 +121,7 @@ public sealed class CrudTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task Get_WrongToken_Returns401StatusResult()
     {
-        using var client = new KubeClient(cluster.Config with { Token = "not-the-token" });
+        using var client = new KubeClient(cluster.ConfigWith(k => k.AccessToken = "not-the-token"));
 
         var result = await client.GetAsync(KubeResource.Namespaces, null, "default");
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Tests.Support;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Api;
 

@@ -4,6 +4,7 @@ using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Tests.Support;
 using Canaria.Tests.Support;
 using static Canaria.Kubernetes.Tests.Cli.StatTestBed;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Cli;
 

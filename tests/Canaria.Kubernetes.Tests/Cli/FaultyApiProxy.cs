@@ -12,10 +12,10 @@ namespace Canaria.Kubernetes.Tests.Cli;
 /// </summary>
 internal sealed class FaultyApiProxy : IAsyncDisposable
 {
-    private readonly HttpClient _upstream;
+    private readonly k8s.Kubernetes _upstream;
     private readonly TestHttpServer _server;
 
-    private FaultyApiProxy(HttpClient upstream, TestHttpServer server, string kubeconfigPath)
+    private FaultyApiProxy(k8s.Kubernetes upstream, TestHttpServer server, string kubeconfigPath)
     {
         _upstream = upstream;
         _server = server;
@@ -27,7 +27,7 @@ internal sealed class FaultyApiProxy : IAsyncDisposable
     /// <param name="intercept">Sees each request (method, path) before it is forwarded; returns a status code to answer with instead, or null to forward.</param>
     public static async Task<FaultyApiProxy> StartAsync(KubeClientConfig cluster, Func<string, string, Task<int?>> intercept)
     {
-        var upstream = new HttpClient(KubeHttp.CreateHandler(cluster, TimeProvider.System)) { BaseAddress = cluster.Server };
+        var upstream = new k8s.Kubernetes(cluster.Kube);
         var server = await TestHttpServer.StartAsync(async ctx =>
         {
             if (await intercept(ctx.Request.Method, ctx.Request.Path.Value ?? "") is { } code)
@@ -37,7 +37,8 @@ internal sealed class FaultyApiProxy : IAsyncDisposable
                 await ctx.Response.WriteAsync($$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"injected by the test proxy","reason":"ServiceUnavailable","code":{{code}}}""");
                 return;
             }
-            using var request = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), ctx.Request.Path + ctx.Request.QueryString);
+            using var request = new HttpRequestMessage(new HttpMethod(ctx.Request.Method), new Uri(upstream.BaseUri, (ctx.Request.Path + ctx.Request.QueryString).TrimStart('/')));
+            await upstream.Credentials.ProcessHttpRequestAsync(request, CancellationToken.None);
             if (ctx.Request.ContentLength > 0 || ctx.Request.Headers.TransferEncoding.Count > 0)
             {
                 using var body = new MemoryStream();
@@ -45,7 +46,7 @@ internal sealed class FaultyApiProxy : IAsyncDisposable
                 request.Content = new ByteArrayContent(body.ToArray());
                 request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(ctx.Request.ContentType!);
             }
-            using var response = await upstream.SendAsync(request);
+            using var response = await upstream.HttpClient.SendAsync(request);
             ctx.Response.StatusCode = (int)response.StatusCode;
             ctx.Response.ContentType = response.Content.Headers.ContentType?.ToString();
             await ctx.Response.Body.WriteAsync(await response.Content.ReadAsByteArrayAsync());

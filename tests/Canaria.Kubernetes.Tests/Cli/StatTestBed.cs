@@ -3,6 +3,7 @@ using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Tests.Support;
 using Canaria.Tests.Support;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Cli;
 

@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Canaria.Kubernetes.Client;
+using k8s;
 
 namespace Canaria.Kubernetes.Tests.Client;
 
 public sealed class KubeClientRateLimitTests
 {
-    private sealed class CountingApi : HttpMessageHandler
+    private sealed class CountingApi : DelegatingHandler
     {
         public int Requests;
 
@@ -25,7 +26,7 @@ public sealed class KubeClientRateLimitTests
     public async Task GetAsync_MoreRequestsThanBurst_IsSpreadToQps()
     {
         var api = new CountingApi();
-        using var client = new KubeClient(new KubeClientConfig { Server = new Uri("https://fake.invalid"), Qps = 20, Burst = 2 }, handler: api);
+        using var client = new KubeClient(new KubeClientConfig { Kube = new KubernetesClientConfiguration { Host = "https://fake.invalid" }, Qps = 20, Burst = 2 }, handler: api);
         var watch = Stopwatch.StartNew();
 
         await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.GetAsync(KubeResource.ConfigMaps, "ns", "x")));
@@ -38,7 +39,7 @@ public sealed class KubeClientRateLimitTests
     [Fact]
     public async Task GetAsync_UnauthorizedWithPlainTextBody_ReturnsStatusResult()
     {
-        using var client = new KubeClient(new KubeClientConfig { Server = new Uri("https://fake.invalid") }, handler: new PlainText());
+        using var client = new KubeClient(new KubeClientConfig { Kube = new KubernetesClientConfiguration { Host = "https://fake.invalid" } }, handler: new PlainText());
 
         var result = await client.GetAsync(KubeResource.ConfigMaps, "ns", "x");
 
@@ -47,7 +48,7 @@ public sealed class KubeClientRateLimitTests
         Assert.Contains("Unauthorized", result.Error.Message);
     }
 
-    private sealed class PlainText : HttpMessageHandler
+    private sealed class PlainText : DelegatingHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
             Task.FromResult(new HttpResponseMessage(HttpStatusCode.Unauthorized) { Content = new StringContent("Unauthorized") });

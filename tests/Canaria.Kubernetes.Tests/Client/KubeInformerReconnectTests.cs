@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Canaria.Kubernetes.Client;
+using k8s;
 using Canaria.Kubernetes.Tests.Support;
 
 namespace Canaria.Kubernetes.Tests.Client;
@@ -8,7 +9,7 @@ namespace Canaria.Kubernetes.Tests.Client;
 /// <summary>Reconnect and relist decisions of the informer, against a scripted fake API server.</summary>
 public sealed class KubeInformerReconnectTests
 {
-    private sealed class ScriptedApi(Func<int, HttpResponseMessage?> watch) : HttpMessageHandler
+    private sealed class ScriptedApi(Func<int, HttpResponseMessage?> watch) : DelegatingHandler
     {
         public int Lists;
         public int Watches;
@@ -50,7 +51,7 @@ public sealed class KubeInformerReconnectTests
         }.ToJsonString() + "\n";
 
     private static KubeInformer Informer(ScriptedApi api) =>
-        new(new KubeClient(new KubeClientConfig { Server = new Uri("https://fake.invalid") }, handler: api), KubeResource.ConfigMaps, "ns",
+        new(new KubeClient(new KubeClientConfig { Kube = new KubernetesClientConfiguration { Host = "https://fake.invalid" } }, handler: api), KubeResource.ConfigMaps, "ns",
             new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(5), BackoffMax = TimeSpan.FromMilliseconds(20) }, random: new Random(1));
 
     [Fact]

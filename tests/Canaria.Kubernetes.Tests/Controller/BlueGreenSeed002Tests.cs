@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Tests.Support;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Controller;
 

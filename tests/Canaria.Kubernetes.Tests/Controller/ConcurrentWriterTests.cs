@@ -4,6 +4,7 @@ using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Tests.Support;
 using Xunit.Abstractions;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Controller;
 

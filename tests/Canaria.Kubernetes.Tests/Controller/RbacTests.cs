@@ -4,6 +4,7 @@ using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Tests.Routed;
 using Canaria.Kubernetes.Tests.Support;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Controller;
 
@@ -41,7 +42,7 @@ public sealed class RbacTests(ControlPlaneFixture cluster)
             token = data is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(data));
             return token is not null;
         }, RolloutScenario.Deadline, "the controller's service-account token");
-        return new KubeClient(cluster.Config with { Token = token, TokenFile = null, ClientCertificatePem = null, ClientKeyPem = null });
+        return new KubeClient(cluster.ConfigWith(k => k.AccessToken = token));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Canaria.Core.Engine;
 using Canaria.Kubernetes.Controller;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Controller;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Tests.Support;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Routed;
 
@@ -70,7 +71,7 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
         Assert.Equal(original?.ToJsonString(), (await DataPlanes.UserSpecAsync(r.Client, r.Namespace, router))?.ToJsonString());
         await r.S.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 4 }, "the canary scaled down");
         Assert.False(await r.CanaryServiceExistsAsync());
-        var status = (await r.Client.GetAsync(Canaria.Kubernetes.Controller.RolloutResource.Rollouts, r.Namespace, "myapp")).ValueOrThrow();
+        var status = (await r.Client.GetAsync(Canaria.Kubernetes.Resources.RolloutResource.Rollouts, r.Namespace, "myapp")).ValueOrThrow();
         Assert.Equal(await r.PodHashOfAsync(Objects.Str(status, "status", "stableReplicaSet")!), await r.StableSelectorAsync());
     }
 
@@ -134,7 +135,7 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
         var rollout = RolloutObjects.Rollout("myapp", "myapp", new JsonObject { ["traffic"] = 10 });
         rollout["spec"]!["service"] = new JsonObject { ["name"] = "myapp" };
         rollout["spec"]!["trafficRouting"] = DataPlanes.RoutingFor("istio");
-        (await s.Client.CreateAsync(Canaria.Kubernetes.Controller.RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
+        (await s.Client.CreateAsync(Canaria.Kubernetes.Resources.RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
 
         var invalid = await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Invalid", "the Rollout to be refused");
 
@@ -167,9 +168,9 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
         var vs = await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "istio");
         await r.ReleaseToFiftyAsync();
 
-        (await r.Client.DeleteAsync(Canaria.Kubernetes.Controller.RolloutResource.Rollouts, r.Namespace, "myapp")).ValueOrThrow();
+        (await r.Client.DeleteAsync(Canaria.Kubernetes.Resources.RolloutResource.Rollouts, r.Namespace, "myapp")).ValueOrThrow();
 
-        await Eventually.WaitAsync(async () => !(await r.Client.GetAsync(Canaria.Kubernetes.Controller.RolloutResource.Rollouts, r.Namespace, "myapp")).IsSuccess,
+        await Eventually.WaitAsync(async () => !(await r.Client.GetAsync(Canaria.Kubernetes.Resources.RolloutResource.Rollouts, r.Namespace, "myapp")).IsSuccess,
             RolloutScenario.Deadline, "the Rollout to be gone");
         Assert.Equal(vs!.ToJsonString(), (await DataPlanes.UserSpecAsync(r.Client, r.Namespace, "istio"))!.ToJsonString());
         Assert.False((await r.Client.GetAsync(DataPlanes.Ingresses, r.Namespace, "myapp-canary")).IsSuccess);

@@ -6,6 +6,7 @@ using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Routing;
 using Canaria.Kubernetes.Tests.Controller;
 using Canaria.Kubernetes.Tests.Support;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Routed;
 

@@ -3,7 +3,7 @@ using System.Net;
 namespace Canaria.Kubernetes.Tests.Routing;
 
 /// <summary>Runs another writer right before the first PUT whose path contains <paramref name="pathPart"/>, so that PUT meets a 409.</summary>
-internal sealed class ConflictInjectingHandler(HttpMessageHandler inner, string pathPart, Func<Task> otherWriter) : DelegatingHandler(inner)
+internal sealed class ConflictInjectingHandler(string pathPart, Func<Task> otherWriter) : DelegatingHandler
 {
     private int _fired;
 

@@ -15,7 +15,7 @@ public sealed class GatewayApiConflictTests(ControlPlaneFixture cluster)
     {
         var s = await StartAsync(cluster, "gw-conflict", GatewayApiRouterTests.OneRule);
         var original = await s.GetAsync();
-        var writer = new PutCountingHandler(cluster.Config, async () =>
+        var writer = new PutCountingHandler(async () =>
         {
             var patch = new JsonObject { ["spec"] = new JsonObject { ["hostnames"] = new JsonArray("shop.example", "m.shop.example") } };
             (await s.Client.PatchAsync(GatewayApiRouter.HttpRoutes, s.Namespace, Route, PatchType.Merge, patch)).ValueOrThrow();

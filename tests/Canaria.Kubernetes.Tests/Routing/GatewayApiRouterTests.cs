@@ -60,7 +60,7 @@ public sealed class GatewayApiRouterTests(ControlPlaneFixture cluster)
     {
         var s = await StartAsync(cluster, "gw-idem", OneRule);
         var target = Target(30, 20, Header("x-canary", Core.Model.MatchOperator.Prefix, "beta"), Cookie("user", "test-user"));
-        var puts = new PutCountingHandler(cluster.Config);
+        var puts = new PutCountingHandler();
         using var client = new KubeClient(cluster.Config, handler: puts);
         var first = await s.Router.ApplyAsync(s.Context with { Client = client }, target, CancellationToken.None);
         Assert.True(first.State?.Verified, first.Error ?? first.State?.Message);

@@ -4,6 +4,7 @@ using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Routing;
 using Canaria.Kubernetes.Tests.Support;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Routing;
 

@@ -5,7 +5,7 @@ namespace Canaria.Kubernetes.Tests.Routing;
 /// before forwarding the first PUT (another writer changing the same object), so that PUT carries a stale
 /// resourceVersion and the API server answers 409; counts the 409s.
 /// </summary>
-internal sealed class InterferingHandler(HttpMessageHandler inner, Func<Task>? interfere = null) : DelegatingHandler(inner)
+internal sealed class InterferingHandler(Func<Task>? interfere = null) : DelegatingHandler
 {
     private int _puts;
     private int _writes;

@@ -130,7 +130,7 @@ public sealed class IstioRouterTests(ControlPlaneFixture cluster)
     {
         var bed = await StartAsync(cluster);
         await bed.CreateVirtualServiceAsync("myapp", Spec);
-        using var handler = new ConflictInjectingHandler(KubeHttp.CreateHandler(cluster.Config, TimeProvider.System), "/virtualservices/myapp", async () =>
+        using var handler = new ConflictInjectingHandler("/virtualservices/myapp", async () =>
             (await bed.Client.PatchAsync(IstioResources.VirtualServices, bed.Namespace, "myapp", PatchType.Merge,
                 Yaml("metadata: {labels: {team: payments}}")!)).ValueOrThrow());
         using var client = new KubeClient(cluster.Config, handler: handler);

@@ -7,11 +7,7 @@ internal sealed class PutCountingHandler : DelegatingHandler
 {
     private readonly Func<Task>? _beforeFirstPut;
 
-    public PutCountingHandler(KubeClientConfig config, Func<Task>? beforeFirstPut = null)
-    {
-        _beforeFirstPut = beforeFirstPut;
-        InnerHandler = KubeHttp.CreateHandler(config, TimeProvider.System);
-    }
+    public PutCountingHandler(Func<Task>? beforeFirstPut = null) => _beforeFirstPut = beforeFirstPut;
 
     public int Puts { get; private set; }
     public int FirstPutStatus { get; private set; }

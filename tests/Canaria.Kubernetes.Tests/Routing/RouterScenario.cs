@@ -4,6 +4,7 @@ using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Routing;
 using Canaria.Kubernetes.Tests.Support;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Routing;
 
@@ -57,7 +58,7 @@ internal sealed record RouterScenario(KubeClient Client, string Namespace, Route
     /// <summary>A client of the same cluster whose writes are counted (and, with <paramref name="interfere"/>, whose first PUT meets a concurrent write).</summary>
     public static (KubeClient Client, InterferingHandler Handler) Recording(ControlPlaneFixture cluster, Func<Task>? interfere = null)
     {
-        var handler = new InterferingHandler(KubeHttp.CreateHandler(cluster.Config, TimeProvider.System), interfere);
+        var handler = new InterferingHandler(interfere);
         return (new KubeClient(cluster.Config, handler: handler), handler);
     }
 

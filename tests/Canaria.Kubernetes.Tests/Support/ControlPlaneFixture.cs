@@ -37,7 +37,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         StartDuration = started.Elapsed;
         var etcd = File.ReadAllLines(Path.Combine(Directory, "env")).Single(l => l.StartsWith("ETCD_URL=", StringComparison.Ordinal));
         EtcdUrl = new Uri(etcd["ETCD_URL=".Length..]);
-        var loaded = KubeConfigLoader.LoadFile(KubeconfigPath);
+        var loaded = KubeConfigSource.LoadFile(KubeconfigPath);
         Config = loaded.Config ?? throw new InvalidOperationException($"control plane kubeconfig: {loaded.Error}");
         Client = new KubeClient(Config with { Qps = 200, Burst = 400 });
     }
@@ -56,6 +56,14 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             {
             }
         }
+    }
+
+    /// <summary>The control plane's config loaded afresh and changed by <paramref name="change"/> (other credentials, another CA).</summary>
+    internal KubeClientConfig ConfigWith(Action<k8s.KubernetesClientConfiguration> change)
+    {
+        var config = KubeConfigSource.LoadFile(KubeconfigPath).Config ?? throw new InvalidOperationException("control plane kubeconfig vanished");
+        change(config.Kube);
+        return config;
     }
 
     /// <summary>A fresh namespace whose default service account (and its token) exist, so pods can be created.</summary>

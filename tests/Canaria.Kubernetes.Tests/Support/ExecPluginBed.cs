@@ -1,4 +1,3 @@
-using System.Text;
 using Canaria.Kubernetes.Client;
 
 namespace Canaria.Kubernetes.Tests.Support;
@@ -16,7 +15,7 @@ internal sealed class ExecPluginBed : IDisposable
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("canaria-exec-").FullName;
     public string Script => Path.Combine(Directory, "plugin.sh");
-    public string AdminToken => _cluster.Config.Token ?? throw new InvalidOperationException("the control plane kubeconfig has no token");
+    public string AdminToken => _cluster.Config.Kube.AccessToken ?? throw new InvalidOperationException("the control plane kubeconfig has no token");
     public int Runs => File.Exists(Path.Combine(Directory, "runs")) ? File.ReadAllLines(Path.Combine(Directory, "runs")).Length : 0;
     public string ExecInfo => File.ReadAllText(Path.Combine(Directory, "exec-info"));
 
@@ -34,20 +33,27 @@ internal sealed class ExecPluginBed : IDisposable
         WritePlugin(expiry + $"printf '{{\"apiVersion\":\"%s\",\"kind\":\"ExecCredential\",\"status\":{{\"token\":\"%s\"%s}}}}\\n' '{apiVersion}' \"{tokenArg}\" \"$extra\"");
     }
 
-    /// <summary>The control plane's kubeconfig with a user whose credentials come from the plugin.</summary>
-    public KubeClientConfig Config(string apiVersion, string command = "sh", string? installHint = null, bool tokenInEnv = true)
+    public string KubeconfigPath => Path.Combine(Directory, "kubeconfig");
+
+    /// <summary>Loads the control plane's kubeconfig with a user whose credentials come from the plugin (the official client runs it once while loading).</summary>
+    public KubeConfigResult Load(string apiVersion, string command = "sh", bool tokenInEnv = true)
     {
-        var loaded = KubeConfigLoader.Parse(Kubeconfig(apiVersion, command, installHint, tokenInEnv), Directory);
+        File.WriteAllText(KubeconfigPath, Kubeconfig(apiVersion, command, tokenInEnv));
+        return KubeConfigSource.LoadFile(KubeconfigPath);
+    }
+
+    public KubeClientConfig Config(string apiVersion, string command = "sh", bool tokenInEnv = true)
+    {
+        var loaded = Load(apiVersion, command, tokenInEnv);
         Assert.True(loaded.IsSuccess, loaded.Error);
         return loaded.Config!;
     }
 
     /// <summary>The kubeconfig's YAML: cluster <c>test</c>, user <c>plugin-user</c>, context and current-context <c>test</c>.</summary>
-    public string Kubeconfig(string apiVersion, string command = "sh", string? installHint = null, bool tokenInEnv = true)
+    public string Kubeconfig(string apiVersion, string command = "sh", bool tokenInEnv = true)
     {
-        var ca = Convert.ToBase64String(Encoding.UTF8.GetBytes(_cluster.Config.CertificateAuthorityPem!));
+        var ca = Path.Combine(_cluster.Directory, "pki", "ca.crt");
         var env = tokenInEnv ? $"\n      env:\n      - name: TOKEN\n        value: {AdminToken}" : "";
-        var hint = installHint is null ? "" : $"\n      installHint: \"{installHint}\"";
         return $$"""
             apiVersion: v1
             kind: Config
@@ -55,14 +61,14 @@ internal sealed class ExecPluginBed : IDisposable
             - name: test
               cluster:
                 server: {{_cluster.Config.Server}}
-                certificate-authority-data: {{ca}}
+                certificate-authority: {{ca}}
             users:
             - name: plugin-user
               user:
                 exec:
                   apiVersion: {{apiVersion}}
                   command: {{command}}
-                  args: ["{{Script}}"]{{env}}{{hint}}
+                  args: ["{{Script}}"]{{env}}
                   interactiveMode: Never
             contexts:
             - name: test

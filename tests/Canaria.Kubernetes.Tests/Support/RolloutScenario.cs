@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Tests.Support;
 

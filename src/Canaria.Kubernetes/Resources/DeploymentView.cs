@@ -1,17 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Canaria.Kubernetes.Controller;
-
-/// <summary>One ReplicaSet owned by the Deployment, as far as Canaria needs it.</summary>
-internal sealed record OwnedReplicaSet(string Name, string TemplateHash, int Replicas, int ReadyReplicas, int KubeRevision, DateTimeOffset Created, JsonObject Object)
-{
-    /// <summary>The pod-template-hash its pods carry (the Deployment controller's own hash for ReplicaSets it made).</summary>
-    public string PodHash => (string?)Object["spec"]?["selector"]?["matchLabels"]?[PodTemplates.HashLabel] ?? TemplateHash;
-}
+namespace Canaria.Kubernetes.Resources;
 
 /// <summary>The user's Deployment read for one reconcile: size, surge, template and the ReplicaSets it controls.</summary>
-internal sealed record DeploymentView
+public sealed record DeploymentView
 {
     public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
     public const string DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 
-namespace Canaria.Kubernetes.Controller;
+namespace Canaria.Kubernetes.Resources;
 
-internal static class RolloutResource
+public static class RolloutResource
 {
     public static readonly KubeResource Rollouts = new("canaria.dev", "v1alpha1", "rollouts", "Rollout");
 

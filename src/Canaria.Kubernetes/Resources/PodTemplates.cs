@@ -2,13 +2,13 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Canaria.Kubernetes.Controller;
+namespace Canaria.Kubernetes.Resources;
 
 /// <summary>
 /// Pod templates compared as the Deployment controller compares them (EqualIgnoreHash): everything but the
 /// pod-template-hash label counts. The hash of that canonical form names a revision and Canaria's ReplicaSets.
 /// </summary>
-internal static class PodTemplates
+public static class PodTemplates
 {
     public const string HashLabel = "pod-template-hash";
     private const string Alphabet = "bcdfghjklmnpqrstvwxz2456789"; // the API's SafeEncodeString alphabet: no vowels, no 0/1/3

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Canaria.Core.Engine;
 
-namespace Canaria.Kubernetes.Controller;
+namespace Canaria.Kubernetes.Resources;
 
 /// <summary>
 /// The operations API on Kubernetes: the annotation <c>canaria.dev/command</c> on the Rollout, e.g.
@@ -9,11 +9,11 @@ namespace Canaria.Kubernetes.Controller;
 /// operation (promote, promote-full, pause, resume, abort, retry, jump N); the rest makes the value unique. The
 /// controller applies a value once and records it in status.commandApplied, so repeating an operation needs a new value.
 /// </summary>
-internal static class RolloutCommandAnnotation
+public static class RolloutCommandAnnotation
 {
     public const string Name = "canaria.dev/command";
 
-    public static RolloutCommand? Parse(string value, out string? error)
+    internal static RolloutCommand? Parse(string value, out string? error)
     {
         error = null;
         var words = value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

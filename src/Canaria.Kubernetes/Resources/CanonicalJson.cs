@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Canaria.Kubernetes.Controller;
+namespace Canaria.Kubernetes.Resources;
 
 /// <summary>JSON with object keys sorted, so two nodes with the same content compare equal as strings.</summary>
 internal static class CanonicalJson
