@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Canaria.Kubernetes.Controller;
+using Canaria.Kubernetes.Resources;
 using Canaria.Kubernetes.Tests.Support;
 
 namespace Canaria.Kubernetes.Tests.Cli;
