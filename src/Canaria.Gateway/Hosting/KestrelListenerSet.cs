@@ -6,13 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace Canaria.Gateway.Hosting;
 
 /// <summary>
-/// The live listeners of a gateway, one Kestrel server each, bound and unbound as configs change. A
-/// listener keeps its server (and port) while its name and address stay the same.
+/// The live listeners of a gateway, bound and unbound as configs change: served by the fast path
+/// (<paramref name="fastPath"/>) or one Kestrel server each. A listener keeps its server (and port) while its name and
+/// address stay the same.
 /// </summary>
-internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory loggerFactory) : IListenerBinder, IAsyncDisposable
+internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory loggerFactory, FastPath.FastPathContext? fastPath = null) : IListenerBinder, IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, ListenerServer> _live = new(StringComparer.Ordinal);
-    private readonly List<ListenerServer> _retiring = [];
+    private readonly ConcurrentDictionary<string, IDataListener> _live = new(StringComparer.Ordinal);
+    private readonly List<IDataListener> _retiring = [];
     private readonly ILogger _logger = loggerFactory.CreateLogger("Canaria.Gateway.Listeners");
 
     private readonly ConcurrentDictionary<string, InheritedListener> _inherited = new(StringComparer.Ordinal);
@@ -39,7 +40,7 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
 
     public async Task<IReadOnlyList<ConfigError>> PrepareAsync(GatewayConfig config, CancellationToken cancellationToken)
     {
-        var started = new List<(string Name, ListenerServer Server)>();
+        var started = new List<(string Name, IDataListener Server)>();
         var errors = new List<ConfigError>();
         for (var i = 0; i < config.Listeners.Count; i++)
         {
@@ -59,7 +60,7 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
             var socket = inherited is not null && inherited.ConfiguredAddress == listener.Address ? inherited.Socket : null;
             try
             {
-                var server = await ListenerServer.StartAsync(listener.Name, listener.Address, endPoint, pipeline, loggerFactory, cancellationToken, socket, () => _draining).ConfigureAwait(false);
+                var server = await StartListenerAsync(listener.Name, listener.Address, endPoint, socket, cancellationToken).ConfigureAwait(false);
                 if (socket is not null) _inherited.TryRemove(listener.Name, out _);
                 started.Add((listener.Name, server));
             }
@@ -128,7 +129,20 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
         _retiring.Clear();
     }
 
-    private async Task StopAsync(ListenerServer server)
+    private async Task<IDataListener> StartListenerAsync(string name, string address, System.Net.IPEndPoint endPoint, System.Net.Sockets.Socket? inherited, CancellationToken cancellationToken)
+    {
+        if (fastPath is null)
+        {
+            return await ListenerServer.StartAsync(name, address, endPoint, pipeline, loggerFactory, cancellationToken, inherited, () => _draining).ConfigureAwait(false);
+        }
+
+        // What the fast path does not speak (HTTP/2 prior knowledge) goes to a Kestrel server of the same listener on loopback.
+        var loopback = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0);
+        return FastPath.FastListener.Start(name, address, endPoint, fastPath, inherited, () => _draining,
+            ct => ListenerServer.StartAsync(name, "127.0.0.1:0", loopback, pipeline, loggerFactory, ct, null, () => _draining));
+    }
+
+    private async Task StopAsync(IDataListener server)
     {
         try
         {

@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Canaria.Gateway.Hosting;
 
 /// <summary>One data-plane listener: a bare Kestrel server whose only middleware is the proxy pipeline.</summary>
-internal sealed class ListenerServer : IAsyncDisposable
+internal sealed class ListenerServer : IDataListener
 {
     private readonly WebApplication _app;
 
