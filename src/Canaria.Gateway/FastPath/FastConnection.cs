@@ -18,6 +18,7 @@ internal sealed class FastConnection : IDisposable
         pool: MemoryPool<byte>.Shared, readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: 256 * 1024, resumeWriterThreshold: 128 * 1024, minimumSegmentSize: 16 * 1024, useSynchronizationContext: false);
 
+    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
     private readonly FastListener _listener;
     private readonly Pipe _pipe = new(Options);
     private readonly CancellationTokenSource _aborted = new();
@@ -59,6 +60,7 @@ internal sealed class FastConnection : IDisposable
         try
         {
             await ServeAsync().ConfigureAwait(false);
+            await CloseGracefullyAsync(receiving).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -88,6 +90,24 @@ internal sealed class FastConnection : IDisposable
         }
 
         Socket.Dispose();
+    }
+
+    /// <summary>
+    /// Ends the connection with a FIN after the last response and waits (up to <see cref="LingerTimeout"/>) for the client
+    /// to close its side. Closing a socket with a receive pending makes .NET reset it, and a reset can destroy the last
+    /// response before the client has read it.
+    /// </summary>
+    private async Task CloseGracefullyAsync(Task receiving)
+    {
+        if (Volatile.Read(ref _disposed) != 0) return;
+        Socket.Shutdown(SocketShutdown.Send);
+        try
+        {
+            await receiving.WaitAsync(LingerTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
     }
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
@@ -147,7 +167,6 @@ internal sealed class FastConnection : IDisposable
             _ => (400, "the request is malformed"),
         };
         await SendAsync(ClientResponseWriter.Error(code, message, null, null, close: true), Aborted).ConfigureAwait(false);
-        Socket.Shutdown(SocketShutdown.Send);
     }
 
     /// <summary>The bytes read so far as one block: the pipe's segment when they fit in one, else a copy (up to the head limit).</summary>

@@ -35,6 +35,9 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
     public IReadOnlyList<InheritedListener> Snapshot() =>
         [.. _live.Values.Select(s => new InheritedListener(s.Name, s.ConfiguredAddress, s.ListenSocket))];
 
+    /// <summary>The live listeners (Kestrel's or the fast path's).</summary>
+    internal IEnumerable<IDataListener> Live => _live.Values;
+
     /// <summary>Listener name → bound address (port 0 resolved).</summary>
     public IReadOnlyDictionary<string, Uri> Addresses => _live.ToDictionary(kv => kv.Key, kv => kv.Value.BoundAddress, StringComparer.Ordinal);
 
@@ -139,7 +142,7 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
         // What the fast path does not speak (HTTP/2 prior knowledge) goes to a Kestrel server of the same listener on loopback.
         var loopback = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0);
         return FastPath.FastListener.Start(name, address, endPoint, fastPath, inherited, () => _draining,
-            ct => ListenerServer.StartAsync(name, "127.0.0.1:0", loopback, pipeline, loggerFactory, ct, null, () => _draining));
+            ct => ListenerServer.StartAsync(name, "127.0.0.1:0", loopback, pipeline, loggerFactory, ct, null, () => _draining, http2Only: true));
     }
 
     private async Task StopAsync(IDataListener server)

@@ -38,9 +38,10 @@ internal sealed class ListenerServer : IDataListener
 
     /// <summary>
     /// Starts a listener on <paramref name="endPoint"/>, or on <paramref name="inherited"/>: a listening socket another
-    /// gateway process handed over (its queue of not yet accepted connections comes with it).
+    /// gateway process handed over (its queue of not yet accepted connections comes with it). <paramref name="http2Only"/>
+    /// serves HTTP/2 over cleartext only (Kestrel answers h2c prior knowledge only on such an endpoint).
     /// </summary>
-    public static async Task<ListenerServer> StartAsync(string name, string configuredAddress, IPEndPoint endPoint, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken, Socket? inherited = null, Func<bool>? draining = null)
+    public static async Task<ListenerServer> StartAsync(string name, string configuredAddress, IPEndPoint endPoint, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken, Socket? inherited = null, Func<bool>? draining = null, bool http2Only = false)
     {
         Socket? listenSocket = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -51,7 +52,11 @@ internal sealed class ListenerServer : IDataListener
             options.AddServerHeader = false;
             options.Limits.MaxRequestBodySize = null;
             options.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            options.Listen(inherited?.LocalEndPoint as IPEndPoint ?? endPoint);
+            options.Listen(inherited?.LocalEndPoint as IPEndPoint ?? endPoint, listen =>
+            {
+                // The fast path hands HTTP/2 prior-knowledge connections to a listener that speaks only HTTP/2 (h2c).
+                if (http2Only) listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2;
+            });
         });
         builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = ep =>
         {
