@@ -11,7 +11,7 @@ namespace Canaria.Gateway.FastPath;
 /// </summary>
 internal static class ClientResponseWriter
 {
-    public static int Write(Span<byte> buffer, ReadOnlySpan<byte> head, ResponseHead response, in ResponseExtras extras, byte[]? versionHeader, bool close)
+    public static int Write(Span<byte> buffer, ReadOnlySpan<byte> head, ResponseHead response, in ResponseExtras extras, byte[]? versionHeader, ConnectionHeader connection)
     {
         var w = new HeadWriter(buffer, 0);
         w.Write("HTTP/1.1 "u8);
@@ -36,9 +36,13 @@ internal static class ClientResponseWriter
         {
             w.Write("Connection: upgrade\r\n"u8);
         }
-        else if (close)
+        else if (connection == ConnectionHeader.Close)
         {
             w.Write("Connection: close\r\n"u8);
+        }
+        else if (connection == ConnectionHeader.KeepAlive)
+        {
+            w.Write("Connection: keep-alive\r\n"u8);
         }
 
         w.Write("\r\n"u8);

@@ -148,7 +148,7 @@ internal sealed class FastConnection : IDisposable
                     await _listener.HandToFullPathAsync(this).ConfigureAwait(false);
                     return;
                 case HeadStatus.Complete:
-                    if (!await _exchange.ServeAsync(read.Buffer, bytes).ConfigureAwait(false) || Draining) return;
+                    if (!await _exchange.ServeAsync(read.Buffer, bytes).ConfigureAwait(false)) return; // a response that promised keep-alive keeps it, even if draining began since
                     break;
                 default:
                     await RejectHeadAsync(status).ConfigureAwait(false);

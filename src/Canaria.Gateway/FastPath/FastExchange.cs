@@ -20,7 +20,6 @@ internal sealed class FastExchange(FastConnection connection, FastPathContext co
     private readonly AsciiCache _path = new(unescape: true);
     private readonly ResponseHead _response = new();
     private readonly FastUpstreamExchange _upstream = new(connection, context);
-    private byte[]? _out;
     private byte[] _line = new byte[256];
     private VersionRecorder? _recorder;
     private long _start;
@@ -41,7 +40,7 @@ internal sealed class FastExchange(FastConnection connection, FastPathContext co
         var service = snapshot.Listeners.TryGetValue(listener, out var routes)
             ? routes.Match(request.HostIndex < 0 ? null : _host.Get(request.Host(bytes.Span)), path)
             : null;
-        var keepAlive = request.KeepAlive && !request.HasBody; // a request answered without forwarding leaves its body unread
+        var keepAlive = request.KeepAlive && request.Http11 && !request.HasBody; // an answer without forwarding leaves a body unread
         if (service is null)
         {
             connection.Input.AdvanceTo(buffer.GetPosition(request.Length));
@@ -75,16 +74,33 @@ internal sealed class FastExchange(FastConnection connection, FastPathContext co
             context.Mirror.TrySend(httpContext ?? FastRequestContext.Build(bytes.Span, request, path, connection.ClientAddress), service, shadow);
         }
 
-        _out ??= ArrayPool<byte>.Shared.Rent(UpstreamRequestWriter.BufferSize);
-        var restEnd = UpstreamRequestWriter.WriteRest(_out, bytes.Span, request, clientIp);
+        // Rented per request (not per connection), so idle keep-alive connections hold no large buffers.
+        var upstreamHead = ArrayPool<byte>.Shared.Rent(UpstreamRequestWriter.BufferSize);
+        ExchangeOutcome outcome;
+        try
+        {
+            outcome = await ForwardAsync(request, bytes, buffer, upstreamHead, new ResponseExtras(snapshot.VersionHeader, version.Name, pin), service, version, versionHeader).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(upstreamHead);
+        }
+
+        Record(outcome.Status, outcome.ClientError);
+        return outcome.KeepAlive;
+    }
+
+    private ValueTask<ExchangeOutcome> ForwardAsync(
+        RequestHead request, ReadOnlyMemory<byte> bytes, ReadOnlySequence<byte> buffer, byte[] upstreamHead, ResponseExtras extras,
+        CompiledService service, CompiledVersion version, byte[]? versionHeader)
+    {
+        var restEnd = UpstreamRequestWriter.WriteRest(upstreamHead, bytes.Span, request, clientIp);
 
         // The head's bytes live in the pipe and are released once the body is read: keep the request line apart.
         var lineLength = request.MethodLength + 1 + request.TargetLength;
         if (_line.Length < lineLength) _line = new byte[Math.Max(lineLength, _line.Length * 2)];
         bytes.Span[..lineLength].CopyTo(_line);
-        var outcome = await _upstream.ForwardAsync(new UpstreamRequest(_line.AsMemory(0, lineLength), _out, restEnd, service, version, extras, versionHeader, _response), buffer).ConfigureAwait(false);
-        Record(outcome.Status, outcome.ClientError);
-        return outcome.KeepAlive;
+        return _upstream.ForwardAsync(new UpstreamRequest(_line.AsMemory(0, lineLength), upstreamHead, restEnd, service, version, extras, versionHeader, _response), buffer);
     }
 
     /// <summary>
@@ -108,8 +124,6 @@ internal sealed class FastExchange(FastConnection connection, FastPathContext co
     public void Dispose()
     {
         _upstream.Dispose();
-        if (_out is not null) ArrayPool<byte>.Shared.Return(_out);
-        _out = null;
     }
 
     private async ValueTask AnswerAsync(int status, string message, ResponseExtras? extras, bool keepAlive)

@@ -16,8 +16,8 @@ internal sealed partial class FastRelay
         var upgraded = status == 101 && head.IsUpgrade;
         var closeDelimited = response.CloseDelimited(head.IsHead);
         var keepAlive = head.KeepAlive && !closeDelimited && !client.Draining && (status != 101 || upgraded);
-        _out ??= System.Buffers.ArrayPool<byte>.Shared.Rent(OutSize);
-        var length = ClientResponseWriter.Write(_out, upstream.Buffer.AsSpan(upstream.Start, response.Length), response, request.Extras, request.VersionHeader, close: !keepAlive);
+
+        var headStart = upstream.Start;
         upstream.Start += response.Length;
 
         // Body bytes that came with the head go out in the same send when they fit.
@@ -25,17 +25,27 @@ internal sealed partial class FastRelay
         var scanner = default(ChunkedScanner);
         var first = Take(upstream, response.Chunked, ref remaining, ref scanner);
         if (scanner.IsError) return Broken(upstream, "bad chunked framing in the response");
-        var inline = first <= _out.Length - length;
-        if (inline)
-        {
-            upstream.Buffered[..first].CopyTo(_out.AsSpan(length));
-        }
-
         if (!upgraded && !closeDelimited && (remaining == 0 || scanner.IsDone)) client.Exchange.Record(status);
-        if (!await TryWriteClientAsync(_out.AsMemory(0, inline ? length + first : length), cancellationToken).ConfigureAwait(false)
-            || (!inline && !await TryWriteClientAsync(upstream.Buffer.AsMemory(upstream.Start, first), cancellationToken).ConfigureAwait(false)))
+        var clientHead = System.Buffers.ArrayPool<byte>.Shared.Rent(OutSize);
+        try
         {
-            return new FastResult(ForwardOutcome.ClientAborted);
+            var connection = keepAlive ? head.Http11 ? ConnectionHeader.None : ConnectionHeader.KeepAlive : ConnectionHeader.Close;
+            var length = ClientResponseWriter.Write(clientHead, upstream.Buffer.AsSpan(headStart, response.Length), response, request.Extras, request.VersionHeader, connection);
+            var inline = first <= clientHead.Length - length;
+            if (inline)
+            {
+                upstream.Buffer.AsSpan(upstream.Start, first).CopyTo(clientHead.AsSpan(length));
+            }
+
+            if (!await TryWriteClientAsync(clientHead.AsMemory(0, inline ? length + first : length), cancellationToken).ConfigureAwait(false)
+                || (!inline && !await TryWriteClientAsync(upstream.Buffer.AsMemory(upstream.Start, first), cancellationToken).ConfigureAwait(false)))
+            {
+                return new FastResult(ForwardOutcome.ClientAborted);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(clientHead);
         }
 
         upstream.Start += first;

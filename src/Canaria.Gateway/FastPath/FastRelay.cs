@@ -12,8 +12,8 @@ namespace Canaria.Gateway.FastPath;
 /// </summary>
 internal sealed partial class FastRelay(FastConnection client) : IDisposable
 {
+    private static readonly TimeSpan BodyGrace = TimeSpan.FromSeconds(1);
     private static readonly byte[] Continue = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
-    private byte[]? _out;
 
     public async ValueTask<FastResult> ExchangeAsync(UpstreamRequest request, UpstreamPool pool, CancellationTokenSource timeout)
     {
@@ -47,8 +47,6 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
 
     public void Dispose()
     {
-        if (_out is not null) ArrayPool<byte>.Shared.Return(_out);
-        _out = null;
     }
 
     private async ValueTask<FastResult> ExchangeOnAsync(UpstreamConnection upstream, UpstreamRequest request, UpstreamPool pool, CancellationTokenSource timeout)
@@ -58,7 +56,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         Task<BodyResult>? body = null;
         try
         {
-            var from = UpstreamRequestWriter.WritePrefix(request.Out, request.Line.Span, pool.Authority);
+            var from = UpstreamRequestWriter.WritePrefix(request.Out, request.Line.Span, pool.Authority, head.Http11);
             if (!await TrySendAsync(upstream.Socket, request.Out.AsMemory(from, request.RestEnd - from), timeout.Token).ConfigureAwait(false))
             {
                 return Unanswered(upstream, head, timeout, null, "sending the request failed");
@@ -91,7 +89,12 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
             var result = await RelayResponseAsync(upstream, request, timeout.Token).ConfigureAwait(false);
             if (body is not null)
             {
-                if (!body.IsCompleted) timeout.Cancel(); // the upstream answered without reading the whole body
+                if (!await BodyFinishedAsync(body, timeout).ConfigureAwait(false))
+                {
+                    // The upstream answered without reading the whole body: the rest is dropped with both connections.
+                    return result with { KeepAlive = false };
+                }
+
                 var sent = await body.ConfigureAwait(false);
                 if (sent is BodyResult.Malformed or BodyResult.ClientGone or BodyResult.ClientTooSlow && result.Outcome == ForwardOutcome.Relayed)
                 {
@@ -103,7 +106,8 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
             }
 
             reusable = result.Outcome == ForwardOutcome.Relayed && result.KeepAlive && upstream.Start == upstream.End
-                && !response.ConnectionClose && response.Http11 && !response.CloseDelimited(head.IsHead) && response.Status != 101;
+                && !response.ConnectionClose && response.Http11 && (head.Http11 || response.ConnectionKeepAlive)
+                && !response.CloseDelimited(head.IsHead) && response.Status != 101;
             return result;
         }
         catch (OperationCanceledException)
@@ -119,6 +123,26 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         {
             if (reusable) pool.Return(upstream);
             else upstream.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// After a complete response: whether the body pump finished too. It normally has (the upstream read the body before
+    /// answering), but its last continuation may still be on its way; one that is still busy after a moment is cancelled.
+    /// </summary>
+    private static async ValueTask<bool> BodyFinishedAsync(Task<BodyResult> body, CancellationTokenSource timeout)
+    {
+        if (body.IsCompleted) return true;
+        try
+        {
+            await body.WaitAsync(BodyGrace).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            timeout.Cancel();
+            await body.ConfigureAwait(false);
+            return false;
         }
     }
 

@@ -94,7 +94,7 @@ internal sealed class FastUpstreamExchange(FastConnection connection, FastPathCo
 
     private async ValueTask<ExchangeOutcome> AnswerAsync(int status, string message, UpstreamRequest request, bool keepAlive)
     {
-        var close = !keepAlive || connection.Draining;
+        var close = !keepAlive || connection.Draining || !connection.Exchange.Request.Http11;
         connection.Exchange.Record(status);
         try
         {

@@ -1,7 +1,7 @@
 namespace Canaria.Gateway.FastPath;
 
 /// <summary>
-/// Writes the head sent upstream: the request line as received (always HTTP/1.1), Host set to the endpoint, every
+/// Writes the head sent upstream: the request line as received (HTTP/1.1, or 1.0 for an HTTP/1.0 client), Host set to the endpoint, every
 /// end-to-end header line verbatim, and the gateway's own X-Forwarded-For/-Proto/-Host. Hop-by-hop headers (and
 /// names the Connection header lists) are dropped, as is Expect (the gateway answers 100-continue itself).
 /// The part after Host does not depend on the endpoint, so a failover only rewrites the first lines.
@@ -62,6 +62,10 @@ internal static class UpstreamRequestWriter
             w.Write("Connection: upgrade\r\n"u8);
             w.Header("Upgrade"u8, request.Value(head, request.UpgradeIndex));
         }
+        else if (!request.Http11)
+        {
+            w.Write("Connection: keep-alive\r\n"u8); // HTTP/1.0 upstream connections stay pooled only when asked
+        }
 
         w.Write("\r\n"u8);
         return w.Position;
@@ -69,13 +73,14 @@ internal static class UpstreamRequestWriter
 
     /// <summary>Writes the request line and Host just before <see cref="RestStart"/>; returns where the head starts.</summary>
     /// <param name="line">The method, a space and the target, as received.</param>
-    public static int WritePrefix(Span<byte> buffer, ReadOnlySpan<byte> line, ReadOnlySpan<byte> authority)
+    /// <param name="http11">False for an HTTP/1.0 client: the upstream then answers without chunked framing, which such a client cannot read.</param>
+    public static int WritePrefix(Span<byte> buffer, ReadOnlySpan<byte> line, ReadOnlySpan<byte> authority, bool http11)
     {
         var length = line.Length + " HTTP/1.1\r\nHost: "u8.Length + authority.Length + 2;
         var start = RestStart - length;
         var w = new HeadWriter(buffer, start);
         w.Write(line);
-        w.Write(" HTTP/1.1\r\nHost: "u8);
+        w.Write(http11 ? " HTTP/1.1\r\nHost: "u8 : " HTTP/1.0\r\nHost: "u8);
         w.Write(authority);
         w.Write("\r\n"u8);
         return start;

@@ -110,6 +110,48 @@ public sealed class FastPathFramingTests
     }
 
     [Fact]
+    public async Task Forward_Http10Client_StreamedResponseEndsAtCloseNotInChunks()
+    {
+        await using var v1 = await TestBackend.StartAsync("v1", async ctx =>
+        {
+            await ctx.Response.WriteAsync("streamed");
+            await ctx.Response.Body.FlushAsync(); // chunked for an HTTP/1.1 request
+        });
+        await using var gw = await GatewayTestHost.StartAsync(ClientErrorTests.OneVersion(v1.Address), fastPath: true);
+
+        using var client = await RawHttpClient.ConnectAsync(gw.Host.ListenerAddresses["main"]);
+        await client.SendAsync("GET / HTTP/1.0\r\nHost: shop\r\n\r\n");
+        var response = await client.ReadToEndAsync(Patience);
+
+        Assert.StartsWith("HTTP/1.1 200", response);
+        Assert.DoesNotContain("Transfer-Encoding", response, StringComparison.OrdinalIgnoreCase);
+        Assert.EndsWith("\r\n\r\nstreamed", response);
+    }
+
+    [Fact]
+    public async Task Forward_Http10ClientAsksForKeepAlive_TwoRequestsOnOneConnection()
+    {
+        await using var v1 = await TestBackend.StartAsync("v1", ctx =>
+        {
+            ctx.Response.ContentLength = 2;
+            return ctx.Response.WriteAsync("ok");
+        });
+        await using var gw = await GatewayTestHost.StartAsync(ClientErrorTests.OneVersion(v1.Address), fastPath: true);
+
+        using var client = await RawHttpClient.ConnectAsync(gw.Host.ListenerAddresses["main"]);
+        await client.SendAsync("GET / HTTP/1.0\r\nHost: shop\r\nConnection: keep-alive\r\n\r\n");
+        var first = await client.ReadResponseAsync(Patience);
+        await client.SendAsync("GET / HTTP/1.0\r\nHost: shop\r\n\r\n");
+        var second = await client.ReadToEndAsync(Patience);
+
+        Assert.Contains("Connection: keep-alive", first);
+        Assert.EndsWith("\r\n\r\nok", first);
+        Assert.Contains("Connection: close", second);
+        Assert.EndsWith("\r\n\r\nok", second);
+        Assert.Equal(2, v1.Hits);
+    }
+
+    [Fact]
     public async Task Forward_UpstreamSendsBadChunkedFraming_ClientConnectionAbortedAnd502Recorded()
     {
         await using var bad = RawUpstream.Start(async (stream, ct) =>
