@@ -43,6 +43,9 @@ public sealed class FastPathProtocolTests
 
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
         Assert.Equal(WebSocketState.Closed, socket.State);
+
+        // A session is recorded when its tunnel ends, which is just after the client sees the close handshake.
+        await Wait.UntilAsync(() => gw.Runtime.Signals.Query("shop", "v2", TimeSpan.FromMinutes(1)).Requests >= 1, Patience, "the session to be recorded");
         Assert.Equal(1, gw.Runtime.Signals.Query("shop", "v2", TimeSpan.FromMinutes(1)).Requests);
     }
 
