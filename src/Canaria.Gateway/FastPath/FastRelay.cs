@@ -72,7 +72,14 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
             while (true)
             {
                 var status = await ReadHeadAsync(upstream, response, request.VersionHeader, timeout.Token).ConfigureAwait(false);
-                if (status == HeadStatus.Incomplete) return Unanswered(upstream, head, timeout, body, "the upstream closed the connection before answering");
+                if (status == HeadStatus.Incomplete)
+                {
+                    // The upstream may close because the request timeout cut the body off: then that decides (408/504).
+                    return body is not null && timeout.IsCancellationRequested
+                        ? await CancelledAsync(head, timeout, body).ConfigureAwait(false)
+                        : Unanswered(upstream, head, timeout, body, "the upstream closed the connection before answering");
+                }
+
                 if (status != HeadStatus.Complete) return new FastResult(ForwardOutcome.UpstreamFailed, KeepAlive: false, Detail: $"{pool.Endpoint.Address} sent a malformed response head");
                 if (response.Status is >= 100 and < 200 and not 101)
                 {
@@ -117,6 +124,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
             if (client.Aborted.IsCancellationRequested) return new FastResult(ForwardOutcome.ClientAborted);
+            if (body is not null && timeout.IsCancellationRequested) return await CancelledAsync(head, timeout, body).ConfigureAwait(false);
             return Unanswered(upstream, head, timeout, body, e.Message);
         }
         finally
