@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Canaria.Gateway.Forwarding;
 using Canaria.Gateway.Hosting;
@@ -30,6 +31,7 @@ internal sealed class FastExchange(FastConnection connection, FastPathContext co
     public RequestHead Request { get; } = new();
 
     /// <summary>Serves the request whose head was just parsed from <paramref name="bytes"/>; false when the connection must close.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<bool> ServeAsync(ReadOnlySequence<byte> buffer, ReadOnlyMemory<byte> bytes)
     {
         var request = Request;

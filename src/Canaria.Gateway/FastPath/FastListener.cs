@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Canaria.Gateway.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
