@@ -65,7 +65,7 @@ fi
 start_gateway() { # port engine
   sed -e "s#@PORT@#$1#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway-$2.yaml"
   CANARIA_GATEWAY_ENGINE="$2" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-$([ "$2" = fast ] && echo 1 || echo 0)}" \
-    DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
+    DOTNET_TieredCompilation="${TIERED_COMPILATION:-1}" DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
     taskset -c "$PROXY_CPU" dotnet "$GW/GatewayBench.dll" "$WORK/gateway-$2.yaml" &
 }
 start_gateway "$CANARIA" fast; PIDS+=($!); CANARIA_PID=$!

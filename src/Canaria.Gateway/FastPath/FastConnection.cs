@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Canaria.Gateway.FastPath;
@@ -110,6 +111,7 @@ internal sealed class FastConnection : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         while (!bytes.IsEmpty)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Canaria.Gateway.Forwarding;
 using Canaria.Gateway.Hosting;
@@ -34,6 +35,7 @@ internal sealed class FastExchange(FastConnection connection, FastPathContext co
     /// needs the full path (decided per request from the live snapshot, so a service that turns to HTTP/2 under a bound
     /// listener is handed over from its next request on).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<NextStep> ServeAsync(ReadOnlySequence<byte> buffer, ReadOnlyMemory<byte> bytes)
     {
         var request = Request;

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Canaria.Gateway.Forwarding;
 
 namespace Canaria.Gateway.FastPath;
@@ -8,6 +9,7 @@ internal sealed partial class FastRelay
 {
     private const int OutSize = ResponseHead.MaxHeadBytes + (8 * 1024);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<FastResult> RelayResponseAsync(UpstreamConnection upstream, UpstreamRequest request, CancellationToken cancellationToken)
     {
         var head = client.Exchange.Request;
@@ -107,6 +109,7 @@ internal sealed partial class FastRelay
         return new FastResult(ForwardOutcome.ResponseAborted, Detail: detail);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> TryWriteClientAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         try

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Canaria.Gateway.Forwarding;
 
 namespace Canaria.Gateway.FastPath;
@@ -15,6 +16,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
     private static readonly TimeSpan BodyGrace = TimeSpan.FromSeconds(1);
     private static readonly byte[] Continue = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<FastResult> ExchangeAsync(UpstreamRequest request, UpstreamPool pool, CancellationTokenSource timeout)
     {
         var head = client.Exchange.Request;
@@ -49,6 +51,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
     {
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<FastResult> ExchangeOnAsync(UpstreamConnection upstream, UpstreamRequest request, UpstreamPool pool, CancellationTokenSource timeout)
     {
         var head = client.Exchange.Request;
@@ -186,6 +189,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         return new FastResult(ForwardOutcome.UpstreamFailed, KeepAlive: head is { KeepAlive: true, HasBody: false }, Detail: detail);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<HeadStatus> ReadHeadAsync(UpstreamConnection upstream, ResponseHead response, byte[]? versionHeader, CancellationToken cancellationToken)
     {
         while (true)
@@ -202,6 +206,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
     }
 
     /// <summary>Sends all of <paramref name="bytes"/>; false when the peer is gone or the wait was cancelled.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     internal static async ValueTask<bool> TrySendAsync(Socket socket, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         try

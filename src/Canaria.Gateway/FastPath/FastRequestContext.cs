@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
 
 namespace Canaria.Gateway.FastPath;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Canaria.Gateway.Forwarding;
 using Canaria.Gateway.Health;
 using Canaria.Gateway.Hosting;
@@ -17,6 +18,7 @@ internal sealed class FastUpstreamExchange(FastConnection connection, FastPathCo
 {
     private readonly FastRelay _relay = new(connection);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<ExchangeOutcome> ForwardAsync(UpstreamRequest request, ReadOnlySequence<byte> buffer)
     {
         var service = request.Service;

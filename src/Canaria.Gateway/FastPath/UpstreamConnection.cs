@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Canaria.Gateway.FastPath;
 
@@ -44,6 +45,7 @@ internal sealed class UpstreamConnection : IDisposable
         Start = 0;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReadMoreAsync(CancellationToken cancellationToken)
     {
         if (End == Buffer.Length) Compact();
