@@ -14,6 +14,7 @@ public sealed partial class SampleAppTests
     [InlineData(new[] { "--port", "0", "--error-rate", "1.5" }, "'--error-rate' must be a number between 0 and 1")]
     [InlineData(new[] { "--port", "0", "--bogus", "1" }, "unknown option '--bogus'")]
     [InlineData(new[] { "--port", "0", "--latency-ms" }, "'--latency-ms' needs a value")]
+    [InlineData(new[] { "--port", "0", "--protocol", "h3" }, "'--protocol' must be http or h2c")]
     public async Task Run_InvalidOption_ExitsWithCode2NamingTheOption(string[] args, string expected)
     {
         using var process = Start(args);
@@ -27,7 +28,7 @@ public sealed partial class SampleAppTests
     [Fact]
     public async Task Run_StartupDelay_HealthzIs503ThenEndpointsWork()
     {
-        using var process = Start(["--port", "0", "--version", "v7", "--startup-delay-ms", "1500", "--instance", "i1"]);
+        using var process = Start(["--port", "0", "--version", "v7", "--startup-delay-ms", "4000", "--instance", "i1"]);
         try
         {
             var line = await process.StandardOutput.ReadLineAsync();
