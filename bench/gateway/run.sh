@@ -5,7 +5,9 @@
 #   direct   : wrk -> nginx backend (v1 only)
 #   haproxy  : wrk -> HAProxy 2.6 (90/10 v1/v2, keep-alive to backends)  -> nginx backends
 #   nginx    : wrk -> nginx as a 90/10 proxy (upstream keepalive)        -> nginx backends
-#   canaria  : wrk -> Canaria gateway (90/10)                            -> nginx backends
+#   canaria  : wrk -> Canaria gateway, fast path (90/10)                 -> nginx backends
+#   kestrel  : wrk -> Canaria gateway, CANARIA_GATEWAY_ENGINE=kestrel     -> nginx backends
+# Both gateways run the ReadyToRun-published GatewayBench (PUBLISH=jit runs a plain JIT build instead).
 #
 # CPU budget (2-core machine): every proxy is pinned to core ${PROXY_CPU} with ONE worker/thread
 # (haproxy nbthread 1, nginx worker_processes 1, the .NET gateway pinned with taskset so its
@@ -37,7 +39,7 @@ for tool in nginx haproxy wrk taskset dotnet; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx haproxy wrk)" >&2; exit 1; }
 done
 
-V1=18081; V2=18082; HAPROXY=18090; NGINXPROXY=18091; CANARIA=18092
+V1=18081; V2=18082; HAPROXY=18090; NGINXPROXY=18091; CANARIA=18092; KESTREL=18093
 
 # --- backends: one nginx, one worker, two ports (v1, v2), small fixed body ---
 mkdir -p "$WORK/nginx-backend" "$WORK/nginx-proxy"
@@ -54,11 +56,20 @@ sed -e "s#@WORK@#$WORK/nginx-proxy#g" -e "s#@PORT@#$NGINXPROXY#g" -e "s#@V1@#$V1
 taskset -c "$PROXY_CPU" nginx -c "$WORK/nginx-proxy/nginx.conf" -p "$WORK/nginx-proxy" &
 PIDS+=($!); NGINX_PROXY_MASTER=$!
 
-dotnet build -c Release "$HERE/GatewayBench" -v quiet -nologo >/dev/null
-sed -e "s#@PORT@#$CANARIA#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway.yaml"
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-0}" DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
-  taskset -c "$PROXY_CPU" dotnet "$HERE/GatewayBench/bin/Release/net10.0/GatewayBench.dll" "$WORK/gateway.yaml" &
-PIDS+=($!); CANARIA_PID=$!
+GW="$WORK/gw"
+if [ "${PUBLISH:-r2r}" = r2r ]; then
+  dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$HERE/GatewayBench" -o "$GW" -v quiet -nologo >/dev/null
+else
+  dotnet build -c Release "$HERE/GatewayBench" -o "$GW" -v quiet -nologo >/dev/null
+fi
+start_gateway() { # port engine
+  sed -e "s#@PORT@#$1#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway-$2.yaml"
+  CANARIA_GATEWAY_ENGINE="$2" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-$([ "$2" = fast ] && echo 1 || echo 0)}" \
+    DOTNET_TieredCompilation="${TIERED_COMPILATION:-1}" DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
+    taskset -c "$PROXY_CPU" dotnet "$GW/GatewayBench.dll" "$WORK/gateway-$2.yaml" &
+}
+start_gateway "$CANARIA" fast; PIDS+=($!); CANARIA_PID=$!
+start_gateway "$KESTREL" kestrel; PIDS+=($!); KESTREL_PID=$!
 
 wait_port() {
   for _ in $(seq 1 100); do
@@ -67,7 +78,7 @@ wait_port() {
   done
   echo "port $1 did not answer" >&2; exit 1
 }
-for port in $V1 $V2 $HAPROXY $NGINXPROXY $CANARIA; do wait_port "$port"; done
+for port in $V1 $V2 $HAPROXY $NGINXPROXY $CANARIA $KESTREL; do wait_port "$port"; done
 
 # Sanity: the proxies really split 90/10.
 split() {
@@ -86,40 +97,53 @@ cpu_seconds() {
   echo "$ticks $(getconf CLK_TCK)" | awk '{printf "%.3f", $1 / $2}'
 }
 
+# Context switches (voluntary + involuntary, all threads) a process has made: each one is a trip through the scheduler.
+context_switches() {
+  local total=0
+  for pid in "$@"; do
+    for status in /proc/"$pid"/task/*/status; do
+      total=$((total + $(awk '/^(non)?voluntary_ctxt_switches/ {s += $2} END {print s + 0}' "$status" 2>/dev/null || echo 0)))
+    done
+  done
+  echo "$total"
+}
+
 run_wrk() {
   local port=$1 name=$2; shift 2
   taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "http://127.0.0.1:$port/" >/dev/null
   local before; before=$(cpu_seconds "$@")
+  local switches; switches=$(context_switches "$@")
   taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "http://127.0.0.1:$port/" > "$WORK/wrk-$name.txt"
   echo "$before $(cpu_seconds "$@")" | awk '{printf "%.3f", $2 - $1}' > "$WORK/cpu-$name.txt"
+  echo $(( $(context_switches "$@") - switches )) > "$WORK/cs-$name.txt"
 }
 
 echo "Machine: $(nproc) cores, load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine adds noise; CPU us/req is the steadier figure)."
 echo "CPU budget: proxies pinned to core $PROXY_CPU (1 worker/thread each); wrk -t1 and the nginx backend (1 worker) on core $LOAD_CPU."
 echo "wrk: ${CONNECTIONS} connections, ${WARMUP}s warm-up then ${DURATION}s measured per target; body: 2 bytes; HTTP/1.1 keep-alive."
-for target in "direct:$V1" "haproxy:$HAPROXY" "nginx:$NGINXPROXY" "canaria:$CANARIA"; do
+for target in "direct:$V1" "haproxy:$HAPROXY" "nginx:$NGINXPROXY" "canaria:$CANARIA" "kestrel:$KESTREL"; do
   name="${target%%:*}"; port="${target##*:}"
-  [[ " ${TARGETS:-direct haproxy nginx canaria} " == *" $name "* ]] || continue
+  [[ " ${TARGETS:-direct haproxy nginx canaria kestrel} " == *" $name "* ]] || continue
   [ "$name" != direct ] && echo "  $name sends $(split "$port")/200 requests to v2 (expect ~20)"
   case "$name" in
     direct) pids=$(pgrep -P "${PIDS[0]}" | tr '\n' ' ') ;;
     haproxy) pids=$HAPROXY_PID ;;
     nginx) pids=$(pgrep -P "$NGINX_PROXY_MASTER" | tr '\n' ' ') ;;
     canaria) pids=$CANARIA_PID ;;
+    kestrel) pids=$KESTREL_PID ;;
   esac
   # shellcheck disable=SC2086
   run_wrk "$port" "$name" $pids
 done
 
 python3 - "$WORK" <<'PY'
-import re, sys
+import os, re, sys
 work = sys.argv[1]
 def ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 rows = {}
-import os
-for name in ["direct", "haproxy", "nginx", "canaria"]:
+for name in ["direct", "haproxy", "nginx", "canaria", "kestrel"]:
     if not os.path.exists(f"{work}/wrk-{name}.txt"):
         continue
     out = open(f"{work}/wrk-{name}.txt").read()
@@ -127,16 +151,14 @@ for name in ["direct", "haproxy", "nginx", "canaria"]:
     p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
     p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", out)
-    total = int(re.search(r"(\d+) requests in", out).group(1))
+    total = max(int(re.search(r"(\d+) requests in", out).group(1)), 1)
     cpu = float(open(f"{work}/cpu-{name}.txt").read())
-    rows[name] = (rps, p50, p99, errors.group(0) if errors else "", cpu * 1e6 / max(total, 1))
-print(f"{'target':<10}{'req/s':>12}{'p50 ms':>10}{'p99 ms':>10}{'CPU us/req':>12}  errors   (CPU of the proxy process; for direct: the backend)")
-for name, (rps, p50, p99, errors, cpu) in rows.items():
-    print(f"{name:<10}{rps:>12.0f}{p50:>10.3f}{p99:>10.3f}{cpu:>12.1f}  {errors}")
-if not all(k in rows for k in ("canaria", "haproxy", "direct")):
-    sys.exit(0)
-g, h, d = rows["canaria"], rows["haproxy"], rows["direct"]
-print(f"gateway/haproxy throughput: {g[0]/h[0]:.2f} (target >= 0.90)   gateway/haproxy p99: {g[2]/h[2]:.2f} (target <= 1.50)")
-print(f"gateway/direct throughput:  {g[0]/d[0]:.2f}   gateway/direct p99: {g[2]/d[2]:.2f}")
-print(f"CPU per request gateway/haproxy: {g[4]/h[4]:.2f} (>1 means the gateway needs more CPU per request)")
+    cs = int(open(f"{work}/cs-{name}.txt").read())
+    rows[name] = (rps, p50, p99, cpu * 1e6 / total, cs / total, errors.group(0) if errors else "")
+print(f"{'target':<9}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'CPU us/req':>11}{'cs/req':>8}   {'vs HAProxy: req/s':>17}{'p99':>6}{'CPU':>6}  errors")
+h = rows.get("haproxy")
+for name, (rps, p50, p99, cpu, cs, errors) in rows.items():
+    ratios = f"{rps / h[0]:>17.2f}{p99 / h[2]:>6.2f}{cpu / h[3]:>6.2f}" if h else ""
+    print(f"{name:<9}{rps:>9.0f}{p50:>8.3f}{p99:>8.3f}{cpu:>11.1f}{cs:>8.2f}   {ratios}  {errors}")
+print("(CPU and context switches of the proxy process; for direct: of the backend. Targets for canaria: req/s >= 0.90, p99 <= 1.50, CPU <= 1.25 x HAProxy.)")
 PY

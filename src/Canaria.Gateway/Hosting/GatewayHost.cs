@@ -23,6 +23,7 @@ internal sealed class GatewayHost : IAsyncDisposable
     private readonly HttpMessageInvoker _client;
     private readonly KestrelListenerSet _listeners;
     private readonly List<Task> _background = [];
+    private FastPath.FastPathContext? _fastPath;
     private WebApplication? _admin;
     private ConfigFileWatcher? _watcher;
     private int _stopped;
@@ -58,8 +59,9 @@ internal sealed class GatewayHost : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var mirror = new MirrorSender(client, runtime.Signals, logger, stopping.Token);
         var pipeline = new ProxyPipeline(runtime, new HttpForwarder(client), mirror, logger);
-        var listeners = new KestrelListenerSet(pipeline, options.LoggerFactory, options.Time);
-        var host = new GatewayHost(runtime, client, listeners, stopping);
+        var fastPath = options.FastPath ? new FastPath.FastPathContext(runtime, mirror, logger) : null;
+        var listeners = new KestrelListenerSet(pipeline, options.LoggerFactory, options.Time, fastPath);
+        var host = new GatewayHost(runtime, client, listeners, stopping) { _fastPath = fastPath };
         runtime.Binder = listeners;
         runtime.OnApplied = options.OnApplied;
         listeners.Inherit(options.Inherited);
@@ -173,6 +175,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         }
 
         await Task.WhenAll(_background).ConfigureAwait(false);
+        _fastPath?.Dispose();
         _watcher?.Dispose();
         _client.Dispose();
     }

@@ -32,6 +32,12 @@ internal sealed record GatewayHostOptions
     /// <summary>The text <see cref="InitialConfig"/> came from, so the watcher does not re-apply it.</summary>
     public string? ConfigFileText { get; init; }
 
+    /// <summary>
+    /// Serve plain-HTTP listeners with the fast path (the default), or with Kestrel and <c>SocketsHttpHandler</c> when
+    /// false. The environment variable <c>CANARIA_GATEWAY_ENGINE=kestrel</c> chooses Kestrel for every gateway of a process.
+    /// </summary>
+    public bool FastPath { get; init; } = !string.Equals(Environment.GetEnvironmentVariable("CANARIA_GATEWAY_ENGINE"), "kestrel", StringComparison.OrdinalIgnoreCase);
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

@@ -6,13 +6,14 @@ using Microsoft.Extensions.Logging;
 namespace Canaria.Gateway.Hosting;
 
 /// <summary>
-/// The live listeners of a gateway, one Kestrel server each, bound and unbound as configs change. A
-/// listener keeps its server (and port) while its name and address stay the same.
+/// The live listeners of a gateway, bound and unbound as configs change: served by the fast path
+/// (<paramref name="fastPath"/>) or one Kestrel server each. A listener keeps its server (and port) while its name and
+/// address stay the same.
 /// </summary>
-internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory loggerFactory, TimeProvider time) : IListenerBinder, IAsyncDisposable
+internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory loggerFactory, TimeProvider time, FastPath.FastPathContext? fastPath = null) : IListenerBinder, IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, ListenerServer> _live = new(StringComparer.Ordinal);
-    private readonly List<ListenerServer> _retiring = [];
+    private readonly ConcurrentDictionary<string, IDataListener> _live = new(StringComparer.Ordinal);
+    private readonly List<IDataListener> _retiring = [];
     private readonly ILogger _logger = loggerFactory.CreateLogger("Canaria.Gateway.Listeners");
 
     private readonly ConcurrentDictionary<string, InheritedListener> _inherited = new(StringComparer.Ordinal);
@@ -34,13 +35,16 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
     public IReadOnlyList<InheritedListener> Snapshot() =>
         [.. _live.Values.Select(s => new InheritedListener(s.Name, s.ConfiguredAddress, s.ListenSocket))];
 
+    /// <summary>The live listeners (Kestrel's or the fast path's).</summary>
+    internal IEnumerable<IDataListener> Live => _live.Values;
+
     /// <summary>Listener name → bound address (port 0 resolved).</summary>
     public IReadOnlyDictionary<string, Uri> Addresses => _live.ToDictionary(kv => kv.Key, kv => kv.Value.BoundAddress, StringComparer.Ordinal);
 
     public async Task<IReadOnlyList<ConfigError>> PrepareAsync(GatewayConfig config, CancellationToken cancellationToken)
     {
-        var started = new List<(string Name, ListenerServer Server)>();
-        var reused = new List<(ListenerServer Server, ListenerTlsConfig? Tls)>();
+        var started = new List<(string Name, IDataListener Server)>();
+        var reused = new List<(IDataListener Server, ListenerTlsConfig? Tls)>();
         var errors = new List<ConfigError>();
         for (var i = 0; i < config.Listeners.Count; i++)
         {
@@ -81,7 +85,7 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
             var socket = inherited is not null && inherited.ConfiguredAddress == listener.Address ? inherited.Socket : null;
             try
             {
-                var server = await ListenerServer.StartAsync(listener, endPoint, tls, pipeline, loggerFactory, cancellationToken, socket, () => _draining).ConfigureAwait(false);
+                var server = await StartListenerAsync(listener, endPoint, tls, socket, cancellationToken).ConfigureAwait(false);
                 if (socket is not null) _inherited.TryRemove(listener.Name, out _);
                 started.Add((listener.Name, server));
             }
@@ -156,7 +160,25 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
         _retiring.Clear();
     }
 
-    private async Task StopAsync(ListenerServer server)
+    /// <summary>
+    /// Plain-TCP listeners that speak HTTP/1.1 go to the fast path (when it is on); TLS and HTTP/2-only listeners stay
+    /// wholly on Kestrel. A fast-path listener hands what it does not serve (h2c prior knowledge, requests of services
+    /// with HTTP/2 upstreams) to Kestrel servers of the same listener on loopback, started on first need: HTTP/2-only
+    /// for h2c, HTTP/1.1 for requests (Kestrel's Http1AndHttp2 without TLS would refuse h2c prior knowledge).
+    /// </summary>
+    private async Task<IDataListener> StartListenerAsync(ListenerConfig listener, System.Net.IPEndPoint endPoint, CertificateReloader? tls, System.Net.Sockets.Socket? inherited, CancellationToken cancellationToken)
+    {
+        if (fastPath is null || tls is not null || listener.Protocols == ListenerProtocols.Http2)
+        {
+            return await ListenerServer.StartAsync(listener, endPoint, tls, pipeline, loggerFactory, cancellationToken, inherited, () => _draining).ConfigureAwait(false);
+        }
+
+        var loopback = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0);
+        return FastPath.FastListener.Start(listener, endPoint, fastPath, inherited, () => _draining,
+            (protocols, ct) => ListenerServer.StartAsync(listener with { Address = "127.0.0.1:0", Protocols = protocols }, loopback, null, pipeline, loggerFactory, ct, null, () => _draining));
+    }
+
+    private async Task StopAsync(IDataListener server)
     {
         try
         {

@@ -9,7 +9,7 @@ namespace Canaria.Gateway.Hosting;
 /// </summary>
 internal static class ListenerChange
 {
-    public static ConfigError? Check(ListenerServer current, ListenerConfig next, string at)
+    public static ConfigError? Check(IDataListener current, ListenerConfig next, string at)
     {
         if ((current.Tls is null) != (next.Tls is null))
         {

@@ -17,9 +17,11 @@ namespace Canaria.Gateway.Hosting;
 
 /// <summary>
 /// One data-plane listener: a bare Kestrel server whose only middleware is the proxy pipeline. It speaks HTTP/1.1
-/// and HTTP/2 (with TLS: chosen by ALPN; without: HTTP/2 with prior knowledge) unless configured to one of them.
+/// and HTTP/2 unless configured to one of them; with TLS the client chooses by ALPN, without it Kestrel serves
+/// HTTP/1.1 only (h2c prior knowledge needs an HTTP/2-only endpoint). Also the fast path's full path (see
+/// <see cref="FastPath.FastListener"/>).
 /// </summary>
-internal sealed class ListenerServer : IAsyncDisposable
+internal sealed class ListenerServer : IDataListener
 {
     private readonly WebApplication _app;
 

@@ -21,6 +21,9 @@ internal sealed class CompiledService
 
     public CompiledVersion? MirrorVersion { get; init; }
 
+    /// <summary>Some version (the mirror included) is spoken to over HTTP/2: only the Kestrel path forwards its requests.</summary>
+    public bool SpeaksHttp2Upstream { get; init; }
+
     public double MirrorPercent { get; init; }
 
     /// <summary>The deterministic weighted pick over <see cref="Versions"/> (state lives as long as this snapshot).</summary>

@@ -60,6 +60,7 @@ internal static class SnapshotCompiler
             Rules = rules,
             StickyCookie = s.Sticky is { Enabled: true } sticky ? sticky.CookieName : null,
             MirrorVersion = mirror,
+            SpeaksHttp2Upstream = versions.Any(v => v.UpstreamVersion == System.Net.HttpVersion.Version20),
             MirrorPercent = mirror is null ? 0 : s.Mirror!.Percent,
             Picker = new WeightedPicker(versions),
             MirrorSampler = mirror is null ? null : new MirrorSampler(s.Mirror!.Percent),

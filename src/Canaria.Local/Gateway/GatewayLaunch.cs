@@ -11,7 +11,7 @@ namespace Canaria.Local.Gateway;
 internal static class GatewayLaunch
 {
     /// <summary>Variables the gateway inherits: what a .NET program needs to start, and locale.</summary>
-    public static readonly IReadOnlyList<string> AllowedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64", "DOTNET_HOST_PATH"];
+    public static readonly IReadOnlyList<string> AllowedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64", "DOTNET_HOST_PATH", "CANARIA_GATEWAY_ENGINE"];
 
     /// <summary>
     /// The command that runs `canaria`: this program when it is canaria, else canaria.dll next to this assembly (tests and
@@ -51,6 +51,11 @@ internal static class GatewayLaunch
             if (Environment.GetEnvironmentVariable(name) is { } value) start.Environment[name] = value;
         }
         start.Environment["NO_COLOR"] = "1";
+
+        // The fast path's socket continuations run on the socket engine's thread (no hop to the thread pool per I/O):
+        // measured in bench/gateway, about 40% less CPU per request and ~0 context switches instead of ~1 per request.
+        start.Environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = start.Environment.TryGetValue("CANARIA_GATEWAY_ENGINE", out var engine)
+            && string.Equals(engine, "kestrel", StringComparison.OrdinalIgnoreCase) ? "0" : "1";
         return Process.Start(start) ?? throw new InvalidOperationException($"could not start the gateway ({string.Join(' ', command)})");
     }
 }

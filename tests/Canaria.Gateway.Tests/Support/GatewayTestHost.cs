@@ -29,11 +29,11 @@ internal sealed class GatewayTestHost : IAsyncDisposable
 
     public HttpClient Admin { get; }
 
-    public static async Task<GatewayTestHost> StartAsync(GatewayConfig config, string? configFile = null)
+    /// <param name="fastPath">Which listener engine serves plain HTTP; null = the gateway's default.</param>
+    public static async Task<GatewayTestHost> StartAsync(GatewayConfig config, string? configFile = null, bool? fastPath = null)
     {
-        var host = await GatewayHost.StartAsync(
-            new GatewayHostOptions { InitialConfig = config, AdminToken = Token, ConfigFilePath = configFile },
-            CancellationToken.None);
+        var options = new GatewayHostOptions { InitialConfig = config, AdminToken = Token, ConfigFilePath = configFile };
+        var host = await GatewayHost.StartAsync(fastPath is { } fast ? options with { FastPath = fast } : options, CancellationToken.None);
         return new GatewayTestHost(host);
     }
 

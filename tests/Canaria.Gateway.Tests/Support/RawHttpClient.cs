@@ -44,6 +44,28 @@ internal sealed class RawHttpClient : IDisposable
         return received.ToString();
     }
 
+    /// <summary>Reads until the server closes the connection (or resets it: what arrived until then is returned).</summary>
+    public async Task<string> ReadToEndAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var received = new StringBuilder();
+        var buffer = new byte[4096];
+        var stream = _tcp.GetStream();
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cts.Token)) > 0)
+            {
+                received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return received.ToString();
+    }
+
     /// <summary>Closes the connection abruptly (RST), as a crashing or impatient client does.</summary>
     public void Abort()
     {

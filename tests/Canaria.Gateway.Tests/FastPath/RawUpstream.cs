@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Canaria.Gateway.Tests.FastPath;
+
+/// <summary>A TCP server on 127.0.0.1:0 that runs a handler per connection: an upstream that can send any bytes, broken HTTP included.</summary>
+internal sealed class RawUpstream : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+
+    private RawUpstream(Func<NetworkStream, CancellationToken, Task> handler)
+    {
+        _listener.Start();
+        _accepting = AcceptAsync(handler);
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public static RawUpstream Start(Func<NetworkStream, CancellationToken, Task> handler) => new(handler);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accepting;
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync(Func<NetworkStream, CancellationToken, Task> handler)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                using (client)
+                {
+                    try
+                    {
+                        await handler(client.GetStream(), _stop.Token);
+                    }
+                    catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
+                    {
+                    }
+                }
+            });
+        }
+    }
+}
