@@ -31,7 +31,7 @@ cmd_install() {
     echo "$BIN"
     return 0
   fi
-  command -v npm >/dev/null || die "npm is missing (Debian package npm)"
+  command -v npm >/dev/null || die "npm is missing: it comes with the machine's Node.js (Debian's npm package conflicts with it)"
   command -v unzip >/dev/null || die "unzip is missing (Debian package unzip)"
   local work t0=$SECONDS
   work=$(mktemp -d)
