@@ -12,7 +12,7 @@ namespace Canaria.Gateway.FastPath;
 /// it replaces), runs a <see cref="FastConnection"/> per client, closes connections idle for 130 s (or 30 s with a
 /// partial head, against slow heads), and on shutdown stops accepting, closes idle connections and lets requests in
 /// flight finish for up to 10 s. Connections it does not serve are handed to Kestrel servers of the same listener on
-/// 127.0.0.1, each started on first need: an HTTP/2 prior-knowledge preface to an HTTP/2-only one (Kestrel answers h2c
+/// 127.0.0.1 (which see the real client's address), each started on first need: an HTTP/2 prior-knowledge preface to an HTTP/2-only one (Kestrel answers h2c
 /// only there), a request of a service with HTTP/2 upstreams to one speaking the listener's HTTP/1.1.
 /// </summary>
 internal sealed class FastListener : IDataListener
@@ -23,14 +23,15 @@ internal sealed class FastListener : IDataListener
     private readonly ConcurrentDictionary<FastConnection, byte> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Func<bool> _draining;
-    private readonly Func<ListenerProtocols, CancellationToken, Task<ListenerServer>> _startFullPath;
+    private readonly Func<ListenerProtocols, HandedOffClients, CancellationToken, Task<ListenerServer>> _startFullPath;
     private readonly Lock _fullPathLock = new();
+    private readonly HandedOffClients _handedOff = new();
     private Task<ListenerServer>? _h2cFullPath;
     private Task<ListenerServer>? _http1FullPath;
     private ITimer? _sweeper;
     private Task _accepting = Task.CompletedTask;
 
-    private FastListener(ListenerConfig config, Socket socket, FastPathContext context, Func<bool> draining, Func<ListenerProtocols, CancellationToken, Task<ListenerServer>> startFullPath)
+    private FastListener(ListenerConfig config, Socket socket, FastPathContext context, Func<bool> draining, Func<ListenerProtocols, HandedOffClients, CancellationToken, Task<ListenerServer>> startFullPath)
     {
         Name = config.Name;
         ConfiguredAddress = config.Address;
@@ -60,7 +61,7 @@ internal sealed class FastListener : IDataListener
     /// <summary>Handed over or shutting down: every response closes its connection.</summary>
     public bool Draining => _stopping.IsCancellationRequested || _draining();
 
-    public static FastListener Start(ListenerConfig config, IPEndPoint endPoint, FastPathContext context, Socket? inherited, Func<bool> draining, Func<ListenerProtocols, CancellationToken, Task<ListenerServer>> startFullPath)
+    public static FastListener Start(ListenerConfig config, IPEndPoint endPoint, FastPathContext context, Socket? inherited, Func<bool> draining, Func<ListenerProtocols, HandedOffClients, CancellationToken, Task<ListenerServer>> startFullPath)
     {
         var socket = inherited ?? SocketTransportOptions.CreateDefaultBoundListenSocket(endPoint);
         try
@@ -93,15 +94,41 @@ internal sealed class FastListener : IDataListener
         lock (_fullPathLock)
         {
             start = http2
-                ? _h2cFullPath ??= _startFullPath(ListenerProtocols.Http2, _stopping.Token)
-                : _http1FullPath ??= _startFullPath(ListenerProtocols.Http1, _stopping.Token);
+                ? _h2cFullPath ??= _startFullPath(ListenerProtocols.Http2, _handedOff, _stopping.Token)
+                : _http1FullPath ??= _startFullPath(ListenerProtocols.Http1, _handedOff, _stopping.Token);
         }
 
         var server = await start.ConfigureAwait(false);
         FastPathLog.HandedToFullPath(Context.Logger, Name, h2cPreface ? "HTTP/2 prior knowledge" : "a request of a service with HTTP/2 upstreams");
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(server.BoundAddress.Host, server.BoundAddress.Port, connection.Aborted).ConfigureAwait(false);
-        await FastTunnel.RunAsync(connection, new UpstreamConnection(socket)).ConfigureAwait(false);
+        // Bound first, so Kestrel can find the real client by this socket's port from its first byte (X-Forwarded-For).
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var port = 0;
+        try
+        {
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            if (connection.Socket.RemoteEndPoint is IPEndPoint client)
+            {
+                _handedOff.Add(port, client.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(client.Address.MapToIPv4(), client.Port) : client);
+            }
+
+            await socket.ConnectAsync(IPAddress.Loopback, server.BoundAddress.Port, connection.Aborted).ConfigureAwait(false);
+        }
+        catch
+        {
+            _handedOff.Remove(port);
+            socket.Dispose();
+            throw;
+        }
+
+        try
+        {
+            await FastTunnel.RunAsync(connection, new UpstreamConnection(socket)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _handedOff.Remove(port);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -9,7 +9,9 @@ namespace Canaria.Gateway.FastPath;
 /// One attempt against one endpoint: take a pooled connection (or connect), send the head, stream the body next to the
 /// wait for the response head, then relay the response with its framing unchanged (Content-Length, chunked or until
 /// the upstream closes) and give the connection back when it ended clean. A 101 becomes a two-way tunnel.
-/// A reused connection that fails before any response byte of a body-less request is retried once on a new one.
+/// A reused connection that fails before any response byte of a body-less request is retried once on a new one; for a
+/// request with a body, whose bytes are streamed from the client and not kept, a pooled connection is first checked for
+/// a close the upstream already sent (the remaining race, a close in flight while the request is written, answers 502).
 /// </summary>
 internal sealed partial class FastRelay(FastConnection client) : IDisposable
 {
@@ -22,7 +24,9 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         var head = client.Exchange.Request;
         for (var attempt = 0; ; attempt++)
         {
-            var upstream = attempt == 0 ? pool.TakeIdle() : null;
+            // A request body cannot be replayed once it is read from the client, so a pooled connection the upstream
+            // closed while idle (a FIN or RST already here) is dropped before anything is written to it.
+            var upstream = attempt == 0 ? pool.TakeIdle(checkOpen: head.HasBody) : null;
             if (upstream is null)
             {
                 try
@@ -32,7 +36,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
                 catch (Exception e) when (e is SocketException or OperationCanceledException)
                 {
                     if (client.Aborted.IsCancellationRequested) return new FastResult(ForwardOutcome.ClientAborted);
-                    if (timeout.IsCancellationRequested) return new FastResult(ForwardOutcome.TimedOut, KeepAlive: head is { KeepAlive: true, HasBody: false });
+                    if (timeout.IsCancellationRequested) return DeadlineBeforeBody(head);
                     return new FastResult(ForwardOutcome.ConnectFailed, Detail: $"cannot connect to {pool.Endpoint.Address}: {e.Message}");
                 }
             }
@@ -62,7 +66,10 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
             var from = UpstreamRequestWriter.WritePrefix(request.Out, request.Line.Span, pool.Authority, head.Http11);
             if (!await TrySendAsync(upstream.Socket, request.Out.AsMemory(from, request.RestEnd - from), timeout.Token).ConfigureAwait(false))
             {
-                return Unanswered(upstream, head, timeout, null, "sending the request failed");
+                // Under load the request timeout can run out before the head is even written (e.g. while connecting).
+                return timeout.IsCancellationRequested && !client.Aborted.IsCancellationRequested
+                    ? DeadlineBeforeBody(head)
+                    : Unanswered(upstream, head, timeout, null, "sending the request failed");
             }
 
             if (head.HasBody)
@@ -161,7 +168,8 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
     private async ValueTask<FastResult> CancelledAsync(RequestHead head, CancellationTokenSource timeout, Task<BodyResult>? body)
     {
         if (client.Aborted.IsCancellationRequested) return new FastResult(ForwardOutcome.ClientAborted);
-        var sent = body is null ? BodyResult.Sent : await body.ConfigureAwait(false);
+        if (body is null) return DeadlineBeforeBody(head);
+        var sent = await body.ConfigureAwait(false);
         return sent switch
         {
             BodyResult.Malformed => new FastResult(ForwardOutcome.RequestBodyFailed, 400, Detail: "bad chunked framing"),
@@ -170,6 +178,15 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
             _ => new FastResult(ForwardOutcome.TimedOut, KeepAlive: timeout.IsCancellationRequested && head is { KeepAlive: true, HasBody: false }),
         };
     }
+
+    /// <summary>
+    /// The request timeout ran out before any of the body was read: still the client's lateness (408) when its body has
+    /// not all arrived by then, as when the pump was waiting for it; else the upstream's (504), also for a client that
+    /// waits for a 100 Continue it was not sent yet.
+    /// </summary>
+    private FastResult DeadlineBeforeBody(RequestHead head) => head is { HasBody: true, ExpectContinue: false } && !RequestBodyPump.IsBuffered(client.Input, head)
+        ? new FastResult(ForwardOutcome.RequestBodyFailed, 408, Detail: "the request body did not arrive in time")
+        : new FastResult(ForwardOutcome.TimedOut, KeepAlive: head is { KeepAlive: true, HasBody: false });
 
     /// <summary>No response head: a connect-level failure if nothing could have reached the upstream's application (retry), else 502.</summary>
     private FastResult Unanswered(UpstreamConnection upstream, RequestHead head, CancellationTokenSource timeout, Task<BodyResult>? body, string detail)

@@ -25,7 +25,9 @@ internal static class RequestBodyPump
             }
             catch (OperationCanceledException)
             {
-                return Fail(client.Aborted.IsCancellationRequested ? BodyResult.ClientGone : BodyResult.ClientTooSlow, timeout);
+                // The deadline passed: the client's lateness only if the rest of its body is still missing.
+                if (client.Aborted.IsCancellationRequested) return Fail(BodyResult.ClientGone, timeout);
+                return RestBuffered(input, request.Chunked, remaining, scanner) ? BodyResult.UpstreamFailed : Fail(BodyResult.ClientTooSlow, timeout);
             }
             catch (Exception e) when (e is SocketException or IOException)
             {
@@ -61,6 +63,42 @@ internal static class RequestBodyPump
         }
 
         return BodyResult.Sent;
+    }
+
+    /// <summary>
+    /// Whether the whole body already arrived (it is in the client's pipe), asked before the pump runs; the pump asks
+    /// the same for the rest of it. Reads nothing away; a pipe the client broke counts as not arrived.
+    /// </summary>
+    public static bool IsBuffered(PipeReader input, RequestHead request) =>
+        RestBuffered(input, request.Chunked, request.Chunked ? long.MaxValue : request.ContentLength, default);
+
+    private static bool RestBuffered(PipeReader input, bool chunked, long remaining, ChunkedScanner scanner)
+    {
+        ReadResult read;
+        try
+        {
+            if (!input.TryRead(out read)) return !chunked && remaining == 0;
+        }
+        catch (Exception e) when (e is SocketException or IOException or InvalidOperationException)
+        {
+            return false;
+        }
+
+        var buffer = read.Buffer;
+        var arrived = !chunked && buffer.Length >= remaining;
+        if (chunked)
+        {
+            foreach (var segment in buffer)
+            {
+                scanner.Scan(segment.Span);
+                if (scanner.IsDone || scanner.IsError) break;
+            }
+
+            arrived = scanner.IsDone;
+        }
+
+        input.AdvanceTo(buffer.Start);
+        return arrived;
     }
 
     /// <summary>A failure on the client's side wakes the wait for the response head (the exchange is lost either way).</summary>

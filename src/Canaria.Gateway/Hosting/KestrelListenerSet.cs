@@ -175,7 +175,7 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
 
         var loopback = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0);
         return FastPath.FastListener.Start(listener, endPoint, fastPath, inherited, () => _draining,
-            (protocols, ct) => ListenerServer.StartAsync(listener with { Address = "127.0.0.1:0", Protocols = protocols }, loopback, null, pipeline, loggerFactory, ct, null, () => _draining));
+            (protocols, handedOff, ct) => ListenerServer.StartAsync(listener with { Address = "127.0.0.1:0", Protocols = protocols }, loopback, null, pipeline, loggerFactory, ct, null, () => _draining, handedOff));
     }
 
     private async Task StopAsync(IDataListener server)

@@ -55,7 +55,7 @@ internal sealed class ListenerServer : IDataListener
     /// Starts a listener on <paramref name="endPoint"/>, or on <paramref name="inherited"/>: a listening socket another
     /// gateway process handed over (its queue of not yet accepted connections comes with it).
     /// </summary>
-    public static async Task<ListenerServer> StartAsync(ListenerConfig config, IPEndPoint endPoint, CertificateReloader? tls, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken, Socket? inherited = null, Func<bool>? draining = null)
+    public static async Task<ListenerServer> StartAsync(ListenerConfig config, IPEndPoint endPoint, CertificateReloader? tls, ProxyPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken, Socket? inherited = null, Func<bool>? draining = null, HandedOffClients? handedOff = null)
     {
         var name = config.Name;
         Socket? listenSocket = null;
@@ -75,6 +75,17 @@ internal sealed class ListenerServer : IDataListener
                     ListenerProtocols.Http2 => HttpProtocols.Http2,
                     _ => HttpProtocols.Http1AndHttp2,
                 };
+                if (handedOff is not null)
+                {
+                    // A fast-path listener's internal server: its connections come from the fast path on loopback; the
+                    // request sees the client the fast path accepted (X-Forwarded-For, logs).
+                    listen.Use(next => connection =>
+                    {
+                        if (handedOff.TryGet(connection.RemoteEndPoint, out var client)) connection.RemoteEndPoint = client;
+                        return next(connection);
+                    });
+                }
+
                 if (tls is not null)
                 {
                     listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificateSelector = (_, _) => tls.Current });

@@ -38,6 +38,27 @@ public sealed class FastPathHandoffTests
     }
 
     [Fact]
+    public async Task Handoff_ClientFromAnotherAddress_BackendSeesThatAddressInXForwardedFor()
+    {
+        await using var h2 = await TestBackend.StartAsync("h2", ctx => ctx.Response.WriteAsync($"[{ctx.Request.Headers["X-Forwarded-For"]}]"), http2Only: true);
+        var config = Configs.TwoVersions(h2.Address, 1, h2.Address, 0, s => s with { Versions = [.. s.Versions.Select(v => v with { Protocol = UpstreamProtocol.Http2 })] });
+        await using var gw = await GatewayTestHost.StartAsync(config, fastPath: true);
+
+        // 127.0.0.2 is loopback too, but not the address the fast path uses for its own connection to Kestrel.
+        using var client = await RawHttpClient.ConnectAsync(gw.Host.ListenerAddresses["main"], IPAddress.Parse("127.0.0.2"));
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
+        var first = await client.ReadResponseAsync(Patience);
+        await client.SendAsync("GET / HTTP/1.1\r\nHost: shop\r\nX-Forwarded-For: 10.0.0.9\r\nConnection: close\r\n\r\n");
+        var second = await client.ReadToEndAsync(Patience);
+
+        Assert.StartsWith("HTTP/1.1 200", first);
+        Assert.Contains("[127.0.0.2]", first);
+        Assert.StartsWith("HTTP/1.1 200", second);
+        Assert.Contains("[10.0.0.9, 127.0.0.2]", second);
+        Assert.Equal(2, h2.Hits);
+    }
+
+    [Fact]
     public async Task Handoff_ServiceTurnsHttp2UnderLiveKeepAliveConnection_NextRequestServedByKestrel()
     {
         await using var h1 = await TestBackend.StartAsync("h1", ctx => ctx.Response.WriteAsync(ctx.Request.Protocol));

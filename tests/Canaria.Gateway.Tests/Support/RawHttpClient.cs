@@ -12,9 +12,11 @@ internal sealed class RawHttpClient : IDisposable
     {
     }
 
-    public static async Task<RawHttpClient> ConnectAsync(Uri listener)
+    /// <param name="from">A local address to connect from (e.g. 127.0.0.2, so the gateway's client address is not its own).</param>
+    public static async Task<RawHttpClient> ConnectAsync(Uri listener, System.Net.IPAddress? from = null)
     {
         var client = new RawHttpClient();
+        if (from is not null) client._tcp.Client.Bind(new System.Net.IPEndPoint(from, 0));
         await client._tcp.ConnectAsync(listener.Host, listener.Port);
         return client;
     }
