@@ -12,7 +12,8 @@ namespace Canaria.Gateway.Forwarding;
 /// streamed both ways, client disconnects cancel the upstream call, request timeout until response headers.
 /// What the client broke (its request body, its connection) is told apart from what the upstream broke, so only
 /// the latter is ever a failure of the version. Response trailers (gRPC's <c>grpc-status</c>) are relayed when the
-/// client's protocol carries them, and an upstream's 101 to an Upgrade request turns the exchange into a tunnel.
+/// client's protocol carries them, and an upstream's 101 to an Upgrade request (or to the handshake an HTTP/2 WebSocket
+/// CONNECT became) turns the exchange into a tunnel.
 /// </summary>
 internal sealed class HttpForwarder(HttpMessageInvoker client)
 {
@@ -22,7 +23,9 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
         HttpContext context, EndpointState endpoint, Version upstreamVersion, TimeSpan connectTimeout, TimeSpan requestTimeout, ResponseExtras extras)
     {
         var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } u ? u : null;
-        using var request = RequestFactory.Create(context, endpoint, upstreamVersion, upgrade is not null, out var content);
+        var websocket = upgrade is null ? WebSocketOverHttp2.Detect(context) : null;
+        using var request = RequestFactory.Create(context, endpoint, upstreamVersion, upgrade is not null, out var content, websocket is not null);
+        var handshake = websocket is null ? null : new WebSocketHandshake(websocket, WebSocketOverHttp2.AddHandshake(request));
         if (connectTimeout != ForwarderClientFactory.DefaultConnectTimeout)
         {
             request.Options.Set(ForwarderClientFactory.ConnectTimeoutKey, connectTimeout);
@@ -32,7 +35,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
         var timeout = PooledTimeoutSource.Rent(requestTimeout, aborted);
         try
         {
-            return await SendAndRelayAsync(context, endpoint, request, content, upgrade, timeout, requestTimeout, extras).ConfigureAwait(false);
+            return await SendAndRelayAsync(context, endpoint, request, content, upgrade, handshake, timeout, requestTimeout, extras).ConfigureAwait(false);
         }
         finally
         {
@@ -42,7 +45,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
 
     private async ValueTask<ForwardResult> SendAndRelayAsync(
         HttpContext context, EndpointState endpoint, HttpRequestMessage request, StreamingRequestContent? content,
-        IHttpUpgradeFeature? upgrade, PooledTimeoutSource timeout, TimeSpan requestTimeout, ResponseExtras extras)
+        IHttpUpgradeFeature? upgrade, WebSocketHandshake? handshake, PooledTimeoutSource timeout, TimeSpan requestTimeout, ResponseExtras extras)
     {
         var aborted = context.RequestAborted;
         HttpResponseMessage response;
@@ -84,6 +87,22 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
             {
                 var tunnel = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
                 await UpgradeTunnel.RunAsync(upgrade!, tunnel, aborted).ConfigureAwait(false);
+                return new ForwardResult(ForwardOutcome.Relayed);
+            }
+
+            if (handshake is { } ws && response.StatusCode == HttpStatusCode.SwitchingProtocols)
+            {
+                if (!WebSocketOverHttp2.AcceptMatches(response, ws.Key))
+                {
+                    return new ForwardResult(ForwardOutcome.UpstreamFailed, $"{endpoint.Address} answered the WebSocket handshake without the right Sec-WebSocket-Accept");
+                }
+
+                // The HTTP/2 client is told 200 (RFC 8441); the 101's own handshake headers stay on the HTTP/1.1 hop.
+                CopyResponseHeaders(context, response, extras, switching: false);
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.Headers.Remove("Sec-WebSocket-Accept");
+                var upstream = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+                await UpgradeTunnel.RunAsync(await ws.Connect.AcceptAsync().ConfigureAwait(false), upstream, aborted).ConfigureAwait(false);
                 return new ForwardResult(ForwardOutcome.Relayed);
             }
 

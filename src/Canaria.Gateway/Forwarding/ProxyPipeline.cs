@@ -45,9 +45,10 @@ internal sealed class ProxyPipeline(GatewayRuntime runtime, HttpForwarder forwar
             : null;
         var extras = new ResponseExtras(snapshot.VersionHeader, version.Name, pin);
 
-        // Requests with a body and upgrades (a tunnel cannot be copied) are never mirrored.
+        // Requests with a body, upgrades and CONNECTs (a tunnel cannot be copied) are never mirrored.
         if (service.MirrorVersion is { } shadow && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != true
-            && context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest != true && VersionSelector.ShouldMirror(service))
+            && context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest != true && !HttpMethods.IsConnect(context.Request.Method)
+            && VersionSelector.ShouldMirror(service))
         {
             mirror.TrySend(context, service, shadow);
         }

@@ -8,11 +8,13 @@ namespace Canaria.Gateway.Forwarding;
 /// <summary>
 /// Builds the upstream request: same method, target and end-to-end headers, X-Forwarded-*, streamed body. HTTP/2
 /// upstream (h2c) carries <c>TE: trailers</c> when the client sent it (gRPC needs it); an HTTP/1.1 Upgrade request
-/// (WebSocket or any other) goes upstream over HTTP/1.1 with its <c>Upgrade</c> and <c>Connection: Upgrade</c>.
+/// (WebSocket or any other) goes upstream over HTTP/1.1 with its <c>Upgrade</c> and <c>Connection: Upgrade</c>, and so
+/// does an HTTP/2 WebSocket CONNECT, as a GET.
 /// </summary>
 internal static class RequestFactory
 {
-    public static HttpRequestMessage Create(HttpContext context, EndpointState endpoint, Version upstreamVersion, bool upgrade, out StreamingRequestContent? content)
+    /// <param name="websocket">An HTTP/2 WebSocket CONNECT: sent as the HTTP/1.1 handshake's GET, without a body (see <see cref="WebSocketOverHttp2"/>).</param>
+    public static HttpRequestMessage Create(HttpContext context, EndpointState endpoint, Version upstreamVersion, bool upgrade, out StreamingRequestContent? content, bool websocket = false)
     {
         var source = context.Request;
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -21,13 +23,13 @@ internal static class RequestFactory
             target = source.PathBase.Add(source.Path).ToUriComponent() + source.QueryString.ToUriComponent();
         }
 
-        var request = new HttpRequestMessage(HttpMethod.Parse(source.Method), new Uri(endpoint.BaseUrl + target, UriKind.Absolute))
+        var request = new HttpRequestMessage(websocket ? HttpMethod.Get : HttpMethod.Parse(source.Method), new Uri(endpoint.BaseUrl + target, UriKind.Absolute))
         {
-            Version = upgrade ? HttpVersion.Version11 : upstreamVersion,
+            Version = upgrade || websocket ? HttpVersion.Version11 : upstreamVersion,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
 
-        content = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true
+        content = !websocket && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true
             ? new StreamingRequestContent(source.Body)
             : null;
         request.Content = content;
@@ -53,6 +55,11 @@ internal static class RequestFactory
         if (upgrade)
         {
             request.Headers.TryAddWithoutValidation("Upgrade", (IEnumerable<string?>)source.Headers.Upgrade);
+            request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+        }
+        else if (websocket)
+        {
+            request.Headers.TryAddWithoutValidation("Upgrade", "websocket");
             request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
         }
         else if (request.Version == HttpVersion.Version20 && IsTrailersOnly(source.Headers.TE.ToString()))

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Canaria.Gateway.Forwarding;
 
 /// <summary>
-/// After an upstream answered 101 Switching Protocols: completes the client's upgrade and copies bytes both ways
+/// After an upstream answered 101 Switching Protocols: completes the client's upgrade (or takes the stream of an
+/// accepted HTTP/2 WebSocket CONNECT) and copies bytes both ways
 /// (WebSocket frames or any other upgraded protocol, untouched) until either side closes, then closes the other.
 /// </summary>
 internal static class UpgradeTunnel
@@ -12,9 +13,12 @@ internal static class UpgradeTunnel
     private const int BufferSize = 16 * 1024;
 
     /// <summary>Returns once the tunnel is closed. The session counts as one answer (101) of the version, however it ended.</summary>
-    public static async ValueTask RunAsync(IHttpUpgradeFeature upgrade, Stream upstream, CancellationToken aborted)
+    public static async ValueTask RunAsync(IHttpUpgradeFeature upgrade, Stream upstream, CancellationToken aborted) =>
+        await RunAsync(await upgrade.UpgradeAsync().ConfigureAwait(false), upstream, aborted).ConfigureAwait(false);
+
+    /// <summary>The same for a client stream already switched (an HTTP/2 extended CONNECT the gateway accepted).</summary>
+    public static async ValueTask RunAsync(Stream client, Stream upstream, CancellationToken aborted)
     {
-        var client = await upgrade.UpgradeAsync().ConfigureAwait(false);
         await using (client.ConfigureAwait(false))
         await using (upstream.ConfigureAwait(false))
         {

@@ -50,6 +50,43 @@ public sealed class WebSocketTests
         Assert.Equal(0, gw.Runtime.Signals.Query("shop", "v2", TimeSpan.FromMinutes(1)).Failures);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WebSocket_OverHttp2ExtendedConnect_EchoedThroughExactSplitAndCountedOnce(bool http2OnlyListener)
+    {
+        await using var v1 = await TestBackend.StartAsync("v1", ctx => EchoAsync(ctx, "v1"));
+        await using var v2 = await TestBackend.StartAsync("v2", ctx => EchoAsync(ctx, "v2"));
+        var config = Configs.TwoVersions(v1.Address, 50, v2.Address, 50);
+        if (http2OnlyListener) config = config with { Listeners = [config.Listeners[0] with { Protocols = ListenerProtocols.Http2 }] };
+
+        // A listener that also speaks HTTP/1.1 gets h2c only on the fast path (which hands it to its HTTP/2 server).
+        await using var gw = await GatewayTestHost.StartAsync(config, fastPath: http2OnlyListener ? null : true);
+        using var invoker = new HttpMessageInvoker(new SocketsHttpHandler());
+        var uri = new Uri($"ws://{gw.Client.BaseAddress!.Authority}/chat");
+
+        var served = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var socket = new ClientWebSocket();
+            socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
+            socket.Options.HttpVersionPolicy = System.Net.Http.HttpVersionPolicy.RequestVersionExact;
+            socket.Options.CollectHttpResponseDetails = true;
+            await socket.ConnectAsync(uri, invoker, CancellationToken.None);
+            Assert.Equal(System.Net.HttpStatusCode.OK, socket.HttpStatusCode); // RFC 8441: 200, not 101
+            served.Add(await RoundTripAsync(socket, $"hello {i}"));
+            Assert.Equal(served[^1], await RoundTripAsync(socket, "again"));
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+            Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+        }
+
+        Assert.Equal(5, served.Count(v => v == "v2"));
+        await Wait.UntilAsync(
+            () => gw.Runtime.Signals.Query("shop", "v1", TimeSpan.FromMinutes(1)).Requests + gw.Runtime.Signals.Query("shop", "v2", TimeSpan.FromMinutes(1)).Requests == 10,
+            TimeSpan.FromSeconds(10), "every session to be counted once");
+        Assert.Equal(0, gw.Runtime.Signals.Query("shop", "v1", TimeSpan.FromMinutes(1)).Failures + gw.Runtime.Signals.Query("shop", "v2", TimeSpan.FromMinutes(1)).Failures);
+    }
+
     [Fact]
     public async Task WebSocket_BackendClosesMidSession_ClientSeesTheCloseAndGatewayKeepsServing()
     {
