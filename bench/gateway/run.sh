@@ -25,6 +25,8 @@ WARMUP="${WARMUP:-4}"
 PROXY_CPU="${PROXY_CPU:-1}"
 LOAD_CPU="${LOAD_CPU:-0}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
 ROOT="$(cd "$HERE/../.." && pwd)"
 WORK="$(mktemp -d /tmp/canaria-bench.XXXXXX)"
 PIDS=()
@@ -57,11 +59,7 @@ taskset -c "$PROXY_CPU" nginx -c "$WORK/nginx-proxy/nginx.conf" -p "$WORK/nginx-
 PIDS+=($!); NGINX_PROXY_MASTER=$!
 
 GW="$WORK/gw"
-if [ "${PUBLISH:-r2r}" = r2r ]; then
-  dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$HERE/GatewayBench" -o "$GW" -v quiet -nologo >/dev/null
-else
-  dotnet build -c Release "$HERE/GatewayBench" -o "$GW" -v quiet -nologo >/dev/null
-fi
+publish_gateway "$GW"
 start_gateway() { # port engine
   sed -e "s#@PORT@#$1#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway-$2.yaml"
   CANARIA_GATEWAY_ENGINE="$2" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-$([ "$2" = fast ] && echo 1 || echo 0)}" \
@@ -87,25 +85,6 @@ split() {
     body="$(curl -fsS "http://127.0.0.1:$1/")"; [ "$body" = "v2" ] && v2=$((v2 + 1))
   done
   echo "$v2"
-}
-
-# CPU seconds (user+system, all threads) a process has used: a noise-robust cost per request,
-# since other work on a shared machine changes throughput but hardly the CPU each request costs.
-cpu_seconds() {
-  local ticks=0
-  for pid in "$@"; do ticks=$((ticks + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
-  echo "$ticks $(getconf CLK_TCK)" | awk '{printf "%.3f", $1 / $2}'
-}
-
-# Context switches (voluntary + involuntary, all threads) a process has made: each one is a trip through the scheduler.
-context_switches() {
-  local total=0
-  for pid in "$@"; do
-    for status in /proc/"$pid"/task/*/status; do
-      total=$((total + $(awk '/^(non)?voluntary_ctxt_switches/ {s += $2} END {print s + 0}' "$status" 2>/dev/null || echo 0)))
-    done
-  done
-  echo "$total"
 }
 
 run_wrk() {

@@ -1,0 +1,27 @@
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Core;
+
+namespace ProtocolBench;
+
+/// <summary>A hand-bound unary gRPC method (no .proto): the request's bytes in, the backend's name out.</summary>
+internal static class Echo
+{
+    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
+
+    public static Method<byte[], byte[]> Say { get; } = new(MethodType.Unary, "canaria.bench.Echo", "Say", Bytes, Bytes);
+}
+
+/// <summary>Which backend answers (one app per backend process).</summary>
+internal sealed class EchoName(string name)
+{
+    public byte[] Bytes { get; } = System.Text.Encoding.ASCII.GetBytes(name);
+}
+
+[BindServiceMethod(typeof(EchoService), nameof(BindService))]
+internal sealed class EchoService(EchoName name)
+{
+    public static void BindService(ServiceBinderBase binder, EchoService? service) =>
+        binder.AddMethod(Echo.Say, service is null ? null! : service.Say);
+
+    public Task<byte[]> Say(byte[] request, ServerCallContext context) => Task.FromResult(name.Bytes);
+}

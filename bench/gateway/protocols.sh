@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# gRPC and WebSocket benchmark (run by hand; never part of the tests), HAProxy and Canaria in the same run.
+#
+#   grpc : unary gRPC calls, h2c end to end: ProtocolBench grpc (GRPC_CONNECTIONS connections x GRPC_STREAMS calls
+#          in flight) -> proxy (HAProxy "proto h2" both sides / Canaria's HTTP/2 listener) -> two .NET gRPC backends
+#   ws   : WebSocket round trips: ProtocolBench ws (WS_CONNECTIONS sessions, one message in flight each) -> proxy
+#          (HAProxy / Canaria's fast path, which tunnels the 101) -> two .NET WebSocket echo backends
+# Both proxies split 90/10 (a WebSocket session stays on the version it was sent to). The load client is .NET, not
+# h2load: h2load (Debian nghttp2-client) reports no percentiles and speaks no WebSocket.
+# CPU budget as in run.sh: the proxy pinned to core ${PROXY_CPU} (one thread / the gateway's runtime sees one CPU),
+# the load client and the backends on core ${LOAD_CPU}. Each target: a warm-up run, then a measured run.
+#
+# Needs: haproxy (Debian), the .NET SDK. Usage: bench/gateway/protocols.sh [seconds]
+set -euo pipefail
+
+DURATION="${1:-10}"
+WARMUP="${WARMUP:-4}"
+GRPC_CONNECTIONS="${GRPC_CONNECTIONS:-4}"; GRPC_STREAMS="${GRPC_STREAMS:-8}"; WS_CONNECTIONS="${WS_CONNECTIONS:-20}"
+PROXY_CPU="${PROXY_CPU:-1}"
+LOAD_CPU="${LOAD_CPU:-0}"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+WORK="$(mktemp -d /tmp/canaria-bench-protocols.XXXXXX)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in haproxy taskset dotnet curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install haproxy curl)" >&2; exit 1; }
+done
+
+V1GRPC=18281; V1WS=18282; V2GRPC=18283; V2WS=18284
+HAPROXY_GRPC=18290; HAPROXY_WS=18291; CANARIA_GRPC=18292; CANARIA_WS=18293
+ports() { sed -e "s#@V1GRPC@#$V1GRPC#g" -e "s#@V1WS@#$V1WS#g" -e "s#@V2GRPC@#$V2GRPC#g" -e "s#@V2WS@#$V2WS#g" -e "s#@GRPC@#$1#g" -e "s#@WS@#$2#g"; }
+
+echo "building the load client, the backends and the gateway (ReadyToRun unless PUBLISH=jit)..." >&2
+dotnet build -c Release "$HERE/ProtocolBench" -o "$WORK/pb" -v quiet -nologo >/dev/null
+publish_gateway "$WORK/gw"
+PB="$WORK/pb/ProtocolBench.dll"
+
+taskset -c "$LOAD_CPU" dotnet "$PB" backend v1 "$V1GRPC" "$V1WS" & PIDS+=($!)
+taskset -c "$LOAD_CPU" dotnet "$PB" backend v2 "$V2GRPC" "$V2WS" & PIDS+=($!)
+
+ports "$HAPROXY_GRPC" "$HAPROXY_WS" < "$HERE/haproxy-protocols.cfg" > "$WORK/haproxy.cfg"
+taskset -c "$PROXY_CPU" haproxy -db -f "$WORK/haproxy.cfg" &
+PIDS+=($!); HAPROXY_PID=$!
+
+ports "$CANARIA_GRPC" "$CANARIA_WS" < "$HERE/gateway-protocols.yaml" > "$WORK/gateway.yaml"
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-1}" DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" \
+  DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" taskset -c "$PROXY_CPU" dotnet "$WORK/gw/GatewayBench.dll" "$WORK/gateway.yaml" &
+PIDS+=($!); CANARIA_PID=$!
+
+wait_port() {
+  for _ in $(seq 1 150); do
+    curl -sS -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "port $1 did not answer" >&2; exit 1
+}
+for port in $V1WS $V2WS $HAPROXY_WS $CANARIA_WS; do wait_port "$port"; done
+
+load() { # kind port seconds
+  if [ "$1" = grpc ]; then
+    taskset -c "$LOAD_CPU" dotnet "$PB" grpc "http://127.0.0.1:$2" "$GRPC_CONNECTIONS" "$GRPC_STREAMS" "$3"
+  else
+    taskset -c "$LOAD_CPU" dotnet "$PB" ws "ws://127.0.0.1:$2/" "$WS_CONNECTIONS" "$3"
+  fi
+}
+
+echo "Machine: $(nproc) cores, load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg) (shared machine: other work adds noise; CPU us/req is the steadier figure)."
+echo "CPU budget: proxy pinned to core $PROXY_CPU; the .NET load client and both backends on core $LOAD_CPU."
+echo "grpc: $GRPC_CONNECTIONS h2c connections x $GRPC_STREAMS calls in flight; ws: $WS_CONNECTIONS sessions, 1 round trip in flight each; ${WARMUP}s warm-up then ${DURATION}s measured per target."
+for target in "grpc:haproxy:$HAPROXY_GRPC:$HAPROXY_PID" "grpc:canaria:$CANARIA_GRPC:$CANARIA_PID" "ws:haproxy:$HAPROXY_WS:$HAPROXY_PID" "ws:canaria:$CANARIA_WS:$CANARIA_PID"; do
+  IFS=: read -r kind name port pid <<< "$target"
+  load "$kind" "$port" "$WARMUP" > /dev/null
+  before=$(cpu_seconds "$pid"); switches=$(context_switches "$pid")
+  result=$(load "$kind" "$port" "$DURATION")
+  echo "$kind $name $result cpu=$(echo "$before $(cpu_seconds "$pid")" | awk '{printf "%.3f", $2 - $1}') cs=$(( $(context_switches "$pid") - switches ))" >> "$WORK/results.txt"
+done
+
+python3 - "$WORK/results.txt" <<'PY'
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    kind, name, *fields = line.split()
+    f = dict(x.split("=") for x in fields)
+    n = max(int(f["requests"]), 1)
+    rows[(kind, name)] = (float(f["rps"]), float(f["p50_ms"]), float(f["p99_ms"]), float(f["cpu"]) * 1e6 / n, int(f["cs"]) / n, int(f["errors"]), int(f["v2"]) / n)
+print(f"{'case':<14}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'CPU us/req':>11}{'cs/req':>8}{'to v2':>7}   {'vs HAProxy: req/s':>17}{'p99':>6}{'CPU':>6}{'cs':>6}  errors")
+for (kind, name), (rps, p50, p99, cpu, cs, errors, v2) in rows.items():
+    h = rows.get((kind, "haproxy"))
+    ratios = f"{rps / h[0]:>17.2f}{p99 / h[2]:>6.2f}{cpu / h[3]:>6.2f}{cs / h[4] if h[4] else float('nan'):>6.2f}" if h else ""
+    print(f"{kind + ' ' + name:<14}{rps:>9.0f}{p50:>8.3f}{p99:>8.3f}{cpu:>11.1f}{cs:>8.2f}{v2:>7.0%}   {ratios}  {errors}")
+print("(CPU and context switches of the proxy process per request. Target for canaria: gRPC and WebSocket req/s >= 0.80 x HAProxy.)")
+PY
