@@ -17,11 +17,18 @@ internal sealed class EchoName(string name)
     public byte[] Bytes { get; } = System.Text.Encoding.ASCII.GetBytes(name);
 }
 
-[BindServiceMethod(typeof(EchoService), nameof(BindService))]
-internal sealed class EchoService(EchoName name)
+/// <summary>The service base, bound by hand the way generated code binds one.</summary>
+[BindServiceMethod(typeof(EchoServiceBase), nameof(BindService))]
+internal abstract class EchoServiceBase
 {
-    public static void BindService(ServiceBinderBase binder, EchoService? service) =>
+    public static void BindService(ServiceBinderBase binder, EchoServiceBase? service) =>
         binder.AddMethod(Echo.Say, service is null ? null! : service.Say);
 
-    public Task<byte[]> Say(byte[] request, ServerCallContext context) => Task.FromResult(name.Bytes);
+    public abstract Task<byte[]> Say(byte[] request, ServerCallContext context);
+}
+
+/// <summary>Answers every call with the backend's name.</summary>
+internal sealed class EchoService(EchoName name) : EchoServiceBase
+{
+    public override Task<byte[]> Say(byte[] request, ServerCallContext context) => Task.FromResult(name.Bytes);
 }

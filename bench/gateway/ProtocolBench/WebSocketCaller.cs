@@ -34,7 +34,7 @@ internal sealed class WebSocketCaller(Uri address, int connections) : ICaller
             {
                 await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
             }
-            catch (WebSocketException)
+            catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException)
             {
             }
 
