@@ -1,4 +1,18 @@
-# Shared by run.sh and protocols.sh (sourced): what a proxy process costs, read from /proc.
+# Shared by run.sh and protocols.sh (sourced): a scratch directory, what a proxy process costs (read from /proc),
+# and the gateway build.
+
+# Sets WORK (a fresh directory under /tmp named $1.XXXXXX) and PIDS; on exit every process in PIDS is stopped and
+# WORK removed.
+start_workdir() {
+  WORK="$(mktemp -d "/tmp/$1.XXXXXX")"
+  PIDS=()
+  trap cleanup EXIT
+}
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
 
 # CPU seconds (user+system, all threads) processes have used: a noise-robust cost per request,
 # since other work on a shared machine changes throughput but hardly the CPU each request costs.
@@ -19,11 +33,17 @@ context_switches() {
   echo "$total"
 }
 
-# Publishes the stand-alone gateway (GatewayBench) into $1: ReadyToRun by default, PUBLISH=jit for a plain JIT build.
+# Publishes the stand-alone gateway (GatewayBench) into $1 and sets GATEWAY to the command that runs it: ReadyToRun by
+# default, PUBLISH=aot for Native AOT (warnings allowed: the gateway's admin JSON is not source-generated yet, so AOT is
+# for measuring, see bench/gateway/README.md), PUBLISH=jit for a plain JIT build.
 publish_gateway() {
-  if [ "${PUBLISH:-r2r}" = r2r ]; then
-    dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$HERE/GatewayBench" -o "$1" -v quiet -nologo >/dev/null
-  else
-    dotnet build -c Release "$HERE/GatewayBench" -o "$1" -v quiet -nologo >/dev/null
-  fi
+  case "${PUBLISH:-r2r}" in
+    r2r) dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true "$HERE/GatewayBench" -o "$1" -v quiet -nologo >/dev/null
+         GATEWAY=(dotnet "$1/GatewayBench.dll") ;;
+    aot) dotnet publish -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false -p:JsonSerializerIsReflectionEnabledByDefault=true \
+           "$HERE/GatewayBench" -o "$1" -v quiet -nologo >/dev/null
+         GATEWAY=("$1/GatewayBench") ;;
+    *)   dotnet build -c Release "$HERE/GatewayBench" -o "$1" -v quiet -nologo >/dev/null
+         GATEWAY=(dotnet "$1/GatewayBench.dll") ;;
+  esac
 }

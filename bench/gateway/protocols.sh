@@ -21,14 +21,7 @@ LOAD_CPU="${LOAD_CPU:-0}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
-WORK="$(mktemp -d /tmp/canaria-bench-protocols.XXXXXX)"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+start_workdir canaria-bench-protocols
 
 for tool in haproxy taskset dotnet curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install haproxy curl)" >&2; exit 1; }
@@ -38,7 +31,7 @@ V1GRPC=18281; V1WS=18282; V2GRPC=18283; V2WS=18284
 HAPROXY_GRPC=18290; HAPROXY_WS=18291; CANARIA_GRPC=18292; CANARIA_WS=18293
 ports() { sed -e "s#@V1GRPC@#$V1GRPC#g" -e "s#@V1WS@#$V1WS#g" -e "s#@V2GRPC@#$V2GRPC#g" -e "s#@V2WS@#$V2WS#g" -e "s#@GRPC@#$1#g" -e "s#@WS@#$2#g"; }
 
-echo "building the load client, the backends and the gateway (ReadyToRun unless PUBLISH=jit)..." >&2
+echo "building the load client, the backends and the gateway (ReadyToRun unless PUBLISH=aot|jit)..." >&2
 dotnet build -c Release "$HERE/ProtocolBench" -o "$WORK/pb" -v quiet -nologo >/dev/null
 publish_gateway "$WORK/gw"
 PB="$WORK/pb/ProtocolBench.dll"
@@ -52,7 +45,7 @@ PIDS+=($!); HAPROXY_PID=$!
 
 ports "$CANARIA_GRPC" "$CANARIA_WS" < "$HERE/gateway-protocols.yaml" > "$WORK/gateway.yaml"
 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-1}" DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" \
-  DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" taskset -c "$PROXY_CPU" dotnet "$WORK/gw/GatewayBench.dll" "$WORK/gateway.yaml" &
+  DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" taskset -c "$PROXY_CPU" "${GATEWAY[@]}" "$WORK/gateway.yaml" &
 PIDS+=($!); CANARIA_PID=$!
 
 wait_port() {
