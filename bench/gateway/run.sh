@@ -64,7 +64,8 @@ start_gateway "$CANARIA" fast; PIDS+=($!); CANARIA_PID=$!
 start_gateway "$KESTREL" kestrel; PIDS+=($!); KESTREL_PID=$!
 AOT_PID=""
 if [[ " $TARGETS " == *" aot "* ]]; then
-  PUBLISH=aot publish_gateway "$WORK/gw-aot"
+  # AOT_BUILD=<dir> reuses a gateway published with PUBLISH=aot before (the AOT compile takes minutes).
+  if [ -n "${AOT_BUILD:-}" ]; then GATEWAY=("$AOT_BUILD/GatewayBench"); else PUBLISH=aot publish_gateway "$WORK/gw-aot"; fi
   sed -e "s#@PORT@#$AOT#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway-aot.yaml"
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
     taskset -c "$PROXY_CPU" "${GATEWAY[@]}" "$WORK/gateway-aot.yaml" & PIDS+=($!); AOT_PID=$!
