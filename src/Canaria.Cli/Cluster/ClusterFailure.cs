@@ -14,7 +14,7 @@ internal static class ClusterFailure
     public static ClusterOutcome Outcome(ClusterSession session, KubeStatus error, string verb, string resource, string what)
     {
         var (message, code) = Describe(session, error, verb, resource, what);
-        return ClusterOutcome.Failed(code, message);
+        return new ClusterOutcome(code, message, Forbidden: error.Code == 403);
     }
 
     /// <summary>A failure worth asking again about: no answer, too many requests, or a server-side error (5xx).</summary>

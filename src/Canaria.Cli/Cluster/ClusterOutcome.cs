@@ -7,7 +7,8 @@ namespace Canaria.Cli.Cluster;
 /// What an operation on a cluster came to: the exit code and the sentence for the user. The CLI prints it; the dashboard
 /// shows the same sentence, so both say the same thing about the same write.
 /// </summary>
-internal sealed record ClusterOutcome(int ExitCode, string Message)
+/// <param name="Forbidden">The Kubernetes API refused the request (403: RBAC), as opposed to the controller refusing the operation.</param>
+internal sealed record ClusterOutcome(int ExitCode, string Message, bool Forbidden = false)
 {
     public bool Ok => ExitCode == ExitCodes.Ok;
 

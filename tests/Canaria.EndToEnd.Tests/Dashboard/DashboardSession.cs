@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Canaria.EndToEnd.Tests.Rollouts;
+using Canaria.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Canaria.EndToEnd.Tests.Dashboard;

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Canaria.EndToEnd.Tests.Dashboard;
+namespace Canaria.Tests.Support;
 
 /// <summary>
 /// A real browser for the dashboard tests: Debian's chromium (`.ci/apt-packages.txt`), driven by Playwright with its
