@@ -41,4 +41,21 @@ public sealed class ManualPauseTests
         var next = await f.WaitPausedAtAsync(Name, 1, 60);
         Assert.Equal(paused.Status.CanaryRevision, next.Status.CanaryRevision);
     }
+
+    [Fact]
+    public async Task Resume_AtAStepsManualPause_ContinuesToTheNextStep()
+    {
+        await using var f = await LocalRolloutFixture.StartAsync();
+        var steps = SampleRollout.ManualCanarySteps(20, 60);
+        await f.ApplyAsync(SampleRollout.Spec(Name, "v1", steps));
+        await f.WaitHealthyAsync(Name, "v1");
+        await f.ApplyAsync(SampleRollout.Spec(Name, "v2", steps));
+        var paused = await f.WaitPausedAtAsync(Name, 0, 20);
+        Assert.False(paused.Status.Paused); // the step's own pause, not a human's hold: PHASE says Paused all the same
+
+        await f.CommandAsync(Name, CommandKind.Resume);
+
+        var next = await f.WaitPausedAtAsync(Name, 1, 60);
+        Assert.Equal(paused.Status.CanaryRevision, next.Status.CanaryRevision);
+    }
 }

@@ -47,6 +47,31 @@ public sealed class KubectlPluginTests(ControlPlaneFixture cluster)
         Assert.Contains(s.Namespace, missing.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task KubectlCanariaResume_AtAStepsIndefinitePause_ReleaseContinuesAndMessagesNameKubectlCanaria()
+    {
+        await using var s = await RolloutScenario.StartAsync(cluster, "kubectl-resume");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v2"), ready: 2);
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp",
+            new JsonObject { ["replicas"] = 1, ["pause"] = new JsonObject() }))).ValueOrThrow();
+        await WaitForAsync(s.Namespace, j => (string?)j["phase"] == "Healthy" && (int?)j["stableRevision"] == 1, "v2 adopted as stable");
+        var setImage = await KubectlAsync("set", "image", "deployment/myapp", "app=app:v3", "-n", s.Namespace);
+        Assert.True(setImage.ExitCode == 0, setImage.ToString());
+        await WaitForAsync(s.Namespace, j => (string?)j["phase"] == "Paused" && (int?)j["canaryRevision"] == 2, "paused at step 1 (pause: {})");
+
+        var resume = await KubectlAsync("canaria", "resume", "myapp", "-n", s.Namespace);
+
+        Assert.True(resume.ExitCode == 0, resume.ToString());
+        Assert.Contains("resumed, the step's pause ends", resume.Stdout, StringComparison.Ordinal);
+        await WaitForAsync(s.Namespace, j => (string?)j["phase"] == "Healthy" && (int?)j["stableRevision"] == 2, "v3 stable after one resume");
+        var unknown = await KubectlAsync("canaria", "undo", "myapp", "--to-revision", "9", "-n", s.Namespace);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("(see `kubectl canaria history myapp`)", unknown.Stderr, StringComparison.Ordinal);
+        var direct = await CanariaCli.CanariaAsync(cluster.KubeconfigPath, "undo", "myapp", "--to-revision", "9", "-n", s.Namespace);
+        Assert.Equal(2, direct.ExitCode);
+        Assert.Contains("(see `canaria history myapp`)", direct.Stderr, StringComparison.Ordinal);
+    }
+
     private async Task WaitForAsync(string ns, Func<JsonNode, bool> condition, string what)
     {
         CliRun? last = null;

@@ -67,6 +67,10 @@ function render() {
 }
 
 function charts() {
+  if (state.platform !== 'local' && state.signals.length === 0 && state.llr.length === 0) {
+    // A cluster's golden signals live in the data plane's Prometheus; the dashboard does not invent empty charts for them.
+    return [el('p', { class: 'muted', 'data-testid': 'no-signals' }, `Golden signals on a cluster: kubectl canaria stat ${route} --prometheus URL`)];
+  }
   const byVersion = new Map();
   for (const p of state.signals) {
     if (!byVersion.has(p.version)) byVersion.set(p.version, { role: p.role, points: [] });
