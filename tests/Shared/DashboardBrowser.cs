@@ -61,6 +61,15 @@ internal sealed class DashboardBrowser : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>A full-page screenshot into <see cref="ArtifactsDirectory"/>; fails if it is too small to show a page.</summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(ArtifactsDirectory, name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 10_000, $"screenshot {path} is suspiciously small");
+        return path;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();

@@ -66,11 +66,5 @@ internal static class DashboardSession
         }
     }
 
-    public static async Task<string> ScreenshotAsync(IPage page, string name)
-    {
-        var path = Path.Combine(DashboardBrowser.ArtifactsDirectory, name);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        Assert.True(new FileInfo(path).Length > 10_000, $"screenshot {path} is suspiciously small");
-        return path;
-    }
+    public static Task<string> ScreenshotAsync(IPage page, string name) => DashboardBrowser.ScreenshotAsync(page, name);
 }

@@ -90,7 +90,7 @@ public sealed class ClusterDashboardTests(ControlPlaneFixture cluster)
         await Assertions.Expect(answer).ToContainTextAsync("refused (403)", new() { Timeout = 30_000 });
         await Assertions.Expect(answer).ToContainTextAsync("may not patch rollouts.canaria.dev");
         await Assertions.Expect(answer).ToContainTextAsync($"User \"system:serviceaccount:{s.Namespace}:viewer\" cannot patch resource \"rollouts\"");
-        await ScreenshotAsync(list, "cluster-dashboard-refused.png");
+        await DashboardBrowser.ScreenshotAsync(list, "cluster-dashboard-refused.png");
 
         var rollout = (await s.Client.GetAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).ValueOrThrow();
         Assert.Null(rollout["metadata"]?["annotations"]?[RolloutCommandAnnotation.Name]); // nothing was written
@@ -107,7 +107,7 @@ public sealed class ClusterDashboardTests(ControlPlaneFixture cluster)
         await page.GotoAsync(dashboard.Root + "#/rollouts/myapp");
         await Assertions.Expect(page.Locator("[data-testid=phase]")).ToHaveTextAsync("Paused", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("[data-testid=split]")).ToContainTextAsync("app:v3 (canary)");
-        await ScreenshotAsync(page, "cluster-dashboard.png");
+        await DashboardBrowser.ScreenshotAsync(page, "cluster-dashboard.png");
 
         // Without the page's CSRF token the same operation is refused before it reaches the cluster.
         var forged = await page.APIRequest.PostAsync(dashboard.Root + "api/rollouts/myapp/promote");
@@ -121,12 +121,5 @@ public sealed class ClusterDashboardTests(ControlPlaneFixture cluster)
         await Assertions.Expect(page.Locator("[data-testid=phase]")).ToHaveTextAsync("Healthy", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("#history")).ToContainTextAsync("promote", new() { Timeout = 15_000 }); // the controller's event, as history
         await Assertions.Expect(page.Locator("#revisions")).ToContainTextAsync("app:v3");
-    }
-
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        var path = Path.Combine(DashboardBrowser.ArtifactsDirectory, name);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        Assert.True(new FileInfo(path).Length > 10_000, $"screenshot {path} is suspiciously small");
     }
 }
