@@ -16,6 +16,7 @@ root.Options.Add(CommonOptions.StateDir);
 Canaria.Cli.Rendering.Terminal.Configure(Environment.GetEnvironmentVariable);
 foreach (var command in ServerCommands.Create().Concat(ReadCommands.Create()).Concat(OperationCommands.Create()))
     root.Subcommands.Add(command);
+foreach (var command in WorkloadCommands.Create()) root.Subcommands.Add(command);
 root.Subcommands.Add(DashboardCommand.Create());
 root.Subcommands.Add(Canaria.Cli.Load.LoadCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());

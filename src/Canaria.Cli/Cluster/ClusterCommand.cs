@@ -23,10 +23,16 @@ internal static class ClusterCommand
         }
         using var session = ClusterSession.Open(r, out var error);
         if (session is null) return ClusterReads.Fail(error);
+        return (await SendAsync(session, name, operation, timeout, ct).ConfigureAwait(false)).Print();
+    }
+
+    /// <summary>Writes the operation and waits for the controller's answer; the CLI and the dashboard both send operations this way.</summary>
+    public static async Task<ClusterOutcome> SendAsync(ClusterSession session, string name, string operation, TimeSpan timeout, CancellationToken ct)
+    {
         var value = $"{operation} {session.Time.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)}";
         var deadline = session.Time.GetUtcNow() + timeout;
         var written = await ClusterCommandWrite.WriteAsync(session, name, value, deadline, ct).ConfigureAwait(false);
-        if (written.Before is not { } before) return written.ExitCode;
+        if (written.Before is not { } before) return written.Failure!;
         return await ClusterCommandWait.WaitAsync(session, name, value, before, deadline, timeout, ct).ConfigureAwait(false);
     }
 }

@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
-using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
-using Spectre.Console;
 using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Cluster;
@@ -18,7 +16,7 @@ internal static class ClusterCommandWait
     private static readonly TimeSpan EventGrace = TimeSpan.FromSeconds(10);
 
     /// <param name="timeout">The user's --timeout, as it is reported (the deadline already counts the write's own time).</param>
-    public static async Task<int> WaitAsync(ClusterSession session, string name, string value, JsonObject before, DateTimeOffset deadline, TimeSpan timeout, CancellationToken ct)
+    public static async Task<ClusterOutcome> WaitAsync(ClusterSession session, string name, string value, JsonObject before, DateTimeOffset deadline, TimeSpan timeout, CancellationToken ct)
     {
         var what = $"Rollout {name}";
         JsonObject? applied = null;
@@ -38,31 +36,29 @@ internal static class ClusterCommandWait
                 var annotation = (string?)rollout["metadata"]?["annotations"]?[RolloutCommandAnnotation.Name];
                 if (annotation != value)
                 {
-                    Output.Error($"'{value}' on {what} was superseded by '{annotation}' (written by someone else before the controller applied it), so '{value}' was not applied");
-                    return ExitCodes.Refused;
+                    return ClusterOutcome.Failed(ExitCodes.Refused,
+                        $"'{value}' on {what} was superseded by '{annotation}' (written by someone else before the controller applied it), so '{value}' was not applied");
                 }
                 if (ClusterCommandWrite.Unworkable(rollout, what) is { } reason)
                 {
-                    Output.Error($"'{value}' written, not applied: {reason}; the annotation stays and is applied if the controller can apply it later");
-                    return ExitCodes.Refused;
+                    return ClusterOutcome.Failed(ExitCodes.Refused,
+                        $"'{value}' written, not applied: {reason}; the annotation stays and is applied if the controller can apply it later");
                 }
             }
             else if (!ClusterFailure.IsTransient(got.Error!))
             {
                 var (message, code) = ClusterFailure.Describe(session, got.Error!, "get", "rollouts.canaria.dev", what);
-                Output.Error($"'{value}' written on {what}; outcome unknown: {message}");
-                return code;
+                return ClusterOutcome.Failed(code, $"'{value}' written on {what}; outcome unknown: {message}");
             }
             else lastError = got.Error;
             if (session.Time.GetUtcNow() > deadline)
             {
-                Output.Error(lastError is null
+                return ClusterOutcome.Failed(ExitCodes.Unreachable, lastError is null
                     ? $"'{value}' written on {what} in namespace {session.Namespace}, but the controller did not apply it within {timeout.TotalSeconds:0}s " +
                       "(is `canaria controller` running and watching this namespace?). The annotation stays and a controller applies it when it next sees the Rollout; " +
                       $"to cancel it: kubectl annotate rollout {name} {RolloutCommandAnnotation.Name}-"
                     : $"'{value}' written on {what}; outcome unknown: the Kubernetes API kept failing ({lastError}); " +
-                      $"`kubectl canaria status {name}` shows whether it was applied (do not re-run before checking)");
-                return ExitCodes.Unreachable;
+                      $"`{ClusterOptions.Command("status " + name)}` shows whether it was applied (do not re-run before checking)");
             }
             await Task.Delay(ClusterCommand.Poll, session.Time, ct).ConfigureAwait(false);
         }
@@ -70,7 +66,7 @@ internal static class ClusterCommandWait
     }
 
     /// <summary>The controller's answer to an applied command: its event, or (no readable event) the state it stored.</summary>
-    private static async Task<int> AnswerAsync(ClusterSession session, string name, string value, JsonObject before, JsonObject applied, CancellationToken ct)
+    private static async Task<ClusterOutcome> AnswerAsync(ClusterSession session, string name, string value, JsonObject before, JsonObject applied, CancellationToken ct)
     {
         var what = $"Rollout {name}";
         var operation = value[..value.LastIndexOf(' ')];
@@ -86,29 +82,19 @@ internal static class ClusterCommandWait
                 var ours = list.Value!.Items.Where(e => ((string?)e["message"])?.StartsWith(value + ":", StringComparison.Ordinal) == true).ToList();
                 if (ours.FirstOrDefault(e => (string?)e["reason"] == "CommandRefused") is { } refused)
                 {
-                    Output.Error($"{what} refused '{operation}': {Answer(refused, value)}");
-                    return ExitCodes.Refused;
+                    return ClusterOutcome.Failed(ExitCodes.Refused, $"{what} refused '{operation}': {Answer(refused, value)}");
                 }
-                if (ours.FirstOrDefault() is { } done)
-                {
-                    AnsiConsole.MarkupLine($"[green]{Markup.Escape($"{name}: {Answer(done, value)}")}[/]");
-                    return ExitCodes.Ok;
-                }
+                if (ours.FirstOrDefault() is { } done) return ClusterOutcome.Done($"{name}: {Answer(done, value)}");
             }
             if (session.Time.GetUtcNow() > graceEnd) break;
             await Task.Delay(ClusterCommand.Poll, session.Time, ct).ConfigureAwait(false);
         }
         // No event of ours (events are best effort, or could not be read): judge by the state the controller stored.
-        if (!JsonNode.DeepEquals(before["status"]?["canaria"], applied["status"]?["canaria"]))
-        {
-            AnsiConsole.MarkupLine($"[green]{Markup.Escape($"{name}: {operation} applied")}[/]");
-            return ExitCodes.Ok;
-        }
-        Output.Error(eventsRead
+        if (!JsonNode.DeepEquals(before["status"]?["canaria"], applied["status"]?["canaria"])) return ClusterOutcome.Done($"{name}: {operation} applied");
+        return ClusterOutcome.Failed(ExitCodes.Refused, eventsRead
             ? $"{what}: the controller recorded '{value}' but its state did not change (refused; `kubectl describe rollout {name}` shows why)"
             : $"{what}: the controller recorded '{value}' and its state did not change; outcome unknown, its events could not be read " +
               $"(`kubectl describe rollout {name}` shows its answer; do not re-run before checking)");
-        return ExitCodes.Refused;
     }
 
     private static string Answer(JsonObject e, string value) => ((string)e["message"]!)[(value.Length + 1)..].Trim();

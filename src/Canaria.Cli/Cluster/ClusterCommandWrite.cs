@@ -1,13 +1,12 @@
 using System.Text.Json.Nodes;
-using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Cluster;
 
-/// <summary>The Rollout as it was read just before the CLI's command was written on it; or the exit code when nothing was written.</summary>
-internal sealed record CommandWriteResult(JsonObject? Before, int ExitCode);
+/// <summary>The Rollout as it was read just before the CLI's command was written on it; or why nothing was written.</summary>
+internal sealed record CommandWriteResult(JsonObject? Before, ClusterOutcome? Failure);
 
 /// <summary>
 /// Writes <c>canaria.dev/command</c> on a Rollout without overwriting another operator's command: reads the Rollout,
@@ -28,36 +27,30 @@ internal static class ClusterCommandWrite
             if (session.Time.GetUtcNow() > deadline)
             {
                 var cause = lastTransient is null ? "" : $" (last error: {lastTransient})";
-                Output.Error(patchUncertain
-                    ? $"'{value}' on {what}: written or not, outcome unknown: the Kubernetes API kept failing{cause}; `kubectl canaria status {name}` shows whether it was applied"
-                    : $"could not write '{value}' on {what} in time{cause}; nothing was written");
-                return new CommandWriteResult(null, ExitCodes.Unreachable);
+                return new CommandWriteResult(null, ClusterOutcome.Failed(ExitCodes.Unreachable, patchUncertain
+                    ? $"'{value}' on {what}: written or not, outcome unknown: the Kubernetes API kept failing{cause}; `{ClusterOptions.Command("status " + name)}` shows whether it was applied"
+                    : $"could not write '{value}' on {what} in time{cause}; nothing was written"));
             }
             var got = await session.Client.GetAsync(RolloutResource.Rollouts, session.Namespace, name, ct).ConfigureAwait(false);
             if (!got.IsSuccess)
             {
-                if (!ClusterFailure.IsTransient(got.Error!)) return new CommandWriteResult(null, ClusterFailure.Report(session, got.Error!, "get", "rollouts.canaria.dev", what));
+                if (!ClusterFailure.IsTransient(got.Error!)) return new CommandWriteResult(null, ClusterFailure.Outcome(session, got.Error!, "get", "rollouts.canaria.dev", what));
                 lastTransient = got.Error;
                 await Task.Delay(ClusterCommand.Poll, session.Time, ct).ConfigureAwait(false);
                 continue;
             }
             var rollout = got.Value!;
             var annotation = (string?)rollout["metadata"]?["annotations"]?[RolloutCommandAnnotation.Name];
-            if (annotation == value && attempted is not null) return new CommandWriteResult(attempted, ExitCodes.Ok); // the uncertain write did arrive
-            if (Unworkable(rollout, what) is { } reason)
-            {
-                Output.Error(reason);
-                return new CommandWriteResult(null, ExitCodes.Refused);
-            }
+            if (annotation == value && attempted is not null) return new CommandWriteResult(attempted, null); // the uncertain write did arrive
+            if (Unworkable(rollout, what) is { } reason) return new CommandWriteResult(null, ClusterOutcome.Failed(ExitCodes.Refused, reason));
             if (annotation is { Length: > 0 } && annotation != (string?)rollout["status"]?["commandApplied"])
             {
                 // Another command waits for the controller: overwriting it would lose it without a word.
                 if (session.Time.GetUtcNow() + ClusterCommand.Poll > deadline)
                 {
-                    Output.Error($"{what} has a pending command '{annotation}' that the controller has not applied yet, so '{value}' was not written " +
+                    return new CommandWriteResult(null, ClusterOutcome.Failed(ExitCodes.Refused, $"{what} has a pending command '{annotation}' that the controller has not applied yet, so '{value}' was not written " +
                         "(is `canaria controller` running and watching this namespace? retry when it is applied, or remove it: " +
-                        $"kubectl annotate rollout {name} {RolloutCommandAnnotation.Name}-)");
-                    return new CommandWriteResult(null, ExitCodes.Refused);
+                        $"kubectl annotate rollout {name} {RolloutCommandAnnotation.Name}-)"));
                 }
                 await Task.Delay(ClusterCommand.Poll, session.Time, ct).ConfigureAwait(false);
                 continue;
@@ -72,9 +65,9 @@ internal static class ClusterCommandWrite
             };
             attempted = rollout;
             var patched = await session.Client.PatchAsync(RolloutResource.Rollouts, session.Namespace, name, PatchType.Merge, patch, cancellationToken: ct).ConfigureAwait(false);
-            if (patched.IsSuccess) return new CommandWriteResult(rollout, ExitCodes.Ok);
+            if (patched.IsSuccess) return new CommandWriteResult(rollout, null);
             if (patched.Error!.IsConflict) continue; // someone else wrote the Rollout since the read: read again, check again
-            if (!ClusterFailure.IsTransient(patched.Error)) return new CommandWriteResult(null, ClusterFailure.Report(session, patched.Error, "patch", "rollouts.canaria.dev", what));
+            if (!ClusterFailure.IsTransient(patched.Error)) return new CommandWriteResult(null, ClusterFailure.Outcome(session, patched.Error, "patch", "rollouts.canaria.dev", what));
             (lastTransient, patchUncertain) = (patched.Error, true); // the write may or may not have arrived: the next read tells
             await Task.Delay(ClusterCommand.Poll, session.Time, ct).ConfigureAwait(false);
         }

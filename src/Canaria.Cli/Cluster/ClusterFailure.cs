@@ -1,4 +1,3 @@
-using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Client;
 
 namespace Canaria.Cli.Cluster;
@@ -10,10 +9,12 @@ internal static class ClusterFailure
     /// <param name="resource">The resource, e.g. rollouts.canaria.dev.</param>
     /// <param name="what">The object as a human names it, e.g. "Rollout myapp".</param>
     public static int Report(ClusterSession session, KubeStatus error, string verb, string resource, string what)
+        => Outcome(session, error, verb, resource, what).Print();
+
+    public static ClusterOutcome Outcome(ClusterSession session, KubeStatus error, string verb, string resource, string what)
     {
         var (message, code) = Describe(session, error, verb, resource, what);
-        Output.Error(message);
-        return code;
+        return new ClusterOutcome(code, message, Forbidden: error.Code == 403);
     }
 
     /// <summary>A failure worth asking again about: no answer, too many requests, or a server-side error (5xx).</summary>

@@ -63,6 +63,12 @@ internal static class ClusterOptions
         }
     }
 
+    /// <summary>
+    /// A command line for a message, named as the user runs this program: <c>kubectl canaria ARGS</c> under the plugin
+    /// name, <c>canaria ARGS</c> otherwise (so a plugin user is never told to run a command they do not have).
+    /// </summary>
+    public static string Command(string args) => (InvokedAsPlugin ? "kubectl canaria " : "canaria ") + args;
+
     /// <summary>Adds the cluster options to a verb (the same instances everywhere, so one rule reads them).</summary>
     public static void AddTo(Command command, bool operation = false)
     {

@@ -13,10 +13,16 @@ internal static class ClusterReads
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static async Task<int> GetAsync(ParseResult r, string? name, string output, CancellationToken ct)
+    public static async Task<int> GetAsync(ParseResult r, string? name, string output, bool watch, CancellationToken ct)
     {
+        if (watch && (name is null || output == "json"))
+        {
+            Output.Error(name is null ? "get --watch on a cluster needs a Rollout name (the tree of its revisions and pods)" : "get --watch shows a tree; for JSON lines use status --watch -o json");
+            return ExitCodes.Invalid;
+        }
         using var session = ClusterSession.Open(r, out var error);
         if (session is null) return Fail(error);
+        if (watch) return await ClusterWatch.TreeAsync(session, name!, ct).ConfigureAwait(false);
         if (name is not null) return await ShowAsync(session, name, output, ct).ConfigureAwait(false);
 
         var list = await session.Client.ListAllAsync(RolloutResource.Rollouts, session.Namespace, cancellationToken: ct).ConfigureAwait(false);

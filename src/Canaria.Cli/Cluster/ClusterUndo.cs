@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
-using Spectre.Console;
 using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Cluster;
@@ -19,33 +17,39 @@ internal static class ClusterUndo
     {
         using var session = ClusterSession.Open(r, out var error);
         if (session is null) return ClusterReads.Fail(error);
+        return (await UndoAsync(session, name, toRevision, ct).ConfigureAwait(false)).Print();
+    }
+
+    /// <summary>The undo itself, for the CLI and the dashboard: what was written, or why nothing was.</summary>
+    public static async Task<ClusterOutcome> UndoAsync(ClusterSession session, string name, int? toRevision, CancellationToken ct)
+    {
         var (view, failure, resource) = await ClusterRolloutView.LoadAsync(session, name, ct).ConfigureAwait(false);
-        if (view is null) return ClusterFailure.Report(session, failure!, "get", resource, resource == "rollouts.canaria.dev" ? $"Rollout {name}" : resource);
+        if (view is null) return ClusterFailure.Outcome(session, failure!, "get", resource, resource == "rollouts.canaria.dev" ? $"Rollout {name}" : resource);
         if (view.DeploymentName is null || view.Deployment is null)
         {
-            Output.Error($"Rollout {name}: its Deployment {view.DeploymentName ?? "(spec.workloadRef.name unset)"} not found in namespace {session.Namespace}");
-            return ExitCodes.NotFound;
+            return ClusterOutcome.Failed(ExitCodes.NotFound,
+                $"Rollout {name}: its Deployment {view.DeploymentName ?? "(spec.workloadRef.name unset)"} not found in namespace {session.Namespace}");
         }
         var revisions = view.Revisions;
         var known = string.Join(", ", revisions.Values.Order());
         var target = toRevision ?? DefaultTarget(view.StableRevision, revisions.GetValueOrDefault(view.Deployment.TemplateHash), revisions.Values);
         if (target == 0)
         {
-            Output.Error($"Rollout {name} has no revision before the stable revision {view.StableRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}" +
+            return ClusterOutcome.Failed(ExitCodes.Invalid,
+                $"Rollout {name} has no revision before the stable revision {view.StableRevision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}" +
                 $" (known revisions: {(known.Length == 0 ? "none" : known)}); pass --to-revision N");
-            return ExitCodes.Invalid;
         }
         var hash = revisions.FirstOrDefault(p => p.Value == target).Key;
         if (hash is null)
         {
-            Output.Error($"Rollout {name} has no revision {target}; known revisions are {(known.Length == 0 ? "none" : known)} (see `canaria history {name}`)");
-            return ExitCodes.Invalid;
+            return ClusterOutcome.Failed(ExitCodes.Invalid,
+                $"Rollout {name} has no revision {target}; known revisions are {(known.Length == 0 ? "none" : known)} (see `{ClusterOptions.Command("history " + name)}`)");
         }
         var rs = view.Deployment.ReplicaSetOf(hash);
         if (rs?.Object["spec"]?["template"] is not JsonObject template)
         {
-            Output.Error($"revision {target} of Rollout {name} has no ReplicaSet left in namespace {session.Namespace} (its template is kept only in its ReplicaSet); known revisions are {known}");
-            return ExitCodes.NotFound;
+            return ClusterOutcome.Failed(ExitCodes.NotFound,
+                $"revision {target} of Rollout {name} has no ReplicaSet left in namespace {session.Namespace} (its template is kept only in its ReplicaSet); known revisions are {known}");
         }
         var wanted = (JsonObject)template.DeepClone();
         if (wanted["metadata"]?["labels"] is JsonObject labels) labels.Remove(PodTemplates.HashLabel);
@@ -61,18 +65,13 @@ internal static class ClusterUndo
             d["spec"]!["template"] = wanted.DeepClone();
             return true;
         }, cancellationToken: ct).ConfigureAwait(false);
-        if (!updated.IsSuccess) return ClusterFailure.Report(session, updated.Error!, "update", "deployments.apps", $"Deployment {view.DeploymentName}");
+        if (!updated.IsSuccess) return ClusterFailure.Outcome(session, updated.Error!, "update", "deployments.apps", $"Deployment {view.DeploymentName}");
         var images = ClusterRolloutView.Images(template);
-        if (unchanged)
-        {
-            AnsiConsole.MarkupLine(Markup.Escape($"Deployment {view.DeploymentName} already has the template of revision {target} ({images}); nothing changed"));
-            return ExitCodes.Ok;
-        }
+        if (unchanged) return ClusterOutcome.Done($"Deployment {view.DeploymentName} already has the template of revision {target} ({images}); nothing changed");
         var effect = target == view.StableRevision
             ? "it is the stable revision, so the release in progress is cancelled"
             : "the controller releases it through the Rollout's steps";
-        AnsiConsole.MarkupLine($"[green]{Markup.Escape($"Deployment {view.DeploymentName}: template set to revision {target} ({images}); {effect}")}[/]");
-        return ExitCodes.Ok;
+        return ClusterOutcome.Done($"Deployment {view.DeploymentName}: template set to revision {target} ({images}); {effect}");
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Canaria.Cli.Cluster;
+using Canaria.Cli.Cluster.Dashboard;
 using Canaria.Local.Api;
 using Canaria.Cli.Rendering;
 using Canaria.Local.State;
@@ -8,8 +10,10 @@ using Canaria.Local.State;
 namespace Canaria.Cli.Commands;
 
 /// <summary>
-/// `canaria dashboard`: where the running controller serves its dashboard (its API host, /dashboard/) and where the
-/// token to log in with is. It prints the token's path, never the token. `--open` starts the desktop's browser.
+/// `canaria dashboard`: locally, where the running controller serves its dashboard (its API host, /dashboard/) and where
+/// the token to log in with is (its path, never the token). On a cluster (`kubectl canaria dashboard`), the dashboard
+/// itself, served by this process on 127.0.0.1 until Ctrl-C, every request made as the kubeconfig's user.
+/// `--open` starts the desktop's browser.
 /// </summary>
 internal static class DashboardCommand
 {
@@ -21,13 +25,22 @@ internal static class DashboardCommand
             operations. The dashboard is on the controller's API listener (127.0.0.1 unless `run --api` says otherwise).
             Log in once with the controller's token (the file `token` in the state directory); the browser then keeps an
             HttpOnly, SameSite=Strict session cookie. Every page and API needs that session, every operation also a CSRF token.
+            On a cluster (`kubectl canaria dashboard`, or --kubeconfig/--context/-n): serves the same page from this process on
+            127.0.0.1 (--port, default a free one) until Ctrl-C, for the Rollouts of the namespace; every read and operation goes
+            to the Kubernetes API with the kubeconfig's credentials, so RBAC decides (a refused operation shows the API's
+            message). It prints a login link with a random token made at start: only who has the link can use the page.
+            Logins are limited to 10 a minute per client address (then 429 with Retry-After).
             """);
         var name = new Argument<string?>("name") { Description = "Open this rollout's page (default: the list)", Arity = ArgumentArity.ZeroOrOne };
         var open = new Option<bool>("--open") { Description = "Open the page in the desktop's browser (xdg-open)" };
+        var port = new Option<int>("--port") { Description = "Cluster mode: port on 127.0.0.1 to serve on (default 0: a free port, printed)" };
         command.Arguments.Add(name);
         command.Options.Add(open);
+        command.Options.Add(port);
+        ClusterOptions.AddTo(command, operation: true);
         command.SetAction(async (r, ct) =>
         {
+            if (ClusterOptions.Selected(r)) return await ClusterDashboardCommand.RunAsync(r, r.GetValue(name), r.GetValue(port), r.GetValue(open), ct).ConfigureAwait(false);
             var stateDir = r.GetValue(CommonOptions.StateDir)!;
             var rollout = r.GetValue(name);
             // The controller must answer (not just have left a controller.json behind): one authenticated read.
@@ -44,7 +57,7 @@ internal static class DashboardCommand
         return command;
     }
 
-    private static int Open(string url)
+    public static int Open(string url)
     {
         try
         {

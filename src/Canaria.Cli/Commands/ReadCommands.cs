@@ -27,13 +27,16 @@ internal static class ReadCommands
         });
         yield return apply;
 
-        var get = new Command("get", "Show rollouts: phase, step, canary weight, versions and analysis verdicts.");
+        var get = new Command("get", "Show rollouts: phase, step, canary weight, versions and analysis verdicts. On a cluster, `get NAME --watch` shows the " +
+            "Rollout's revisions (ReplicaSet, images, ready/desired pods) and their pods as a tree, live until Ctrl-C.");
         var getName = new Argument<string?>("name") { Description = "One rollout (default: all)", Arity = ArgumentArity.ZeroOrOne };
         var getOutput = CommonOptions.Output();
+        var getWatch = new Option<bool>("--watch", "-w") { Description = "Refresh live (cluster: the revision/ReplicaSet/pod tree of one Rollout)" };
         get.Arguments.Add(getName);
         get.Options.Add(getOutput);
+        get.Options.Add(getWatch);
         ClusterOptions.AddTo(get);
-        get.SetAction((r, ct) => ClusterOptions.Selected(r) ? ClusterReads.GetAsync(r, r.GetValue(getName), r.GetValue(getOutput)!, ct) : ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(getName), r.GetValue(getOutput)!, watch: false, ct));
+        get.SetAction((r, ct) => ClusterOptions.Selected(r) ? ClusterReads.GetAsync(r, r.GetValue(getName), r.GetValue(getOutput)!, r.GetValue(getWatch), ct) : ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(getName), r.GetValue(getOutput)!, r.GetValue(getWatch), ct));
         yield return get;
 
         var status = new Command("status", "Show one rollout in detail; --watch refreshes it twice a second until Ctrl-C.");

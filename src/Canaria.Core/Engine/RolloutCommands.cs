@@ -36,8 +36,11 @@ internal static class RolloutCommands
                 return Done(status with { Paused = true, PausedAt = now, PauseReason = "paused by a human" }, "Paused", $"{where}: paused by a human");
 
             case CommandKind.Resume:
-                if (!status.Paused) return Refuse("the rollout is not paused");
-                return Done(Unpause(status, now), "Resumed", $"{where}: resumed");
+                if (status.Paused) return Done(Unpause(status, now), "Resumed", $"{where}: resumed");
+                // At a step's own pause (phase Paused, e.g. `pause: {}`), resume ends that pause, as Argo Rollouts' resume does.
+                if (inProgress && status.StepState == StepState.Paused)
+                    return Done(status with { StepState = StepState.Ready, StateSince = now }, "Resumed", $"{where}: resumed, the step's pause ends");
+                return Refuse(inProgress ? "the rollout is not paused" : NoRelease);
 
             case CommandKind.Abort:
                 if (!inProgress) return Refuse(NoRelease);

@@ -83,7 +83,7 @@ internal sealed class ControllerHost : IAsyncDisposable
         var api = builder.Build();
         api.UseJsonErrors(options.LoggerFactory.CreateLogger("Canaria.Local.Api"));
         api.MapControllerApi(controller, store, token);
-        api.MapDashboard(new LocalDashboardSource(controller, store), new DashboardSessions(options.Time), token, options.Time);
+        api.MapDashboard(new LocalDashboardSource(controller, store), new DashboardSessions(options.Time), DashboardLogin.Controller(token), options.Time);
         await api.StartAsync(ct).ConfigureAwait(false);
 
         var host = new ControllerHost(options, lockFile, store, supervisor, gateway, controller, api, token);

@@ -13,7 +13,8 @@ namespace Canaria.Local.Dashboard;
 /// <summary>
 /// The dashboard under /dashboard on the controller's API host. Nothing is served without a session: every page, asset
 /// and API answers 401 (pages with the login form) until the controller's token was entered once at POST
-/// /dashboard/login, which sets the session cookie. Operations also need the session's CSRF token.
+/// /dashboard/login, which sets the session cookie (or a login link, where the <see cref="DashboardLogin"/> allows it).
+/// Logins are rate-limited per client (<see cref="DashboardLoginLimiter"/>). Operations also need the session's CSRF token.
 /// </summary>
 internal static class DashboardEndpoints
 {
@@ -22,12 +23,14 @@ internal static class DashboardEndpoints
     // The login form is one short field: anything much larger is refused before it is buffered.
     private static readonly FormOptions LoginForm = new() { ValueCountLimit = 4, KeyLengthLimit = 32, ValueLengthLimit = 1024, MultipartBodyLengthLimit = 4096, BufferBodyLengthLimit = 4096 };
 
-    public static void MapDashboard(this IEndpointRouteBuilder app, IDashboardSource source, DashboardSessions sessions, string token, TimeProvider time)
+    public static void MapDashboard(this IEndpointRouteBuilder app, IDashboardSource source, DashboardSessions sessions, DashboardLogin login, TimeProvider time)
     {
+        var limiter = new DashboardLoginLimiter(time);
         app.MapPost(DashboardAuth.Path + "/login", async (HttpContext context) =>
         {
             DashboardAuth.Harden(context.Response);
-            if (!DashboardAuth.SameOrigin(context)) return Login(context, 403, "This login came from another site and was refused.");
+            if (!DashboardAuth.SameOrigin(context)) return Login(context, login, 403, "This login came from another site and was refused.");
+            if (TooMany(context, limiter, login) is { } refused) return refused;
             IFormCollection? form = null;
             try
             {
@@ -35,13 +38,19 @@ internal static class DashboardEndpoints
             }
             catch (InvalidDataException)
             {
-                return Login(context, 400, "The login form was too large.");
+                return Login(context, login, 400, "The login form was too large.");
             }
-            if (!AdminAuth.TokenEquals(form?["token"].ToString().Trim(), token))
-                return Login(context, 401, "That is not this controller's token.");
-            DashboardAuth.SetCookie(context, sessions.Create());
-            return Results.Redirect(DashboardAuth.Path + "/", permanent: false, preserveMethod: false);
+            return LogIn(context, sessions, login, form?["token"].ToString().Trim());
         });
+        if (login.LinkLogin)
+        {
+            // The printed link: a top-level navigation (a cross-site one too, as when a terminal opens it; the token proves who it is).
+            app.MapGet(DashboardAuth.Path + "/login", (HttpContext context, string? token) =>
+            {
+                DashboardAuth.Harden(context.Response);
+                return TooMany(context, limiter, login) ?? LogIn(context, sessions, login, token);
+            });
+        }
 
         var group = app.MapGroup(DashboardAuth.Path).AddEndpointFilter(async (ctx, next) =>
         {
@@ -49,8 +58,7 @@ internal static class DashboardEndpoints
             DashboardAuth.Harden(context.Response);
             if (DashboardAuth.Session(context, sessions) is not { } session)
             {
-                return IsApi(context) ? Message(401, "log in to the dashboard first (the controller's token, see the token file in the state directory)")
-                    : Login(context, 401, null);
+                return IsApi(context) ? Message(401, login.ApiHint) : Login(context, login, 401, null);
             }
             context.Items[typeof(DashboardSession)] = session;
             if (!HttpMethods.IsGet(context.Request.Method) && DashboardAuth.RefuseAction(context, session) is { } why)
@@ -92,6 +100,21 @@ internal static class DashboardEndpoints
         group.Map("/{**rest}", () => Message(404, "no such dashboard page"));
     }
 
+    private static IResult LogIn(HttpContext context, DashboardSessions sessions, DashboardLogin login, string? presented)
+    {
+        if (!AdminAuth.TokenEquals(presented, login.Token)) return Login(context, login, 401, login.WrongToken);
+        DashboardAuth.SetCookie(context, sessions.Create());
+        return Results.Redirect(DashboardAuth.Path + "/", permanent: false, preserveMethod: false);
+    }
+
+    private static IResult? TooMany(HttpContext context, DashboardLoginLimiter limiter, DashboardLogin login)
+    {
+        if (limiter.Attempt(context.Connection.RemoteIpAddress) is not { } wait) return null;
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Login(context, login, 429, $"Too many login attempts from this address (at most {DashboardLoginLimiter.AttemptsPerWindow} a minute); try again in {seconds} s.");
+    }
+
     private static DashboardSession Session(HttpContext context) => (DashboardSession)context.Items[typeof(DashboardSession)]!;
 
     private static bool IsApi(HttpContext context) =>
@@ -105,10 +128,11 @@ internal static class DashboardEndpoints
     private static IResult Message(int status, string message) => Results.Json(new { ok = false, message }, statusCode: status);
 
     /// <summary>The login form (no script; its styles are inline, so nothing else is served before login).</summary>
-    private static IResult Login(HttpContext context, int status, string? error)
+    private static IResult Login(HttpContext context, DashboardLogin login, int status, string? error)
     {
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-        var html = DashboardAssets.Text(LoginPage).Replace("{{error}}", error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>", StringComparison.Ordinal);
+        var html = DashboardAssets.Text(LoginPage).Replace("{{hint}}", login.HintHtml, StringComparison.Ordinal)
+            .Replace("{{error}}", error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>", StringComparison.Ordinal);
         return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
 }

@@ -9,7 +9,7 @@ namespace Canaria.Local.Dashboard;
 
 /// <summary>
 /// Live updates as server-sent events: every half second, what changed since the last message: the rollout list
-/// (<c>rollouts</c>), the opened rollout (<c>rollout</c>, or <c>missing</c>), its decisions and revisions
+/// (<c>rollouts</c>), what the source cannot read (<c>problem</c>, message null when nothing), the opened rollout (<c>rollout</c>, or <c>missing</c>), its decisions and revisions
 /// (<c>history</c>) and its new chart points (<c>series</c>, only points newer than the last sent). The stream ends when
 /// the session does (<c>expired</c>). At most <see cref="MaxStreams"/> streams at once; more are answered 429.
 /// </summary>
@@ -50,6 +50,7 @@ internal static class DashboardStream
                     break;
                 }
                 var wrote = await SendIfChangedAsync(response, sent, "rollouts", await source.ListAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                wrote |= await SendIfChangedAsync(response, sent, "problem", new { message = source.Problem }, ct).ConfigureAwait(false);
                 if (rollout is not null)
                 {
                     var detail = await source.GetAsync(rollout, ct).ConfigureAwait(false);

@@ -13,6 +13,9 @@ internal interface IDashboardSource
     /// <summary>"local" or "kubernetes": shown in the page header.</summary>
     string Platform { get; }
 
+    /// <summary>What the source could not read at its last read (shown above the page), or null.</summary>
+    string? Problem { get; }
+
     ValueTask<IReadOnlyList<DashboardRollout>> ListAsync(CancellationToken ct);
 
     ValueTask<DashboardRollout?> GetAsync(string name, CancellationToken ct);

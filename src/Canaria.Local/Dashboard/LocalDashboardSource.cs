@@ -17,6 +17,9 @@ internal sealed class LocalDashboardSource(LocalController controller, StateStor
 
     public string Platform => "local";
 
+    /// <summary>The local controller's views are in memory: always readable (a failing state store shows per rollout as NotStored).</summary>
+    public string? Problem => null;
+
     public ValueTask<IReadOnlyList<DashboardRollout>> ListAsync(CancellationToken ct)
     {
         var views = controller.Views;
@@ -61,51 +64,13 @@ internal sealed class LocalDashboardSource(LocalController controller, StateStor
         return new DashboardAnswer(reply.Ok, status, reply.Message);
     }
 
-    private DashboardRollout Map(RolloutView view)
+    private DashboardRollout Map(RolloutView view) => DashboardMapping.FromStatus(view.Name, view.Strategy, view.Status, SpecOf(view)) with
     {
-        var s = view.Status;
-        var spec = SpecOf(view);
-        return new DashboardRollout
-        {
-            Name = view.Name,
-            Phase = s.Phase.ToString(),
-            Strategy = view.Strategy,
-            StepIndex = s.StepIndex,
-            StepState = s.StepState.ToString(),
-            Message = s.Message,
-            AbortReason = s.AbortReason,
-            Cancelled = s.Cancelled,
-            Paused = s.Paused,
-            PauseReason = s.PauseReason,
-            GateMessage = s.GateMessage,
-            NotStored = view.NotStored,
-            StableRevision = s.StableRevision,
-            CanaryRevision = s.CanaryRevision,
-            Service = view.Service,
-            ListenAddress = view.ListenAddress,
-            Versions = [.. view.Versions.Select(v => new DashboardVersion(v.Revision, v.Version, v.Role, v.Weight, v.ReadyReplicas, v.DesiredReplicas))],
-            Steps = spec is null ? [] : Pipeline(spec),
-            Checks = [.. s.Checks.Select(c => Check(spec, c))],
-        };
-    }
-
-    private static IReadOnlyList<DashboardStep> Pipeline(RolloutSpec spec) =>
-        [.. Enumerable.Range(0, StepPlan.Count(spec) + 1).Select(i => StepPlan.At(spec, i)).Select(step => new DashboardStep(
-            step.Index, step.Traffic, step.CanaryReplicas, step.Matches.Count, step.Mirror,
-            step.Pause is null ? null : step.Pause.Duration is { } d ? Durations.Format(d) : "manual", step.IsFinal))];
-
-    private static DashboardCheck Check(RolloutSpec? spec, Core.Analysis.CheckStatus c)
-    {
-        var check = spec?.Analysis?.Checks.FirstOrDefault(x => x.Name == c.Name);
-        var kind = check switch
-        {
-            null => "",
-            { Compare: { } compare } => "compare: " + compare.Method.ToString().ToLowerInvariant(),
-            _ => check.Provider.ToString().ToLowerInvariant(),
-        };
-        return new DashboardCheck(c.Name, kind, check?.Compare?.Method == CompareMethod.Sequential, c.LastVerdict?.ToString(), c.Evidence,
-            c.MeasuredAt, c.Measurements, c.Failures);
-    }
+        NotStored = view.NotStored,
+        Service = view.Service,
+        ListenAddress = view.ListenAddress,
+        Versions = [.. view.Versions.Select(v => new DashboardVersion(v.Revision, v.Version, v.Role, v.Weight, v.ReadyReplicas, v.DesiredReplicas))],
+    };
 
     private RolloutSpec? SpecOf(RolloutView view)
     {

@@ -40,7 +40,8 @@ public class RolloutCommandsTests
     [InlineData("Pause", "none", false, false, "no release is in progress")]
     [InlineData("Resume", "Analyzing", true, true, null)]
     [InlineData("Resume", "Analyzing", false, false, "the rollout is not paused")]
-    [InlineData("Resume", "Paused", false, false, "the rollout is not paused")]
+    [InlineData("Resume", "Paused", false, true, null)]
+    [InlineData("Resume", "none", false, false, "no release is in progress")]
     [InlineData("Abort", "RoutingTraffic", false, true, null)]
     [InlineData("Abort", "Paused", true, true, null)]
     [InlineData("Abort", "Aborted", false, false, "no release is in progress")]
@@ -82,6 +83,20 @@ public class RolloutCommandsTests
         Assert.Null(after.PausedAt);
         Assert.Null(after.PauseReason);
         Assert.Equal(before.StepStartedAt + TimeSpan.FromMinutes(2), after.StepStartedAt);
+    }
+
+    [Fact]
+    public void Resume_AtAStepsIndefinitePause_EndsThePauseSoTheNextStepBegins()
+    {
+        var before = Status("Paused");
+
+        var result = RolloutCommands.Apply(Spec, before, new RolloutCommand(CommandKind.Resume), Now);
+
+        Assert.Equal(StepState.Ready, result.Status!.StepState);
+        Assert.Equal(Now, result.Status.StateSince);
+        Assert.False(result.Status.PromoteRequested);
+        Assert.Equal("Resumed", result.Event!.Reason);
+        Assert.Contains("the step's pause ends", result.Event.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using Canaria.Core.Engine;
 using Canaria.EndToEnd.Tests.Rollouts;
+using Canaria.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Canaria.EndToEnd.Tests.Dashboard;
@@ -69,6 +70,26 @@ public sealed class DashboardAuthTests
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
         Assert.Equal("/dashboard", cookie.Path);
         Assert.Equal("", await page.EvaluateAsync<string>("document.cookie")); // scripts cannot read it
+    }
+
+    [Fact]
+    public async Task Login_MoreAttemptsThanTheLimitInAMinute_429WithRetryAfterEvenForTheRightToken()
+    {
+        await using var f = await LocalRolloutFixture.StartAsync();
+        var root = DashboardSession.BaseAddress(f);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
+        for (var i = 0; i < Canaria.Local.Dashboard.DashboardLoginLimiter.AttemptsPerWindow; i++)
+        {
+            using var wrong = await http.PostAsync(root + "login", new FormUrlEncodedContent([new("token", "guess-" + i)]));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var limited = await http.PostAsync(root + "login", new FormUrlEncodedContent([new("token", f.Host.Token)]));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        var retry = limited.Headers.RetryAfter?.Delta;
+        Assert.True(retry > TimeSpan.Zero && retry <= TimeSpan.FromMinutes(1), $"Retry-After: {retry}");
+        Assert.Contains("Too many login attempts", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(limited.Headers.Contains("Set-Cookie"), "a refused login must not start a session");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Canaria.Cli.Load;
 using Canaria.Core.Engine;
 using Canaria.EndToEnd.Tests.Rollouts;
+using Canaria.Tests.Support;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

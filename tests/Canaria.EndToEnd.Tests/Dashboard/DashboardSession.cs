@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Canaria.EndToEnd.Tests.Rollouts;
+using Canaria.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Canaria.EndToEnd.Tests.Dashboard;
@@ -65,11 +66,5 @@ internal static class DashboardSession
         }
     }
 
-    public static async Task<string> ScreenshotAsync(IPage page, string name)
-    {
-        var path = Path.Combine(DashboardBrowser.ArtifactsDirectory, name);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
-        Assert.True(new FileInfo(path).Length > 10_000, $"screenshot {path} is suspiciously small");
-        return path;
-    }
+    public static Task<string> ScreenshotAsync(IPage page, string name) => DashboardBrowser.ScreenshotAsync(page, name);
 }

@@ -9,6 +9,7 @@ let stream = null, route = null, frame = 0;
 
 const view = document.getElementById('view');
 const live = document.getElementById('live');
+const problem = document.getElementById('problem');
 
 async function start() {
   const session = await fetch('/dashboard/api/session', { credentials: 'same-origin' });
@@ -43,6 +44,7 @@ function connect() {
   };
   const on = (type, f) => stream.addEventListener(type, e => { f(JSON.parse(e.data)); schedule(); });
   on('rollouts', d => { state.rollouts = d; });
+  on('problem', d => { problem.hidden = !d.message; problem.textContent = d.message ?? ''; });
   on('rollout', d => { state.rollout = d; state.missing = false; });
   on('missing', () => { state.missing = true; });
   on('history', d => { state.history = d; });
@@ -60,11 +62,15 @@ function schedule() {
 }
 
 function render() {
-  if (!route) renderList(view, state.rollouts);
+  if (!route) renderList(view, state.rollouts, state.platform);
   else renderRollout(view, state, route, { act, charts: charts() });
 }
 
 function charts() {
+  if (state.platform !== 'local' && state.signals.length === 0 && state.llr.length === 0) {
+    // A cluster's golden signals live in the data plane's Prometheus; the dashboard does not invent empty charts for them.
+    return [el('p', { class: 'muted', 'data-testid': 'no-signals' }, `Golden signals on a cluster: kubectl canaria stat ${route} --prometheus URL`)];
+  }
   const byVersion = new Map();
   for (const p of state.signals) {
     if (!byVersion.has(p.version)) byVersion.set(p.version, { role: p.role, points: [] });

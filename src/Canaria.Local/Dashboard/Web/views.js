@@ -28,7 +28,7 @@ function sizeBars(root) {
   for (const seg of root.querySelectorAll('.seg')) seg.classList.add('w' + Math.max(0, Math.min(100, Number(seg.dataset.weight))));
 }
 
-export function renderList(view, rollouts) {
+export function renderList(view, rollouts, platform) {
   const rows = rollouts.map(r => el('tr', { 'data-rollout': r.name },
     el('td', {}, el('a', { href: '#/rollouts/' + encodeURIComponent(r.name) }, r.name)),
     el('td', {}, phaseBadge(r)),
@@ -39,7 +39,7 @@ export function renderList(view, rollouts) {
     el('td', { class: 'message' }, r.abortReason ?? r.message)));
   const table = el('table', { class: 'rollouts' },
     el('thead', {}, el('tr', {}, ['Rollout', 'Phase', 'Step', 'Traffic', 'Replicas', 'Analysis', 'Message'].map(h => el('th', {}, h)))),
-    el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 7, class: 'muted' }, 'No rollouts yet: canaria apply -f rollout.yaml'))));
+    el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 7, class: 'muted' }, platform === 'local' ? 'No rollouts yet: canaria apply -f rollout.yaml' : 'No Rollouts in this namespace: kubectl apply -f rollout.yaml'))));
   view.replaceChildren(el('h1', {}, 'Rollouts'), table);
   sizeBars(view);
 }

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace Canaria.EndToEnd.Tests.Dashboard;
+namespace Canaria.Tests.Support;
 
 /// <summary>
 /// A real browser for the dashboard tests: Debian's chromium (`.ci/apt-packages.txt`), driven by Playwright with its
@@ -59,6 +59,15 @@ internal sealed class DashboardBrowser : IAsyncDisposable
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         return await context.NewPageAsync();
+    }
+
+    /// <summary>A full-page screenshot into <see cref="ArtifactsDirectory"/>; fails if it is too small to show a page.</summary>
+    public static async Task<string> ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(ArtifactsDirectory, name);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        Assert.True(new FileInfo(path).Length > 10_000, $"screenshot {path} is suspiciously small");
+        return path;
     }
 
     public async ValueTask DisposeAsync()
