@@ -83,7 +83,7 @@ internal sealed class LocalDashboardSource(LocalController controller, StateStor
             CanaryRevision = s.CanaryRevision,
             Service = view.Service,
             ListenAddress = view.ListenAddress,
-            Versions = [.. view.Versions.Select(v => new DashboardVersion(v.Revision, v.Version, v.Role, v.Weight, v.ReadyReplicas, v.DesiredReplicas))],
+            Versions = [.. view.Versions.Select(v => new DashboardVersion(v.Revision, v.Version, v.Role, v.Weight, v.ReadyReplicas, v.DesiredReplicas) { WeightText = v.WeightText })],
             Steps = spec is null ? [] : Pipeline(spec),
             Checks = [.. s.Checks.Select(c => Check(spec, c))],
         };
@@ -92,7 +92,7 @@ internal sealed class LocalDashboardSource(LocalController controller, StateStor
     private static IReadOnlyList<DashboardStep> Pipeline(RolloutSpec spec) =>
         [.. Enumerable.Range(0, StepPlan.Count(spec) + 1).Select(i => StepPlan.At(spec, i)).Select(step => new DashboardStep(
             step.Index, step.Traffic, step.CanaryReplicas, step.Matches.Count, step.Mirror,
-            step.Pause is null ? null : step.Pause.Duration is { } d ? Durations.Format(d) : "manual", step.IsFinal))];
+            step.Pause is null ? null : step.Pause.Duration is { } d ? Durations.Format(d) : "manual", step.IsFinal) { TrafficText = step.TrafficText })];
 
     private static DashboardCheck Check(RolloutSpec? spec, Core.Analysis.CheckStatus c)
     {
