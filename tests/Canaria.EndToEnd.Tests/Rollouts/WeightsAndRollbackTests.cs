@@ -92,6 +92,16 @@ public sealed class WeightsAndRollbackTests
         var rollbackEvents = f.Events.SkipWhile(e => !e.Contains("RollbackStarted", StringComparison.Ordinal)).ToList();
         Assert.Contains(rollbackEvents, e => e.Contains($"TrafficShifted: full promotion: 100% to revision {v1}", StringComparison.Ordinal));
         Assert.DoesNotContain(rollbackEvents, e => e.Contains("TrafficShifted: step", StringComparison.Ordinal));
+
+        // `history --revisions` lists the revisions locally as it does on a cluster: oldest first, with the stable one marked.
+        var (exit, json) = await CliProcess.RunAsync(new Dictionary<string, string>(), "history", name, "--revisions", "-o", "json", "--state-dir", f.StateDir);
+        Assert.True(exit == 0, json);
+        var revisions = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsArray();
+        Assert.Equal([(1, "v1", "stable"), (2, "v2", null)], revisions.Select(r => (r!["number"]!.GetValue<int>(), (string?)r["version"], (string?)r["role"])));
+        var (tableExit, table) = await CliProcess.RunAsync(new Dictionary<string, string>(), "history", name, "--revisions", "--state-dir", f.StateDir);
+        Assert.True(tableExit == 0, table);
+        Assert.Contains("REVISION", table, StringComparison.Ordinal);
+        Assert.Matches(@"1\s+│?\s*v1\s+.*stable", table);
     }
 
     private static async Task WaitForAsync(Func<bool> condition, string what, double seconds = 20)
