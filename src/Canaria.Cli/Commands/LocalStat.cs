@@ -74,18 +74,19 @@ internal static class LocalStat
     }
 
     /// <summary>
-    /// The table: WEIGHT as the gateway applies it (for a mirror row: the share of the stable's requests copied);
+    /// The table (narrow enough for a 100-column pipe): WEIGHT as the gateway applies it (for a mirror row: the share of
+    /// the stable's requests copied); P50/P95/P99 are latencies;
     /// CLIENT_ERRORS are requests the client broke (bad framing, aborts, the gateway's own 404s), not in REQUESTS or SUCCESS.
     /// </summary>
     public static IRenderable Render(JsonNode body)
     {
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("VERSION", "ROLE", "WEIGHT", "REQUESTS", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99", "CLIENT_ERRORS");
+            .AddColumns("VERSION", "WEIGHT", "REQUESTS", "SUCCESS", "RPS", "P50", "P95", "P99", "CLIENT_ERRORS");
         foreach (var v in body["versions"]!.AsArray())
         {
             string Ms(string key) => v![key] is { } n ? $"{n.GetValue<double>():0.#}ms" : "-";
             var success = v!["successRate"] is { } s ? $"{s.GetValue<double>() * 100:0.00}%" : "-";
-            table.AddRow(Markup.Escape((string?)v["version"] ?? "?"), Markup.Escape((string?)v["role"] ?? ""), Markup.Escape((string?)v["weightText"] ?? "-"),
+            table.AddRow(Markup.Escape((string?)v["version"] ?? "?"), Markup.Escape((string?)v["weightText"] ?? "-"),
                 v["requests"]!.ToString(), success, v["rps"]!.GetValue<double>().ToString("0.0", CultureInfo.InvariantCulture),
                 Ms("p50Ms"), Ms("p95Ms"), Ms("p99Ms"), v["clientErrors"]?.ToString() ?? "0");
         }

@@ -23,9 +23,6 @@ internal sealed record SplitWeights(int Stable, int Canary)
     /// <summary>The same split as two percentages, for routers that only take those.</summary>
     public static SplitWeights FromPercent(int canaryPercent) => new(100 - canaryPercent, canaryPercent);
 
-    /// <summary>True when both describe the same proportion (250/750 and 1/3 do; 250/750 and 75/25 do not).</summary>
-    public bool SameRatio(long stable, long canary) => (long)Canary * (stable + canary) == canary * Total && Total > 0 == (stable + canary > 0);
-
     /// <summary>"250/750 (75%)", the weights as written and the canary's share.</summary>
     public override string ToString() => $"{Stable}/{Canary} ({FormatPercent(ExactPercent)})";
 

@@ -30,7 +30,7 @@ internal static class StatRows
             var mirrorPercent = view.AppliedTraffic is { } t && t.CanaryRevision == v.Revision ? t.MirrorPercent : 0;
             var mirrored = Row(service, MirrorVersion(v.Version));
             if (mirrorPercent > 0 || mirrored.Requests > 0 || mirrored.ClientErrors > 0)
-                rows.Add(ToRow(mirrored, MirrorRole, mirrorPercent, $"{mirrorPercent}% of stable's"));
+                rows.Add(ToRow(mirrored, MirrorRole, mirrorPercent, $"mirror {mirrorPercent}%"));
         }
 
         // What the gateway answered itself on this rollout's listener (named after it): only shown once it happened.

@@ -93,13 +93,14 @@ public class StepWeightsTests
     }
 
     [Theory]
-    [InlineData(500, 500, 50)]
-    [InlineData(250, 750, 75)]
-    [InlineData(0, 1, 100)]
-    [InlineData(1, 0, 0)]
-    [InlineData(2, 1, 33)]
-    [InlineData(999, 1, 1)]
-    [InlineData(1, 999, 99)]
-    public void CanaryPercent_AnyTotal_RoundsButNeverHidesTraffic(int stable, int canary, int expected) =>
-        Assert.Equal(expected, new SplitWeights(stable, canary).CanaryPercent);
+    [InlineData(250, 750, "250/750 (75%)", 75)]
+    [InlineData(2, 1, "2/1 (33.3%)", 33)]
+    [InlineData(999, 1, "999/1 (0.1%)", 1)]
+    [InlineData(0, 1, "0/1 (100%)", 100)]
+    public void ToString_AnyTotal_WeightsAsWrittenWithExactShareAndRoundedPercentNeverHidesTraffic(int stable, int canary, string text, int percent)
+    {
+        var weights = new SplitWeights(stable, canary); // the rounding rule itself: SmiRouterTests.CanaryPercent_RelativeWeights_*
+
+        Assert.Equal((text, percent), (weights.ToString(), weights.CanaryPercent));
+    }
 }

@@ -47,7 +47,7 @@ public sealed class StatMirrorTests
         Assert.Equal(200, mirror["failures"]!.GetValue<long>());
         Assert.Equal(0.0, mirror["successRate"]!.GetValue<double>());
         Assert.NotNull(mirror["p50Ms"]);
-        Assert.Equal("100% of stable's", (string?)mirror["weightText"]);
+        Assert.Equal("mirror 100%", (string?)mirror["weightText"]);
         var stable = rows.Single(r => (string?)r!["role"] == "stable")!;
         var canary = rows.Single(r => (string?)r!["role"] == "canary")!;
         Assert.Equal((100, "100%", 200L), (stable["weight"]!.GetValue<int>(), (string?)stable["weightText"], stable["requests"]!.GetValue<long>()));
@@ -57,6 +57,6 @@ public sealed class StatMirrorTests
         Assert.Contains("WEIGHT", table, StringComparison.Ordinal);
         var mirrorLine = table.Split('\n').Single(l => l.Contains("v2/mirror", StringComparison.Ordinal));
         Assert.Contains("0.00%", mirrorLine, StringComparison.Ordinal);
-        Assert.Contains("100% of stable's", mirrorLine, StringComparison.Ordinal);
+        Assert.Contains("mirror 100%", mirrorLine, StringComparison.Ordinal);
     }
 }
