@@ -14,7 +14,7 @@ internal static class ClusterRenderer
         foreach (var r in rollouts)
         {
             var s = r["status"];
-            table.AddRow(Esc((string?)r["metadata"]?["name"] ?? "?"), Phase((string?)s?["phase"]), Esc(Step(s)), $"{ClusterRolloutView.Int(s?["weight"]) ?? 0}%",
+            table.AddRow(Esc((string?)r["metadata"]?["name"] ?? "?"), Phase((string?)s?["phase"]), Esc(Step(s)), Esc(ClusterRolloutView.WeightText(s)),
                 Rev(s?["stableRevision"]), Rev(s?["canaryRevision"]), Esc((string?)s?["message"] ?? ""));
         }
         return table;
@@ -26,7 +26,7 @@ internal static class ClusterRenderer
         var ns = (string?)v.Rollout["metadata"]?["namespace"] ?? "";
         var rows = new List<IRenderable>
         {
-            new Markup($"[bold]{Esc(v.Name)}[/] in {Esc(ns)}  {Phase((string?)s?["phase"])}  {Esc(Step(s))}  canary weight {ClusterRolloutView.Int(s?["weight"]) ?? 0}%"),
+            new Markup($"[bold]{Esc(v.Name)}[/] in {Esc(ns)}  {Phase((string?)s?["phase"])}  {Esc(Step(s))}  canary weight {Esc(ClusterRolloutView.WeightText(s))}"),
             new Markup($"deployment [bold]{Esc(v.DeploymentName ?? "-")}[/]{(v.Deployment is null && v.DeploymentName is not null ? " [red](not found)[/]" : "")}   " +
                 $"stable revision {Rev(s?["stableRevision"])} ({Esc((string?)s?["stableReplicaSet"] ?? "-")})   canary revision {Rev(s?["canaryRevision"])} ({Esc((string?)s?["canaryReplicaSet"] ?? "-")})"),
             new Markup(Esc((string?)s?["message"] ?? (s is null ? "no status yet: is `canaria controller` running?" : ""))),

@@ -77,6 +77,7 @@ internal sealed record ClusterRolloutView
             ["phase"] = (string?)status?["phase"],
             ["step"] = (string?)status?["step"],
             ["weight"] = Int(status?["weight"]),
+            ["weights"] = status?["trafficRouting"]?["applied"]?["weights"]?.DeepClone(),
             ["message"] = (string?)status?["message"],
             ["stableRevision"] = StableRevision,
             ["canaryRevision"] = CanaryRevision,
@@ -93,6 +94,15 @@ internal sealed record ClusterRolloutView
 
     public static string Images(JsonNode? template) =>
         string.Join(",", (template?["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>().Select(c => (string?)c["image"] ?? "?") ?? []);
+
+    /// <summary>The canary's share as status reports it: "10%", or "250/750 (75%)" when the routers carry written weights.</summary>
+    public static string WeightText(JsonNode? status)
+    {
+        var percent = Int(status?["weight"]) ?? 0;
+        return status?["trafficRouting"]?["applied"]?["weights"] is JsonObject w && Int(w["stable"]) is { } s && Int(w["canary"]) is { } c
+            ? new Core.Model.SplitWeights(s, c).ToString()
+            : $"{percent}%";
+    }
 
     public static int? Int(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
 }

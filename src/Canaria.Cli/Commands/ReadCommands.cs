@@ -50,36 +50,43 @@ internal static class ReadCommands
         status.SetAction((r, ct) => ClusterOptions.Selected(r) ? ClusterReads.StatusAsync(r, r.GetValue(statusName)!, r.GetValue(statusOutput)!, r.GetValue(watch), ct) : ShowAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(statusName), r.GetValue(statusOutput)!, r.GetValue(watch), ct));
         yield return status;
 
-        var history = new Command("history", "Every decision of a rollout with its time and reason (on a cluster: its revisions), oldest first and the newest last, as `kubectl events` lists them; --limit keeps the newest N.");
+        var history = new Command("history", "Every decision of a rollout with its time and reason, oldest first and the newest last, as `kubectl events` lists them; " +
+            "--limit keeps the newest N. --revisions lists the revisions instead (number, version, template hash, created, role), oldest first, " +
+            "as `kubectl rollout history` does; on a cluster history always lists the revisions with their ReplicaSets.");
         var historyName = CommonOptions.RolloutName();
         var limit = new Option<int>("--limit") { Description = "Show only the newest N entries (local)", DefaultValueFactory = _ => 100 };
+        var revisions = new Option<bool>("--revisions") { Description = "List the revisions instead of the decisions (the numbers `canaria undo --to-revision` takes)" };
         var historyOutput = CommonOptions.Output();
         history.Arguments.Add(historyName);
         history.Options.Add(limit);
+        history.Options.Add(revisions);
         history.Options.Add(historyOutput);
         ClusterOptions.AddTo(history);
         history.SetAction((r, ct) => ClusterOptions.Selected(r) ? ClusterReads.HistoryAsync(r, r.GetValue(historyName)!, r.GetValue(historyOutput)!, ct) : ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
-            c => c.GetAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(historyName)!)}/history?limit={r.GetValue(limit)}", ct),
-            response => PrintHistory(response, r.GetValue(historyOutput)!)));
+            c => c.GetAsync(r.GetValue(revisions)
+                ? $"rollouts/{Uri.EscapeDataString(r.GetValue(historyName)!)}/revisions"
+                : $"rollouts/{Uri.EscapeDataString(r.GetValue(historyName)!)}/history?limit={r.GetValue(limit)}", ct),
+            response => r.GetValue(revisions) ? PrintRevisions(response, r.GetValue(historyOutput)!) : PrintHistory(response, r.GetValue(historyOutput)!)));
         yield return history;
 
-        var stat = new Command("stat", "Per-version golden signals: success rate, RPS, p50/p95/p99 (like `linkerd viz stat ts`). Locally from the gateway, with the client errors " +
+        var stat = new Command("stat", "Per-version golden signals: the weight as applied, success rate, RPS, p50/p95/p99 (like `linkerd viz stat ts`). Locally from the gateway, with " +
+            "a row for a mirror target (the copies of the stable's requests, with their own success rate and latency) and the client errors " +
             "(requests the client broke, never counted as a version's requests or failures); " +
             "on a cluster (--prometheus URL) from Prometheus, using the metrics of the Rollout's router (spec.trafficRouting: istio, smi = Linkerd, nginx).");
         var statName = CommonOptions.RolloutName();
         var window = new Option<string?>("--window") { Description = "Window (default 10s locally, up to 1m; 1m on a cluster)" };
         var prometheus = new Option<string?>("--prometheus") { Description = "Cluster mode: Prometheus base URL that scrapes the data plane (implies cluster mode)" };
         var statOutput = CommonOptions.Output();
+        var statWatch = new Option<bool>("--watch", "-w") { Description = "Ask again every 2 s until Ctrl-C (with -o json: one JSON line per refresh); local" };
         stat.Arguments.Add(statName);
         stat.Options.Add(window);
+        stat.Options.Add(statWatch);
         stat.Options.Add(prometheus);
         stat.Options.Add(statOutput);
         ClusterOptions.AddTo(stat);
         stat.SetAction((r, ct) => ClusterOptions.Selected(r) || r.GetValue(prometheus) is not null
             ? ClusterStat.RunAsync(r, r.GetValue(statName)!, r.GetValue(prometheus), r.GetValue(window) ?? "1m", r.GetValue(statOutput)!, ct)
-            : ApiCall.RunAsync(r.GetValue(CommonOptions.StateDir)!,
-                c => c.GetAsync($"rollouts/{Uri.EscapeDataString(r.GetValue(statName)!)}/stat?window={Uri.EscapeDataString(r.GetValue(window) ?? "10s")}", ct),
-                response => PrintStat(response, r.GetValue(statOutput)!)));
+            : LocalStat.RunAsync(r.GetValue(CommonOptions.StateDir)!, r.GetValue(statName)!, r.GetValue(window) ?? "10s", r.GetValue(statOutput)!, r.GetValue(statWatch), ct));
         yield return stat;
     }
 
@@ -161,23 +168,17 @@ internal static class ReadCommands
         return ExitCodes.Ok;
     }
 
-    private static int PrintStat(ApiResponse response, string output)
+    private static int PrintRevisions(ApiResponse response, string output)
     {
         if (output == "json")
         {
             Console.WriteLine(response.Text);
             return ExitCodes.Ok;
         }
-        // CLIENT_ERRORS: requests the client broke (bad framing, aborts, the gateway's own 404s); not in REQUESTS or SUCCESS.
-        var table = new Table().Border(TableBorder.Simple).AddColumns("VERSION", "REQUESTS", "SUCCESS", "RPS", "LATENCY_P50", "LATENCY_P95", "LATENCY_P99", "CLIENT_ERRORS");
-        foreach (var v in response.Body!["versions"]!.AsArray())
-        {
-            string Ms(string key) => v![key] is { } n ? $"{n.GetValue<double>():0.#}ms" : "-";
-            var success = v!["successRate"] is { } s ? $"{s.GetValue<double>() * 100:0.00}%" : "-";
-            table.AddRow(Markup.Escape(v["version"]!.GetValue<string>()), v["requests"]!.ToString(), success,
-                $"{v["rps"]!.GetValue<double>():0.0}", Ms("p50Ms"), Ms("p95Ms"), Ms("p99Ms"), v["clientErrors"]?.ToString() ?? "0");
-        }
-        AnsiConsole.Write(new Markup($"window {Markup.Escape(response.Body["window"]!.GetValue<string>())}\n"));
+        var table = new Table().Border(TableBorder.Simple).AddColumns("REVISION", "VERSION", "HASH", "CREATED", "ROLE");
+        foreach (var e in response.Body!.AsArray().OrderBy(e => e!["number"]!.GetValue<int>()))
+            table.AddRow(e!["number"]!.ToString(), Markup.Escape((string?)e["version"] ?? "-"), Markup.Escape((string?)e["templateHash"] ?? "-"),
+                e["createdAt"]!.GetValue<DateTimeOffset>().ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), Markup.Escape((string?)e["role"] ?? ""));
         AnsiConsole.Write(table);
         return ExitCodes.Ok;
     }

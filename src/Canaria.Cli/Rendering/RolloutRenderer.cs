@@ -15,7 +15,7 @@ internal static class RolloutRenderer
         var table = new Table().Border(TableBorder.Simple).AddColumns("NAME", "STRATEGY", "PHASE", "STEP", "CANARY WEIGHT", "MESSAGE");
         foreach (var v in views)
         {
-            table.AddRow(Esc(v.Name), v.Strategy, PhaseMarkup(v.Status.Phase), StepText(v), $"{v.AppliedTraffic?.CanaryWeight ?? 0}%", Esc(v.Status.Message));
+            table.AddRow(Esc(v.Name), v.Strategy, PhaseMarkup(v.Status.Phase), StepText(v), Esc(v.AppliedTraffic?.WeightText ?? "0%"), Esc(v.Status.Message));
         }
         return table;
     }
@@ -33,7 +33,7 @@ internal static class RolloutRenderer
         foreach (var x in v.Versions)
         {
             var replicas = string.Join(" ", x.Replicas.Select(r => $"{r.Index}:{r.State}{(r.Restarts > 0 ? $"({r.Restarts} restarts)" : "")}"));
-            versions.AddRow(x.Revision.ToString(CultureInfo.InvariantCulture), Esc(x.Version), x.Role, $"{x.Weight}%", $"{x.ReadyReplicas}/{x.DesiredReplicas}", Esc(replicas));
+            versions.AddRow(x.Revision.ToString(CultureInfo.InvariantCulture), Esc(x.Version), x.Role, Esc(x.WeightText), $"{x.ReadyReplicas}/{x.DesiredReplicas}", Esc(replicas));
         }
         rows.Add(versions);
 

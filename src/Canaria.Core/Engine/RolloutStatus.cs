@@ -54,6 +54,10 @@ internal sealed record RolloutStatus
     /// <summary>Why a gate holds the current step, if one does.</summary>
     public string? GateMessage { get; init; }
     public IReadOnlyList<PendingScaleDown> ScaleDowns { get; init; } = [];
+
+    /// <summary>Revisions that were stable before the current one, the most recent first (at most 10): the rollback window's candidates.</summary>
+    public IReadOnlyList<int> PreviousStables { get; init; } = [];
+
     public string Message { get; init; } = "";
 }
 

@@ -25,11 +25,11 @@ internal static class StatusMessages
             StepState.Aborted => $"aborted: {s.AbortReason}; stable revision {stable} serves all traffic (`canaria retry` releases revision {canary} again)",
             StepState.Upgrading => $"{where}: waiting for canary replicas ({obs.Ready(canary)}/{step.CanaryReplicas} ready)",
             StepState.RoutingTraffic when Gates.Missing(ctx, s) is { Count: > 0 } gates => $"{where}: waiting for gate webhook(s) {string.Join(", ", gates.Select(g => g.Webhook))}{(s.GateMessage is null ? "" : $" ({s.GateMessage})")}",
-            StepState.RoutingTraffic => $"{where}: routing {step.Traffic}% to revision {canary}",
-            StepState.Analyzing => $"{where}: {step.Traffic}% on revision {canary}, analyzing ({Passes(ctx, s)})",
-            StepState.Paused when step.Pause?.Duration is { } d => $"{where}: {step.Traffic}% on revision {canary}, pausing {Durations.Format(Remaining(ctx, s, d))} more",
-            StepState.Paused => $"{where}: {step.Traffic}% on revision {canary}, waiting for `canaria promote`",
-            _ => $"{where}: {step.Traffic}% on revision {canary}",
+            StepState.RoutingTraffic => $"{where}: routing {step.TrafficText} to revision {canary}",
+            StepState.Analyzing => $"{where}: {step.TrafficText} on revision {canary}, analyzing ({Passes(ctx, s)})",
+            StepState.Paused when step.Pause?.Duration is { } d => $"{where}: {step.TrafficText} on revision {canary}, pausing {Durations.Format(Remaining(ctx, s, d))} more",
+            StepState.Paused => $"{where}: {step.TrafficText} on revision {canary}, waiting for `canaria promote`",
+            _ => $"{where}: {step.TrafficText} on revision {canary}",
         };
         return s.Paused && s.StepState is not (StepState.Aborting or StepState.Aborted) ? $"paused ({s.PauseReason}); {wait}" : wait;
     }

@@ -7,6 +7,12 @@ internal sealed record EffectiveStep(int Index, int Traffic, int CanaryReplicas,
 {
     /// <summary>Percent of the stable's requests mirrored to the canary (carried over from earlier steps like traffic).</summary>
     public int Mirror { get; init; }
+
+    /// <summary>The split as written in weights (carried over like traffic); null when the steps wrote a percentage.</summary>
+    public SplitWeights? Weights { get; init; }
+
+    /// <summary>The split as people read it: "10%", or "250/750 (75%)" for weights.</summary>
+    public string TrafficText => Weights?.ToString() ?? $"{Traffic}%";
 }
 
 /// <summary>Turns the written steps into effective ones, and adds the final full promotion after the last.</summary>
@@ -30,9 +36,19 @@ internal static class StepPlan
 
         var traffic = 0;
         var mirror = 0;
+        SplitWeights? weights = null;
         for (var i = 0; i <= index; i++)
         {
-            traffic = steps[i].Traffic ?? traffic;
+            if (steps[i].Weights is { } w)
+            {
+                weights = w;
+                traffic = w.CanaryPercent;
+            }
+            else if (steps[i].Traffic is { } t)
+            {
+                weights = null;
+                traffic = t;
+            }
             mirror = steps[i].Mirror ?? mirror;
         }
         var step = steps[index];
@@ -40,7 +56,7 @@ internal static class StepPlan
             ?? (spec.Strategy.Kind == StrategyKind.BlueGreen ? total
                 : traffic > 0 || mirror > 0 || step.Matches.Count > 0 ? Math.Max(1, (int)Math.Ceiling(total * traffic / 100.0))
                 : 0);
-        return new EffectiveStep(index, traffic, Math.Min(replicas, total), step.Matches, step.Pause, IsFinal: false) { Mirror = mirror };
+        return new EffectiveStep(index, traffic, Math.Min(replicas, total), step.Matches, step.Pause, IsFinal: false) { Mirror = mirror, Weights = weights };
     }
 
     /// <summary>"step 2/4" as people read it (1-based; the final promotion is "full promotion").</summary>

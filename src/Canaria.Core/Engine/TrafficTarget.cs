@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Canaria.Core.Model;
 
 namespace Canaria.Core.Engine;
@@ -8,6 +9,17 @@ internal sealed record TrafficTarget
     public required int StableRevision { get; init; }
     public int? CanaryRevision { get; init; }
     public int CanaryWeight { get; init; }
+
+    /// <summary>The split as relative weights when the step wrote them (250/750); <see cref="CanaryWeight"/> is then their rounded share.</summary>
+    public SplitWeights? Weights { get; init; }
+
+    /// <summary>The exact split: the written weights, or the percentage as 100−w/w.</summary>
+    [JsonIgnore]
+    public SplitWeights Split => Weights ?? SplitWeights.FromPercent(CanaryWeight);
+
+    /// <summary>The split as people read it: "10%", or "250/750 (75%)" for weights.</summary>
+    [JsonIgnore]
+    public string WeightText => Weights?.ToString() ?? $"{CanaryWeight}%";
     public IReadOnlyList<MatchSpec> Matches { get; init; } = [];
 
     /// <summary>Percent of the stable's requests copied to the canary (shadow traffic); its responses are discarded.</summary>
@@ -21,6 +33,7 @@ internal sealed record TrafficTarget
         && other.StableRevision == StableRevision
         && other.CanaryRevision == CanaryRevision
         && other.CanaryWeight == CanaryWeight
+        && other.Weights == Weights
         && other.Matches.SequenceEqual(Matches)
         && other.MirrorPercent == MirrorPercent;
 
@@ -28,6 +41,13 @@ internal sealed record TrafficTarget
     public bool Routes(int revision) =>
         (revision == StableRevision && (CanaryRevision is null || CanaryWeight < 100))
         || (revision == CanaryRevision && (CanaryExposed || MirrorPercent > 0));
+
+    /// <summary>The weight a revision has as the step wrote it (750 of 250/750); null when the split is a percentage or the revision gets none by weight.</summary>
+    public int? WrittenWeight(int revision) =>
+        Weights is not { } w || CanaryRevision is null ? null
+        : revision == CanaryRevision ? w.Canary
+        : revision == StableRevision ? w.Stable
+        : null;
 
     public static TrafficTarget AllStable(int stable) => new() { StableRevision = stable };
 }

@@ -11,8 +11,12 @@ internal static class Transitions
         if (s.CanaryRevision is { } old && old != revision && s.StepState is not StepState.Aborted)
             scaleDowns.Add(new PendingScaleDown(old, s.CanaryScale, ctx.Now));
         var replaces = s.CanaryRevision is { } c && c != revision && s.StepState != StepState.Aborted ? $", replacing the unfinished release of revision {c}" : "";
-        ctx.Normal("ReleaseStarted", $"revision {revision} is released from {ctx.Describe(0)}{replaces}; stable is revision {s.StableRevision}");
-        return EnterStep(ctx, s, 0) with
+        var rollback = RollbackWindowAge(ctx, s, revision);
+        if (rollback is { } age)
+            ctx.Normal("RollbackStarted", $"revision {revision} was stable {age} release(s) ago, within the rollback window ({ctx.Spec.RollbackWindow!.Revisions}): it scales to full size and then takes all traffic at once, skipping the steps{replaces}; stable is revision {s.StableRevision}");
+        else
+            ctx.Normal("ReleaseStarted", $"revision {revision} is released from {ctx.Describe(0)}{replaces}; stable is revision {s.StableRevision}");
+        return EnterStep(ctx, s, rollback is null ? 0 : StepPlan.Count(ctx.Spec)) with
         {
             CanaryRevision = revision,
             CanaryScale = s.CanaryRevision == revision ? s.CanaryScale : 0,
@@ -64,12 +68,21 @@ internal static class Transitions
             CanaryScale = 0,
             Traffic = TrafficTarget.AllStable(newStable),
             ScaleDowns = [.. s.ScaleDowns.Where(d => d.Revision != newStable), new PendingScaleDown(oldStable, ctx.Spec.Replicas, ctx.Now + ctx.Spec.ScaleDownDelay)],
+            PreviousStables = [.. new[] { oldStable }.Concat(s.PreviousStables).Where(r => r != newStable).Distinct().Take(Model.RollbackWindowSpec.MaxRevisions)],
             FullPromotion = false,
             PromoteRequested = false,
             Paused = false,
             PausedAt = null,
             PauseReason = null,
         };
+    }
+
+    /// <summary>How many releases ago <paramref name="revision"/> was stable (1 = the stable before the current), when that is within spec.rollbackWindow; else null.</summary>
+    private static int? RollbackWindowAge(EngineContext ctx, RolloutStatus s, int revision)
+    {
+        if (ctx.Spec.RollbackWindow is not { } window) return null;
+        var at = s.PreviousStables.Take(window.Revisions).ToList().IndexOf(revision);
+        return at < 0 ? null : at + 1;
     }
 
     public static IReadOnlyList<CheckStatus> FreshChecks(EngineContext ctx) =>

@@ -27,6 +27,9 @@ internal sealed record RolloutSpec
     /// <summary>A step that does not finish within this time aborts the rollout.</summary>
     public TimeSpan ProgressDeadline { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Going back to one of the last N stable revisions skips the steps; null re-runs every step.</summary>
+    public RollbackWindowSpec? RollbackWindow { get; init; }
+
     /// <summary>How long the previous version keeps its replicas after it lost all traffic.</summary>
     public TimeSpan ScaleDownDelay { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -6,6 +6,9 @@ internal sealed record StepSpec
     /// <summary>Percent of traffic (0-100) sent to the canary by weight; null keeps the previous step's.</summary>
     public int? Traffic { get; init; }
 
+    /// <summary>The split as relative weights of any total (SMI style, 250/750); exclusive with <see cref="Traffic"/>; null keeps the previous step's.</summary>
+    public SplitWeights? Weights { get; init; }
+
     /// <summary>Canary replicas for this step; null derives them from the traffic share.</summary>
     public ReplicaCount? Replicas { get; init; }
 

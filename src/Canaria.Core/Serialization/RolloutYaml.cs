@@ -81,10 +81,19 @@ internal static class RolloutYaml
             Webhooks = m.Maps("webhooks").Select(WebhookYaml.Read).ToList(),
             ProgressDeadline = m.Duration("progressDeadline") ?? defaults.ProgressDeadline,
             ScaleDownDelay = m.Duration("scaleDownDelay") ?? defaults.ScaleDownDelay,
+            RollbackWindow = m.Has("rollbackWindow") ? ReadRollbackWindow(m.Map("rollbackWindow")) : null,
         };
         if (!m.Has("strategy")) m.Error(m.Field("strategy"), new YamlScalarNode(), "is required (canary: or blueGreen:)");
         m.RejectUnknown();
         return spec;
+    }
+
+    private static RollbackWindowSpec ReadRollbackWindow(MapReader m)
+    {
+        var window = new RollbackWindowSpec { Revisions = m.Int("revisions") ?? 0 };
+        if (!m.Has("revisions")) m.Error(m.Field("revisions"), new YamlScalarNode(), "is required (e.g. rollbackWindow: {revisions: 3})");
+        m.RejectUnknown();
+        return window;
     }
 
     private static ServiceSpec ReadService(MapReader m)
@@ -177,6 +186,7 @@ internal static class RolloutYaml
         var step = new StepSpec
         {
             Traffic = m.Percent("traffic"),
+            Weights = ReadWeights(m),
             Mirror = m.Percent("mirror"),
             Replicas = ReadReplicas(m),
             Matches = m.Maps("matches").Select(MatchYaml.Read).ToList(),
@@ -184,6 +194,20 @@ internal static class RolloutYaml
         };
         m.RejectUnknown();
         return step;
+    }
+
+    private static SplitWeights? ReadWeights(MapReader m)
+    {
+        if (!m.Has("weights")) return null;
+        var w = m.Map("weights");
+        if (!w.Present) return null;
+        var stable = w.Int("stable");
+        var canary = w.Int("canary");
+        foreach (var (key, value) in new[] { ("stable", stable), ("canary", canary) })
+            if (value is null && !w.Has(key))
+                m.Error(w.Field(key), m.Raw("weights")!, "is required: weights name both versions (e.g. {stable: 250, canary: 750})");
+        w.RejectUnknown();
+        return stable is { } s && canary is { } c ? new SplitWeights(s, c) : null;
     }
 
     private static ReplicaCount? ReadReplicas(MapReader m)

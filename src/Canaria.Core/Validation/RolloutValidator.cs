@@ -29,6 +29,8 @@ internal static partial class RolloutValidator
             Add("spec.replicas", $"{spec.Replicas} must be between 1 and 1000");
         if (spec.ProgressDeadline <= TimeSpan.Zero)
             Add("spec.progressDeadline", "must be longer than zero");
+        if (spec.RollbackWindow is { Revisions: < 1 or > RollbackWindowSpec.MaxRevisions } window)
+            Add("spec.rollbackWindow.revisions", $"{window.Revisions} must be between 1 and {RollbackWindowSpec.MaxRevisions} (earlier stable revisions that count as a rollback)");
 
         if (platform == Platform.Local)
         {

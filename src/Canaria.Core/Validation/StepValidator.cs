@@ -20,6 +20,15 @@ internal static class StepValidator
                 if (traffic > 100) add($"{at}.traffic", $"{traffic}% is more than 100%");
                 else if (traffic < 0) add($"{at}.traffic", $"{traffic}% is less than 0%");
             }
+            if (step.Weights is { } weights)
+            {
+                if (step.Traffic is not null)
+                    add($"{at}.weights", "cannot be set together with traffic: write the split either as a percentage (traffic) or as weights");
+                if (weights.Stable < 0) add($"{at}.weights.stable", $"{weights.Stable} is negative");
+                if (weights.Canary < 0) add($"{at}.weights.canary", $"{weights.Canary} is negative");
+                if (weights.Stable == 0 && weights.Canary == 0)
+                    add($"{at}.weights", "stable and canary are both 0: at least one version must get traffic (0/1 sends all to the canary)");
+            }
             if (step.Mirror is < 0 or > 100)
                 add($"{at}.mirror", $"{step.Mirror}% must be between 0% and 100%");
             if (step.Replicas is { } replicas)
@@ -33,7 +42,7 @@ internal static class StepValidator
             }
             if (step.Pause?.Duration is { } d && d <= TimeSpan.Zero)
                 add($"{at}.pause.duration", "must be longer than zero (omit it to wait for a human)");
-            if (step.Replicas is { } r && r.Resolve(spec.Replicas) == 0 && (step.Traffic > 0 || step.Mirror > 0 || step.Matches.Count > 0))
+            if (step.Replicas is { } r && r.Resolve(spec.Replicas) == 0 && (step.Traffic > 0 || step.Weights?.Canary > 0 || step.Mirror > 0 || step.Matches.Count > 0))
                 add($"{at}.replicas", "is 0 but the step sends traffic to the canary");
             for (var m = 0; m < step.Matches.Count; m++) ValidateMatch(step.Matches[m], $"{at}.matches[{m}]", add);
         }

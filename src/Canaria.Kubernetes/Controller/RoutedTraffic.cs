@@ -77,6 +77,7 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
             StableService = stableService,
             CanaryService = canaryService,
             CanaryWeight = effective.CanaryRevision is null ? 0 : effective.CanaryWeight,
+            Weights = effective.CanaryRevision is null ? null : effective.Weights,
             Matches = effective.CanaryRevision is null ? [] : effective.Matches,
             MirrorPercent = effective.CanaryRevision is null ? 0 : effective.MirrorPercent,
             StablePodHash = podHashOf(desired.StableRevision),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Canaria.Core.Model;
 
 namespace Canaria.Kubernetes.Routing;
 
@@ -15,7 +16,7 @@ internal sealed record HttpRouteObservation(int CanaryWeight, int Matches, int M
 
         long canary = HttpBackendRef.Refs(split).Where(r => HttpBackendRef.IsService(r, canaryService, ns)).Sum(r => (long)HttpBackendRef.Weight(r));
         long stable = HttpBackendRef.Refs(split).Where(r => HttpBackendRef.IsService(r, stableService, ns)).Sum(r => (long)HttpBackendRef.Weight(r));
-        var weight = canary + stable == 0 ? 0 : (int)Math.Round(100.0 * canary / (canary + stable));
+        var weight = SplitWeights.RoundedPercent(canary, canary + stable);
 
         var mirror = (split["filters"] as JsonArray)?.FirstOrDefault(f => HttpRouteWeighting.IsMirrorTo(f, canaryService, ns)) is { } filter
             ? MirrorShare(filter["requestMirror"]!)

@@ -13,17 +13,20 @@ internal static class HttpRouteWeighting
     public const int MaxWeight = 1_000_000;
 
     /// <summary>
-    /// The user's rule with the split. When the stable Service is the rule's only backend, stable gets 100−w and the
-    /// canary w. With other backends beside it, their weights are multiplied by 100 and the stable's weight s becomes
-    /// s·(100−w) + s·w, so the other backends keep exactly their share.
+    /// The user's rule with the split (stable/canary weights as the step wrote them, 250/750, or 100−w/w). When the
+    /// stable Service is the rule's only backend, stable and canary get those weights. With other backends beside it,
+    /// their weights are multiplied by the split's total and the stable's weight s becomes s·stable + s·canary, so the
+    /// other backends keep exactly their share.
     /// </summary>
     public static (JsonObject? Rule, string? Error) Weighted(JsonObject rule, RouteTarget target, string ns)
     {
         var refs = HttpBackendRef.Refs(rule).ToList();
         var onlyStable = refs.All(r => HttpBackendRef.IsService(r, target.StableService, ns));
-        if (!onlyStable && refs.Any(r => (long)HttpBackendRef.Weight(r) * 100 > MaxWeight))
-            return (null, $"a backendRef weight above {MaxWeight / 100} cannot be split in whole numbers beside other backends (the API's maximum is {MaxWeight})");
-        var w = target.CanaryWeight;
+        var split = target.Split;
+        if (split.Stable > MaxWeight || split.Canary > MaxWeight)
+            return (null, $"weights {split} exceed the HTTPRoute API's maximum backendRef weight ({MaxWeight})");
+        if (!onlyStable && refs.Any(r => HttpBackendRef.Weight(r) * split.Total > MaxWeight))
+            return (null, $"a backendRef weight above {MaxWeight / split.Total} cannot be split in whole numbers by {split} beside other backends (the API's maximum is {MaxWeight})");
         var backendRefs = new JsonArray();
         JsonNode? mirrorPort = null;
         foreach (var r in refs)
@@ -31,12 +34,13 @@ internal static class HttpRouteWeighting
             var copy = (JsonObject)r.DeepClone();
             if (!HttpBackendRef.IsService(r, target.StableService, ns))
             {
-                copy["weight"] = HttpBackendRef.Weight(r) * 100;
+                copy["weight"] = (int)(HttpBackendRef.Weight(r) * split.Total);
                 backendRefs.Add(copy);
                 continue;
             }
             var s = HttpBackendRef.Weight(r);
-            var (stable, canary) = onlyStable ? (s == 0 ? (0, 0) : (100 - w, w)) : (s * (100 - w), s * w);
+            // Both fit in an int: the weights and s·total were checked against MaxWeight above.
+            var (stable, canary) = onlyStable ? (s == 0 ? (0, 0) : (split.Stable, split.Canary)) : (s * split.Stable, s * split.Canary);
             copy["weight"] = stable;
             backendRefs.Add(copy);
             backendRefs.Add(CanaryRef(r, target.CanaryService, canary));

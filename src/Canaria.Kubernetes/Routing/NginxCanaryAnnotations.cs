@@ -39,7 +39,10 @@ internal static class NginxCanaryAnnotations
             if (value is JsonValue v && v.TryGetValue<string>(out var text) && Copied(prefix, key)) annotations[key] = text;
         }
         annotations[$"{prefix}/canary"] = "true";
-        annotations[$"{prefix}/canary-weight"] = target.CanaryWeight.ToString(CultureInfo.InvariantCulture);
+        // Written weights keep their proportion through canary-weight-total (ingress-nginx 1.1.2+; default 100).
+        var split = target.Split;
+        annotations[$"{prefix}/canary-weight"] = split.Canary.ToString(CultureInfo.InvariantCulture);
+        if (split.Total != 100) annotations[$"{prefix}/canary-weight-total"] = split.Total.ToString(CultureInfo.InvariantCulture);
         if (target.Matches.FirstOrDefault(m => m.Kind == MatchKind.Header) is { } header)
         {
             annotations[$"{prefix}/canary-by-header"] = header.Name;
@@ -70,11 +73,13 @@ internal static class NginxCanaryAnnotations
         return sb.ToString();
     }
 
-    /// <summary>The weight and number of matches an Ingress's annotations send to the canary (0, 0 when it is not a canary Ingress).</summary>
+    /// <summary>The weight (percent of canary-weight-total, default 100) and number of matches an Ingress's annotations send to the canary (0, 0 when it is not a canary Ingress).</summary>
     public static (int Weight, int Matches) Read(string prefix, JsonObject? annotations)
     {
         if ((string?)annotations?[$"{prefix}/canary"] != "true") return (0, 0);
-        var weight = int.TryParse((string?)annotations[$"{prefix}/canary-weight"], NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? w : 0;
+        var canary = int.TryParse((string?)annotations[$"{prefix}/canary-weight"], NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? w : 0;
+        var total = long.TryParse((string?)annotations[$"{prefix}/canary-weight-total"], NumberStyles.None, CultureInfo.InvariantCulture, out var t) && t > 0 ? t : 100;
+        var weight = SplitWeights.RoundedPercent(Math.Min(canary, total), total);
         var matches = (annotations[$"{prefix}/canary-by-header"] is not null ? 1 : 0) + (annotations[$"{prefix}/canary-by-cookie"] is not null ? 1 : 0);
         return (weight, matches);
     }

@@ -14,6 +14,12 @@ internal sealed record RouteTarget
     /// <summary>Percent (0-100) of requests to the canary by weight.</summary>
     public int CanaryWeight { get; init; }
 
+    /// <summary>The step's relative weights (250/750) when it wrote them; routers that take relative weights write these unchanged.</summary>
+    public SplitWeights? Weights { get; init; }
+
+    /// <summary>The exact split: the written weights, or 100−w/w.</summary>
+    public SplitWeights Split => Weights ?? SplitWeights.FromPercent(CanaryWeight);
+
     /// <summary>Requests matching any of these go to the canary whatever the weight (placed before the weighted route).</summary>
     public IReadOnlyList<MatchSpec> Matches { get; init; } = [];
 

@@ -103,7 +103,7 @@ internal sealed class SmiRouter(SmiRouting config) : ITrafficRouter
         var split = back.Value!;
         var weights = TrafficSplitWeights.Read(split, target.StableService, target.CanaryService);
         var apex = (string?)split["spec"]?["service"];
-        var verified = weights.Carries(target.CanaryWeight) && TrafficSplitShape.ApexMatches(apex, config.RootService, context.Namespace);
+        var verified = weights.Carries(target) && TrafficSplitShape.ApexMatches(apex, config.RootService, context.Namespace);
         var message = $"{Describe(context, name)}: {target.StableService} {weights.Stable}, {target.CanaryService} {weights.Canary}";
         return new RouterOutcome(new RouterState(Name, verified, weights.CanaryPercent, 0, 0, message), null);
     }

@@ -33,11 +33,11 @@ internal static class TrafficSplitShape
         return apex == svc || apex.StartsWith(svc + ".", StringComparison.Ordinal);
     }
 
-    /// <summary>The two backends Canaria writes: stable 100−w, canary w.</summary>
+    /// <summary>The two backends Canaria writes: the step's weights unchanged (250/750), or stable 100−w, canary w.</summary>
     public static JsonArray Backends(RouteTarget target) =>
     [
-        new JsonObject { ["service"] = target.StableService, ["weight"] = 100 - target.CanaryWeight },
-        new JsonObject { ["service"] = target.CanaryService, ["weight"] = target.CanaryWeight },
+        new JsonObject { ["service"] = target.StableService, ["weight"] = target.Split.Stable },
+        new JsonObject { ["service"] = target.CanaryService, ["weight"] = target.Split.Canary },
     ];
 
     /// <summary>A split Canaria creates because none exists: owned by the Rollout, labelled, deleted on restore.</summary>
@@ -87,7 +87,7 @@ internal static class TrafficSplitShape
         var created = RouterOwnership.IsCreatedBy(split, context);
         var weights = TrafficSplitWeights.Read(split, target.StableService, target.CanaryService);
         var apexRight = !created || (string?)split["spec"]?["service"] == config.RootService;
-        if (apexRight && weights.Carries(target.CanaryWeight)) return false;
+        if (apexRight && weights.Carries(target)) return false;
 
         if (split["spec"] is not JsonObject spec)
         {

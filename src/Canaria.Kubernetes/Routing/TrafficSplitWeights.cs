@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Canaria.Core.Model;
 
 namespace Canaria.Kubernetes.Routing;
 
@@ -24,26 +25,16 @@ internal sealed record TrafficSplitWeights
 
     public long Total => Stable + Canary + Others;
 
-    /// <summary>
-    /// The canary's share in whole percent, rounded to the nearest (half away from zero), except that a canary with any
-    /// weight never reads as 0% and a stable with any weight never reads as 100% (1/1000 is 1%, 999/1000 is 99%):
-    /// "no traffic" and "all traffic" are claims a rollout relies on. No weight at all reads as 0%.
-    /// </summary>
-    public int CanaryPercent
-    {
-        get
-        {
-            if (Total <= 0) return 0;
-            var percent = (int)Math.Round(100m * Canary / Total, MidpointRounding.AwayFromZero);
-            if (Canary > 0 && percent == 0) return 1;
-            if (Canary < Total && percent == 100) return 99;
-            return percent;
-        }
-    }
+    /// <summary>The canary's share in whole percent, rounded as <see cref="SplitWeights.CanaryPercent"/> is.</summary>
+    public int CanaryPercent => SplitWeights.RoundedPercent(Canary, Total);
 
-    /// <summary>True when the split sends exactly <paramref name="percent"/>% to the canary and the rest to stable (ratio compared exactly, not rounded).</summary>
-    public bool Carries(int percent) =>
-        Error is null && Others == 0 && HasStableBackend && Total > 0 && Canary * 100 == percent * Total;
+    /// <summary>
+    /// True when the split carries the target: written weights exactly as written (250/750 stays 250/750), a percentage
+    /// as any backends of that ratio (90/10 or 900/100 for 10%).
+    /// </summary>
+    public bool Carries(RouteTarget target) =>
+        Error is null && Others == 0 && HasStableBackend && Total > 0
+        && (target.Weights is { } w ? Stable == w.Stable && Canary == w.Canary : Canary * 100 == target.CanaryWeight * Total);
 
     public static TrafficSplitWeights Read(JsonObject split, string stable, string canary)
     {

@@ -69,7 +69,14 @@ internal static class ControllerApi
         api.MapGet("/rollouts/{name}/history", (string name, int? limit, long? since) =>
             Json(store.ListEvents(name, Math.Clamp(limit ?? 200, 1, 10_000), since)));
         api.MapGet("/rollouts/{name}/revisions", (string name) =>
-            Json(store.ListRevisions(name).Select(r => new { r.Number, RevisionTemplates.Deserialize(r.TemplateJson).Version, r.CreatedAt, r.TemplateHash })));
+        {
+            var status = controller.Views.TryGetValue(name, out var view) ? view.Status : null;
+            return Json(store.ListRevisions(name).Select(r => new
+            {
+                r.Number, RevisionTemplates.Deserialize(r.TemplateJson).Version, r.CreatedAt, r.TemplateHash,
+                Role = r.Number == status?.StableRevision || r.Number == status?.CanaryRevision ? RolloutViews.Role(status, r.Number) : null,
+            }));
+        });
         api.MapGet("/rollouts/{name}/stat", async (string name, string? window, CancellationToken ct) =>
         {
             if (!controller.Views.TryGetValue(name, out var view)) return Reply(ControllerReply.Missing(name));
@@ -78,16 +85,7 @@ internal static class ControllerApi
             var signals = await controller.Gateway.Client.SignalsAsync(span, "", ct).ConfigureAwait(false);
             if (signals is null)
                 return Results.Json(new { error = "the gateway process did not answer: " + controller.Gateway.Client.LastError }, statusCode: 503);
-            var service = view.Service ?? "";
-            SignalsRow Row(string svc, string version) =>
-                signals.FirstOrDefault(s => s.Service == svc && s.Version == version) ?? new SignalsRow(svc, version, 0, 0, 0, null, null, null, 0);
-            var versions = view.Versions.Select(v => Row(service, v.Version));
-
-            // What the gateway answered itself on this rollout's listener (named after it): only shown once it happened.
-            var own = new[] { Row(service, GoldenSignals.UnroutedVersion), Row(name, GoldenSignals.NoRouteVersion) }
-                .Where(s => s.Requests > 0 || s.ClientErrors > 0);
-            var rows = versions.Concat(own)
-                .Select(s => new StatRow(s.Version, s.Requests, s.Failures, s.SuccessRate, s.Rps, s.P50Ms, s.P95Ms, s.P99Ms, s.ClientErrors));
+            var rows = StatRows.Of(view, name, signals);
             return Json(new { rollout = name, window = Durations.Format(span), versions = rows });
         });
         api.MapGet("/metrics", async (CancellationToken ct) =>
@@ -114,4 +112,14 @@ internal static class ControllerApi
 }
 
 /// <summary>One version's golden signals; <c>ClientErrors</c> (requests the client broke) are not part of <c>Requests</c> or the success rate.</summary>
-internal sealed record StatRow(string Version, long Requests, long Failures, double? SuccessRate, double Rps, double? P50Ms, double? P95Ms, double? P99Ms, long ClientErrors);
+internal sealed record StatRow(string Version, long Requests, long Failures, double? SuccessRate, double Rps, double? P50Ms, double? P95Ms, double? P99Ms, long ClientErrors)
+{
+    /// <summary>stable, canary, previous, mirror (copies of the stable's requests), or gateway (answered by the gateway itself).</summary>
+    public string Role { get; init; } = "";
+
+    /// <summary>Percent of the weighted traffic as applied (for a mirror row: percent of the stable's requests copied).</summary>
+    public int Weight { get; init; }
+
+    /// <summary>The weight as shown: "90%", "750 (75%)" for written weights, "-" for the gateway's own answers.</summary>
+    public string WeightText { get; init; } = "";
+}

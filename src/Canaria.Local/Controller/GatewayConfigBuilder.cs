@@ -30,11 +30,13 @@ internal static class GatewayConfigBuilder
             var canaryEndpoints = target.CanaryRevision is { } c ? workload.ReadyEndpoints(r, c) : [];
             var canaryLive = target.CanaryRevision is not null && canaryEndpoints.Count > 0;
             var canaryWeight = canaryLive ? target.CanaryWeight : 0;
+            // The gateway takes relative weights: written weights go in unchanged (1/2 is exactly a third, not 33%).
+            var split = canaryLive ? target.Split : SplitWeights.FromPercent(0);
 
             var stableName = RevisionNames.Version(r, target.StableRevision);
             var versions = new List<VersionConfig>
             {
-                new() { Name = stableName, Weight = 100 - canaryWeight, Endpoints = stableEndpoints, Protocol = upstream },
+                new() { Name = stableName, Weight = split.Stable, Endpoints = stableEndpoints, Protocol = upstream },
             };
             var rules = new List<RuleConfig>();
             MirrorConfig? mirror = null;
@@ -42,7 +44,7 @@ internal static class GatewayConfigBuilder
             {
                 var canaryName = RevisionNames.Version(r, canary);
                 if (canaryLive && target.MirrorPercent > 0) mirror = new MirrorConfig { Version = canaryName, Percent = target.MirrorPercent };
-                versions.Add(new VersionConfig { Name = canaryName, Weight = canaryWeight, Endpoints = canaryEndpoints, Protocol = upstream });
+                versions.Add(new VersionConfig { Name = canaryName, Weight = split.Canary, Endpoints = canaryEndpoints, Protocol = upstream });
                 if (canaryLive)
                     rules.AddRange(target.Matches.Select((m, i) => ToRule(m, i, canaryName)));
             }
@@ -62,6 +64,7 @@ internal static class GatewayConfigBuilder
             effective[r.Name] = target with
             {
                 CanaryWeight = canaryWeight,
+                Weights = canaryLive ? target.Weights : null,
                 Matches = canaryLive ? target.Matches : [],
                 MirrorPercent = canaryLive ? target.MirrorPercent : 0,
             };

@@ -28,7 +28,15 @@ internal sealed record VersionView
 
     /// <summary>stable, canary, or previous (waiting for scale-down).</summary>
     public required string Role { get; init; }
+    /// <summary>Percent of the weighted traffic this revision gets under the applied split.</summary>
     public int Weight { get; init; }
+
+    /// <summary>The weight as the step wrote it (750 of weights 250/750); null when the step wrote a percentage.</summary>
+    public int? WrittenWeight { get; init; }
+
+    /// <summary>"75%", or "750 (75%)" when the step wrote weights.</summary>
+    public string WeightText => WrittenWeight is { } w ? $"{w} ({Weight}%)" : $"{Weight}%";
+
     public int DesiredReplicas { get; init; }
     public int ReadyReplicas { get; init; }
     public IReadOnlyList<ReplicaView> Replicas { get; init; } = [];

@@ -21,6 +21,7 @@ internal static class RolloutViews
                 Version = RevisionNames.Version(r, revision),
                 Role = role,
                 Weight = weight,
+                WrittenWeight = applied?.WrittenWeight(revision),
                 DesiredReplicas = desired,
                 ReadyReplicas = workload.Observe(r, revision).Ready,
                 Replicas = replicas,

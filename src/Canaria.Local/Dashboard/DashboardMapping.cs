@@ -31,7 +31,7 @@ internal static class DashboardMapping
     public static IReadOnlyList<DashboardStep> Pipeline(RolloutSpec spec) =>
         [.. Enumerable.Range(0, StepPlan.Count(spec) + 1).Select(i => StepPlan.At(spec, i)).Select(step => new DashboardStep(
             step.Index, step.Traffic, step.CanaryReplicas, step.Matches.Count, step.Mirror,
-            step.Pause is null ? null : step.Pause.Duration is { } d ? Durations.Format(d) : "manual", step.IsFinal))];
+            step.Pause is null ? null : step.Pause.Duration is { } d ? Durations.Format(d) : "manual", step.IsFinal) { TrafficText = step.TrafficText })];
 
     public static DashboardCheck Check(RolloutSpec? spec, CheckStatus c)
     {

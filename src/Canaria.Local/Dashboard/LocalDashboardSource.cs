@@ -69,7 +69,7 @@ internal sealed class LocalDashboardSource(LocalController controller, StateStor
         NotStored = view.NotStored,
         Service = view.Service,
         ListenAddress = view.ListenAddress,
-        Versions = [.. view.Versions.Select(v => new DashboardVersion(v.Revision, v.Version, v.Role, v.Weight, v.ReadyReplicas, v.DesiredReplicas))],
+        Versions = [.. view.Versions.Select(v => new DashboardVersion(v.Revision, v.Version, v.Role, v.Weight, v.ReadyReplicas, v.DesiredReplicas) { WeightText = v.WeightText })],
     };
 
     private RolloutSpec? SpecOf(RolloutView view)

@@ -132,7 +132,7 @@ public sealed class ClientErrorRolloutTests
         return text.ToString();
     }
 
-    private static async Task<string> RunStatAsync(LocalRolloutFixture f, string name, params string[] extra)
+    internal static async Task<string> RunStatAsync(LocalRolloutFixture f, string name, params string[] extra)
     {
         var owned = new List<Process>();
         var process = CliProcess.Start(owned, ["stat", name, "--window", "1m", "--state-dir", f.StateDir, .. extra]);

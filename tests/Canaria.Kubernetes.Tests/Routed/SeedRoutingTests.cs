@@ -103,6 +103,33 @@ public sealed class SeedRoutingTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
+    public async Task Seed003_WeightsFiveHundredThenTwoFiftySevenFifty_TrafficSplitHoldsTheWeightsAsWritten()
+    {
+        JsonArray steps =
+        [
+            new JsonObject { ["weights"] = new JsonObject { ["stable"] = 500, ["canary"] = 500 }, ["pause"] = new JsonObject() },
+            new JsonObject { ["weights"] = new JsonObject { ["stable"] = 250, ["canary"] = 750 }, ["pause"] = new JsonObject() },
+        ];
+        await using var r = await RoutedRelease.StartAsync(cluster, "seed003w", ["smi"], steps);
+        await r.SetImageAsync("app:v2");
+
+        foreach (var (step, stable, canary, percent) in new[] { ("step 1/2", 500, 500, 50), ("step 2/2", 250, 750, 75) })
+        {
+            var rollout = await r.WaitForStepAsync(step, percent);
+            var split = (await r.Client.GetAsync(DataPlanes.TrafficSplits, r.Namespace, "myapp")).ValueOrThrow();
+            var backends = split["spec"]!["backends"]!.AsArray();
+            Assert.Equal(stable, backends.Single(b => (string?)b!["service"] == "myapp")!["weight"]!.GetValue<int>());
+            Assert.Equal(canary, backends.Single(b => (string?)b!["service"] == "myapp-canary")!["weight"]!.GetValue<int>());
+            Assert.Equal(stable, rollout["status"]!["trafficRouting"]!["applied"]!["weights"]!["stable"]!.GetValue<int>());
+            Assert.Contains($"{stable}/{canary} ({percent}%)", Objects.Str(rollout, "status", "message"), StringComparison.Ordinal);
+            await r.S.CommandAsync("myapp", $"promote {step[5]}");
+        }
+
+        await r.WaitForRestoredAsync("Healthy", "full promotion, then the created TrafficSplit removed");
+        Assert.False((await r.Client.GetAsync(DataPlanes.TrafficSplits, r.Namespace, "myapp")).IsSuccess);
+    }
+
+    [Fact]
     public async Task Seed002_BlueGreenWithIngressNginx_GreenFullSizeThenFiftyThenAllAndBlueRemoved()
     {
         JsonArray steps =

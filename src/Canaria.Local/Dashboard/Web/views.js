@@ -18,9 +18,9 @@ function splitBar(r) {
   const weighted = r.versions.filter(v => v.weight > 0 || v.role !== 'previous');
   return el('div', { class: 'split', 'data-testid': 'split' },
     el('div', { class: 'bar' }, weighted.filter(v => v.weight > 0).map(v =>
-      el('span', { class: `seg ${v.role}`, style: undefined, 'data-version': v.version, 'data-weight': v.weight, title: `${v.version} ${v.weight}%` }))),
+      el('span', { class: `seg ${v.role}`, style: undefined, 'data-version': v.version, 'data-weight': v.weight, title: `${v.version} ${v.weightText ?? v.weight + '%'}` }))),
     el('div', { class: 'labels' }, weighted.map(v =>
-      el('span', { class: `key ${v.role}`, 'data-role': v.role }, `${v.version} (${v.role}) ${v.weight}%`))));
+      el('span', { class: `key ${v.role}`, 'data-role': v.role }, `${v.version} (${v.role}) ${v.weightText ?? v.weight + '%'}`))));
 }
 
 // Bar widths come from a class per 1% step (the page's CSP allows no inline styles).
@@ -113,7 +113,7 @@ export function renderRollout(view, state, name, { act, charts }) {
     const where = r.phase === 'Healthy' || s.index < r.stepIndex ? 'done' : s.index === r.stepIndex ? 'current' : 'next';
     const cls = `${where}${where === 'current' && (r.phase === 'Aborted' || r.phase === 'Degraded') ? ' failed' : ''}`;
     return el('li', { class: cls, 'data-step': s.index + 1 },
-      el('strong', {}, s.final ? 'full promotion' : `${s.index + 1}. ${s.traffic}%`),
+      el('strong', {}, s.final ? 'full promotion' : `${s.index + 1}. ${s.trafficText ?? s.traffic + '%'}`),
       el('div', {}, `${s.replicas} canary replica${s.replicas === 1 ? '' : 's'}`),
       s.matches ? el('div', {}, `${s.matches} test-user match${s.matches === 1 ? '' : 'es'}`) : null,
       s.mirror ? el('div', {}, `mirror ${s.mirror}%`) : null,
