@@ -5,12 +5,14 @@ using Canaria.Kubernetes.Resources;
 namespace Canaria.Bench.Scale;
 
 /// <summary>
-/// The benchmark's Rollouts: app-N = a Deployment (1 replica, maxSurge 1), its Service and a Rollout with one
-/// 50% step and an untimed pause, so a release stops at a step with stable and canary ready (weight 50).
+/// The benchmark's Rollouts: app-N = a Deployment (2 replicas, maxSurge 1), its Service and a Rollout with one
+/// 50% step and an untimed pause. Without a router the split is the ready pods: at the step 1 canary pod next to
+/// 2 stable ones (replicas + maxSurge − canary), so the first step's split is verified when status.weight is 33.
 /// </summary>
 internal sealed class Fleet(KubeClient client, string ns, int count)
 {
-    public const int StepWeight = 50;
+    public const int Replicas = 2;
+    public const int VerifiedWeight = 33;
 
     public string Namespace => ns;
     public int Count => count;
@@ -65,7 +67,7 @@ internal sealed class Fleet(KubeClient client, string ns, int count)
         ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = Labels(name) },
         ["spec"] = new JsonObject
         {
-            ["replicas"] = 1,
+            ["replicas"] = Replicas,
             ["selector"] = new JsonObject { ["matchLabels"] = Labels(name) },
             ["strategy"] = new JsonObject
             {
@@ -113,7 +115,7 @@ internal sealed class Fleet(KubeClient client, string ns, int count)
             {
                 ["canary"] = new JsonObject
                 {
-                    ["steps"] = new JsonArray(new JsonObject { ["traffic"] = StepWeight }, new JsonObject { ["pause"] = new JsonObject() }),
+                    ["steps"] = new JsonArray(new JsonObject { ["traffic"] = 50 }, new JsonObject { ["pause"] = new JsonObject() }),
                 },
             },
         },

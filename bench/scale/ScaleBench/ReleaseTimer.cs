@@ -8,8 +8,8 @@ namespace Canaria.Bench.Scale;
 
 /// <summary>
 /// Releases a batch of the fleet at once (`set image` on each Deployment, in parallel) and times, per Rollout, from its
-/// patch to (a) its canary ReplicaSet created and (b) the first step's split verified (status.weight at the step's
-/// weight: stable and canary pods ready), both seen through watches opened before the first patch.
+/// patch to (a) its canary ReplicaSet created and (b) the first step's split verified (status.weight at the
+/// step's share of ready pods), both seen through watches opened before the first patch.
 /// </summary>
 internal sealed class ReleaseTimer(KubeClient client, Fleet fleet)
 {
@@ -41,7 +41,7 @@ internal sealed class ReleaseTimer(KubeClient client, Fleet fleet)
         {
             var name = (string?)obj["metadata"]?["name"];
             if (name is not null && batch.Contains(name) && started.ContainsKey(name) && obj["status"]?["canaryRevision"] is not null
-                && (int?)obj["status"]?["weight"] == Fleet.StepWeight)
+                && (int?)obj["status"]?["weight"] == Fleet.VerifiedWeight)
                 splitAt.TryAdd(name, Stopwatch.GetTimestamp());
             Check();
         }, stop.Token);

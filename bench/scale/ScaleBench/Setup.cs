@@ -50,7 +50,7 @@ internal static class Setup
         while (true)
         {
             var deployments = (await client.ListAllAsync(KubeResource.Deployments, ns, cancellationToken: cancellationToken)).ValueOrThrow().Items;
-            var ready = deployments.Count(d => (int?)d["status"]?["readyReplicas"] == 1);
+            var ready = deployments.Count(d => (int?)d["status"]?["readyReplicas"] == Fleet.Replicas);
             if (ready == count) return;
             if (clock.Elapsed > TimeSpan.FromMinutes(20)) throw new TimeoutException($"{ready}/{count} Deployments ready after 20 min");
             Console.Error.WriteLine($"  {clock.Elapsed.TotalSeconds:F0} s: {ready}/{count} Deployments with their pod Ready");
