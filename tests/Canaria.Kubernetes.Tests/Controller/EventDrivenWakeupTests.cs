@@ -76,7 +76,7 @@ public sealed class EventDrivenWakeupTests(ControlPlaneFixture cluster)
         foreach (var name in new[] { "done", "waiting" })
         {
             await s.CreateDeploymentAsync(RolloutObjects.Deployment(name, 2, "app:v1"), ready: 2);
-            (await s.Client.CreateAsync(KubeResource.Services, s.Namespace, Service(name))).ValueOrThrow();
+            (await s.Client.CreateAsync(KubeResource.Services, s.Namespace, BlueGreenTests.Service(name))).ValueOrThrow();
             var rollout = RolloutObjects.Rollout(name, name, (JsonObject)ManualStep.DeepClone());
             rollout["spec"]!["service"] = new JsonObject { ["name"] = name };
             (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
@@ -104,16 +104,4 @@ public sealed class EventDrivenWakeupTests(ControlPlaneFixture cluster)
     }
 
     private static string? Image(JsonObject pod) => (string?)pod["spec"]?["containers"]?[0]?["image"];
-
-    private static JsonObject Service(string name) => new()
-    {
-        ["apiVersion"] = "v1",
-        ["kind"] = "Service",
-        ["metadata"] = new JsonObject { ["name"] = name },
-        ["spec"] = new JsonObject
-        {
-            ["selector"] = new JsonObject { ["app"] = name },
-            ["ports"] = new JsonArray(new JsonObject { ["port"] = 80, ["targetPort"] = 8080 }),
-        },
-    };
 }
