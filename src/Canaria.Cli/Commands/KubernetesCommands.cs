@@ -17,10 +17,16 @@ internal static class KubernetesCommands
         var context = new Option<string?>("--context") { Description = "kubeconfig context (default: current-context)" };
         var watchNamespace = new Option<string?>("--namespace", "-n") { Description = "Only manage Rollouts in this namespace (default: all namespaces)" };
         var leaseNamespace = new Option<string?>("--lease-namespace") { Description = "Namespace of the leader-election Lease (default: the kubeconfig's namespace)" };
+        var qps = new Option<double>("--qps") { Description = "Requests per second to the API server at most (client-side rate limit)", DefaultValueFactory = _ => 100 };
+        var burst = new Option<int>("--burst") { Description = "Requests that may go at once above --qps", DefaultValueFactory = _ => 200 };
+        var workers = new Option<int>("--workers") { Description = "Rollouts reconciled at once (one Rollout is never reconciled twice at a time)", DefaultValueFactory = _ => 4 };
         command.Options.Add(kubeconfig);
         command.Options.Add(context);
         command.Options.Add(watchNamespace);
         command.Options.Add(leaseNamespace);
+        command.Options.Add(qps);
+        command.Options.Add(burst);
+        command.Options.Add(workers);
         command.SetAction(async (r, ct) =>
         {
             var loaded = r.GetValue(kubeconfig) is { } path ? KubeConfigSource.LoadFile(path, r.GetValue(context))
@@ -31,13 +37,22 @@ internal static class KubernetesCommands
                 Output.Error($"cannot load the cluster configuration: {loaded.Error}");
                 return ExitCodes.Invalid;
             }
+            var badLimit = r.GetValue(qps) is not (> 0 and <= 10_000) ? $"--qps {r.GetValue(qps)}: must be more than 0 and at most 10000"
+                : r.GetValue(burst) is not (>= 1 and <= 100_000) ? $"--burst {r.GetValue(burst)}: must be 1 to 100000"
+                : r.GetValue(workers) is not (>= 1 and <= 64) ? $"--workers {r.GetValue(workers)}: must be 1 to 64"
+                : null;
+            if (badLimit is not null)
+            {
+                Output.Error(badLimit);
+                return ExitCodes.Invalid;
+            }
             using var logs = LoggerFactory.Create(b => b.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
                 o.TimestampFormat = "HH:mm:ss.fff ";
             }).SetMinimumLevel(LogLevel.Information));
             var logger = logs.CreateLogger("Canaria.Kubernetes");
-            using var client = new KubeClient(config, TimeProvider.System, logger);
+            using var client = new KubeClient(config with { Qps = r.GetValue(qps), Burst = r.GetValue(burst) }, TimeProvider.System, logger);
             var probe = await client.ListAsync(RolloutResource.Rollouts, r.GetValue(watchNamespace), new ListOptions { Limit = 1 }, ct).ConfigureAwait(false);
             if (probe.Error is { Code: 404 })
             {
@@ -46,7 +61,7 @@ internal static class KubernetesCommands
             }
             var identity = $"{Environment.MachineName}-{Environment.ProcessId}";
             var host = new KubeControllerHost(client,
-                new KubeControllerOptions { Namespace = r.GetValue(watchNamespace) },
+                new KubeControllerOptions { Namespace = r.GetValue(watchNamespace), Workers = r.GetValue(workers) },
                 new LeaderElectionOptions { Namespace = r.GetValue(leaseNamespace) ?? config.Namespace, Identity = identity },
                 logger);
             Output.Info($"canaria controller {identity} on {config.Server}; waiting for the Lease");

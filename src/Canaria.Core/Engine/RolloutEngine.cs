@@ -76,9 +76,14 @@ internal static class RolloutEngine
         if (s.CanaryRevision is { } canary && s.StepState != StepState.Aborted)
         {
             var step = StepPlan.At(ctx.Spec, s.StepIndex);
-            replicas[canary] = s.StepState is StepState.Upgrading or StepState.RoutingTraffic
-                ? Math.Max(step.CanaryReplicas, s.CanaryScale)
-                : s.CanaryScale;
+            // Once the step's traffic is live, the canary is the step's share of the current total: when an autoscaler
+            // changes replicas mid-step, stable and canary both follow it, at the same step.
+            replicas[canary] = s.StepState switch
+            {
+                StepState.Upgrading or StepState.RoutingTraffic => Math.Max(step.CanaryReplicas, s.CanaryScale),
+                StepState.Analyzing or StepState.Paused or StepState.Ready => step.CanaryReplicas,
+                _ => s.CanaryScale, // aborting: what the traffic still on the canary relies on
+            };
         }
 
         var applied = ctx.Observation.AppliedTraffic;

@@ -10,14 +10,12 @@ namespace Canaria.Kubernetes.Controller;
 /// Canaria writes only that selector key; which revision it selects is the traffic the engine sees as applied
 /// (0% or 100% to the new revision).
 /// </summary>
-internal sealed class ActiveService(KubeClient client)
+/// <param name="cached">The Service as the controller's informer last saw it (a watched object: reading it costs no request).</param>
+internal sealed class ActiveService(KubeClient client, Func<string, string, JsonObject?> cached)
 {
     /// <summary>The pod-template-hash the Service selects now, or null when it has no such key or does not exist.</summary>
-    public async Task<(bool Exists, string? PodHash)> ReadAsync(string ns, string name, CancellationToken cancellationToken)
-    {
-        var got = await client.GetAsync(KubeResource.Services, ns, name, cancellationToken).ConfigureAwait(false);
-        return got.IsSuccess ? (true, (string?)got.Value!["spec"]?["selector"]?[PodTemplates.HashLabel]) : (false, null);
-    }
+    public Task<(bool Exists, string? PodHash)> ReadAsync(string ns, string name, CancellationToken cancellationToken) =>
+        Task.FromResult(cached(ns, name) is { } got ? (true, (string?)got["spec"]?["selector"]?[PodTemplates.HashLabel]) : (false, (string?)null));
 
     public async Task<string?> SelectAsync(string ns, string name, string podHash, string? current, CancellationToken cancellationToken)
     {

@@ -7,9 +7,10 @@ namespace Canaria.Kubernetes.Controller;
 /// <summary>
 /// The canary Service of a canary release (seed 002): <c>&lt;svc&gt;-canary</c>, the user's Service's ports and selector plus
 /// the canary's pod-template-hash, so testers and routers can reach only the new version. It exists while a release runs,
-/// is owned by the Rollout (garbage-collected with it), and the user's Service itself is not changed.
+/// is owned by the Rollout (garbage-collected with it), and the user's Service itself is not changed. Both Services are
+/// read from the controller's informer cache (<paramref name="cached"/>): a reconcile that changes nothing sends nothing.
 /// </summary>
-internal sealed class CanaryService(KubeClient client)
+internal sealed class CanaryService(KubeClient client, Func<string, string, JsonObject?> cached)
 {
     public const string FieldManager = "canaria";
 
@@ -18,9 +19,9 @@ internal sealed class CanaryService(KubeClient client)
     public async Task<string?> EnsureAsync(string ns, JsonObject rollout, string service, string? canaryPodHash, CancellationToken cancellationToken)
     {
         var name = NameOf(service);
-        var current = await client.GetAsync(KubeResource.Services, ns, name, cancellationToken).ConfigureAwait(false);
+        var current = cached(ns, name);
         var rolloutName = (string?)rollout["metadata"]?["name"];
-        if (current.IsSuccess && (string?)current.Value!["metadata"]?["labels"]?[RolloutResource.RolloutLabel] != rolloutName)
+        if (current is not null && (string?)current["metadata"]?["labels"]?[RolloutResource.RolloutLabel] != rolloutName)
         {
             // Someone's own Service (e.g. left by Flagger or Argo Rollouts): never taken over or deleted.
             return $"Service {name} exists but was not created by Canaria for Rollout {rolloutName} (no label canaria.dev/rollout={rolloutName}); " +
@@ -28,19 +29,18 @@ internal sealed class CanaryService(KubeClient client)
         }
         if (canaryPodHash is null)
         {
-            if (!current.IsSuccess) return null;
+            if (current is null) return null;
             var deleted = await client.DeleteAsync(KubeResource.Services, ns, name,
-                new DeleteOptions { PreconditionUid = (string?)current.Value!["metadata"]?["uid"] }, cancellationToken).ConfigureAwait(false);
+                new DeleteOptions { PreconditionUid = (string?)current["metadata"]?["uid"] }, cancellationToken).ConfigureAwait(false);
             return deleted.IsSuccess || deleted.Error!.IsNotFound ? null : $"deleting Service {name} failed: {deleted.Error}";
         }
-        if (current.IsSuccess && (string?)current.Value!["spec"]?["selector"]?[PodTemplates.HashLabel] == canaryPodHash) return null;
-        var baseService = await client.GetAsync(KubeResource.Services, ns, service, cancellationToken).ConfigureAwait(false);
-        if (!baseService.IsSuccess) return $"Service {service} (spec.service.name) not found: {baseService.Error}";
+        if (current is not null && (string?)current["spec"]?["selector"]?[PodTemplates.HashLabel] == canaryPodHash) return null;
+        if (cached(ns, service) is not { } baseService) return $"Service {service} (spec.service.name) not found in namespace {ns}";
 
-        var selector = baseService.Value!["spec"]?["selector"]?.DeepClone() as JsonObject ?? [];
+        var selector = baseService["spec"]?["selector"]?.DeepClone() as JsonObject ?? [];
         selector[PodTemplates.HashLabel] = canaryPodHash;
         var ports = new JsonArray();
-        foreach (var p in (baseService.Value["spec"]?["ports"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        foreach (var p in (baseService["spec"]?["ports"] as JsonArray)?.OfType<JsonObject>() ?? [])
         {
             var port = new JsonObject();
             foreach (var key in new[] { "name", "port", "targetPort", "protocol" })

@@ -24,4 +24,7 @@ internal static partial class ControllerLog
 
     [LoggerMessage(106, LogLevel.Warning, "{Identity} could not read or write Lease {Lease}: {Error}")]
     public static partial void LeaseFailed(ILogger logger, string identity, string lease, string error);
+
+    [LoggerMessage(107, LogLevel.Information, "Caches synced: {Count} Rollouts queued for {Workers} workers")]
+    public static partial void Synced(ILogger logger, int count, int workers);
 }

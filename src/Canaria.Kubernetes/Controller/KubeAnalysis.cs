@@ -21,6 +21,7 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
     private readonly IReadOnlyDictionary<MetricProvider, IValueSource> _sources = RemoteCheck.Sources(Http, metricTimeout);
     private readonly WebhookRunner _webhooks = new(Http, time, logger);
     private readonly ConcurrentDictionary<string, KubeAnalysisState> _rollouts = new(StringComparer.Ordinal);
+    private static readonly TimeSpan GateAskedAgain = TimeSpan.FromSeconds(1.05);
 
     /// <summary>Queues a rollout's reconcile (by namespace/name key) when one of its measurements or gate answers arrives.</summary>
     public Action<string>? Wake { get; set; }
@@ -54,9 +55,11 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
             state.GateAnswered(r);
             Wake?.Invoke(key);
         }, cancellationToken);
-        return decision.Analysis is { } window && spec.Analysis is { } analysis
+        var checks = decision.Analysis is { } window && spec.Analysis is { } analysis
             ? StartDueChecks(key, state, ns, name, spec, analysis, window, decision.Status, versionOf, cancellationToken)
             : null;
+        // A gate that holds is asked again every second (the runner skips asking sooner), so its rollout needs that timer.
+        return decision.Gates.Count > 0 ? Sooner(GateAskedAgain, checks) : checks;
     }
 
     public static TimeSpan Sooner(TimeSpan requeue, TimeSpan? check) =>

@@ -7,26 +7,31 @@ using Canaria.Kubernetes.Resources;
 namespace Canaria.Kubernetes.Controller;
 
 /// <summary>
-/// The Rollout controller: informers on Rollouts, Deployments and ReplicaSets feed a de-duplicating work queue
-/// of Rollout keys (a Deployment or ReplicaSet event queues the Rollouts that reference its Deployment); one
-/// worker reconciles a key at a time, level-triggered, and queues it again while a release is under way.
+/// The Rollout controller: informers on Rollouts, Deployments, ReplicaSets and Services feed a de-duplicating work queue
+/// of Rollout keys. An event finds the Rollouts it concerns through indexes kept from the informers' events (a Deployment
+/// or its ReplicaSet: the Rollouts whose workloadRef names it; a Service: the Rollouts that name it or its -canary), so
+/// the controller is level-triggered on changes: a Rollout is reconciled when something it reads changed, or when a
+/// time it waits for comes (a timed pause, a deadline, an analysis interval), not on a polling timer. Several workers
+/// reconcile different Rollouts at once; one Rollout is never reconciled by two at a time.
 /// </summary>
 public sealed class RolloutController : IAsyncDisposable
 {
-    private readonly KubeClient _client;
     private readonly KubeControllerOptions _options;
     private readonly ILogger _logger;
     private readonly WorkQueue _queue;
     private readonly KubeInformer _rollouts;
     private readonly KubeInformer _deployments;
     private readonly KubeInformer _replicaSets;
+    private readonly KubeInformer _services;
+    private readonly ReverseIndex _rolloutsByDeployment = new();
+    private readonly ReverseIndex _rolloutsByService = new();
+    private readonly ReverseIndex _replicaSetsByDeployment = new();
     private readonly RolloutReconciler _reconciler;
     private readonly CancellationTokenSource _stop = new();
-    private Task _worker = Task.CompletedTask;
+    private Task _workers = Task.CompletedTask;
 
     public RolloutController(KubeClient client, KubeControllerOptions? options = null, ILogger? logger = null)
     {
-        _client = client;
         _options = options ?? new KubeControllerOptions();
         _logger = logger ?? NullLogger.Instance;
         _queue = new WorkQueue(client.Time);
@@ -34,8 +39,9 @@ public sealed class RolloutController : IAsyncDisposable
         _rollouts = new KubeInformer(client, RolloutResource.Rollouts, ns, onEvent: OnRollout, logger: _logger);
         _deployments = new KubeInformer(client, KubeResource.Deployments, ns, onEvent: OnDeployment, logger: _logger);
         _replicaSets = new KubeInformer(client, KubeResource.ReplicaSets, ns, onEvent: OnReplicaSet, logger: _logger);
-        _reconciler = new RolloutReconciler(client, _rollouts, (n, name) => _deployments.Get(n, name),
-            n => _replicaSets.List().Where(rs => (string?)rs["metadata"]?["namespace"] == n), _options, _logger);
+        _services = new KubeInformer(client, KubeResource.Services, ns, onEvent: OnService, logger: _logger);
+        _reconciler = new RolloutReconciler(client, _rollouts, (n, name) => _deployments.Get(n, name), ReplicaSetsOf,
+            (n, name) => _services.Get(n, name), _options, _logger);
         _reconciler.Analysis.Wake = _queue.Add;
     }
 
@@ -45,14 +51,14 @@ public sealed class RolloutController : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _deployments.Start();
-        _replicaSets.Start();
-        _rollouts.Start();
-        await Task.WhenAll(_deployments.WaitForSyncAsync(cancellationToken), _replicaSets.WaitForSyncAsync(cancellationToken),
-            _rollouts.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
-        foreach (var r in _rollouts.List()) _queue.Add(KubeInformer.KeyOf(r));
+        KubeInformer[] informers = [_deployments, _replicaSets, _services, _rollouts];
+        foreach (var informer in informers) informer.Start();
+        await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(cancellationToken))).ConfigureAwait(false);
+        var all = _rollouts.List();
+        foreach (var r in all) _queue.Add(KubeInformer.KeyOf(r));
+        ControllerLog.Synced(_logger, all.Count, Math.Max(1, _options.Workers));
         var ct = _stop.Token;
-        _worker = Task.Run(() => WorkAsync(ct), ct);
+        _workers = Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.Workers)).Select(_ => Task.Run(() => WorkAsync(ct), ct)));
     }
 
     public async ValueTask DisposeAsync()
@@ -60,12 +66,13 @@ public sealed class RolloutController : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _worker.ConfigureAwait(false);
+            await _workers.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
         }
         await _rollouts.DisposeAsync().ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
         await _replicaSets.DisposeAsync().ConfigureAwait(false);
         await _deployments.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
@@ -87,38 +94,68 @@ public sealed class RolloutController : IAsyncDisposable
                 ControllerLog.ReconcileThrew(_logger, key, e);
                 result = new ReconcileResult(_options.RetryInterval);
             }
+            finally
+            {
+                _queue.Done(key);
+            }
             if (result.Error is not null) ControllerLog.ReconcileFailed(_logger, key, result.Error);
             Interlocked.Increment(ref _reconciles);
             if (result.RequeueAfter is { } after) _queue.AddAfter(key, after, cancellationToken);
         }
     }
 
+    private IEnumerable<JsonObject> ReplicaSetsOf(string ns, string deployment)
+    {
+        foreach (var key in _replicaSetsByDeployment.Lookup(KubeInformer.Key(ns, deployment)))
+        {
+            if (_replicaSets.Get(ns, key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]) is { } rs) yield return rs;
+        }
+    }
+
     private ValueTask OnRollout(InformerEvent ev, CancellationToken cancellationToken)
     {
-        if (ev.Type != InformerEventType.Deleted) _queue.Add(KubeInformer.KeyOf(ev.Object));
+        var key = KubeInformer.KeyOf(ev.Object);
+        if (ev.Type == InformerEventType.Deleted)
+        {
+            _rolloutsByDeployment.Remove(key);
+            _rolloutsByService.Remove(key);
+            return ValueTask.CompletedTask;
+        }
+        var ns = (string?)ev.Object["metadata"]?["namespace"];
+        _rolloutsByDeployment.Set(key, (string?)ev.Object["spec"]?["workloadRef"]?["name"] is { Length: > 0 } d ? [KubeInformer.Key(ns, d)] : []);
+        _rolloutsByService.Set(key, (string?)ev.Object["spec"]?["service"]?["name"] is { Length: > 0 } s
+            ? [KubeInformer.Key(ns, s), KubeInformer.Key(ns, CanaryService.NameOf(s))]
+            : []);
+        _queue.Add(key);
         return ValueTask.CompletedTask;
     }
 
     private ValueTask OnDeployment(InformerEvent ev, CancellationToken cancellationToken)
     {
-        QueueRolloutsOf((string?)ev.Object["metadata"]?["namespace"], (string?)ev.Object["metadata"]?["name"]);
+        QueueAll(_rolloutsByDeployment.Lookup(KubeInformer.KeyOf(ev.Object)));
         return ValueTask.CompletedTask;
     }
 
     private ValueTask OnReplicaSet(InformerEvent ev, CancellationToken cancellationToken)
     {
+        var key = KubeInformer.KeyOf(ev.Object);
         var owner = (ev.Object["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
             .FirstOrDefault(o => (string?)o["kind"] == "Deployment" && o["controller"]?.GetValue<bool>() == true);
-        if (owner is not null) QueueRolloutsOf((string?)ev.Object["metadata"]?["namespace"], (string?)owner["name"]);
+        var deployment = owner is null ? null : KubeInformer.Key((string?)ev.Object["metadata"]?["namespace"], (string?)owner["name"] ?? "");
+        if (ev.Type == InformerEventType.Deleted || deployment is null) _replicaSetsByDeployment.Remove(key);
+        else _replicaSetsByDeployment.Set(key, deployment);
+        if (deployment is not null) QueueAll(_rolloutsByDeployment.Lookup(deployment));
         return ValueTask.CompletedTask;
     }
 
-    private void QueueRolloutsOf(string? ns, string? deployment)
+    private ValueTask OnService(InformerEvent ev, CancellationToken cancellationToken)
     {
-        foreach (var r in _rollouts.List())
-        {
-            if ((string?)r["metadata"]?["namespace"] == ns && (string?)r["spec"]?["workloadRef"]?["name"] == deployment)
-                _queue.Add(KubeInformer.KeyOf(r));
-        }
+        QueueAll(_rolloutsByService.Lookup(KubeInformer.KeyOf(ev.Object)));
+        return ValueTask.CompletedTask;
+    }
+
+    private void QueueAll(string[] rollouts)
+    {
+        foreach (var r in rollouts) _queue.Add(r);
     }
 }

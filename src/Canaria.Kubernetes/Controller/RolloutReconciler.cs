@@ -19,15 +19,15 @@ internal sealed record ReconcileResult(TimeSpan? RequeueAfter, string? Error = n
 /// reconcile — and only then scale the ReplicaSets and apply the routers.
 /// </summary>
 internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer rollouts, Func<string, string, JsonObject?> deployment,
-    Func<string, IEnumerable<JsonObject>> replicaSets, KubeControllerOptions options, ILogger logger)
+    Func<string, string, IEnumerable<JsonObject>> replicaSets, Func<string, string, JsonObject?> services, KubeControllerOptions options, ILogger logger)
 {
     /// <summary>What the routers verified after the last status write, stored by the next one (a crash loses it; the routers then verify again).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RoutingStatus> _verified = new(StringComparer.Ordinal);
 
     private readonly EventRecorder _events = new(client);
-    private readonly ActiveService _service = new(client);
+    private readonly ActiveService _service = new(client, services);
     private readonly RolloutFinalizer _finalizer = new(client);
-    private readonly CanaryService _canaryService = new(client);
+    private readonly CanaryService _canaryService = new(client, services);
     private readonly TrafficRouters _routers = new();
     private readonly ParsedSpecs _specs = new();
     private readonly KubeAnalysis _analysis = new(client.Time, options.MetricTimeout, logger);
@@ -55,8 +55,8 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         if (RolloutFinalizer.Deleting(rollout))
         {
             if (!RolloutFinalizer.Has(rollout)) return new ReconcileResult(null);
-            var routers = doc?.Spec.TrafficRouting is { Any: true } tr ? new RoutedTraffic(client, _routers.For(tr)) : null;
-            var finalError = await _finalizer.FinalizeAsync(ns, name, doc?.Spec, d is null ? null : DeploymentView.Of(d, replicaSets(ns)), cancellationToken,
+            var routers = doc?.Spec.TrafficRouting is { Any: true } tr ? new RoutedTraffic(client, _routers.For(tr), services) : null;
+            var finalError = await _finalizer.FinalizeAsync(ns, name, doc?.Spec, d is null ? null : DeploymentView.Of(d, replicaSets(ns, refName!)), cancellationToken,
                 routers is null ? null : ct => routers.ReleaseAllAsync(rollout, doc!.Spec, ct)).ConfigureAwait(false);
             return new ReconcileResult(finalError is null ? null : options.RetryInterval, finalError);
         }
@@ -73,16 +73,16 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
             missing["phase"] = "Progressing";
             missing["conditions"] = rollout["status"]?["conditions"]?.DeepClone();
             await WriteStatusAsync(rollout, missing, cancellationToken).ConfigureAwait(false);
-            return new ReconcileResult(options.RetryInterval);
+            return new ReconcileResult(options.ResyncInterval); // its creation is an event
         }
 
-        var view = DeploymentView.Of(d, replicaSets(ns));
+        var view = DeploymentView.Of(d, replicaSets(ns, refName!));
         var rules = KubernetesRules.Check(doc.Spec, view);
         if (rules.Count > 0)
         {
             var message = string.Join("; ", rules.Select(e => $"{e.Field}: {e.Message}"));
             await WriteStatusAsync(rollout, StatusBuilder.Invalid(rollout, message, now), cancellationToken).ConfigureAwait(false);
-            return new ReconcileResult(options.RetryInterval); // the Deployment may change; it is not watched for this
+            return new ReconcileResult(options.ResyncInterval); // a change of the Deployment is an event
         }
         if (!RolloutFinalizer.Has(rollout))
         {
@@ -174,7 +174,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
             error = await _service.SelectAsync(ns, activeService, podHash, selected, cancellationToken).ConfigureAwait(false);
         if (error is null && routed)
         {
-            var (next, routingError) = await new RoutedTraffic(client, _routers.For(spec.TrafficRouting!))
+            var (next, routingError) = await new RoutedTraffic(client, _routers.For(spec.TrafficRouting!), services)
                 .ApplyAsync(rollout, spec, s, observation, routing, PodHashOf, now, cancellationToken).ConfigureAwait(false);
             if (!StatusBuilder.Same(routing.ToJson(), next.ToJson()))
             {
@@ -183,8 +183,10 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
                 return new ReconcileResult(TimeSpan.Zero, routingError);
             }
             if (routingError is not null) return new ReconcileResult(options.RetryInterval, routingError);
-            var rest = s.StepState is StepState.Completed or StepState.Aborted && next.Restored && s.ScaleDowns.Count == 0;
-            return new ReconcileResult(KubeAnalysis.Sooner(rest ? options.ResyncInterval : options.ProgressInterval, nextCheck));
+            // The router's objects are read, not watched: poll only while a decided split is not verified yet.
+            var confirmed = (s.Traffic is null || next.Applied?.SameAs(s.Traffic) == true) && (next.Restored || s.StepState is not (StepState.Completed or StepState.Aborted));
+            var wake = Wakeup.After(spec, s, now, confirmed ? options.ResyncInterval : options.ProgressInterval, next.ChangedAt + spec.ScaleDownDelay);
+            return new ReconcileResult(KubeAnalysis.Sooner(wake, nextCheck));
         }
         if (error is null && activeService is null && spec.Service is { Name.Length: > 0 } service)
         {
@@ -192,8 +194,8 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
             error = await _canaryService.EnsureAsync(ns, rollout, service.Name, releasing, cancellationToken).ConfigureAwait(false);
         }
         if (error is not null) return new ReconcileResult(options.RetryInterval, error);
-        var settled = s.StepState is StepState.Completed or StepState.Aborted && observation.AppliedTraffic?.SameAs(s.Traffic) == true && s.ScaleDowns.Count == 0;
-        return new ReconcileResult(KubeAnalysis.Sooner(settled ? options.ResyncInterval : options.ProgressInterval, nextCheck));
+        // Pods, ReplicaSets and Services are watched: what else the engine waits for is a time.
+        return new ReconcileResult(KubeAnalysis.Sooner(Wakeup.After(spec, s, now, options.ResyncInterval), nextCheck));
     }
 
     /// <summary>PUT /status with the read resourceVersion; false on conflict or failure (the caller reconciles again).</summary>

@@ -13,10 +13,11 @@ namespace Canaria.Kubernetes.Controller;
 /// split counts as applied only when every router read it back. At rest the user's objects are handed back
 /// (routers restore them), and only then the canary Service goes.
 /// </summary>
-internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRouter> routers)
+/// <param name="services">The controller's Service cache (Services are watched, not read per reconcile).</param>
+internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRouter> routers, Func<string, string, JsonObject?> services)
 {
-    private readonly ActiveService _stableService = new(client);
-    private readonly CanaryService _canaryService = new(client);
+    private readonly ActiveService _stableService = new(client, services);
+    private readonly CanaryService _canaryService = new(client, services);
 
     /// <summary>Istio subset routing sends to one host; its Service must keep selecting both versions.</summary>
     public static bool RoutesByService(RolloutSpec spec) => spec.TrafficRouting?.Istio?.DestinationRule is null;

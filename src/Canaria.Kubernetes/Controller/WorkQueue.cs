@@ -3,13 +3,16 @@ using System.Threading.Channels;
 namespace Canaria.Kubernetes.Controller;
 
 /// <summary>
-/// Keys (namespace/name) waiting for a reconcile. A key is in the queue at most once however often it is added;
-/// a key added while it is being reconciled is queued again, so the last change is never missed.
+/// Keys (namespace/name) waiting for a reconcile, taken by several workers. A key is in the queue at most once however
+/// often it is added, and is reconciled by one worker at a time: a key added while it is being reconciled is queued again
+/// when that reconcile is <see cref="Done"/>, so the last change is never missed and never raced.
 /// </summary>
 internal sealed class WorkQueue(TimeProvider time)
 {
-    private readonly Channel<string> _channel = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _channel = Channel.CreateUnbounded<string>();
     private readonly HashSet<string> _queued = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _active = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _due = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -25,7 +28,8 @@ internal sealed class WorkQueue(TimeProvider time)
     {
         lock (_lock)
         {
-            if (_queued.Add(key)) _channel.Writer.TryWrite(key);
+            if (_active.Contains(key)) _dirty.Add(key);
+            else if (_queued.Add(key)) _channel.Writer.TryWrite(key);
         }
     }
 
@@ -66,10 +70,25 @@ internal sealed class WorkQueue(TimeProvider time)
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    /// <summary>The next key; the caller owns it until it calls <see cref="Done"/>.</summary>
     public async ValueTask<string> TakeAsync(CancellationToken cancellationToken)
     {
         var key = await _channel.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        lock (_lock) _queued.Remove(key);
+        lock (_lock)
+        {
+            _queued.Remove(key);
+            _active.Add(key);
+        }
         return key;
+    }
+
+    /// <summary>The reconcile of <paramref name="key"/> ended; if it was added meanwhile it is queued again now.</summary>
+    public void Done(string key)
+    {
+        lock (_lock)
+        {
+            _active.Remove(key);
+            if (_dirty.Remove(key) && _queued.Add(key)) _channel.Writer.TryWrite(key);
+        }
     }
 }

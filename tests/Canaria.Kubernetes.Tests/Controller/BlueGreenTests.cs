@@ -56,8 +56,7 @@ public sealed class BlueGreenTests(ControlPlaneFixture cluster)
     public async Task Promote_GreenReadyBehindBlue_ServiceSwitchesThenBlueScalesDown()
     {
         await using var s = await BlueRunningAsync(cluster, "bluegreen", BlueGreenRollout());
-        var seen = s.Controller.Reconciles;
-        await Eventually.WaitAsync(() => s.Controller.Reconciles > seen + 10, RolloutScenario.Deadline, "ten more reconciles");
+        await s.PokeDeploymentAsync("myapp", 10);
         var images = await s.ReadyImagesAsync();
         Assert.True(images.GetValueOrDefault("app:v1") == 2 && images.GetValueOrDefault("app:v2") == 2, await s.DescribeAsync("myapp")); // nothing scaled blue down early
         Assert.Equal(0, Objects.Int((await s.Client.GetAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).ValueOrThrow(), "status", "weight"));

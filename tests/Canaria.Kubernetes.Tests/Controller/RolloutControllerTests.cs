@@ -40,8 +40,7 @@ public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
         Assert.True(owner["controller"]!.GetValue<bool>());
         Assert.Equal(1, Objects.Int(deployment, "status", "updatedReplicas")); // the Deployment counts Canaria's ReplicaSet as its new one
         // The Deployment controller leaves the split alone: the counts hold over many more reconciles.
-        var seen = s.Controller.Reconciles;
-        await Eventually.WaitAsync(() => s.Controller.Reconciles > seen + 10, RolloutScenario.Deadline, "ten more reconciles");
+        await s.PokeDeploymentAsync("myapp", 10);
         Assert.Equal(new Dictionary<string, int> { ["app:v2"] = 2, ["app:v3"] = 1 }, await s.ReadyImagesAsync());
 
         await s.CommandAsync("myapp", "promote 1");

@@ -14,9 +14,28 @@ public sealed class WorkQueueTests
 
         Assert.Equal(2, queue.Count);
         Assert.Equal("ns/a", await queue.TakeAsync(CancellationToken.None));
-        queue.Add("ns/a"); // added again while being reconciled: queued again
+        queue.Add("ns/a"); // added again while being reconciled: queued again once that reconcile is done
         Assert.Equal("ns/b", await queue.TakeAsync(CancellationToken.None));
+        queue.Done("ns/a");
         Assert.Equal("ns/a", await queue.TakeAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Add_KeyBeingReconciled_NotHandedToASecondWorkerUntilDone()
+    {
+        var queue = new WorkQueue(TimeProvider.System);
+        queue.Add("ns/a");
+        Assert.Equal("ns/a", await queue.TakeAsync(CancellationToken.None));
+        queue.Add("ns/a");
+        queue.Add("ns/a");
+
+        var second = queue.TakeAsync(CancellationToken.None).AsTask();
+        await Task.Delay(100); // a second worker waiting: it must not get ns/a while the first still reconciles it
+        Assert.False(second.IsCompleted);
+        queue.Done("ns/a");
+        Assert.Equal("ns/a", await second.WaitAsync(TimeSpan.FromSeconds(10)));
+        queue.Done("ns/a");
+        Assert.Equal(0, queue.Count);
     }
 
     [Fact]

@@ -41,7 +41,9 @@ public sealed class RoutedTrafficGuardTests(ControlPlaneFixture cluster)
             SpecRevision = 2,
             Revisions = new Dictionary<int, ReplicaObservation> { [1] = new(2, 2), [2] = new(1, 1) },
         };
-        var routed = new RoutedTraffic(client, new TrafficRouters().For(spec.TrafficRouting));
+        var services = (await client.ListAllAsync(KubeResource.Services, ns)).ValueOrThrow().Items
+            .ToDictionary(svc => Objects.Str(svc, "metadata", "name")!); // what the controller's Service informer would hold
+        var routed = new RoutedTraffic(client, new TrafficRouters().For(spec.TrafficRouting), (_, name) => services.GetValueOrDefault(name));
 
         var (next, error) = await routed.ApplyAsync(rollout, spec, status, observation, new RoutingStatus(), rev => rev == 1 ? "stablehash" : "canaryhash", DateTimeOffset.UtcNow, CancellationToken.None);
 

@@ -28,7 +28,7 @@ internal sealed class RolloutScenario : IAsyncDisposable
     /// <param name="holdUnready">Pods the simulated kubelet never reports Ready (e.g. a canary that does not start).</param>
     /// <param name="controllerClient">The controller's own credentials for this namespace (default: the admin client).</param>
     public static async Task<RolloutScenario> StartAsync(ControlPlaneFixture cluster, string prefix, Func<JsonObject, bool>? holdUnready = null,
-        Func<string, Task<KubeClient>>? controllerClient = null, bool startController = true)
+        Func<string, Task<KubeClient>>? controllerClient = null, bool startController = true, KubeControllerOptions? options = null)
     {
         await RolloutCrd.InstallAsync(cluster.Client);
         var ns = await cluster.CreateNamespaceAsync(prefix);
@@ -37,12 +37,9 @@ internal sealed class RolloutScenario : IAsyncDisposable
         await s._node.StartAsync();
         if (!startController) return s;
         var client = controllerClient is null ? cluster.Client : await controllerClient(ns);
-        s.Controller = new RolloutController(client, new KubeControllerOptions
-        {
-            Namespace = ns,
-            ProgressInterval = TimeSpan.FromMilliseconds(200),
-            RetryInterval = TimeSpan.FromMilliseconds(500),
-        }, s.Log);
+        s.Controller = new RolloutController(client, options is null
+            ? new KubeControllerOptions { Namespace = ns, ProgressInterval = TimeSpan.FromMilliseconds(200), RetryInterval = TimeSpan.FromMilliseconds(500) }
+            : options with { Namespace = ns }, s.Log);
         await s.Controller.StartAsync(CancellationToken.None);
         return s;
     }
@@ -75,6 +72,21 @@ internal sealed class RolloutScenario : IAsyncDisposable
 
     public Task<JsonObject> WaitForRolloutAsync(string name, Func<JsonObject, bool> condition, string what) =>
         WaitForAsync(RolloutResource.Rollouts, name, condition, what);
+
+    /// <summary>
+    /// Changes an annotation of the Deployment <paramref name="times"/> times, each time waiting until the controller
+    /// reconciled after it: the controller and the (paused) Deployment controller both look at everything again.
+    /// </summary>
+    public async Task PokeDeploymentAsync(string deployment, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            var seen = Controller.Reconciles;
+            var poke = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["canaria.test/poke"] = $"{i}" } } };
+            (await Client.PatchAsync(KubeResource.Deployments, Namespace, deployment, PatchType.Merge, poke)).ValueOrThrow();
+            await Eventually.WaitAsync(() => Controller.Reconciles > seen, Deadline, $"a reconcile after poke {i} of Deployment {deployment}");
+        }
+    }
 
     /// <summary>Ready pods per container image.</summary>
     public async Task<Dictionary<string, int>> ReadyImagesAsync()
