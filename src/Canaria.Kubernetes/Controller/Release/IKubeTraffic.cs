@@ -1,0 +1,15 @@
+using System.Text.Json.Nodes;
+using Canaria.Core.Engine;
+using Canaria.Release.Drivers;
+
+namespace Canaria.Kubernetes.Controller.Release;
+
+/// <summary>A Kubernetes traffic driver: also says the canary's applied weight for status.weight, and what it keeps in the status.</summary>
+internal interface IKubeTraffic : ITrafficDriver
+{
+    /// <summary>The canary's share really applied now, in percent, for this decided status.</summary>
+    int Weight(RolloutStatus status);
+
+    /// <summary>Adds what this driver keeps between reconciles to the status about to be stored.</summary>
+    void AddTo(JsonObject status);
+}
