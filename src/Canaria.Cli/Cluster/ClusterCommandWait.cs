@@ -35,7 +35,7 @@ internal static class ClusterCommandWait
                     applied = rollout;
                     break;
                 }
-                var annotation = (string?)rollout["metadata"]?["annotations"]?[RolloutCommandAnnotation.Name];
+                var annotation = RolloutObject.Of(rollout).Command;
                 if (annotation != value)
                 {
                     Output.Error($"'{value}' on {what} was superseded by '{annotation}' (written by someone else before the controller applied it), so '{value}' was not applied");

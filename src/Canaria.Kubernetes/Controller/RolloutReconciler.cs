@@ -105,8 +105,8 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
 
     private async Task<ReconcileResult> ReleaseAsync(JsonObject rollout, RolloutSpec spec, DeploymentView d, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var ns = (string)rollout["metadata"]!["namespace"]!;
-        var name = (string)rollout["metadata"]!["name"]!;
+        var typed = RolloutObject.Of(rollout);
+        var (ns, name) = (typed.Namespace!, typed.Name);
         var key = KubeInformer.Key(ns, name);
         var stored = StoredStatus.Of(rollout);
         var revisions = new Dictionary<string, int>(stored.Revisions, StringComparer.Ordinal);
@@ -118,7 +118,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         var drivers = new ReleaseDrivers(new ReplicaSetWorkload(release), traffic, new KubeAnalysisDriver(release, _analysis),
             new RolloutStatusStore(release, traffic, (status, ct) => WriteStatusAsync(rollout, status, ct), () => _verified.TryRemove(key, out _)),
             new RolloutEvents(release, _events, logger));
-        var command = PendingCommand.Unapplied((string?)rollout["metadata"]?["annotations"]?[RolloutCommandAnnotation.Name], stored.CommandApplied,
+        var command = PendingCommand.Unapplied(typed.Command, stored.CommandApplied,
             text => (RolloutCommandAnnotation.Parse(text, out var error), error));
         var input = new ReleaseInput(spec, stored.Engine, revisions[d.TemplateHash], now) { Command = command };
 
@@ -147,7 +147,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         if (StatusBuilder.Same(rollout["status"], status)) return StoreResult.Unchanged;
         var copy = (JsonObject)rollout.DeepClone();
         copy["status"] = CanonicalJson.Compact(status);
-        var written = await client.ReplaceStatusAsync(RolloutResource.Rollouts, (string?)rollout["metadata"]?["namespace"], copy, cancellationToken).ConfigureAwait(false);
+        var written = await client.ReplaceStatusAsync(RolloutResource.Rollouts, RolloutObject.Of(rollout).Namespace, copy, cancellationToken).ConfigureAwait(false);
         if (!written.IsSuccess)
         {
             ControllerLog.StatusNotWritten(logger, KubeClient.NameOf(rollout), written.Error!.ToString());
