@@ -33,7 +33,7 @@ internal static class ClusterCommandWait
                     applied = rollout;
                     break;
                 }
-                var annotation = (string?)rollout["metadata"]?["annotations"]?[RolloutCommandAnnotation.Name];
+                var annotation = RolloutObject.Of(rollout).Command;
                 if (annotation != value)
                 {
                     return ClusterOutcome.Failed(ExitCodes.Refused,

@@ -40,7 +40,8 @@ internal static class ClusterCommandWrite
                 continue;
             }
             var rollout = got.Value!;
-            var annotation = (string?)rollout["metadata"]?["annotations"]?[RolloutCommandAnnotation.Name];
+            var typed = RolloutObject.Of(rollout);
+            var annotation = typed.Command;
             if (annotation == value && attempted is not null) return new CommandWriteResult(attempted, null); // the uncertain write did arrive
             if (Unworkable(rollout, what) is { } reason) return new CommandWriteResult(null, ClusterOutcome.Failed(ExitCodes.Refused, reason));
             if (annotation is { Length: > 0 } && annotation != (string?)rollout["status"]?["commandApplied"])
@@ -59,7 +60,7 @@ internal static class ClusterCommandWrite
             {
                 ["metadata"] = new JsonObject
                 {
-                    ["resourceVersion"] = (string?)rollout["metadata"]?["resourceVersion"],
+                    ["resourceVersion"] = typed.ResourceVersion,
                     ["annotations"] = new JsonObject { [RolloutCommandAnnotation.Name] = value },
                 },
             };
@@ -76,7 +77,7 @@ internal static class ClusterCommandWrite
     /// <summary>Why the controller would apply no operation to this Rollout now (so writing one would apply it later, by surprise); null when it would.</summary>
     public static string? Unworkable(JsonObject rollout, string what)
     {
-        if (rollout["metadata"]?["deletionTimestamp"] is not null) return $"{what} is being deleted; no operation applies to it";
+        if (RolloutObject.Of(rollout).Deleting) return $"{what} is being deleted; no operation applies to it";
         var status = rollout["status"];
         var message = (string?)status?["message"];
         if ((string?)status?["phase"] == "Invalid") return $"{what} is Invalid, so the controller applies no operation to it: {message}";

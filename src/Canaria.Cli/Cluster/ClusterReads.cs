@@ -27,7 +27,7 @@ internal static class ClusterReads
 
         var list = await session.Client.ListAllAsync(RolloutResource.Rollouts, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
         if (!list.IsSuccess) return ClusterFailure.Report(session, list.Error!, "list", "rollouts.canaria.dev", "Rollouts");
-        var items = list.Value!.Items.OrderBy(i => (string?)i["metadata"]?["name"], StringComparer.Ordinal).ToList();
+        var items = list.Value!.Items.OrderBy(i => RolloutObject.Of(i).Name, StringComparer.Ordinal).ToList();
         if (output == "json")
         {
             Console.WriteLine(new JsonArray(items.Select(i => (JsonNode)i.DeepClone()).ToArray()).ToJsonString(Indented));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Resources;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -14,7 +15,7 @@ internal static class ClusterRenderer
         foreach (var r in rollouts)
         {
             var s = r["status"];
-            table.AddRow(Esc((string?)r["metadata"]?["name"] ?? "?"), Phase((string?)s?["phase"]), Esc(Step(s)), Esc(ClusterRolloutView.WeightText(s)),
+            table.AddRow(Esc(RolloutObject.Of(r).Metadata.Name ?? "?"), Phase((string?)s?["phase"]), Esc(Step(s)), Esc(ClusterRolloutView.WeightText(s)),
                 Rev(s?["stableRevision"]), Rev(s?["canaryRevision"]), Esc((string?)s?["message"] ?? ""));
         }
         return table;
@@ -23,7 +24,7 @@ internal static class ClusterRenderer
     public static IRenderable Detail(ClusterRolloutView v)
     {
         var s = v.Status;
-        var ns = (string?)v.Rollout["metadata"]?["namespace"] ?? "";
+        var ns = RolloutObject.Of(v.Rollout).Namespace ?? "";
         var rows = new List<IRenderable>
         {
             new Markup($"[bold]{Esc(v.Name)}[/] in {Esc(ns)}  {Phase((string?)s?["phase"])}  {Esc(Step(s))}  canary weight {Esc(ClusterRolloutView.WeightText(s))}"),

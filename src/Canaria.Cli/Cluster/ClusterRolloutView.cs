@@ -36,7 +36,7 @@ internal sealed record ClusterRolloutView
 
     public static async Task<(ClusterRolloutView? View, KubeStatus? Error, string Resource)> WithDeploymentAsync(ClusterSession session, JsonObject rollout, CancellationToken ct)
     {
-        var name = (string)rollout["metadata"]!["name"]!;
+        var name = RolloutObject.Of(rollout).Name;
         var deploymentName = (string?)rollout["spec"]?["workloadRef"]?["name"];
         var view = new ClusterRolloutView { Rollout = rollout, Name = name, DeploymentName = deploymentName };
         if (deploymentName is null) return (view, null, "");
@@ -73,7 +73,7 @@ internal sealed record ClusterRolloutView
         return new JsonObject
         {
             ["name"] = Name,
-            ["namespace"] = (string?)Rollout["metadata"]?["namespace"],
+            ["namespace"] = RolloutObject.Of(Rollout).Namespace,
             ["phase"] = (string?)status?["phase"],
             ["step"] = (string?)status?["step"],
             ["weight"] = Int(status?["weight"]),

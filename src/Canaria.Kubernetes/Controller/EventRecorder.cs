@@ -15,8 +15,9 @@ internal sealed class EventRecorder(KubeClient client)
 
     public async Task RecordAsync(JsonObject rollout, RolloutEvent e, CancellationToken cancellationToken)
     {
-        var ns = (string?)rollout["metadata"]?["namespace"] ?? client.DefaultNamespace;
-        var name = (string)rollout["metadata"]!["name"]!;
+        var typed = RolloutObject.Of(rollout);
+        var ns = typed.Namespace ?? client.DefaultNamespace;
+        var name = typed.Name;
         var ev = new Corev1Event
         {
             Metadata = new V1ObjectMeta { GenerateName = name + ".", NamespaceProperty = ns },
@@ -26,7 +27,7 @@ internal sealed class EventRecorder(KubeClient client)
                 Kind = RolloutResource.Rollouts.Kind,
                 Name = name,
                 NamespaceProperty = ns,
-                Uid = (string?)rollout["metadata"]?["uid"],
+                Uid = typed.Uid,
             },
             Reason = e.Reason,
             Message = e.Message.Length > MaxMessage ? e.Message[..MaxMessage] : e.Message,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Canaria.Core.Serialization;
+using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 
@@ -15,8 +16,9 @@ internal sealed class ParsedSpecs
     public ParseResult Get(JsonObject rollout, string ns, string name, Func<ParseResult> parse)
     {
         var key = $"{ns}/{name}";
-        var uid = (string?)rollout["metadata"]?["uid"] ?? "";
-        var generation = rollout["metadata"]?["generation"] is JsonValue g && g.TryGetValue<long>(out var n) ? n : -1;
+        var typed = RolloutObject.Of(rollout);
+        var uid = typed.Uid ?? "";
+        var generation = typed.Generation;
         if (generation >= 0 && _byKey.TryGetValue(key, out var cached) && cached.Uid == uid && cached.Generation == generation)
         {
             return cached.Parsed;

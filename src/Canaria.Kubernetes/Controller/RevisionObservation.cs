@@ -10,7 +10,8 @@ namespace Canaria.Kubernetes.Controller;
 /// </summary>
 internal static class RevisionObservation
 {
-    public static Observation Of(DeploymentView d, StoredStatus stored, int specRevision)
+    /// <summary>Desired and ready pods per revision the status knows, summed over its ReplicaSets.</summary>
+    public static IReadOnlyDictionary<int, ReplicaObservation> Of(DeploymentView d, StoredStatus stored)
     {
         var revisions = new Dictionary<int, ReplicaObservation>();
         foreach (var (hash, revision) in stored.Revisions)
@@ -18,16 +19,21 @@ internal static class RevisionObservation
             var sets = d.ReplicaSets.Where(rs => rs.TemplateHash == hash).ToList();
             revisions[revision] = new ReplicaObservation(sets.Sum(rs => rs.Replicas), sets.Sum(rs => rs.ReadyReplicas));
         }
-        var observation = new Observation { SpecRevision = specRevision, Revisions = revisions };
-        if (stored.Engine is not { StableRevision: { } stable } engine) return observation;
+        return revisions;
+    }
 
+    /// <summary>The split ready pods make without a router (null before the first status).</summary>
+    public static TrafficTarget? Applied(DeploymentView d, StoredStatus stored, Observation observation)
+    {
+        if (stored.Engine is not { StableRevision: { } stable } engine) return null;
+        var revisions = observation.Revisions;
         var planned = stored.Plan;
         var settled = planned.Count > 0
             && planned.All(p => revisions.TryGetValue(p.Key, out var o) && o.Desired == p.Value && o.Ready == p.Value)
             && revisions.Where(r => !planned.ContainsKey(r.Key)).All(r => r.Value.Ready == 0)
             && d.ReplicaSets.Where(rs => !stored.Revisions.ContainsKey(rs.TemplateHash)).All(rs => rs.ReadyReplicas == 0);
         var canary = engine.Traffic?.CanaryRevision ?? engine.CanaryRevision;
-        var applied = settled && engine.Traffic is not null
+        return settled && engine.Traffic is not null
             ? engine.Traffic
             : new TrafficTarget
             {
@@ -35,6 +41,5 @@ internal static class RevisionObservation
                 CanaryRevision = canary,
                 CanaryWeight = ReplicaPlan.ReadyShare(canary is { } c ? observation.Ready(c) : 0, observation.Ready(stable)),
             };
-        return observation with { AppliedTraffic = applied };
     }
 }

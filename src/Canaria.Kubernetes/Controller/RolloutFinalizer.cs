@@ -16,10 +16,9 @@ internal sealed class RolloutFinalizer(KubeClient client)
 {
     public const string Name = "canaria.dev/release";
 
-    public static bool Has(JsonObject rollout) =>
-        (rollout["metadata"]?["finalizers"] as JsonArray)?.Any(f => (string?)f == Name) == true;
+    public static bool Has(JsonObject rollout) => RolloutObject.Of(rollout).Finalizers.Contains(Name);
 
-    public static bool Deleting(JsonObject rollout) => rollout["metadata"]?["deletionTimestamp"] is not null;
+    public static bool Deleting(JsonObject rollout) => RolloutObject.Of(rollout).Deleting;
 
     public Task<KubeResult<JsonObject>> AddAsync(string ns, string name, CancellationToken cancellationToken) =>
         client.UpdateWithRetryAsync(RolloutResource.Rollouts, ns, name, r =>

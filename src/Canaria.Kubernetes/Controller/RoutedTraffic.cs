@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Resources;
 using Canaria.Kubernetes.Routing;
 
 namespace Canaria.Kubernetes.Controller;
@@ -25,7 +26,7 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
     public async Task<(RoutingStatus Status, string? Error)> ApplyAsync(JsonObject rollout, RolloutSpec spec, RolloutStatus s, Observation observation,
         RoutingStatus stored, Func<int, string?> podHashOf, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var ns = (string)rollout["metadata"]!["namespace"]!;
+        var ns = RolloutObject.Of(rollout).Namespace!;
         var stableService = spec.Service!.Name;
         var canaryService = CanaryService.NameOf(stableService);
         var desired = s.Traffic ?? TrafficTarget.AllStable(s.StableRevision!.Value);
@@ -110,7 +111,7 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
     /// <summary>Deletion of the Rollout: every router hands the user's objects back, then the canary Service goes.</summary>
     public async Task<string?> ReleaseAllAsync(JsonObject rollout, RolloutSpec spec, CancellationToken cancellationToken)
     {
-        var ns = (string)rollout["metadata"]!["namespace"]!;
+        var ns = RolloutObject.Of(rollout).Namespace!;
         var context = new RouterContext(client, ns, rollout);
         foreach (var router in routers)
         {

@@ -16,7 +16,7 @@ internal static class StatusBuilder
     public static JsonObject Invalid(JsonObject rollout, string message, DateTimeOffset now)
     {
         var status = (rollout["status"] as JsonObject)?.DeepClone() as JsonObject ?? [];
-        status["observedGeneration"] = rollout["metadata"]?["generation"]?.DeepClone();
+        status["observedGeneration"] = ObservedGeneration(rollout);
         status["phase"] = "Invalid";
         status["message"] = message;
         status["conditions"] = Conditions(rollout, false, "InvalidSpec", message, now);
@@ -36,7 +36,7 @@ internal static class StatusBuilder
         foreach (var (rev, count) in plan.OrderBy(p => p.Key)) planNode[rev.ToString(CultureInfo.InvariantCulture)] = count;
         return new JsonObject
         {
-            ["observedGeneration"] = rollout["metadata"]?["generation"]?.DeepClone(),
+            ["observedGeneration"] = ObservedGeneration(rollout),
             ["phase"] = s.Phase.ToString(),
             ["step"] = releasing ? StepPlan.Describe(spec, s.StepIndex) : "",
             ["weight"] = weight,
@@ -52,6 +52,8 @@ internal static class StatusBuilder
             ["canaria"] = JsonSerializer.SerializeToNode(s, CoreJson.Options),
         };
     }
+
+    private static long? ObservedGeneration(JsonObject rollout) => RolloutObject.Of(rollout).Metadata.Generation;
 
     /// <summary>True when the two statuses say the same (ignoring key order, nulls and empty strings).</summary>
     public static bool Same(JsonNode? a, JsonNode? b) => CanonicalJson.Of(CanonicalJson.Compact(a)) == CanonicalJson.Of(CanonicalJson.Compact(b));

@@ -21,23 +21,23 @@ internal static class RouterOwnership
     };
 
     /// <summary>The Rollout an object was created for (its <see cref="RouterContext.RolloutLabel"/>), or null for a user's object.</summary>
-    public static string? CreatedFor(JsonObject obj) => (string?)obj["metadata"]?["labels"]?[RouterContext.RolloutLabel];
+    public static string? CreatedFor(JsonObject obj) => KubeMeta.Of(obj).Label(RouterContext.RolloutLabel);
 
     public static bool IsCreatedBy(JsonObject obj, RouterContext context) => CreatedFor(obj) == context.RolloutName;
 
-    public static string? Uid(JsonObject obj) => (string?)obj["metadata"]?["uid"];
+    public static string? Uid(JsonObject obj) => KubeMeta.Of(obj).Uid;
 
-    public static string? ResourceVersion(JsonObject obj) => (string?)obj["metadata"]?["resourceVersion"];
+    public static string? ResourceVersion(JsonObject obj) => KubeMeta.Of(obj).ResourceVersion;
 
-    public static bool HasOriginal(JsonObject obj) => obj["metadata"]?["annotations"]?[RouterContext.OriginalAnnotation] is not null;
+    public static bool HasOriginal(JsonObject obj) => KubeMeta.Of(obj).Annotation(RouterContext.OriginalAnnotation) is not null;
 
     /// <summary>The recorded originals; null when there are none; an error when the annotation is not a JSON object.</summary>
     public static (JsonObject? Original, string? Error) ReadOriginal(JsonObject obj)
     {
-        if (obj["metadata"]?["annotations"]?[RouterContext.OriginalAnnotation] is not JsonValue value) return (null, null);
+        if (KubeMeta.Of(obj).Annotation(RouterContext.OriginalAnnotation) is not { } value) return (null, null);
         try
         {
-            return JsonNode.Parse((string?)value ?? "") is JsonObject original
+            return JsonNode.Parse(value) is JsonObject original
                 ? (original, null)
                 : (null, $"annotation {RouterContext.OriginalAnnotation} is not a JSON object");
         }

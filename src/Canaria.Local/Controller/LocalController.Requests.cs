@@ -4,6 +4,8 @@ using Canaria.Core.Serialization;
 using Canaria.Core.Validation;
 using Canaria.Gateway.Config;
 using Canaria.Local.State;
+using Canaria.Release.Loop;
+using Canaria.Release.Specs;
 using System.Text.Json;
 
 namespace Canaria.Local.Controller;
@@ -13,14 +15,8 @@ internal sealed partial class LocalController
     /// <summary>Validates a spec and, when it is sound, stores it (a changed template becomes a new revision).</summary>
     public Task<ControllerReply> ApplyAsync(string yaml, CancellationToken ct)
     {
-        var parsed = RolloutYaml.Parse(yaml);
-        if (parsed.Document is null) return Task.FromResult(ControllerReply.Invalid(parsed.Errors));
-        var doc = parsed.Document;
-        // Every problem at once: a document that parsed with errors (e.g. an unknown field) is validated too;
-        // a field the parser already reported (or anything under it) is not reported twice.
-        var errors = parsed.Errors.ToList();
-        errors.AddRange(RolloutValidator.Validate(doc, Platform.Local).Where(v => !parsed.Errors.Any(p =>
-            v.Field == p.Field || v.Field.StartsWith(p.Field + ".", StringComparison.Ordinal) || v.Field.StartsWith(p.Field + "[", StringComparison.Ordinal))));
+        var (doc, errors) = SpecCheck.Check(RolloutYaml.Parse(yaml), Platform.Local);
+        if (doc is null) return Task.FromResult(ControllerReply.Invalid(errors));
         if (doc.Spec.Template is { Command: { } command } template && !string.IsNullOrWhiteSpace(command)
             && LocalWorkload.ToReplicaTemplate(template).Error is { } splitError)
             errors.Add(new FieldError("spec.template.command", splitError));
@@ -28,36 +24,27 @@ internal sealed partial class LocalController
         return OnLoop(() => StoreAsync(doc, yaml, ct), ct);
     }
 
+    /// <summary>
+    /// Applies a command in a pass of the release loop: stored first. When the store cannot write, only a decision that
+    /// sends traffic back to stable (an abort) is applied anyway, and stored by the loop once the store works; any other
+    /// command changes nothing, and the answer is 503 with the reason.
+    /// </summary>
     public Task<ControllerReply> CommandAsync(string name, RolloutCommand command, CancellationToken ct) =>
-        OnLoop(() =>
+        OnLoop(async () =>
         {
             if (!_rollouts.TryGetValue(name, out var r) || r.Status is null) return ControllerReply.Missing(name);
-            var result = RolloutCommands.Apply(r.Spec, r.Status, command, _time.GetUtcNow());
-            if (!result.Ok) return ControllerReply.Refused(result.Error!);
-            // Stored first. When the store cannot write, only a rollback is applied anyway (and stored by the loop once
-            // the store works); any other command changes nothing, and the answer is 503 with the reason.
-            var statusJson = JsonSerializer.Serialize(result.Status, CoreJson.Options);
-            var saved = TrySave(r, r.SpecText, statusJson);
-            if (saved.IsFailed && !TowardStable.IsRollback(command))
-                return ControllerReply.StoreUnavailable($"{saved.Error}; {command.Kind.ToString().ToLowerInvariant()} was not applied and nothing changed");
-            if (saved.IsConflict || saved.Rollout is null && !saved.IsFailed)
-                return ControllerReply.Refused("the rollout was changed by someone else at the same time; try again");
-            if (saved.Rollout is { } stored)
+            var pass = await PassAsync(r, _time.GetUtcNow(), PendingCommand.Of(command), ct).ConfigureAwait(false);
+            if (pass.Command is { Ok: false } refused) return ControllerReply.Refused(refused.Error!);
+            var what = command.Kind.ToString().ToLowerInvariant();
+            var message = pass.Command?.Event?.Message ?? "done";
+            return pass.Outcome switch
             {
-                r.RowVersion = stored.RowVersion;
-                r.StatusJson = statusJson;
-            }
-            r.UnstoredReason = saved.Error;
-            r.Status = result.Status;
-            if (result.Event is { } e)
-            {
-                RecordEvent(r.Name, e, r.Status!.StepIndex, r.Status.CanaryRevision);
-                _options.OnEvent?.Invoke(r.Name, e);
-            }
-            var message = result.Event?.Message ?? "done";
-            return saved.IsFailed
-                ? ControllerReply.StoreUnavailable($"{saved.Error}; {command.Kind.ToString().ToLowerInvariant()} is applied anyway (traffic goes back to stable) and is stored as soon as the store works again: {message}")
-                : ControllerReply.Done(message);
+                PassOutcome.Conflict => ControllerReply.Refused("the rollout was changed by someone else at the same time; try again"),
+                PassOutcome.Held => ControllerReply.StoreUnavailable($"{pass.Store.Error}; {what} was not applied and nothing changed"),
+                PassOutcome.AppliedUnstored => ControllerReply.StoreUnavailable(
+                    $"{pass.Store.Error}; {what} is applied anyway (traffic goes back to stable) and is stored as soon as the store works again: {message}"),
+                _ => ControllerReply.Done(message),
+            };
         }, ct);
 
     /// <summary>

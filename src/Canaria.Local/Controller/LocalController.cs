@@ -10,6 +10,8 @@ using Canaria.Local.Dashboard.Series;
 using Canaria.Local.Gateway;
 using Canaria.Local.Processes;
 using Canaria.Local.State;
+using Canaria.Release.Drivers;
+using Canaria.Release.Loop;
 using Microsoft.Extensions.Logging;
 
 namespace Canaria.Local.Controller;
@@ -102,7 +104,7 @@ internal sealed partial class LocalController
                     try
                     {
                         await _analysis.MeasureIfDueAsync(rollout, now, ct).ConfigureAwait(false);
-                        any |= Tick(rollout, now);
+                        any |= await TickAsync(rollout, now, ct).ConfigureAwait(false);
                     }
                     catch (Exception e) when (StoreFailures.IsStoreFailure(e))
                     {
@@ -144,80 +146,32 @@ internal sealed partial class LocalController
         }
     }
 
-    /// <summary>One reconcile of one rollout. Returns true when the stored status changed.</summary>
-    private bool Tick(ManagedRollout r, DateTimeOffset now)
-    {
-        var observation = Observe(r);
-        r.PendingMeasurements.Clear(); // a decision that waits for the store measures again (gate answers are kept)
-        var decision = RolloutEngine.Reconcile(r.Spec, r.Status, observation, now);
-        var statusJson = JsonSerializer.Serialize(decision.Status, CoreJson.Options);
-        var changed = statusJson != r.StatusJson; // r.StatusJson is what the store holds
-        if (changed)
-        {
-            var saved = TrySave(r, r.SpecText, statusJson);
-            if (saved.IsFailed)
-            {
-                // Store first, then act, except toward stable: an abort must reach the data plane whatever the store
-                // does. Such a decision is applied now and stored by a later tick once the store works (r.StatusJson
-                // stays the stored one, so every tick tries again). Anything else waits.
-                var moved = statusJson != JsonSerializer.Serialize(r.Status, CoreJson.Options);
-                if (moved && !TowardStable.MayApplyUnstored(r.Status, decision)) return false;
-                if (moved) ControllerLog.AppliedUnstored(_logger, r.Name, saved.Error!);
-                r.UnstoredReason = saved.Error;
-                changed = moved;
-            }
-            else if (saved.IsConflict || saved.Rollout is null)
-            {
-                ControllerLog.StoreConflict(_logger, r.Name);
-                return false; // nothing is applied from a status that could not be stored
-            }
-            else
-            {
-                r.RowVersion = saved.Rollout.RowVersion;
-                r.StatusJson = statusJson;
-                r.UnstoredReason = null;
-            }
-        }
-        r.DrainedGateResults.Clear();
-        foreach (var e in decision.Events)
-        {
-            RecordEvent(r.Name, e, decision.Status.StepIndex, decision.Status.CanaryRevision ?? decision.Status.StableRevision);
-            ControllerLog.Event(_logger, r.Name, e.Reason, e.Message);
-            _options.OnEvent?.Invoke(r.Name, e);
-        }
-        var target = new WebhookTarget(r.Name, r.Document.Metadata.Namespace, r.Spec);
-        _webhooks.Notify(target, decision.Status, decision.Events, _running);
-        _webhooks.RequestGates(target, r.Status, decision.Gates, r.GateResults.Enqueue, _running);
+    /// <summary>One pass of the shared release loop for one rollout. Returns true when the stored status changed.</summary>
+    private async ValueTask<bool> TickAsync(ManagedRollout r, DateTimeOffset now, CancellationToken ct) =>
+        Changed(r, await PassAsync(r, now, null, ct).ConfigureAwait(false));
 
-        r.Status = decision.Status;
-        r.DesiredReplicas = decision.Replicas;
-        r.DesiredTraffic = decision.Traffic;
-        r.AnalysisWindow = decision.Analysis;
-        foreach (var revision in decision.Replicas.Keys) EnsureTemplate(r, revision);
-        _workload.Apply(r, decision.Replicas);
-        return changed;
+    private async ValueTask<PassResult> PassAsync(ManagedRollout r, DateTimeOffset now, PendingCommand? command, CancellationToken ct)
+    {
+        var input = new ReleaseInput(r.Spec, r.Status, r.SpecRevision, now) { Command = command };
+        var pass = await ReleaseLoop.RunAsync(input, DriversFor(r), ct).ConfigureAwait(false);
+        if (!pass.IsApplied) return pass;
+        if (pass.Outcome == PassOutcome.AppliedUnstored)
+        {
+            // Applied now and stored by a later tick once the store works (r.StatusJson stays the stored one, so every tick tries again).
+            if (pass.Moved) ControllerLog.AppliedUnstored(_logger, r.Name, pass.Store.Error!);
+            r.UnstoredReason = pass.Store.Error;
+        }
+        r.Status = pass.Decision.Status;
+        r.AnalysisWindow = pass.Decision.Analysis;
+        return pass;
     }
 
-    private Observation Observe(ManagedRollout r)
+    private static bool Changed(ManagedRollout r, PassResult pass) => pass.Outcome switch
     {
-        var revisions = new Dictionary<int, ReplicaObservation>();
-        var known = r.DesiredReplicas.Keys.Append(r.SpecRevision);
-        if (r.Status is { } s)
-            known = known.Concat(new[] { s.StableRevision, s.CanaryRevision }.OfType<int>()).Concat(s.ScaleDowns.Select(d => d.Revision));
-        foreach (var revision in known.Distinct())
-        {
-            EnsureTemplate(r, revision);
-            revisions[revision] = _workload.Observe(r, revision);
-        }
-        return new Observation
-        {
-            SpecRevision = r.SpecRevision,
-            Revisions = revisions,
-            AppliedTraffic = r.AppliedTraffic,
-            Measurements = [.. r.PendingMeasurements],
-            GateResults = Drain(r),
-        };
-    }
+        PassOutcome.Applied => pass.Store.Outcome == StoreOutcome.Stored,
+        PassOutcome.AppliedUnstored => pass.Moved,
+        _ => false,
+    };
 
     /// <summary>Reads the gateway's totals for this tick; a gateway process started anew (it died) gets the whole config again.</summary>
     private async ValueTask RefreshGatewayAsync(CancellationToken ct)
@@ -282,12 +236,6 @@ internal sealed partial class LocalController
         if (r.Templates.ContainsKey(revision)) return;
         if (_store.GetRevision(r.Name, revision) is { } stored)
             r.Templates[revision] = RevisionTemplates.Deserialize(stored.TemplateJson);
-    }
-
-    private static List<GateResult> Drain(ManagedRollout r)
-    {
-        while (r.GateResults.TryDequeue(out var g)) r.DrainedGateResults.Add(g);
-        return [.. r.DrainedGateResults];
     }
 
     private void PublishViews() =>

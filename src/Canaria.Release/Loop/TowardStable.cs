@@ -1,6 +1,6 @@
 using Canaria.Core.Engine;
 
-namespace Canaria.Local.Controller;
+namespace Canaria.Release.Loop;
 
 /// <summary>
 /// Which decisions the controller applies although their status could not be stored: only those that move traffic

@@ -1,7 +1,7 @@
 using Canaria.Core.Engine;
-using Canaria.Local.Controller;
+using Canaria.Release.Loop;
 
-namespace Canaria.Local.Tests.Controller;
+namespace Canaria.Release.Tests;
 
 public sealed class TowardStableTests
 {

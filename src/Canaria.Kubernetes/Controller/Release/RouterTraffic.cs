@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Canaria.Core.Engine;
+using Canaria.Release.Drivers;
+
+namespace Canaria.Kubernetes.Controller.Release;
+
+/// <summary>
+/// Routers (Istio, SMI, nginx, Gateway API): the split the routers verified is what is applied. Replicas follow the
+/// verified split, not the decided one, and a revision a router may still send to keeps its pods.
+/// </summary>
+/// <param name="routing">What the routers verified (the stored status, or a newer verification not stored yet).</param>
+/// <param name="verified">Keeps a newly verified split until the next status write stores it.</param>
+internal sealed class RouterTraffic(KubeRelease r, RoutedTraffic routers, RoutingStatus routing, Action<RoutingStatus> verified) : IKubeTraffic
+{
+    public ValueTask<TrafficTarget?> ObserveAsync(Observation observation, CancellationToken cancellationToken) => ValueTask.FromResult(routing.Applied);
+
+    public IReadOnlyDictionary<int, int> Replicas(Decision decision, Observation observation)
+    {
+        var d = r.Deployment;
+        var plan = d.Recreate ? decision.Replicas : ReplicaPlan.For(decision.Status, decision.Replicas, d.Replicas, d.MaxSurge, observation, r.Stored.Plan, routed: true);
+        // a revision the router may still send to, in its scale-down delay, or just dropped from a split proxies may not have applied yet
+        var settling = routing.ChangedAt is { } changed && r.Now - changed < r.Spec.ScaleDownDelay;
+        return ReplicaPlan.KeepRouted(plan, decision.Replicas, settling ? r.Stored.Plan : null);
+    }
+
+    private RoutingStatus _next = routing;
+
+    public async ValueTask<TrafficApplied> ApplyAsync(Decision decision, Observation observation, CancellationToken cancellationToken)
+    {
+        var s = decision.Status;
+        var (next, error) = await routers.ApplyAsync(r.Rollout, r.Spec, s, observation, routing, r.PodHashOf, r.Now, cancellationToken).ConfigureAwait(false);
+        _next = next;
+        if (!StatusBuilder.Same(routing.ToJson(), next.ToJson()))
+        {
+            verified(next); // the engine must see the newly verified split at once; the next status write stores it
+            return new TrafficApplied(false, Verified: true, Error: error);
+        }
+        var rest = s.StepState is StepState.Completed or StepState.Aborted && next.Restored && s.ScaleDowns.Count == 0;
+        return new TrafficApplied(rest, Error: error);
+    }
+
+    public int Weight(RolloutStatus status) =>
+        ReplicaRatioTraffic.Canary(status) is { } c && routing.Applied?.CanaryRevision == c ? routing.Applied.CanaryWeight : 0;
+
+    public void AddTo(JsonObject status) => status[RoutingStatus.Field] = routing.ToJson();
+
+    /// <summary>The routers' objects are read, not watched: poll only while the decided split is not verified (or not handed back at rest).</summary>
+    public TimeSpan NextLook(RolloutStatus status, TimeSpan resync, TimeSpan poll)
+    {
+        var confirmed = (status.Traffic is null || _next.Applied?.SameAs(status.Traffic) == true)
+            && (_next.Restored || status.StepState is not (StepState.Completed or StepState.Aborted));
+        return Wakeup.After(r.Spec, status, r.Now, confirmed ? resync : poll, _next.ChangedAt + r.Spec.ScaleDownDelay);
+    }
+}

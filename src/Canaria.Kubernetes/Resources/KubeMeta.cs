@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+
+namespace Canaria.Kubernetes.Resources;
+
+/// <summary>The metadata of any object read as JSON, typed as the official client's <see cref="V1ObjectMeta"/> (for reads; writes stay patches).</summary>
+public static class KubeMeta
+{
+    public static V1ObjectMeta Of(JsonObject obj) =>
+        obj["metadata"] is JsonObject m ? KubernetesJson.Deserialize<V1ObjectMeta>(m.ToJsonString()) : new V1ObjectMeta();
+
+    /// <summary>One annotation's value, or null.</summary>
+    public static string? Annotation(this V1ObjectMeta meta, string name) =>
+        meta.Annotations?.TryGetValue(name, out var value) == true ? value : null;
+
+    /// <summary>One label's value, or null.</summary>
+    public static string? Label(this V1ObjectMeta meta, string name) =>
+        meta.Labels?.TryGetValue(name, out var value) == true ? value : null;
+}
