@@ -23,7 +23,8 @@ internal sealed class RouterTraffic(KubeRelease r, RoutedTraffic routers, Routin
         return ReplicaPlan.KeepRouted(plan, decision.Replicas, settling ? r.Stored.Plan : null);
     }
 
-    private RoutingStatus _next = routing;
+    /// <summary>What the routers verified in this reconcile (null until ApplyAsync ran).</summary>
+    private RoutingStatus? _next;
 
     public async ValueTask<TrafficApplied> ApplyAsync(Decision decision, Observation observation, CancellationToken cancellationToken)
     {
@@ -47,8 +48,9 @@ internal sealed class RouterTraffic(KubeRelease r, RoutedTraffic routers, Routin
     /// <summary>The routers' objects are read, not watched: poll only while the decided split is not verified (or not handed back at rest).</summary>
     public TimeSpan NextLook(RolloutStatus status, TimeSpan resync, TimeSpan poll)
     {
-        var confirmed = (status.Traffic is null || _next.Applied?.SameAs(status.Traffic) == true)
-            && (_next.Restored || status.StepState is not (StepState.Completed or StepState.Aborted));
-        return Wakeup.After(r.Spec, status, r.Now, confirmed ? resync : poll, _next.ChangedAt + r.Spec.ScaleDownDelay);
+        var next = _next ?? routing;
+        var confirmed = (status.Traffic is null || next.Applied?.SameAs(status.Traffic) == true)
+            && (next.Restored || status.StepState is not (StepState.Completed or StepState.Aborted));
+        return Wakeup.After(r.Spec, status, r.Now, confirmed ? resync : poll, next.ChangedAt + r.Spec.ScaleDownDelay);
     }
 }
