@@ -7,7 +7,6 @@
 #   nginx    : wrk -> nginx as a 90/10 proxy (upstream keepalive)        -> nginx backends
 #   canaria  : wrk -> Canaria gateway, fast path (90/10)                 -> nginx backends
 #   kestrel  : wrk -> Canaria gateway, CANARIA_GATEWAY_ENGINE=kestrel     -> nginx backends
-#   aot      : wrk -> Canaria gateway, fast path, Native AOT build         -> nginx backends (only with TARGETS=...aot)
 # Both gateways run the ReadyToRun-published GatewayBench (PUBLISH=jit runs a plain JIT build instead).
 #
 # CPU budget (2-core machine): every proxy is pinned to core ${PROXY_CPU} with ONE worker/thread
@@ -35,7 +34,7 @@ for tool in nginx haproxy wrk taskset dotnet; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx haproxy wrk)" >&2; exit 1; }
 done
 
-V1=18081; V2=18082; HAPROXY=18090; NGINXPROXY=18091; CANARIA=18092; KESTREL=18093; AOT=18094
+V1=18081; V2=18082; HAPROXY=18090; NGINXPROXY=18091; CANARIA=18092; KESTREL=18093
 ALL_TARGETS="direct haproxy nginx canaria kestrel"; TARGETS="${TARGETS:-$ALL_TARGETS}"
 
 # --- backends: one nginx, one worker, two ports (v1, v2), small fixed body ---
@@ -62,14 +61,6 @@ start_gateway() { # port engine (the gateway command is GATEWAY, from publish_ga
 }
 start_gateway "$CANARIA" fast; PIDS+=($!); CANARIA_PID=$!
 start_gateway "$KESTREL" kestrel; PIDS+=($!); KESTREL_PID=$!
-AOT_PID=""
-if [[ " $TARGETS " == *" aot "* ]]; then
-  # AOT_BUILD=<dir> reuses a gateway published with PUBLISH=aot before (the AOT compile takes minutes).
-  if [ -n "${AOT_BUILD:-}" ]; then GATEWAY=("$AOT_BUILD/GatewayBench"); else PUBLISH=aot publish_gateway "$WORK/gw-aot"; fi
-  sed -e "s#@PORT@#$AOT#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway-aot.yaml"
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
-    taskset -c "$PROXY_CPU" "${GATEWAY[@]}" "$WORK/gateway-aot.yaml" & PIDS+=($!); AOT_PID=$!
-fi
 
 wait_port() {
   for _ in $(seq 1 100); do
@@ -78,7 +69,7 @@ wait_port() {
   done
   echo "port $1 did not answer" >&2; exit 1
 }
-for port in $V1 $V2 $HAPROXY $NGINXPROXY $CANARIA $KESTREL ${AOT_PID:+$AOT}; do wait_port "$port"; done
+for port in $V1 $V2 $HAPROXY $NGINXPROXY $CANARIA $KESTREL; do wait_port "$port"; done
 
 # Sanity: the proxies really split 90/10.
 split() {
@@ -102,7 +93,7 @@ run_wrk() {
 echo "Machine: $(nproc) cores, load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine adds noise; CPU us/req is the steadier figure)."
 echo "CPU budget: proxies pinned to core $PROXY_CPU (1 worker/thread each); wrk -t1 and the nginx backend (1 worker) on core $LOAD_CPU."
 echo "wrk: ${CONNECTIONS} connections, ${WARMUP}s warm-up then ${DURATION}s measured per target; body: 2 bytes; HTTP/1.1 keep-alive."
-for target in "direct:$V1" "haproxy:$HAPROXY" "nginx:$NGINXPROXY" "canaria:$CANARIA" "kestrel:$KESTREL" "aot:$AOT"; do
+for target in "direct:$V1" "haproxy:$HAPROXY" "nginx:$NGINXPROXY" "canaria:$CANARIA" "kestrel:$KESTREL"; do
   name="${target%%:*}"; port="${target##*:}"
   [[ " $TARGETS " == *" $name "* ]] || continue
   [ "$name" != direct ] && echo "  $name sends $(split "$port")/200 requests to v2 (expect ~20)"
@@ -112,7 +103,6 @@ for target in "direct:$V1" "haproxy:$HAPROXY" "nginx:$NGINXPROXY" "canaria:$CANA
     nginx) pids=$(pgrep -P "$NGINX_PROXY_MASTER" | tr '\n' ' ') ;;
     canaria) pids=$CANARIA_PID ;;
     kestrel) pids=$KESTREL_PID ;;
-    aot) pids=$AOT_PID ;;
   esac
   # shellcheck disable=SC2086
   run_wrk "$port" "$name" $pids
@@ -125,7 +115,7 @@ def ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 rows = {}
-for name in ["direct", "haproxy", "nginx", "canaria", "kestrel", "aot"]:
+for name in ["direct", "haproxy", "nginx", "canaria", "kestrel"]:
     if not os.path.exists(f"{work}/wrk-{name}.txt"):
         continue
     out = open(f"{work}/wrk-{name}.txt").read()

@@ -9,9 +9,7 @@ namespace Canaria.Gateway.FastPath;
 /// One attempt against one endpoint: take a pooled connection (or connect), send the head, stream the body next to the
 /// wait for the response head, then relay the response with its framing unchanged (Content-Length, chunked or until
 /// the upstream closes) and give the connection back when it ended clean. A 101 becomes a two-way tunnel.
-/// A reused connection that fails before any response byte of a body-less request is retried once on a new one; for a
-/// request with a body, whose bytes are streamed from the client and not kept, a pooled connection is first checked for
-/// a close the upstream already sent (the remaining race, a close in flight while the request is written, answers 502).
+/// A reused connection that fails before any response byte of a body-less request is retried once on a new one.
 /// </summary>
 internal sealed partial class FastRelay(FastConnection client) : IDisposable
 {
@@ -24,9 +22,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         var head = client.Exchange.Request;
         for (var attempt = 0; ; attempt++)
         {
-            // A request body cannot be replayed once it is read from the client, so a pooled connection the upstream
-            // closed while idle (a FIN or RST already here) is dropped before anything is written to it.
-            var upstream = attempt == 0 ? pool.TakeIdle(checkOpen: head.HasBody) : null;
+            var upstream = attempt == 0 ? pool.TakeIdle() : null;
             if (upstream is null)
             {
                 try

@@ -54,19 +54,6 @@ internal sealed class UpstreamConnection : IDisposable
         return read;
     }
 
-    /// <summary>For an idle connection: whether it is readable (a FIN, an RST or unexpected bytes), so unfit for a request.</summary>
-    public bool PeerClosedOrSent()
-    {
-        try
-        {
-            return Socket.Poll(0, SelectMode.SelectRead);
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            return true;
-        }
-    }
-
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

@@ -22,12 +22,7 @@ internal sealed class UpstreamPool(EndpointState endpoint, TimeProvider time)
     /// <summary>The Host header value sent upstream (the endpoint's authority), encoded once.</summary>
     public byte[] Authority { get; } = System.Text.Encoding.ASCII.GetBytes(endpoint.Authority);
 
-    /// <summary>
-    /// The most recently used idle connection, or null. With <paramref name="checkOpen"/> one the upstream has closed
-    /// (or sent anything on: an idle connection has nothing to read) is dropped too; that costs a poll per request, so
-    /// only requests that cannot be retried ask for it.
-    /// </summary>
-    public UpstreamConnection? TakeIdle(bool checkOpen = false)
+    public UpstreamConnection? TakeIdle()
     {
         var now = time.GetTimestamp();
         while (true)
@@ -38,7 +33,7 @@ internal sealed class UpstreamPool(EndpointState endpoint, TimeProvider time)
                 if (!_idle.TryPop(out connection)) return null;
             }
 
-            if (time.GetElapsedTime(connection.IdleSince, now) < MaxIdle && !(checkOpen && connection.PeerClosedOrSent())) return connection;
+            if (time.GetElapsedTime(connection.IdleSince, now) < MaxIdle) return connection;
             connection.Dispose();
         }
     }
