@@ -142,9 +142,9 @@ public sealed class ReleaseLoopTests
     {
         var (platform, now) = await PausedAtFirstStepAsync();
 
-        var pass = await PassAsync(platform, 2, now, PendingCommand.Of(new RolloutCommand(CommandKind.Resume)));
+        var pass = await PassAsync(platform, 2, now, PendingCommand.Of(new RolloutCommand(CommandKind.Retry)));
 
-        Assert.Equal("the rollout is not paused", pass.Command?.Error);
+        Assert.Equal("only an aborted release can be retried", pass.Command?.Error);
         Assert.DoesNotContain(platform.Events, e => e.Reason == "CommandRefused");
     }
 
