@@ -16,6 +16,9 @@ internal sealed class NodeSimulator : IAsyncDisposable
     private readonly string? _namespace;
     private readonly ConcurrentDictionary<string, bool> _unready = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _failed = new(StringComparer.Ordinal);
+
+    /// <summary>Pods a test marked ready: HoldUnready no longer applies to them, even when the simulator sees them only later.</summary>
+    private readonly ConcurrentDictionary<string, bool> _released = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _ips = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private KubeInformer? _pods;
@@ -77,7 +80,12 @@ internal sealed class NodeSimulator : IAsyncDisposable
     }
 
     public Task MarkUnreadyAsync(string ns, string name) => Change(_unready, ns, name, add: true);
-    public Task MarkReadyAsync(string ns, string name) => Change(_unready, ns, name, add: false);
+    public Task MarkReadyAsync(string ns, string name)
+    {
+        // A test may see a pod (and mark it ready) before the simulator first handled it and decided to hold it.
+        _released[KubeInformer.Key(ns, name)] = true;
+        return Change(_unready, ns, name, add: false);
+    }
     public Task FailAsync(string ns, string name) => Change(_failed, ns, name, add: true);
 
     public async ValueTask DisposeAsync()
@@ -135,7 +143,7 @@ internal sealed class NodeSimulator : IAsyncDisposable
             _ips.TryRemove(key, out _);
             return;
         }
-        if (HoldUnready is { } hold && !_ips.ContainsKey(key) && hold(pod))
+        if (HoldUnready is { } hold && !_ips.ContainsKey(key) && !_released.ContainsKey(key) && hold(pod))
         {
             _unready[key] = true;
         }
