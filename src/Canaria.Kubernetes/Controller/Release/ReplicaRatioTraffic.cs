@@ -27,25 +27,18 @@ internal sealed class ReplicaRatioTraffic(KubeRelease r, CanaryService canarySer
         string? error = null;
         if (r.Spec.Service is { Name.Length: > 0 } service)
         {
-            var releasing = Canary(s) is { } c && s.StepState is not (StepState.Aborted or StepState.Completed) ? r.PodHashOf(c) : null;
+            var releasing = ReleasedTraffic.Canary(s) is { } c && s.StepState is not (StepState.Aborted or StepState.Completed) ? r.PodHashOf(c) : null;
             error = await canaryService.EnsureAsync(r.Namespace, r.Rollout, service.Name, releasing, cancellationToken).ConfigureAwait(false);
         }
-        return new TrafficApplied(AtRest(s, observation), Error: error);
+        return new TrafficApplied(ReleasedTraffic.AtRest(s, observation), Error: error);
     }
 
     public int Weight(RolloutStatus status) =>
-        _observed is { } o ? ReplicaPlan.ReadyShare(Canary(status) is { } c ? o.Ready(c) : 0, o.Ready(status.StableRevision)) : 0;
+        _observed is { } o ? ReplicaPlan.ReadyShare(ReleasedTraffic.Canary(status) is { } c ? o.Ready(c) : 0, o.Ready(status.StableRevision)) : 0;
 
     public void AddTo(JsonObject status)
     {
     }
 
     public TimeSpan NextLook(RolloutStatus status, TimeSpan resync, TimeSpan poll) => Wakeup.After(r.Spec, status, r.Now, resync);
-
-    /// <summary>The canary revision of a status (null when none, or it is the stable one).</summary>
-    public static int? Canary(RolloutStatus s) => s.CanaryRevision is { } c && c != s.StableRevision ? c : null;
-
-    /// <summary>Done and applied as decided, with nothing left to scale down: only a change or the slow resync matters.</summary>
-    public static bool AtRest(RolloutStatus s, Observation observation) =>
-        s.StepState is StepState.Completed or StepState.Aborted && observation.AppliedTraffic?.SameAs(s.Traffic) == true && s.ScaleDowns.Count == 0;
 }

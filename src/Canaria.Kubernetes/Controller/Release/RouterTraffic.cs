@@ -41,7 +41,7 @@ internal sealed class RouterTraffic(KubeRelease r, RoutedTraffic routers, Routin
     }
 
     public int Weight(RolloutStatus status) =>
-        ReplicaRatioTraffic.Canary(status) is { } c && routing.Applied?.CanaryRevision == c ? routing.Applied.CanaryWeight : 0;
+        ReleasedTraffic.Canary(status) is { } c && routing.Applied?.CanaryRevision == c ? routing.Applied.CanaryWeight : 0;
 
     public void AddTo(JsonObject status) => status[RoutingStatus.Field] = routing.ToJson();
 

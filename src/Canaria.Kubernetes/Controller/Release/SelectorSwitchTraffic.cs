@@ -23,11 +23,11 @@ internal sealed class SelectorSwitchTraffic(KubeRelease r, ActiveService service
         string? error = null;
         if (s.Traffic is { } traffic && r.PodHashOf(ActiveService.Target(traffic)) is { } podHash)
             error = await service.SelectAsync(r.Namespace, serviceName, podHash, _selected, cancellationToken).ConfigureAwait(false);
-        return new TrafficApplied(ReplicaRatioTraffic.AtRest(s, observation), Error: error);
+        return new TrafficApplied(ReleasedTraffic.AtRest(s, observation), Error: error);
     }
 
     public int Weight(RolloutStatus status) =>
-        ReplicaRatioTraffic.Canary(status) is { } green && _selected is not null && r.PodHashOf(green) == _selected ? 100 : 0;
+        ReleasedTraffic.Canary(status) is { } green && _selected is not null && r.PodHashOf(green) == _selected ? 100 : 0;
 
     public void AddTo(JsonObject status)
     {
