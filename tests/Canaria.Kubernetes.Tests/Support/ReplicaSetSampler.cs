@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Client;
+
+namespace Canaria.Kubernetes.Tests.Support;
+
+/// <summary>
+/// Watches every ReplicaSet of a namespace and keeps, per ReplicaSet, the smallest spec.replicas any write gave it since
+/// the last <see cref="Reset"/>: a scale-down that is undone a moment later still shows (a poll could miss it).
+/// </summary>
+internal sealed class ReplicaSetSampler : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, int> _lowest = new(StringComparer.Ordinal);
+    private readonly KubeInformer _informer;
+
+    private ReplicaSetSampler(KubeClient client, string ns) =>
+        _informer = new KubeInformer(client, KubeResource.ReplicaSets, ns, onEvent: OnEvent);
+
+    public static async Task<ReplicaSetSampler> StartAsync(KubeClient client, string ns)
+    {
+        var sampler = new ReplicaSetSampler(client, ns);
+        sampler._informer.Start();
+        await sampler._informer.WaitForSyncAsync(CancellationToken.None);
+        return sampler;
+    }
+
+    /// <summary>Forgets what was seen; each ReplicaSet starts again from its current size.</summary>
+    public void Reset()
+    {
+        _lowest.Clear();
+        foreach (var rs in _informer.List()) Record(rs);
+    }
+
+    /// <summary>The smallest spec.replicas written to this ReplicaSet since the last reset (null: never seen).</summary>
+    public int? Lowest(string replicaSet) => _lowest.TryGetValue(replicaSet, out var n) ? n : null;
+
+    private ValueTask OnEvent(InformerEvent ev, CancellationToken cancellationToken)
+    {
+        if (ev.Type != InformerEventType.Deleted) Record(ev.Object);
+        return ValueTask.CompletedTask;
+    }
+
+    private void Record(JsonObject rs)
+    {
+        var name = Objects.Str(rs, "metadata", "name")!;
+        var replicas = (int)Objects.Int(rs, "spec", "replicas");
+        _lowest.AddOrUpdate(name, replicas, (_, seen) => Math.Min(seen, replicas));
+    }
+
+    public ValueTask DisposeAsync() => _informer.DisposeAsync();
+}
