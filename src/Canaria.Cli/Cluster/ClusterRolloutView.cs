@@ -45,7 +45,7 @@ internal sealed record ClusterRolloutView
         if (!d.IsSuccess) return (null, d.Error, "deployments.apps");
         var sets = await session.Client.ListAllAsync(KubeResource.ReplicaSets, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
         if (!sets.IsSuccess) return (null, sets.Error, "replicasets.apps");
-        return (view with { Deployment = DeploymentView.Of(d.Value!, sets.Value!.Items) }, null, "");
+        return (view with { Deployment = DeploymentView.Of(d.Value!, sets.Value!.Items, RolloutObject.Of(rollout).Uid) }, null, "");
     }
 
     /// <summary>The Deployment's ReplicaSets, oldest first, with Canaria's revision and role.</summary>

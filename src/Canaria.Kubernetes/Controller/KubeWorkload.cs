@@ -6,71 +6,98 @@ using Canaria.Kubernetes.Resources;
 namespace Canaria.Kubernetes.Controller;
 
 /// <summary>
-/// Makes the Deployment's ReplicaSets match a plan (pods per template hash). A missing ReplicaSet for the
-/// Deployment's current template is created from it, owned by the Deployment (controller reference), with a
-/// pod-template-hash of Canaria's own; the Deployment controller adopts it as its new ReplicaSet because the
-/// templates are equal ignoring that label. Annotations desired/max-replicas are kept as the Deployment
-/// controller itself sets them, so its paused sync finds nothing to rescale.
+/// Makes the Deployment's ReplicaSets match a plan (pods per template hash), with each one controlled as
+/// <see cref="ReplicaSetOwnership"/> says, so that the paused Deployment controller never resizes one Canaria sizes. A
+/// missing ReplicaSet for the Deployment's current template is created from it with a pod-template-hash of Canaria's own
+/// (the Deployment controller would adopt it as its new ReplicaSet, templates being equal ignoring that label), but only
+/// once the Deployment controller has seen the pause: before that it may be making one of its own for the same template.
 /// </summary>
-internal sealed class KubeWorkload(KubeClient client, string rolloutName)
+internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
 {
+    private readonly string _rolloutName = (string?)rollout["metadata"]?["name"] ?? "";
+
     public async Task<string?> ApplyAsync(string ns, DeploymentView d, IReadOnlyDictionary<string, int> plan, CancellationToken cancellationToken)
     {
-        var maxReplicas = (d.Replicas + d.MaxSurge).ToString(CultureInfo.InvariantCulture);
-        var full = d.Replicas.ToString(CultureInfo.InvariantCulture);
-        // The Deployment controller scales every old ReplicaSet to 0 once the new one is "saturated" (desired-replicas
-        // equal to replicas and all available). For a Recreate Deployment, nothing else rewrites that annotation, so
-        // while an old ReplicaSet still has planned pods the new one says 0 and only Canaria decides when old pods go
-        // (blue-green keeps blue until its scale-down delay). A RollingUpdate Deployment's proportional scaling rewrites
-        // it on every sync, so there it stays as the Deployment controller writes it.
-        var oldStillRuns = d.Recreate && plan.Any(p => p.Key != d.TemplateHash && p.Value > 0);
-        // Scale-downs first, scale-ups last: while stable and canary run, the paused Deployment controller holds their total
-        // at replicas + maxSurge and rescales proportionally the moment it sees more (deleting pods that just served), so
-        // the total written must never pass the budget on the way, not only in the end.
+        var planned = d.ReplicaSets.ToDictionary(rs => rs.Name,
+            rs => plan.TryGetValue(rs.TemplateHash, out var n) && d.ReplicaSetOf(rs.TemplateHash) == rs ? n : 0, StringComparer.Ordinal);
+        var primary = ReplicaSetOwnership.Primary(d, planned);
+        var toDeployment = ReplicaSetOwnership.DeploymentReference(d);
+        var toRollout = (JsonObject)RolloutResource.OwnerReferences(rollout)[0]!;
+        var changes = new List<Change>();
         foreach (var rs in d.ReplicaSets)
         {
-            var planned = plan.TryGetValue(rs.TemplateHash, out _) && d.ReplicaSetOf(rs.TemplateHash) == rs;
-            if (planned || rs.Replicas == 0) continue;
-            var error = await ScaleAsync(ns, rs, 0, full, maxReplicas, cancellationToken).ConfigureAwait(false);
+            var held = rs.ControllerUid == d.Uid;
+            var count = planned[rs.Name];
+            if (rs == primary) changes.Add(new Change(rs, d.Replicas, held ? null : toDeployment, held ? Move.Resize : Move.Adopt));
+            else if (count > 0) changes.Add(new Change(rs, count, held ? toRollout : null, held ? Move.Take : Move.Resize));
+            else if (held && rs.Replicas > 0 && primary is null) continue; // the Deployment controller holds it until a primary can take over
+            else changes.Add(new Change(rs, 0, !held && primary is not null ? toDeployment : null, Move.Resize)); // no pods: back to the Deployment's history
+        }
+        // Away from the Deployment controller what is to grow; then the primary to it (saturated, so the Deployment controller
+        // too wants the previous primary at 0); then scale-downs before scale-ups.
+        foreach (var change in changes.OrderBy(c => c.Move).ThenBy(c => c.Count >= c.ReplicaSet.Replicas))
+        {
+            var error = await PatchAsync(ns, d, change, cancellationToken).ConfigureAwait(false);
             if (error is not null) return error;
         }
-        foreach (var (hash, count) in plan.OrderBy(p => p.Value - (d.ReplicaSetOf(p.Key)?.Replicas ?? 0)))
+        if (plan.TryGetValue(d.TemplateHash, out var wanted) && d.ReplicaSetOf(d.TemplateHash) is null)
         {
-            var desired = hash == d.TemplateHash && oldStillRuns ? "0" : full;
-            var rs = d.ReplicaSetOf(hash);
-            if (rs is null)
-            {
-                if (hash != d.TemplateHash) continue; // only the Deployment's current template can be made
-                var created = await client.CreateAsync(KubeResource.ReplicaSets, ns, NewReplicaSet(ns, d, hash, count, desired, maxReplicas), cancellationToken).ConfigureAwait(false);
-                if (!created.IsSuccess && !created.Error!.IsAlreadyExists) return $"creating the ReplicaSet of {d.Name} failed: {created.Error}";
-                continue;
-            }
-            var error = await ScaleAsync(ns, rs, count, desired, maxReplicas, cancellationToken).ConfigureAwait(false);
-            if (error is not null) return error;
+            var owner = primary is null && !d.ReplicaSets.Any(rs => rs.ControllerUid == d.Uid && rs.Replicas > 0) ? toDeployment : toRollout;
+            return await CreateAsync(ns, d, wanted, owner, cancellationToken).ConfigureAwait(false);
         }
         return null;
     }
 
-    private async Task<string?> ScaleAsync(string ns, OwnedReplicaSet rs, int count, string desired, string maxReplicas, CancellationToken cancellationToken)
+    /// <summary>A paused Deployment whose controller has synced its current generation: that controller makes no ReplicaSet any more.</summary>
+    public static bool PauseObserved(DeploymentView d) =>
+        d.Paused && DeploymentView.Int(d.Object["status"]?["observedGeneration"]) is { } seen
+        && seen >= (DeploymentView.Int(d.Object["metadata"]?["generation"]) ?? int.MaxValue);
+
+    private async Task<string?> CreateAsync(string ns, DeploymentView d, int count, JsonObject owner, CancellationToken cancellationToken)
     {
-        var annotations = rs.Object["metadata"]?["annotations"];
-        if (rs.Replicas == count && (string?)annotations?[DeploymentView.DesiredReplicasAnnotation] == desired
-            && (string?)annotations?[DeploymentView.MaxReplicasAnnotation] == maxReplicas)
-            return null;
-        var patch = new JsonObject
+        if (!PauseObserved(d)) return null; // its status update is an event: the next reconcile looks again
+        if (d.ReplicaSets.Count == 0)
         {
-            ["metadata"] = new JsonObject
-            {
-                ["annotations"] = new JsonObject { [DeploymentView.DesiredReplicasAnnotation] = desired, [DeploymentView.MaxReplicasAnnotation] = maxReplicas },
-            },
-            ["spec"] = new JsonObject { ["replicas"] = count },
-        };
+            // A new Deployment: the watch may not have brought the ReplicaSet its controller made just before it saw the
+            // pause (made before its status said so); a list reads the API server's current state. Later revisions are
+            // made while the Deployment is paused, when its controller makes none.
+            var matchLabels = (d.Object["spec"]?["selector"]?["matchLabels"] as JsonObject)?.Select(p => $"{p.Key}={(string?)p.Value}");
+            var live = await client.ListAllAsync(KubeResource.ReplicaSets, ns,
+                new ListOptions { LabelSelector = matchLabels is null ? null : string.Join(',', matchLabels), Limit = 500 }, cancellationToken).ConfigureAwait(false);
+            if (!live.IsSuccess) return $"listing the ReplicaSets of {d.Name} failed: {live.Error}";
+            if (DeploymentView.Of(d.Object, live.Value!.Items).ReplicaSetOf(d.TemplateHash) is not null) return null; // on its way through the watch
+        }
+        var created = await client.CreateAsync(KubeResource.ReplicaSets, ns, NewReplicaSet(ns, d, count, owner), cancellationToken).ConfigureAwait(false);
+        return created.IsSuccess || created.Error!.IsAlreadyExists ? null : $"creating the ReplicaSet of {d.Name} failed: {created.Error}";
+    }
+
+    private async Task<string?> PatchAsync(string ns, DeploymentView d, Change change, CancellationToken cancellationToken)
+    {
+        var (rs, count, controller, _) = change;
+        var (desired, max) = SizeAnnotations(d);
+        var annotations = rs.Object["metadata"]?["annotations"];
+        if (controller is null && rs.Replicas == count && (string?)annotations?[DeploymentView.DesiredReplicasAnnotation] == desired
+            && (string?)annotations?[DeploymentView.MaxReplicasAnnotation] == max)
+            return null;
+        var metadata = new JsonObject { ["annotations"] = new JsonObject { [DeploymentView.DesiredReplicasAnnotation] = desired, [DeploymentView.MaxReplicasAnnotation] = max } };
+        if (controller is not null)
+        {
+            metadata["ownerReferences"] = ReplicaSetOwnership.WithController(rs, controller);
+            // decided on what this version showed (its size, its available pods); a newer one is looked at again
+            metadata["resourceVersion"] = rs.Object["metadata"]?["resourceVersion"]?.DeepClone();
+        }
+        var patch = new JsonObject { ["metadata"] = metadata, ["spec"] = new JsonObject { ["replicas"] = count } };
         var patched = await client.PatchAsync(KubeResource.ReplicaSets, ns, rs.Name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);
         return patched.IsSuccess || patched.Error!.IsNotFound ? null : $"scaling ReplicaSet {rs.Name} to {count} failed: {patched.Error}";
     }
 
-    private JsonObject NewReplicaSet(string ns, DeploymentView d, string hash, int replicas, string desired, string maxReplicas)
+    /// <summary>desired-replicas and max-replicas as the Deployment controller itself writes them.</summary>
+    private static (string Desired, string Max) SizeAnnotations(DeploymentView d) =>
+        (d.Replicas.ToString(CultureInfo.InvariantCulture), (d.Replicas + d.MaxSurge).ToString(CultureInfo.InvariantCulture));
+
+    private JsonObject NewReplicaSet(string ns, DeploymentView d, int replicas, JsonObject owner)
     {
+        var hash = d.TemplateHash;
         var template = (JsonObject)d.Template.DeepClone();
         var meta = template["metadata"] as JsonObject ?? [];
         template["metadata"] = meta;
@@ -84,6 +111,7 @@ internal sealed class KubeWorkload(KubeClient client, string rolloutName)
         var revision = d.ReplicaSets.Select(r => r.KubeRevision).DefaultIfEmpty(0).Max() + 1;
         var spec = new JsonObject { ["replicas"] = replicas, ["selector"] = selector, ["template"] = template };
         if (d.Object["spec"]?["minReadySeconds"] is { } minReady) spec["minReadySeconds"] = minReady.DeepClone();
+        var (desired, max) = SizeAnnotations(d);
         return new JsonObject
         {
             ["apiVersion"] = "apps/v1",
@@ -97,20 +125,18 @@ internal sealed class KubeWorkload(KubeClient client, string rolloutName)
                 {
                     [DeploymentView.RevisionAnnotation] = revision.ToString(CultureInfo.InvariantCulture),
                     [DeploymentView.DesiredReplicasAnnotation] = desired,
-                    [DeploymentView.MaxReplicasAnnotation] = maxReplicas,
-                    ["canaria.dev/rollout"] = rolloutName,
+                    [DeploymentView.MaxReplicasAnnotation] = max,
+                    [RolloutResource.RolloutLabel] = _rolloutName,
                 },
-                ["ownerReferences"] = new JsonArray(new JsonObject
-                {
-                    ["apiVersion"] = "apps/v1",
-                    ["kind"] = "Deployment",
-                    ["name"] = d.Name,
-                    ["uid"] = d.Uid,
-                    ["controller"] = true,
-                    ["blockOwnerDeletion"] = true,
-                }),
+                ["ownerReferences"] = new JsonArray(owner.DeepClone()),
             },
             ["spec"] = spec,
         };
     }
+
+    /// <summary>The order of the writes: a ReplicaSet taken from the Deployment, then the primary given to it, then the rest.</summary>
+    private enum Move { Take, Adopt, Resize }
+
+    /// <summary>One ReplicaSet's new size, and its new controller (null: unchanged).</summary>
+    private sealed record Change(OwnedReplicaSet ReplicaSet, int Count, JsonObject? Controller, Move Move);
 }

@@ -25,7 +25,7 @@ public sealed class RolloutController : IAsyncDisposable
     private readonly KubeInformer _services;
     private readonly ReverseIndex _rolloutsByDeployment = new();
     private readonly ReverseIndex _rolloutsByService = new();
-    private readonly ReverseIndex _replicaSetsByDeployment = new();
+    private readonly ReverseIndex _replicaSetsByOwner = new();
     private readonly RolloutReconciler _reconciler;
     private readonly CancellationTokenSource _stop = new();
     private Task _workers = Task.CompletedTask;
@@ -104,13 +104,16 @@ public sealed class RolloutController : IAsyncDisposable
         }
     }
 
-    private IEnumerable<JsonObject> ReplicaSetsOf(string ns, string deployment)
+    /// <summary>The ReplicaSets a Deployment controls and those its Rollout controls (beside the Deployment's primary).</summary>
+    private IEnumerable<JsonObject> ReplicaSetsOf(string ns, string deployment, string rollout)
     {
-        foreach (var key in _replicaSetsByDeployment.Lookup(KubeInformer.Key(ns, deployment)))
+        foreach (var key in _replicaSetsByOwner.Lookup(KubeInformer.Key(ns, deployment)).Concat(_replicaSetsByOwner.Lookup(RolloutOwner(ns, rollout))))
         {
             if (_replicaSets.Get(ns, key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]) is { } rs) yield return rs;
         }
     }
+
+    private static string RolloutOwner(string? ns, string rollout) => "rollout:" + KubeInformer.Key(ns, rollout);
 
     private ValueTask OnRollout(InformerEvent ev, CancellationToken cancellationToken)
     {
@@ -139,12 +142,16 @@ public sealed class RolloutController : IAsyncDisposable
     private ValueTask OnReplicaSet(InformerEvent ev, CancellationToken cancellationToken)
     {
         var key = KubeInformer.KeyOf(ev.Object);
+        var ns = (string?)ev.Object["metadata"]?["namespace"];
         var owner = (ev.Object["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
-            .FirstOrDefault(o => (string?)o["kind"] == "Deployment" && o["controller"]?.GetValue<bool>() == true);
-        var deployment = owner is null ? null : KubeInformer.Key((string?)ev.Object["metadata"]?["namespace"], (string?)owner["name"] ?? "");
-        if (ev.Type == InformerEventType.Deleted || deployment is null) _replicaSetsByDeployment.Remove(key);
-        else _replicaSetsByDeployment.Set(key, deployment);
-        if (deployment is not null) QueueAll(_rolloutsByDeployment.Lookup(deployment));
+            .FirstOrDefault(o => o["controller"] is JsonValue c && c.TryGetValue<bool>(out var controller) && controller);
+        var (kind, name) = ((string?)owner?["kind"], (string?)owner?["name"] ?? "");
+        var ownerKey = kind == "Deployment" ? KubeInformer.Key(ns, name)
+            : kind == RolloutResource.Rollouts.Kind && (string?)owner?["apiVersion"] == RolloutResource.Rollouts.ApiVersion ? RolloutOwner(ns, name) : null;
+        if (ev.Type == InformerEventType.Deleted || ownerKey is null) _replicaSetsByOwner.Remove(key);
+        else _replicaSetsByOwner.Set(key, ownerKey);
+        if (kind == "Deployment") QueueAll(_rolloutsByDeployment.Lookup(ownerKey!));
+        else if (ownerKey is not null) _queue.Add(KubeInformer.Key(ns, name));
         return ValueTask.CompletedTask;
     }
 

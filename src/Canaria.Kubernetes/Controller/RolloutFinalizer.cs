@@ -8,8 +8,9 @@ namespace Canaria.Kubernetes.Controller;
 /// <summary>
 /// Deleting a Rollout hands the Deployment back to Kubernetes: the active (or stable) Service selects every pod of the
 /// app, then the routers restore the user's objects
-/// again (both versions are ready at that moment, so it never has no endpoints), then the Deployment is un-paused
-/// and its own controller finishes toward whatever template it has (the canary's, or the stable one after a cancel).
+/// again (both versions are ready at that moment, so it never has no endpoints), then the Rollout's ReplicaSets go back
+/// to the Deployment and it is un-paused: its own controller finishes toward whatever template it has (the canary's,
+/// or the stable one after a cancel).
 /// The finalizer makes sure this happens before the Rollout is gone.
 /// </summary>
 internal sealed class RolloutFinalizer(KubeClient client)
@@ -34,16 +35,6 @@ internal sealed class RolloutFinalizer(KubeClient client)
     public async Task<string?> FinalizeAsync(string ns, string name, RolloutSpec? spec, DeploymentView? d, CancellationToken cancellationToken,
         Func<CancellationToken, Task<string?>>? releaseRouting = null)
     {
-        // The desired-replicas Canaria held at 0 on a Recreate Deployment's new ReplicaSet would look like a scaling
-        // event to the un-paused Deployment controller forever; give every ReplicaSet the Deployment's size back first.
-        var size = d?.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var rs in d?.ReplicaSets ?? [])
-        {
-            if ((string?)rs.Object["metadata"]?["annotations"]?[DeploymentView.DesiredReplicasAnnotation] is not { } desired || desired == size) continue;
-            var patch = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [DeploymentView.DesiredReplicasAnnotation] = size } } };
-            var fixedUp = await client.PatchAsync(KubeResource.ReplicaSets, ns, rs.Name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (!fixedUp.IsSuccess && !fixedUp.Error!.IsNotFound) return $"restoring desired-replicas on {rs.Name} failed: {fixedUp.Error}";
-        }
         var selects = spec?.Strategy.Kind == StrategyKind.BlueGreen || (spec?.TrafficRouting?.Any == true && RoutedTraffic.RoutesByService(spec));
         if (selects && spec!.Service is { Name.Length: > 0 } service)
         {
@@ -54,6 +45,12 @@ internal sealed class RolloutFinalizer(KubeClient client)
         // Only now the routers give the user's objects back: their traffic goes to a Service that selects every ready
         // pod again, never to one that may select none (a canary step at 100% leaves stable without pods).
         if (releaseRouting is not null && await releaseRouting(cancellationToken).ConfigureAwait(false) is { } routingError) return routingError;
+        // The ReplicaSets the Rollout controls (a canary, an old stable in its delay) go back to the Deployment, with the
+        // Deployment's size in desired-replicas (an older Canaria held it at 0 on a Recreate Deployment's new ReplicaSet,
+        // which the un-paused Deployment controller would take for a scaling event forever); then it is un-paused and its
+        // own controller finishes toward its template from these ReplicaSets, making no new one.
+        var handBack = await HandBackAsync(ns, d, cancellationToken).ConfigureAwait(false);
+        if (handBack is not null) return handBack;
         if (spec?.WorkloadRef is { Name.Length: > 0 } workload)
         {
             var patch = new JsonObject { ["spec"] = new JsonObject { ["paused"] = false } };
@@ -68,5 +65,21 @@ internal sealed class RolloutFinalizer(KubeClient client)
             return true;
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
         return removed.IsSuccess || removed.Error!.IsNotFound ? null : $"removing the finalizer failed: {removed.Error}";
+    }
+
+    private async Task<string?> HandBackAsync(string ns, DeploymentView? d, CancellationToken cancellationToken)
+    {
+        var size = d?.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var rs in d?.ReplicaSets ?? [])
+        {
+            var held = rs.ControllerUid == d!.Uid;
+            if (held && (string?)rs.Object["metadata"]?["annotations"]?[DeploymentView.DesiredReplicasAnnotation] == size) continue;
+            var metadata = new JsonObject { ["annotations"] = new JsonObject { [DeploymentView.DesiredReplicasAnnotation] = size } };
+            if (!held) metadata["ownerReferences"] = ReplicaSetOwnership.WithController(rs, ReplicaSetOwnership.DeploymentReference(d));
+            var patched = await client.PatchAsync(KubeResource.ReplicaSets, ns, rs.Name, PatchType.Merge, new JsonObject { ["metadata"] = metadata },
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!patched.IsSuccess && !patched.Error!.IsNotFound) return $"handing ReplicaSet {rs.Name} back to Deployment {d.Name} failed: {patched.Error}";
+        }
+        return null;
     }
 }

@@ -24,7 +24,7 @@ internal sealed record ReconcileResult(TimeSpan? RequeueAfter, string? Error = n
 /// (analysis), /status (one status write per reconcile, before anything is applied) and Events.
 /// </summary>
 internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer rollouts, Func<string, string, JsonObject?> deployment,
-    Func<string, string, IEnumerable<JsonObject>> replicaSets, Func<string, string, JsonObject?> services, KubeControllerOptions options, ILogger logger)
+    Func<string, string, string, IEnumerable<JsonObject>> replicaSets, Func<string, string, JsonObject?> services, KubeControllerOptions options, ILogger logger)
 {
     /// <summary>What the routers verified after the last status write, stored by the next one (a crash loses it; the routers then verify again).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RoutingStatus> _verified = new(StringComparer.Ordinal);
@@ -59,7 +59,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         {
             if (!RolloutFinalizer.Has(rollout)) return new ReconcileResult(null);
             var routers = doc?.Spec.TrafficRouting is { Any: true } tr ? new RoutedTraffic(client, _routers.For(tr), services) : null;
-            var finalError = await _finalizer.FinalizeAsync(ns, name, doc?.Spec, d is null ? null : DeploymentView.Of(d, replicaSets(ns, refName!)), cancellationToken,
+            var finalError = await _finalizer.FinalizeAsync(ns, name, doc?.Spec, d is null ? null : DeploymentView.Of(d, replicaSets(ns, refName!, name), RolloutObject.Of(rollout).Uid), cancellationToken,
                 routers is null ? null : ct => routers.ReleaseAllAsync(rollout, doc!.Spec, ct)).ConfigureAwait(false);
             return new ReconcileResult(finalError is null ? null : options.RetryInterval, finalError);
         }
@@ -78,8 +78,8 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
             return new ReconcileResult(options.ResyncInterval); // its creation is an event
         }
 
-        var view = DeploymentView.Of(d, replicaSets(ns, refName!));
-        var rules = KubernetesRules.Check(doc.Spec, view);
+        var view = DeploymentView.Of(d, replicaSets(ns, refName!, name), RolloutObject.Of(rollout).Uid);
+        var rules = KubernetesRules.Check(doc.Spec);
         if (rules.Count > 0)
         {
             var message = SpecCheck.Describe(rules);

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Canaria.Kubernetes.Resources;
 
-/// <summary>The user's Deployment read for one reconcile: size, surge, template and the ReplicaSets it controls.</summary>
+/// <summary>The user's Deployment read for one reconcile: size, surge, template and its ReplicaSets (those it controls, and its Rollout's).</summary>
 public sealed record DeploymentView
 {
     public const string RevisionAnnotation = "deployment.kubernetes.io/revision";
@@ -25,14 +25,14 @@ public sealed record DeploymentView
     public required string TemplateHash { get; init; }
     public required IReadOnlyList<OwnedReplicaSet> ReplicaSets { get; init; }
 
-    public static DeploymentView Of(JsonObject deployment, IEnumerable<JsonObject> replicaSets)
+    /// <param name="rolloutUid">The Rollout whose ReplicaSets (those beside the Deployment's primary) count too.</param>
+    public static DeploymentView Of(JsonObject deployment, IEnumerable<JsonObject> replicaSets, string? rolloutUid = null)
     {
         var uid = (string?)deployment["metadata"]?["uid"] ?? "";
         var replicas = Int(deployment["spec"]?["replicas"]) ?? 1;
         var template = deployment["spec"]?["template"] as JsonObject ?? [];
         var owned = replicaSets
-            .Where(rs => (rs["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
-                .Any(o => (string?)o["uid"] == uid && o["controller"]?.GetValue<bool>() == true) == true)
+            .Where(rs => OwnedReplicaSet.ControllerUidOf(rs) is { } controller && (controller == uid || controller == rolloutUid))
             .Select(rs => new OwnedReplicaSet(
                 (string)rs["metadata"]!["name"]!,
                 PodTemplates.Hash(rs["spec"]?["template"]),

@@ -29,13 +29,13 @@ public sealed class AutoscalerTests(ControlPlaneFixture cluster)
         Assert.Equal(1, Objects.Int(rest, "status", "stableRevision"));
 
         (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v2"))).ValueOrThrow();
-        // 50% of 6 = 3 canary pods; stable keeps replicas + maxSurge - canary = 4.
-        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 4, ["app:v2"] = 3 }, "4 stable and 3 canary pods at the step");
+        // 50% of 6 = 3 canary pods beside all 6 stable ones (the canary's ReplicaSet is the Rollout's, outside the surge budget).
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 6, ["app:v2"] = 3 }, "6 stable and 3 canary pods at the step");
         var atStep = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Paused", "paused at step 1");
 
-        await ScaleAsync(s, 10); // 50% of 10 = 5 canary pods; stable 10 + 1 - 5 = 6
-        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 6, ["app:v2"] = 5 }, "6 stable and 5 canary pods after the HPA scaled to 10");
-        await ScaleAsync(s, 2); // 50% of 2 = 1 canary pod; stable 2 + 1 - 1 = 2
+        await ScaleAsync(s, 10); // 50% of 10 = 5 canary pods; stable 10
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 10, ["app:v2"] = 5 }, "10 stable and 5 canary pods after the HPA scaled to 10");
+        await ScaleAsync(s, 2); // 50% of 2 = 1 canary pod; stable 2
         await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 1 }, "2 stable and 1 canary pod after the HPA scaled to 2");
 
         var after = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Paused", "still paused at the same step");

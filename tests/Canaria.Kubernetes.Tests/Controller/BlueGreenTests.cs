@@ -31,11 +31,11 @@ public sealed class BlueGreenTests(ControlPlaneFixture cluster)
         return rollout;
     }
 
-    private static async Task<RolloutScenario> BlueRunningAsync(ControlPlaneFixture cluster, string prefix, JsonObject rollout)
+    private static async Task<RolloutScenario> BlueRunningAsync(ControlPlaneFixture cluster, string prefix, JsonObject rollout, bool recreate = true)
     {
         var s = await RolloutScenario.StartAsync(cluster, prefix);
         var deployment = RolloutObjects.Deployment("myapp", 2, "app:v1");
-        deployment["spec"]!["strategy"] = new JsonObject { ["type"] = "Recreate" };
+        if (recreate) deployment["spec"]!["strategy"] = new JsonObject { ["type"] = "Recreate" };
         await s.CreateDeploymentAsync(deployment, ready: 2);
         (await s.Client.CreateAsync(KubeResource.Services, s.Namespace, Service("myapp"))).ValueOrThrow();
         (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
@@ -93,18 +93,20 @@ public sealed class BlueGreenTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
-    public async Task BlueGreen_RollingUpdateDeployment_RefusedWithReasonAndNothingChanges()
+    public async Task Promote_RollingUpdateDeployment_BlueKeepsItsPodsBesideGreenThenGreenServes()
     {
-        await using var s = await RolloutScenario.StartAsync(cluster, "bgrolling");
-        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v1"), ready: 2);
-        (await s.Client.CreateAsync(KubeResource.Services, s.Namespace, Service("myapp"))).ValueOrThrow();
+        // The Deployment's default RollingUpdate strategy (maxSurge 25%): green is the Rollout's ReplicaSet, so the paused
+        // Deployment controller neither counts it saturated nor holds both at replicas + maxSurge.
+        await using var s = await BlueRunningAsync(cluster, "bgrolling", BlueGreenRollout(), recreate: false);
+        await s.PokeDeploymentAsync("myapp", 5);
+        var images = await s.ReadyImagesAsync();
+        Assert.True(images.GetValueOrDefault("app:v1") == 2 && images.GetValueOrDefault("app:v2") == 2, await s.DescribeAsync("myapp"));
 
-        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, BlueGreenRollout())).ValueOrThrow();
+        await s.CommandAsync("myapp", "promote 1");
 
-        var refused = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Invalid", "the rollout to be refused");
-        Assert.Contains("spec.strategy.blueGreen: Deployment myapp uses strategy RollingUpdate", Objects.Str(refused, "status", "message"));
-        Assert.NotEqual(true, (await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow()["spec"]?["paused"]?.GetValue<bool>());
-        Assert.Null(Objects.Str((await s.Client.GetAsync(KubeResource.Services, s.Namespace, "myapp")).ValueOrThrow(), "spec", "selector", "pod-template-hash"));
+        await WaitForEndpointsAsync(s, "app:v2");
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 2 }, "blue scaled down after the delay");
+        await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Healthy" && r["status"]?["canaryRevision"] is null, "the release to complete");
     }
 
     [Fact]

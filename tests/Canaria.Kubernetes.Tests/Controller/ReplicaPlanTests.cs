@@ -22,54 +22,35 @@ public sealed class ReplicaPlanTests
     [Fact]
     public void For_NoRelease_StableAtFullSize()
     {
-        var plan = ReplicaPlan.For(new RolloutStatus { StableRevision = 1 }, new Dictionary<int, int> { [1] = 3 }, replicas: 3, maxSurge: 1, Ready(3, 0));
+        var plan = ReplicaPlan.For(new RolloutStatus { StableRevision = 1 }, new Dictionary<int, int> { [1] = 3 }, replicas: 3, Ready(3, 0));
 
         Assert.Equal(new Dictionary<int, int> { [1] = 3 }, plan);
     }
 
     [Fact]
-    public void For_OneCanaryPodWithinSurge_StableKeepsAllPods()
+    public void For_OneCanaryPod_StableKeepsAllPods()
     {
-        // seed 004: 10 v1 + 1 v2 when the Deployment allows one surge pod
-        var plan = ReplicaPlan.For(Releasing(), new Dictionary<int, int> { [1] = 10, [2] = 1 }, replicas: 10, maxSurge: 1, Ready(10, 0));
+        // seed 004: 10 v1 + 1 v2
+        var plan = ReplicaPlan.For(Releasing(), new Dictionary<int, int> { [1] = 10, [2] = 1 }, replicas: 10, Ready(10, 0));
 
         Assert.Equal(10, plan[1]);
         Assert.Equal(1, plan[2]);
     }
 
     [Fact]
-    public void For_CanaryBeyondSurge_TotalStaysAtReplicasPlusSurge()
+    public void For_CanaryAtFullSize_StableKeepsAllPodsUntilFullTraffic()
     {
-        var plan = ReplicaPlan.For(Releasing(weight: 50), new Dictionary<int, int> { [1] = 10, [2] = 5 }, replicas: 10, maxSurge: 1, Ready(7, 4));
+        // issue 11: a canary as large as the Deployment never costs stable a pod
+        var plan = ReplicaPlan.For(Releasing(StepState.Upgrading, 50), new Dictionary<int, int> { [1] = 2, [2] = 2 }, replicas: 2, Ready(2, 1));
 
-        Assert.Equal(6, plan[1]);
-        Assert.Equal(5, plan[2]);
-    }
-
-    [Fact]
-    public void For_CanaryGrowing_AddsAtMostSurgeBeyondReadyPods()
-    {
-        var engine = new Dictionary<int, int> { [1] = 10, [2] = 10 };
-        var first = ReplicaPlan.For(Releasing(StepState.Upgrading), engine, replicas: 10, maxSurge: 2, Ready(10, 0));
-        var later = ReplicaPlan.For(Releasing(StepState.Upgrading), engine, replicas: 10, maxSurge: 2, Ready(10, 1), first);
-
-        Assert.Equal((10, 2), (first[1], first[2]));
-        Assert.Equal((9, 3), (later[1], later[2]));
-    }
-
-    [Fact]
-    public void For_CanaryAtFullSize_StableKeepsSurgeUntilFullTraffic()
-    {
-        var plan = ReplicaPlan.For(Releasing(StepState.Upgrading, 50), new Dictionary<int, int> { [1] = 2, [2] = 2 }, replicas: 2, maxSurge: 1, Ready(2, 1));
-
-        Assert.Equal(1, plan[1]);
+        Assert.Equal(2, plan[1]);
         Assert.Equal(2, plan[2]);
     }
 
     [Fact]
     public void For_FullTraffic_CanaryAtFullSizeAndStableZero()
     {
-        var plan = ReplicaPlan.For(Releasing(StepState.RoutingTraffic, 100), new Dictionary<int, int> { [1] = 4, [2] = 1 }, replicas: 4, maxSurge: 1, Ready(4, 1));
+        var plan = ReplicaPlan.For(Releasing(StepState.RoutingTraffic, 100), new Dictionary<int, int> { [1] = 4, [2] = 1 }, replicas: 4, Ready(4, 1));
 
         Assert.Equal(0, plan[1]);
         Assert.Equal(4, plan[2]);
@@ -79,8 +60,8 @@ public sealed class ReplicaPlanTests
     public void For_AbortingWithoutReadyStable_KeepsCanaryUntilStableIsReady()
     {
         var engine = new Dictionary<int, int> { [1] = 4, [2] = 4 };
-        var waiting = ReplicaPlan.For(Releasing(StepState.Aborting, 100), engine, replicas: 4, maxSurge: 1, Ready(0, 4));
-        var ready = ReplicaPlan.For(Releasing(StepState.Aborting, 100), engine, replicas: 4, maxSurge: 1, Ready(1, 4));
+        var waiting = ReplicaPlan.For(Releasing(StepState.Aborting, 100), engine, replicas: 4, Ready(0, 4));
+        var ready = ReplicaPlan.For(Releasing(StepState.Aborting, 100), engine, replicas: 4, Ready(1, 4));
 
         Assert.Equal((4, 4), (waiting[1], waiting[2]));
         Assert.Equal((4, 0), (ready[1], ready[2]));

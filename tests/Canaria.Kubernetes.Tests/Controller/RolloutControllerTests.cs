@@ -35,10 +35,10 @@ public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
         var replicaSets = (await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items;
         Assert.Equal(2, replicaSets.Count); // no native rollout: only stable and Canaria's canary
         var canary = replicaSets.Single(rs => Objects.Str(rs, "metadata", "name") == canaryRs);
+        // beside stable the canary is the Rollout's: the paused Deployment controller resizes only the ReplicaSets it controls
         var owner = Assert.Single(canary["metadata"]!["ownerReferences"]!.AsArray())!;
-        Assert.Equal(Objects.Str(deployment, "metadata", "uid"), (string?)owner["uid"]);
+        Assert.Equal((Objects.Str(atStep, "metadata", "uid"), "Rollout"), ((string?)owner["uid"], (string?)owner["kind"]));
         Assert.True(owner["controller"]!.GetValue<bool>());
-        Assert.Equal(1, Objects.Int(deployment, "status", "updatedReplicas")); // the Deployment counts Canaria's ReplicaSet as its new one
         // The Deployment controller leaves the split alone: the counts hold over many more reconciles.
         await s.PokeDeploymentAsync("myapp", 10);
         Assert.Equal(new Dictionary<string, int> { ["app:v2"] = 2, ["app:v3"] = 1 }, await s.ReadyImagesAsync());
@@ -53,6 +53,8 @@ public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
             d => Objects.Int(d, "status", "updatedReplicas") == 2 && Objects.Int(d, "status", "replicas") == 2 && Objects.Int(d, "status", "readyReplicas") == 2,
             "the Deployment to count 2 updated replicas");
         Assert.True(after["spec"]!["paused"]!.GetValue<bool>());
+        var promoted = (await s.Client.GetAsync(KubeResource.ReplicaSets, s.Namespace, canaryRs)).ValueOrThrow();
+        Assert.Equal(Objects.Str(after, "metadata", "uid"), (string?)promoted["metadata"]!["ownerReferences"]![0]!["uid"]); // the Deployment's new ReplicaSet
         Assert.Equal(Objects.Str(canary, "metadata", "annotations", DeploymentView.RevisionAnnotation), Objects.Str(after, "metadata", "annotations", DeploymentView.RevisionAnnotation));
         await s.WaitForEventAsync("myapp", "ReleaseStarted");
         await s.WaitForEventAsync("myapp", "Completed");

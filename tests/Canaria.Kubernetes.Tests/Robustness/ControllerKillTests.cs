@@ -41,7 +41,7 @@ public sealed class ControllerKillTests(ControlPlaneFixture cluster)
         if (midScaling)
             await Eventually.WaitAsync(() => SettledWithOneHeldPodAsync(s), RolloutScenario.Deadline, "the held canary pod to exist and the ReplicaSets to settle");
         else
-            await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 2 }, "2 stable and 2 canary pods");
+            await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 3, ["app:v2"] = 2 }, "all 3 stable and 2 canary pods");
         var setsBefore = await ReplicaSetsAsync(s);
         var podsBefore = await PodUidsAsync(s);
 

@@ -119,30 +119,37 @@ public sealed class RoutedReleaseTests(ControlPlaneFixture cluster)
 
         var restarted = await r.WaitForStepAsync("step 1/2", 10);
         Assert.Equal(3, Objects.Int(restarted, "status", "canaryRevision"));
-        await r.S.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 7, ["app:v3"] = 1 }, "v2 gone, one v3 pod beside stable");
+        await r.S.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 4, ["app:v3"] = 1 }, "v2 gone, one v3 pod beside all of stable");
         var canaryService = (await r.Client.GetAsync(KubeResource.Services, r.Namespace, "myapp-canary")).ValueOrThrow();
         Assert.Equal(await r.PodHashOfAsync(Objects.Str(restarted, "status", "canaryReplicaSet")!), Objects.Str(canaryService, "spec", "selector", "pod-template-hash"));
     }
 
     [Fact]
-    public async Task Validate_RoutedRollingUpdateWithSmallSurge_InvalidWithTheReasonAndNothingChanged()
+    public async Task Promote_RoutedRollingUpdateWithSmallSurge_StableKeepsItsFullSizeBesideTheCanary()
     {
+        // maxSurge 1 of 4: the canary's ReplicaSet is the Rollout's, so the Deployment's surge budget does not apply to it
         await TestCrds.InstallAllAsync(cluster.Client);
         await using var s = await RolloutScenario.StartAsync(cluster, "routed-surge");
         await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 4, "app:v1", maxSurge: 1), ready: 4);
         (await s.Client.CreateAsync(KubeResource.Services, s.Namespace, Controller.BlueGreenTests.Service("myapp"))).ValueOrThrow();
         await DataPlanes.CreateUserObjectsAsync(s.Client, s.Namespace, "istio");
-        var rollout = RolloutObjects.Rollout("myapp", "myapp", new JsonObject { ["traffic"] = 10 });
+        var rollout = RolloutObjects.Rollout("myapp", "myapp", new JsonObject { ["traffic"] = 50, ["pause"] = new JsonObject() });
         rollout["spec"]!["service"] = new JsonObject { ["name"] = "myapp" };
         rollout["spec"]!["trafficRouting"] = DataPlanes.RoutingFor("istio");
+        rollout["spec"]!["scaleDownDelay"] = "1s";
         (await s.Client.CreateAsync(Canaria.Kubernetes.Resources.RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
+        await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Healthy", "v1 adopted");
+        var r = new RoutedRelease(s, ["istio"]);
 
-        var invalid = await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Invalid", "the Rollout to be refused");
+        await r.SetImageAsync("app:v2");
 
-        Assert.Contains("maxSurge 1 (< replicas 4)", Objects.Str(invalid, "status", "message"));
-        var deployment = (await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow();
-        Assert.False(deployment["spec"]?["paused"]?.GetValue<bool>() ?? false);
-        Assert.Null(Objects.Str((await s.Client.GetAsync(KubeResource.Services, s.Namespace, "myapp")).ValueOrThrow(), "spec", "selector", "pod-template-hash"));
+        await r.WaitForStepAsync("step 1/1", 50);
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 4, ["app:v2"] = 2 }, "two canary pods beside four stable");
+        await s.PokeDeploymentAsync("myapp", 3);
+        Assert.Equal(4, (await s.ReadyImagesAsync()).GetValueOrDefault("app:v1"));
+        await s.CommandAsync("myapp", "promote 1");
+        await r.WaitForRestoredAsync("Healthy", "the release to complete");
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v2"] = 4 }, "v2 at full size, v1 gone");
     }
 
     [Fact]

@@ -121,7 +121,7 @@ internal sealed class ClusterDashboardSource(ClusterSession session, TimeSpan op
         {
             var name = (string)item["metadata"]!["name"]!;
             var deploymentName = (string?)item["spec"]?["workloadRef"]?["name"];
-            var deployment = deploymentName is not null && byName.TryGetValue(deploymentName, out var d) ? DeploymentView.Of(d, replicaSets) : null;
+            var deployment = deploymentName is not null && byName.TryGetValue(deploymentName, out var d) ? DeploymentView.Of(d, replicaSets, RolloutObject.Of(item).Uid) : null;
             var view = new ClusterRolloutView { Rollout = item, Name = name, DeploymentName = deploymentName, Deployment = deployment };
             views[name] = view;
             shown.Add(ClusterRolloutMapping.Map(view, Spec(item, name, deployment?.Replicas)));

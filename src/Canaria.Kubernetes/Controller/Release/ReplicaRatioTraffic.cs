@@ -19,7 +19,7 @@ internal sealed class ReplicaRatioTraffic(KubeRelease r, CanaryService canarySer
     }
 
     public IReadOnlyDictionary<int, int> Replicas(Decision decision, Observation observation) =>
-        ReplicaPlan.For(decision.Status, decision.Replicas, r.Deployment.Replicas, r.Deployment.MaxSurge, observation, r.Stored.Plan);
+        ReplicaPlan.For(decision.Status, decision.Replicas, r.Deployment.Replicas, observation);
 
     public async ValueTask<TrafficApplied> ApplyAsync(Decision decision, Observation observation, CancellationToken cancellationToken)
     {

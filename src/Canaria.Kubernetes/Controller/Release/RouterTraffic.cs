@@ -16,11 +16,9 @@ internal sealed class RouterTraffic(KubeRelease r, RoutedTraffic routers, Routin
 
     public IReadOnlyDictionary<int, int> Replicas(Decision decision, Observation observation)
     {
-        var d = r.Deployment;
-        var plan = d.Recreate ? decision.Replicas : ReplicaPlan.For(decision.Status, decision.Replicas, d.Replicas, d.MaxSurge, observation, r.Stored.Plan, routed: true);
         // a revision the router may still send to, in its scale-down delay, or just dropped from a split proxies may not have applied yet
         var settling = routing.ChangedAt is { } changed && r.Now - changed < r.Spec.ScaleDownDelay;
-        return ReplicaPlan.KeepRouted(plan, decision.Replicas, settling ? r.Stored.Plan : null);
+        return ReplicaPlan.KeepRouted(decision.Replicas, settling ? r.Stored.Plan : null);
     }
 
     /// <summary>What the routers verified in this reconcile (null until ApplyAsync ran).</summary>

@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Resources;
+
+namespace Canaria.Kubernetes.Controller;
+
+/// <summary>
+/// Which controller owns each ReplicaSet of a release, so that the paused Deployment controller never resizes one that
+/// Canaria sizes. A paused Deployment's controller still runs its scale step on every sync, over the ReplicaSets it
+/// controls: with one active (replicas &gt; 0), it holds that one at the Deployment's replicas; with several, it scales
+/// the old ones to 0 as soon as the one matching its template is "saturated" (its replicas, its desired-replicas
+/// annotation and its available pods all equal the Deployment's replicas), and otherwise resizes all of them in
+/// proportion to replicas + maxSurge. Both undo a canary that is as large as the Deployment, or larger than maxSurge.
+/// So the Deployment controls at most one active ReplicaSet, the primary: the one that runs the Deployment's replicas
+/// (stable during a release, the new stable once the old one may go). Every other ReplicaSet with pods (a canary, a
+/// green, an old stable in its scale-down delay) is controlled by the Rollout; one without pods goes back to the
+/// Deployment, as its revision history.
+/// </summary>
+internal static class ReplicaSetOwnership
+{
+    /// <summary>
+    /// The ReplicaSet the Deployment should control, given the pods planned for each (by name), or null while none can
+    /// take the role yet. A Deployment-controlled ReplicaSet that keeps pods stays primary. Otherwise the primary is the
+    /// one planned at the Deployment's full size, taken over only once it runs and has available all of those pods (then
+    /// the Deployment controller, seeing it saturated, agrees that the previous primary goes to 0); until then the
+    /// previous primary keeps its pods.
+    /// </summary>
+    public static OwnedReplicaSet? Primary(DeploymentView d, IReadOnlyDictionary<string, int> planned)
+    {
+        var held = d.ReplicaSets.Where(rs => rs.ControllerUid == d.Uid).ToList();
+        var staying = held.Where(rs => rs.Replicas > 0 && planned[rs.Name] > 0)
+            .OrderByDescending(rs => planned[rs.Name]).ThenBy(rs => rs.KubeRevision).FirstOrDefault(); // the older: stable, in a state an older Canaria left
+        if (staying is not null) return staying;
+        var candidate = d.ReplicaSets.Where(rs => planned[rs.Name] > 0 && planned[rs.Name] >= d.Replicas)
+            .OrderByDescending(rs => rs.ControllerUid == d.Uid).ThenByDescending(rs => rs.KubeRevision).FirstOrDefault();
+        if (candidate is null) return null;
+        var full = candidate.Replicas >= d.Replicas && candidate.AvailableReplicas >= d.Replicas;
+        return full || !held.Any(rs => rs.Replicas > 0) ? candidate : null;
+    }
+
+    /// <summary>The controller reference to the Deployment (what its own controller writes on the ReplicaSets it makes).</summary>
+    public static JsonObject DeploymentReference(DeploymentView d) => new()
+    {
+        ["apiVersion"] = "apps/v1",
+        ["kind"] = "Deployment",
+        ["name"] = d.Name,
+        ["uid"] = d.Uid,
+        ["controller"] = true,
+        ["blockOwnerDeletion"] = true,
+    };
+
+    /// <summary>The ReplicaSet's ownerReferences with <paramref name="controller"/> in place of its current controller (other owners kept).</summary>
+    public static JsonArray WithController(OwnedReplicaSet rs, JsonObject controller)
+    {
+        var others = (rs.Object["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
+            .Where(o => !(o["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController))
+            .Select(o => o.DeepClone()) ?? [];
+        return new JsonArray([.. others, controller.DeepClone()]);
+    }
+}
