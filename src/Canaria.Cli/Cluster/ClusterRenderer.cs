@@ -16,7 +16,7 @@ internal static class ClusterRenderer
         {
             var s = r["status"];
             table.AddRow(Esc(RolloutObject.Of(r).Metadata.Name ?? "?"), Phase((string?)s?["phase"]), Esc(Step(s)), Esc(ClusterRolloutView.WeightText(s)),
-                Rev(s?["stableRevision"]), Rev(s?["canaryRevision"]), Esc((string?)s?["message"] ?? ""));
+                RevPods(s, "stable"), RevPods(s, "canary"), Esc((string?)s?["message"] ?? ""));
         }
         return table;
     }
@@ -74,6 +74,10 @@ internal static class ClusterRenderer
     }
 
     private static string Step(JsonNode? status) => (string?)status?["step"] is { Length: > 0 } step ? step : "-";
+
+    /// <summary>A revision with its pods as the printer columns show them: "2 (1/2)" is revision 2, 1 of 2 pods ready.</summary>
+    private static string RevPods(JsonNode? status, string role) =>
+        (string?)status?[role + "Pods"] is { Length: > 0 } pods ? $"{Rev(status?[role + "Revision"])} ({pods})" : Rev(status?[role + "Revision"]);
 
     private static string Rev(JsonNode? node) => ClusterRolloutView.Int(node)?.ToString(CultureInfo.InvariantCulture) ?? "-";
 

@@ -83,6 +83,8 @@ internal sealed record ClusterRolloutView
             ["canaryRevision"] = CanaryRevision,
             ["stableReplicaSet"] = (string?)status?["stableReplicaSet"],
             ["canaryReplicaSet"] = (string?)status?["canaryReplicaSet"],
+            ["stablePods"] = (string?)status?["stablePods"],
+            ["canaryPods"] = (string?)status?["canaryPods"],
             ["commandApplied"] = (string?)status?["commandApplied"],
             ["conditions"] = status?["conditions"]?.DeepClone(),
             ["trafficRouting"] = status?["trafficRouting"]?.DeepClone(),

@@ -27,4 +27,7 @@ internal static partial class ControllerLog
 
     [LoggerMessage(107, LogLevel.Information, "Caches synced: {Count} Rollouts queued for {Workers} workers")]
     public static partial void Synced(ILogger logger, int count, int workers);
+
+    [LoggerMessage(130, LogLevel.Warning, "Rollout {Key}: Deployment {Deployment} was resumed by someone else; paused again")]
+    public static partial void DeploymentResumed(ILogger logger, string key, string deployment);
 }

@@ -13,21 +13,25 @@ internal sealed class EventRecorder(KubeClient client)
 {
     private const int MaxMessage = 1024;
 
-    public async Task RecordAsync(JsonObject rollout, RolloutEvent e, CancellationToken cancellationToken)
+    public Task RecordAsync(JsonObject rollout, RolloutEvent e, CancellationToken cancellationToken) =>
+        RecordOnAsync(RolloutResource.Rollouts, rollout, e, cancellationToken);
+
+    /// <summary>The same event on another object (the Deployment, for what someone did to it).</summary>
+    public async Task RecordOnAsync(KubeResource resource, JsonObject involved, RolloutEvent e, CancellationToken cancellationToken)
     {
-        var typed = RolloutObject.Of(rollout);
-        var ns = typed.Namespace ?? client.DefaultNamespace;
-        var name = typed.Name;
+        var meta = KubeMeta.Of(involved);
+        var ns = meta.NamespaceProperty ?? client.DefaultNamespace;
+        var name = meta.Name;
         var ev = new Corev1Event
         {
             Metadata = new V1ObjectMeta { GenerateName = name + ".", NamespaceProperty = ns },
             InvolvedObject = new V1ObjectReference
             {
-                ApiVersion = RolloutResource.Rollouts.ApiVersion,
-                Kind = RolloutResource.Rollouts.Kind,
+                ApiVersion = resource.ApiVersion,
+                Kind = resource.Kind,
                 Name = name,
                 NamespaceProperty = ns,
-                Uid = typed.Uid,
+                Uid = meta.Uid,
             },
             Reason = e.Reason,
             Message = e.Message.Length > MaxMessage ? e.Message[..MaxMessage] : e.Message,

@@ -99,6 +99,8 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
             var paused = await client.PatchAsync(KubeResource.Deployments, ns, view.Name, PatchType.Merge,
                 new JsonObject { ["spec"] = new JsonObject { ["paused"] = true } }, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!paused.IsSuccess) return new ReconcileResult(options.RetryInterval, paused.Error!.ToString());
+            // Paused before (a reconcile stored a stable revision only after the pause): someone resumed it, as `kubectl rollout resume` does.
+            if (rollout["status"]?["stableRevision"] is not null) await ReportResumeAsync(rollout, d, now, cancellationToken).ConfigureAwait(false);
         }
         return await ReleaseAsync(rollout, doc.Spec, view, now, cancellationToken).ConfigureAwait(false);
     }
@@ -129,6 +131,19 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         // Pods, ReplicaSets and Services are watched: besides the engine's own times, only an unconfirmed router split is polled.
         var wake = traffic.NextLook(pass.Decision.Status, options.ResyncInterval, options.ProgressInterval);
         return new ReconcileResult(KubeAnalysis.Sooner(wake, pass.NextCheck));
+    }
+
+    /// <summary>Tells, on the Rollout and on the Deployment, that a resume was undone and which commands do what the user wanted.</summary>
+    private async Task ReportResumeAsync(JsonObject rollout, JsonObject deployment, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (name, deploymentName) = (RolloutObject.Of(rollout).Name, KubeMeta.Of(deployment).Name);
+        var e = new RolloutEvent(now, EventType.Warning, "DeploymentResumed",
+            $"Deployment {deploymentName} was resumed (spec.paused set to false, as `kubectl rollout resume` does) and Canaria paused it again: " +
+            $"Rollout {name} releases its revisions. Continue a release with `kubectl canaria promote {name}`, send traffic back with " +
+            $"`kubectl canaria abort {name}`, go back to an earlier revision with `kubectl canaria undo {name}`; delete the Rollout to hand the Deployment back to Kubernetes.");
+        ControllerLog.DeploymentResumed(logger, KubeInformer.Key(RolloutObject.Of(rollout).Namespace, name), deploymentName);
+        await _events.RecordAsync(rollout, e, cancellationToken).ConfigureAwait(false);
+        await _events.RecordOnAsync(KubeResource.Deployments, deployment, e, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The traffic driver the spec chooses: routers, the active Service's selector (blue-green), or the ratio of ready pods.</summary>

@@ -29,6 +29,8 @@ internal static class StatusBuilder
         var hashOf = stored.Revisions.ToDictionary(p => p.Value, p => p.Key);
         string? ReplicaSetName(int? revision) =>
             revision is { } r && hashOf.TryGetValue(r, out var h) ? d.ReplicaSetOf(h)?.Name ?? $"{d.Name}-{h}" : null;
+        var pods = RevisionObservation.Of(d, stored);
+        string? PodsOf(int? revision) => revision is { } r && pods.TryGetValue(r, out var o) ? ReadyOfDesired(o) : null;
         var releasing = s.CanaryRevision is not null && s.StepState is not (StepState.Completed or StepState.Aborted);
         var revisions = new JsonObject();
         foreach (var (hash, rev) in stored.Revisions.OrderBy(p => p.Value)) revisions[hash] = rev;
@@ -43,6 +45,8 @@ internal static class StatusBuilder
             ["message"] = message ?? s.Message,
             ["stableRevision"] = s.StableRevision,
             ["canaryRevision"] = releasing ? s.CanaryRevision : null,
+            ["stablePods"] = PodsOf(s.StableRevision),
+            ["canaryPods"] = releasing ? PodsOf(s.CanaryRevision) : null,
             ["stableReplicaSet"] = ReplicaSetName(s.StableRevision),
             ["canaryReplicaSet"] = releasing ? ReplicaSetName(s.CanaryRevision) : null,
             ["commandApplied"] = stored.CommandApplied,
@@ -52,6 +56,10 @@ internal static class StatusBuilder
             ["canaria"] = JsonSerializer.SerializeToNode(s, CoreJson.Options),
         };
     }
+
+    /// <summary>"ready/desired" pods of one revision, as `kubectl get` prints a Deployment's READY.</summary>
+    public static string ReadyOfDesired(ReplicaObservation pods) =>
+        $"{pods.Ready.ToString(CultureInfo.InvariantCulture)}/{pods.Desired.ToString(CultureInfo.InvariantCulture)}";
 
     private static long? ObservedGeneration(JsonObject rollout) => RolloutObject.Of(rollout).Metadata.Generation;
 

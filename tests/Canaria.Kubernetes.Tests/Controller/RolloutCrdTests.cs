@@ -21,7 +21,7 @@ public sealed class RolloutCrdTests(ControlPlaneFixture cluster)
         Assert.Equal("v1alpha1", (string?)version["name"]);
         Assert.NotNull(version["subresources"]?["status"]);
         var columns = version["additionalPrinterColumns"]!.AsArray().Select(c => (string?)c!["name"]).ToList();
-        Assert.Equal(["Phase", "Step", "Weight", "Message", "Age"], columns);
+        Assert.Equal(["Phase", "Step", "Weight", "Stable", "Canary", "Message", "Age"], columns);
         Assert.Equal("Namespaced", (string?)crd["spec"]!["scope"]);
     }
 
