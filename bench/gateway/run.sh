@@ -7,7 +7,10 @@
 #   nginx    : wrk -> nginx as a 90/10 proxy (upstream keepalive)        -> nginx backends
 #   canaria  : wrk -> Canaria gateway, fast path (90/10)                 -> nginx backends
 #   kestrel  : wrk -> Canaria gateway, CANARIA_GATEWAY_ENGINE=kestrel     -> nginx backends
-# Both gateways run the ReadyToRun-published GatewayBench (PUBLISH=jit runs a plain JIT build instead).
+#   aot      : wrk -> the same fast path as a Native AOT executable       -> nginx backends
+# canaria and kestrel run the ReadyToRun-published GatewayBench (PUBLISH=jit runs a plain JIT build instead); aot the
+# Native AOT one (AOT_BUILD=DIR reuses one published before). For the gateways it also prints the start time (launch
+# until the listener answers) and the resident memory after the run.
 #
 # CPU budget (2-core machine): every proxy is pinned to core ${PROXY_CPU} with ONE worker/thread
 # (haproxy nbthread 1, nginx worker_processes 1, the .NET gateway pinned with taskset so its
@@ -34,8 +37,8 @@ for tool in nginx haproxy wrk taskset dotnet; do
   command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx haproxy wrk)" >&2; exit 1; }
 done
 
-V1=18081; V2=18082; HAPROXY=18090; NGINXPROXY=18091; CANARIA=18092; KESTREL=18093
-ALL_TARGETS="direct haproxy nginx canaria kestrel"; TARGETS="${TARGETS:-$ALL_TARGETS}"
+V1=18081; V2=18082; HAPROXY=18090; NGINXPROXY=18091; CANARIA=18092; KESTREL=18093; AOT=18094
+ALL_TARGETS="direct haproxy nginx canaria kestrel aot"; TARGETS="${TARGETS:-$ALL_TARGETS}"
 
 # --- backends: one nginx, one worker, two ports (v1, v2), small fixed body ---
 mkdir -p "$WORK/nginx-backend" "$WORK/nginx-proxy"
@@ -53,14 +56,34 @@ taskset -c "$PROXY_CPU" nginx -c "$WORK/nginx-proxy/nginx.conf" -p "$WORK/nginx-
 PIDS+=($!); NGINX_PROXY_MASTER=$!
 
 publish_gateway "$WORK/gw"
-start_gateway() { # port engine (the gateway command is GATEWAY, from publish_gateway)
-  sed -e "s#@PORT@#$1#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway-$2.yaml"
-  CANARIA_GATEWAY_ENGINE="$2" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-$([ "$2" = fast ] && echo 1 || echo 0)}" \
+[[ " $TARGETS " == *" aot "* ]] && publish_gateway_aot "$WORK/gw-aot"
+start_gateway() { # port engine name command... (the command: GATEWAY or GATEWAY_AOT)
+  local port=$1 engine=$2 name=$3; shift 3
+  sed -e "s#@PORT@#$port#g" -e "s#@V1@#$V1#g" -e "s#@V2@#$V2#g" "$HERE/gateway.yaml" > "$WORK/gateway-$name.yaml"
+  date +%s%N > "$WORK/launch-$name.txt"
+  CANARIA_GATEWAY_ENGINE="$engine" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS="${INLINE_COMPLETIONS:-$([ "$engine" = fast ] && echo 1 || echo 0)}" \
     DOTNET_TieredCompilation="${TIERED_COMPILATION:-1}" DOTNET_ThreadPool_UnfairSemaphoreSpinLimit="${SPIN_LIMIT:-0}" DOTNET_gcServer=0 DOTNET_GCgen0size="${GEN0SIZE:-0x2000000}" \
-    taskset -c "$PROXY_CPU" "${GATEWAY[@]}" "$WORK/gateway-$2.yaml" &
+    taskset -c "$PROXY_CPU" "$@" "$WORK/gateway-$name.yaml" &
 }
-start_gateway "$CANARIA" fast; PIDS+=($!); CANARIA_PID=$!
-start_gateway "$KESTREL" kestrel; PIDS+=($!); KESTREL_PID=$!
+start_gateway "$CANARIA" fast canaria "${GATEWAY[@]}"; PIDS+=($!); CANARIA_PID=$!
+# Started one after the other, so each start time is its own (the listener answering is the end of the start).
+wait_started() { # port name
+  for _ in $(seq 1 2000); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$1/" 2>/dev/null; then
+      echo $(( ($(date +%s%N) - $(cat "$WORK/launch-$2.txt")) / 1000000 )) > "$WORK/start-$2.txt"; return 0
+    fi
+    sleep 0.005
+  done
+  echo "the $2 gateway did not answer on port $1" >&2; exit 1
+}
+wait_started "$CANARIA" canaria
+start_gateway "$KESTREL" kestrel kestrel "${GATEWAY[@]}"; PIDS+=($!); KESTREL_PID=$!
+wait_started "$KESTREL" kestrel
+AOT_PID=""
+if [ -n "${GATEWAY_AOT:-}" ]; then
+  start_gateway "$AOT" fast aot "${GATEWAY_AOT[@]}"; PIDS+=($!); AOT_PID=$!
+  wait_started "$AOT" aot
+fi
 
 wait_port() {
   for _ in $(seq 1 100); do
@@ -69,7 +92,7 @@ wait_port() {
   done
   echo "port $1 did not answer" >&2; exit 1
 }
-for port in $V1 $V2 $HAPROXY $NGINXPROXY $CANARIA $KESTREL; do wait_port "$port"; done
+for port in $V1 $V2 $HAPROXY $NGINXPROXY $CANARIA $KESTREL ${AOT_PID:+$AOT}; do wait_port "$port"; done
 
 # Sanity: the proxies really split 90/10.
 split() {
@@ -93,7 +116,7 @@ run_wrk() {
 echo "Machine: $(nproc) cores, load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine adds noise; CPU us/req is the steadier figure)."
 echo "CPU budget: proxies pinned to core $PROXY_CPU (1 worker/thread each); wrk -t1 and the nginx backend (1 worker) on core $LOAD_CPU."
 echo "wrk: ${CONNECTIONS} connections, ${WARMUP}s warm-up then ${DURATION}s measured per target; body: 2 bytes; HTTP/1.1 keep-alive."
-for target in "direct:$V1" "haproxy:$HAPROXY" "nginx:$NGINXPROXY" "canaria:$CANARIA" "kestrel:$KESTREL"; do
+for target in "direct:$V1" "haproxy:$HAPROXY" "nginx:$NGINXPROXY" "canaria:$CANARIA" "kestrel:$KESTREL" "aot:$AOT"; do
   name="${target%%:*}"; port="${target##*:}"
   [[ " $TARGETS " == *" $name "* ]] || continue
   [ "$name" != direct ] && echo "  $name sends $(split "$port")/200 requests to v2 (expect ~20)"
@@ -103,9 +126,11 @@ for target in "direct:$V1" "haproxy:$HAPROXY" "nginx:$NGINXPROXY" "canaria:$CANA
     nginx) pids=$(pgrep -P "$NGINX_PROXY_MASTER" | tr '\n' ' ') ;;
     canaria) pids=$CANARIA_PID ;;
     kestrel) pids=$KESTREL_PID ;;
+    aot) pids=$AOT_PID ;;
   esac
   # shellcheck disable=SC2086
   run_wrk "$port" "$name" $pids
+  [ -f "$WORK/start-$name.txt" ] && awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$pids/status" > "$WORK/rss-$name.txt"
 done
 
 python3 - "$WORK" <<'PY'
@@ -115,7 +140,7 @@ def ms(text):
     value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 rows = {}
-for name in ["direct", "haproxy", "nginx", "canaria", "kestrel"]:
+for name in ["direct", "haproxy", "nginx", "canaria", "kestrel", "aot"]:
     if not os.path.exists(f"{work}/wrk-{name}.txt"):
         continue
     out = open(f"{work}/wrk-{name}.txt").read()
@@ -126,8 +151,11 @@ for name in ["direct", "haproxy", "nginx", "canaria", "kestrel"]:
     total = max(int(re.search(r"(\d+) requests in", out).group(1)), 1)
     cpu = float(open(f"{work}/cpu-{name}.txt").read())
     cs = int(open(f"{work}/cs-{name}.txt").read())
-    rows[name] = (rps, p50, p99, cpu * 1e6 / total, cs / total, errors.group(0) if errors else "")
-print(f"{'target':<9}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'CPU us/req':>11}{'cs/req':>8}   {'vs HAProxy: req/s':>17}{'p99':>6}{'CPU':>6}  errors")
+    extra = ""
+    if os.path.exists(f"{work}/start-{name}.txt"):
+        extra = f"start {open(f'{work}/start-{name}.txt').read().strip()} ms, RSS {open(f'{work}/rss-{name}.txt').read().strip()} MiB "
+    rows[name] = (rps, p50, p99, cpu * 1e6 / total, cs / total, extra + (errors.group(0) if errors else ""))
+print(f"{'target':<9}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'CPU us/req':>11}{'cs/req':>8}   {'vs HAProxy: req/s':>17}{'p99':>6}{'CPU':>6}  start, RSS, errors")
 h = rows.get("haproxy")
 for name, (rps, p50, p99, cpu, cs, errors) in rows.items():
     ratios = f"{rps / h[0]:>17.2f}{p99 / h[2]:>6.2f}{cpu / h[3]:>6.2f}" if h else ""

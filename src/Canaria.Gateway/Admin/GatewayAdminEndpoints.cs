@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Canaria.Gateway.Config;
 using Canaria.Gateway.Hosting;
 using Canaria.Gateway.Metrics;
@@ -17,7 +18,7 @@ internal static class GatewayAdminEndpoints
     public static IEndpointRouteBuilder MapCanariaGatewayAdmin(this IEndpointRouteBuilder endpoints, GatewayRuntime runtime, GatewayAdminOptions options, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet(prefix + "/config", Guard(options, false, ctx => WriteJsonAsync(ctx, 200, runtime.Current)));
+        endpoints.MapGet(prefix + "/config", Guard(options, false, ctx => WriteJsonAsync(ctx, 200, runtime.Current, GatewayConfigJson.Indented.GatewayConfig)));
         endpoints.MapPut(prefix + "/config", Guard(options, false, ctx => PutConfigAsync(ctx, runtime, options)));
         endpoints.MapGet(prefix + "/signals", Guard(options, false, ctx => GetSignalsAsync(ctx, runtime.Signals)));
         endpoints.MapGet(prefix + "/metrics", Guard(options, options.AllowAnonymousMetrics, ctx =>
@@ -36,7 +37,7 @@ internal static class GatewayAdminEndpoints
         }
 
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return WriteJsonAsync(context, 401, new { error = "a valid bearer token is required" });
+        return WriteErrorAsync(context, 401, "a valid bearer token is required");
     };
 
     private static async Task PutConfigAsync(HttpContext context, GatewayRuntime runtime, GatewayAdminOptions options)
@@ -44,19 +45,19 @@ internal static class GatewayAdminEndpoints
         var body = await BoundedBody.ReadAsync(context.Request, options.MaxConfigBytes, context.RequestAborted).ConfigureAwait(false);
         if (body.TooLarge)
         {
-            await WriteJsonAsync(context, 413, new { error = $"config larger than {options.MaxConfigBytes} bytes" }).ConfigureAwait(false);
+            await WriteErrorAsync(context, 413, $"config larger than {options.MaxConfigBytes} bytes").ConfigureAwait(false);
             return;
         }
 
         var parsed = GatewayConfigLoader.Parse(body.Text!);
         if (parsed.Config is null)
         {
-            await WriteJsonAsync(context, 400, new { accepted = false, errors = parsed.Errors }).ConfigureAwait(false);
+            await WriteJsonAsync(context, 400, ConfigApplyResult.Rejected(parsed.Errors), GatewayConfigJson.Indented.ConfigApplyResult).ConfigureAwait(false);
             return;
         }
 
         var result = await runtime.ApplyAsync(parsed.Config, context.RequestAborted).ConfigureAwait(false);
-        await WriteJsonAsync(context, result.Accepted ? 200 : 422, new { accepted = result.Accepted, errors = result.Errors }).ConfigureAwait(false);
+        await WriteJsonAsync(context, result.Accepted ? 200 : 422, result, GatewayConfigJson.Indented.ConfigApplyResult).ConfigureAwait(false);
     }
 
     private static Task GetSignalsAsync(HttpContext context, GoldenSignals signals)
@@ -65,19 +66,22 @@ internal static class GatewayAdminEndpoints
         var window = TimeSpan.FromSeconds(10);
         if (windowText.Length > 0 && !Duration.TryParse(windowText, out window))
         {
-            return WriteJsonAsync(context, 400, new { error = $"window '{windowText}' is not a duration (e.g. 10s, 1m)" });
+            return WriteErrorAsync(context, 400, $"window '{windowText}' is not a duration (e.g. 10s, 1m)");
         }
 
         var service = context.Request.Query["service"].ToString();
         var all = signals.QueryAll(window);
         var selected = service.Length == 0 ? all : all.Where(s => s.Service == service).ToList();
-        return WriteJsonAsync(context, 200, selected);
+        return WriteJsonAsync(context, 200, selected, GatewayConfigJson.Indented.IReadOnlyListVersionSignals);
     }
 
-    private static Task WriteJsonAsync<T>(HttpContext context, int status, T value)
+    private static Task WriteErrorAsync(HttpContext context, int status, string error) =>
+        WriteJsonAsync(context, status, new AdminError(error), GatewayConfigJson.Indented.AdminError);
+
+    private static Task WriteJsonAsync<T>(HttpContext context, int status, T value, JsonTypeInfo<T> type)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
-        return JsonSerializer.SerializeAsync(context.Response.Body, value, GatewayConfigJson.Indented, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
     }
 }

@@ -6,14 +6,16 @@ namespace Canaria.Gateway.Config;
 /// <summary>The one JSON shape of <see cref="GatewayConfig"/>: camelCase, durations as strings, unknown fields rejected.</summary>
 internal static class GatewayConfigJson
 {
-    public static JsonSerializerOptions Options { get; } = Create(indented: false);
+    /// <summary>Reads and writes configs (compact).</summary>
+    public static GatewayJsonContext Compact { get; } = Create(indented: false);
 
-    public static JsonSerializerOptions Indented { get; } = Create(indented: true);
+    /// <summary>Configs and admin replies for people (indented).</summary>
+    public static GatewayJsonContext Indented { get; } = Create(indented: true);
 
     public static string Serialize(GatewayConfig config, bool indented = false) =>
-        JsonSerializer.Serialize(config, indented ? Indented : Options);
+        JsonSerializer.Serialize(config, (indented ? Indented : Compact).GatewayConfig);
 
-    private static JsonSerializerOptions Create(bool indented)
+    private static GatewayJsonContext Create(bool indented)
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
@@ -25,8 +27,9 @@ internal static class GatewayConfigJson
             NumberHandling = JsonNumberHandling.Strict,
         };
         options.Converters.Add(new DurationJsonConverter());
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
+        options.Converters.Add(new JsonStringEnumConverter<ListenerProtocols>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new JsonStringEnumConverter<UpstreamProtocol>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new JsonStringEnumConverter<BalancingPolicy>(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        return new GatewayJsonContext(options);
     }
 }

@@ -34,7 +34,7 @@ internal static class GatewayConfigLoader
     {
         try
         {
-            var config = JsonSerializer.Deserialize<GatewayConfig>(json, GatewayConfigJson.Options);
+            var config = JsonSerializer.Deserialize(json, GatewayConfigJson.Compact.GatewayConfig);
             return config is null ? Fail("$", "the document is empty") : new ConfigLoadResult(config, []);
         }
         catch (JsonException e)
@@ -73,7 +73,7 @@ internal static class GatewayConfigLoader
 
         try
         {
-            var config = node.Deserialize<GatewayConfig>(GatewayConfigJson.Options);
+            var config = node.Deserialize(GatewayConfigJson.Compact.GatewayConfig);
             return config is null ? Fail("$", "the document is empty") : new ConfigLoadResult(config, []);
         }
         catch (JsonException e)

@@ -7,9 +7,9 @@ namespace Canaria.Gateway.Config;
 /// </summary>
 internal sealed record ListenerTlsConfig
 {
-    public string CertificateFile { get; init; } = "";
+    public string CertificateFile { get; set; } = "";
 
-    public string KeyFile { get; init; } = "";
+    public string KeyFile { get; set; } = "";
 
-    public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

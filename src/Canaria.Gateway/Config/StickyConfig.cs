@@ -9,5 +9,5 @@ internal sealed record StickyConfig
 {
     public bool Enabled { get; init; }
 
-    public string CookieName { get; init; } = "canaria-version";
+    public string CookieName { get; set; } = "canaria-version";
 }

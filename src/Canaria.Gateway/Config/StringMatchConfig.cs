@@ -3,7 +3,7 @@ namespace Canaria.Gateway.Config;
 /// <summary>Matches a named header, cookie or query parameter; exactly one of exact, prefix, regex is set.</summary>
 internal sealed record StringMatchConfig
 {
-    public string Name { get; init; } = "";
+    public string Name { get; set; } = "";
 
     public string? Exact { get; init; }
 

@@ -9,12 +9,27 @@ namespace Canaria.Gateway.FastPath;
 /// One attempt against one endpoint: take a pooled connection (or connect), send the head, stream the body next to the
 /// wait for the response head, then relay the response with its framing unchanged (Content-Length, chunked or until
 /// the upstream closes) and give the connection back when it ended clean. A 101 becomes a two-way tunnel.
-/// A reused connection that fails before any response byte of a body-less request is retried once on a new one.
+/// A request that fails on a reused connection before one byte of response came is sent once more on a new connection
+/// when the gateway still holds all of it: no body, or a body that had wholly arrived (<see cref="HeldBody"/>). A request
+/// whose body was being streamed from the client is never sent twice: it answers 502.
 /// </summary>
 internal sealed partial class FastRelay(FastConnection client) : IDisposable
 {
     private static readonly TimeSpan BodyGrace = TimeSpan.FromSeconds(1);
     private static readonly byte[] Continue = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
+
+    /// <summary>This request's body length while it is held in the client's pipe (0: no body); -1 when it is streamed or released.</summary>
+    private long _held = -1;
+
+    /// <summary>Decides, once per request and before the first attempt, whether its body is held (all arrived) or streamed.</summary>
+    public void Hold() => _held = HeldBody.Measure(client.Input, client.Exchange.Request);
+
+    /// <summary>Consumes a held body: called once the response head came, and when the request is over either way.</summary>
+    public void Release()
+    {
+        HeldBody.Release(client.Input, _held);
+        _held = -1;
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<FastResult> ExchangeAsync(UpstreamRequest request, UpstreamPool pool, CancellationTokenSource timeout)
@@ -60,7 +75,16 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         try
         {
             var from = UpstreamRequestWriter.WritePrefix(request.Out, request.Line.Span, pool.Authority, head.Http11);
-            if (!await TrySendAsync(upstream.Socket, request.Out.AsMemory(from, request.RestEnd - from), timeout.Token).ConfigureAwait(false))
+            var end = request.RestEnd;
+            var bodySent = _held == 0;
+            if (_held > 0 && HeldBody.TryCopy(client.Input, _held, request.Out.AsSpan(end)))
+            {
+                end += (int)_held; // a small held body goes in the same send as the head
+                bodySent = true;
+            }
+
+            if (!await TrySendAsync(upstream.Socket, request.Out.AsMemory(from, end - from), timeout.Token).ConfigureAwait(false)
+                || (!bodySent && _held > 0 && !await HeldBody.SendAsync(client.Input, _held, upstream.Socket, timeout.Token).ConfigureAwait(false)))
             {
                 // Under load the request timeout can run out before the head is even written (e.g. while connecting).
                 return timeout.IsCancellationRequested && !client.Aborted.IsCancellationRequested
@@ -68,7 +92,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
                     : Unanswered(upstream, head, timeout, null, "sending the request failed");
             }
 
-            if (head.HasBody)
+            if (head.HasBody && _held < 0)
             {
                 if (head.ExpectContinue) await client.SendAsync(Continue, timeout.Token).ConfigureAwait(false);
                 body = RequestBodyPump.SendAsync(client, head, upstream.Socket, timeout);
@@ -98,6 +122,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
                 break;
             }
 
+            Release(); // the upstream answered: the request cannot be sent again, and its body is done with
             timeout.CancelAfter(Timeout.InfiniteTimeSpan); // past the response head the request timeout no longer applies
             var result = await RelayResponseAsync(upstream, request, timeout.Token).ConfigureAwait(false);
             if (body is not null)
@@ -184,7 +209,10 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         ? new FastResult(ForwardOutcome.RequestBodyFailed, 408, Detail: "the request body did not arrive in time")
         : new FastResult(ForwardOutcome.TimedOut, KeepAlive: head is { KeepAlive: true, HasBody: false });
 
-    /// <summary>No response head: a connect-level failure if nothing could have reached the upstream's application (retry), else 502.</summary>
+    /// <summary>
+    /// No response head: on a reused connection that gave not one response byte, while the gateway still holds the whole
+    /// request, a connect-level failure (sent again on a new connection); else 502.
+    /// </summary>
     private FastResult Unanswered(UpstreamConnection upstream, RequestHead head, CancellationTokenSource timeout, Task<BodyResult>? body, string detail)
     {
         if (client.Aborted.IsCancellationRequested) return new FastResult(ForwardOutcome.ClientAborted);
@@ -193,7 +221,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
             return new FastResult(ForwardOutcome.RequestBodyFailed, failed.Result == BodyResult.ClientTooSlow ? 408 : 400, Detail: failed.Result.ToString());
         }
 
-        if (upstream.Reused && !head.HasBody && upstream.End == 0)
+        if (upstream.Reused && (!head.HasBody || _held > 0) && upstream.End == 0)
         {
             return new FastResult(ForwardOutcome.ConnectFailed, Detail: detail);
         }

@@ -27,6 +27,7 @@ internal sealed class FastUpstreamExchange(FastConnection connection, FastPathCo
         var start = time.GetTimestamp();
         connection.Input.AdvanceTo(buffer.GetPosition(connection.Exchange.Request.Length));
         var timeout = PooledTimeoutSource.Rent(service.RequestTimeout, connection.Aborted);
+        _relay.Hold();
         try
         {
             var endpoint = version.PickEndpoint(start);
@@ -88,6 +89,7 @@ internal sealed class FastUpstreamExchange(FastConnection connection, FastPathCo
         }
         finally
         {
+            _relay.Release();
             timeout.Return();
         }
     }

@@ -7,10 +7,16 @@ namespace Canaria.Gateway.FastPath;
 /// <summary>
 /// One keep-alive connection to an endpoint, with its own read buffer. Returned to its <see cref="UpstreamPool"/> only
 /// after a response that left it clean (fully read, no "Connection: close", nothing extra buffered).
+/// While idle in the pool it keeps a receive parked on its socket (as Go's transport keeps its read loop and
+/// SocketsHttpHandler a read-ahead): a close, a reset or stray bytes from the upstream complete that receive, so a
+/// connection the upstream dropped is seen before it is reused, not after a request was written to it. A receive that is
+/// still pending when the connection is taken becomes the first read of the response, so a reuse costs no extra call.
 /// </summary>
 internal sealed class UpstreamConnection : IDisposable
 {
     public const int BufferSize = 16 * 1024;
+    private ValueTask<int> _parked;
+    private bool _isParked;
     private int _disposed;
 
     public UpstreamConnection(Socket socket)
@@ -36,6 +42,35 @@ internal sealed class UpstreamConnection : IDisposable
 
     public ReadOnlySpan<byte> Buffered => Buffer.AsSpan(Start, End - Start);
 
+    /// <summary>
+    /// For an idle connection: whether the upstream closed it, reset it or sent bytes nobody asked for (its parked
+    /// receive completed). Such a connection must not carry a request.
+    /// </summary>
+    public bool PeerClosedOrSent => _isParked && _parked.IsCompleted;
+
+    /// <summary>
+    /// Parks a receive on the idle connection (its buffer is empty); false when it completed at once: the upstream
+    /// already closed the connection or sent something after the response, so it is not fit for reuse.
+    /// </summary>
+    public bool Park()
+    {
+        Start = End = 0;
+        try
+        {
+            // Kept, not awaited: consumed exactly once, by ReadParkedAsync or by Dispose.
+#pragma warning disable CA2012
+            _parked = Socket.ReceiveAsync(Buffer.AsMemory(), SocketFlags.None, CancellationToken.None);
+#pragma warning restore CA2012
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+
+        _isParked = true;
+        return !_parked.IsCompleted;
+    }
+
     /// <summary>Moves unread bytes to the front so a read has room.</summary>
     public void Compact()
     {
@@ -45,8 +80,22 @@ internal sealed class UpstreamConnection : IDisposable
         Start = 0;
     }
 
+    public ValueTask<int> ReadMoreAsync(CancellationToken cancellationToken) =>
+        _isParked ? ReadParkedAsync(cancellationToken) : ReceiveAsync(cancellationToken);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        Socket.Dispose();
+
+        // A receive still parked may be writing into the buffer while the socket closes: only a finished one gives it back.
+        if (_isParked && !_parked.IsCompleted) return;
+        if (_isParked) Observe(_parked);
+        ArrayPool<byte>.Shared.Return(Buffer);
+    }
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<int> ReadMoreAsync(CancellationToken cancellationToken)
+    private async ValueTask<int> ReceiveAsync(CancellationToken cancellationToken)
     {
         if (End == Buffer.Length) Compact();
         var read = await Socket.ReceiveAsync(Buffer.AsMemory(End), SocketFlags.None, cancellationToken).ConfigureAwait(false);
@@ -54,10 +103,38 @@ internal sealed class UpstreamConnection : IDisposable
         return read;
     }
 
-    public void Dispose()
+    /// <summary>The receive parked while the connection was idle is the first read of the response (it was issued on an empty buffer).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadParkedAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        Socket.Dispose();
-        ArrayPool<byte>.Shared.Return(Buffer);
+        _isParked = false;
+
+        // A parked receive cannot take a token after the fact: a cancelled wait closes the socket, which ends it.
+        using var registration = cancellationToken.CanBeCanceled
+            ? cancellationToken.UnsafeRegister(static socket => ((Socket)socket!).Dispose(), Socket)
+            : default;
+        int read;
+        try
+        {
+            read = await _parked.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+
+        End = read;
+        return read;
+    }
+
+    private static void Observe(ValueTask<int> receive)
+    {
+        try
+        {
+            receive.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
     }
 }

@@ -8,6 +8,7 @@ namespace Canaria.Gateway.FastPath;
 /// Idle keep-alive connections to one endpoint (most recently used first), and new connections with a connect timeout.
 /// A connection idle for longer than <see cref="MaxIdle"/> is closed rather than reused: upstreams close idle
 /// connections on their own schedule (nginx after 75 s, Kestrel after 130 s), and a reused dead one costs a retry.
+/// A connection whose parked receive completed while idle (the upstream closed or reset it) is dropped when met.
 /// </summary>
 internal sealed class UpstreamPool(EndpointState endpoint, TimeProvider time)
 {
@@ -33,7 +34,7 @@ internal sealed class UpstreamPool(EndpointState endpoint, TimeProvider time)
                 if (!_idle.TryPop(out connection)) return null;
             }
 
-            if (time.GetElapsedTime(connection.IdleSince, now) < MaxIdle) return connection;
+            if (time.GetElapsedTime(connection.IdleSince, now) < MaxIdle && !connection.PeerClosedOrSent) return connection;
             connection.Dispose();
         }
     }
@@ -41,10 +42,16 @@ internal sealed class UpstreamPool(EndpointState endpoint, TimeProvider time)
     public void Return(UpstreamConnection connection)
     {
         connection.Reused = true;
-        connection.Start = connection.End = 0;
         connection.IdleSince = time.GetTimestamp();
+        if (!connection.Park())
+        {
+            connection.Dispose();
+            return;
+        }
+
         lock (_lock)
         {
+            // The lock also publishes the parked receive to the thread that takes the connection.
             if (_idle.Count < MaxIdleConnections)
             {
                 _idle.Push(connection);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Canaria.Gateway.Config;
 
 namespace Canaria.Gateway.Managed;
 
@@ -10,7 +11,7 @@ namespace Canaria.Gateway.Managed;
 /// </summary>
 internal sealed record HandoverMessage
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+    private static readonly GatewayJsonContext Json = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
 
     public string Op { get; init; } = "";
     public string? Token { get; init; }
@@ -19,14 +20,14 @@ internal sealed record HandoverMessage
     public string? Address { get; init; }
     public string? Text { get; init; }
 
-    public byte[] Encode() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
+    public byte[] Encode() => JsonSerializer.SerializeToUtf8Bytes(this, Json.HandoverMessage);
 
     public static HandoverMessage? Decode(byte[]? payload)
     {
         if (payload is null) return null;
         try
         {
-            return JsonSerializer.Deserialize<HandoverMessage>(payload, Json);
+            return JsonSerializer.Deserialize(payload, Json.HandoverMessage);
         }
         catch (JsonException)
         {

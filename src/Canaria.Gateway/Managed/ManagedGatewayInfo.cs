@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Canaria.Gateway.Config;
 
 namespace Canaria.Gateway.Managed;
 
@@ -10,7 +11,7 @@ namespace Canaria.Gateway.Managed;
 /// </summary>
 internal sealed record ManagedGatewayInfo(int Pid, string Instance, string Build, string AdminSocket, string HandoverSocket, DateTimeOffset StartedAt)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly GatewayJsonContext Json = new(new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true });
 
     /// <summary>The build of the running program: its assembly's module version id, different for every compilation.</summary>
     public static string CurrentBuild { get; } = typeof(ManagedGatewayInfo).Assembly.ManifestModule.ModuleVersionId.ToString("N");
@@ -19,7 +20,7 @@ internal sealed record ManagedGatewayInfo(int Pid, string Instance, string Build
     {
         try
         {
-            return JsonSerializer.Deserialize<ManagedGatewayInfo>(File.ReadAllText(path), Json);
+            return JsonSerializer.Deserialize(File.ReadAllText(path), Json.ManagedGatewayInfo);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -27,5 +28,5 @@ internal sealed record ManagedGatewayInfo(int Pid, string Instance, string Build
         }
     }
 
-    public void Write(string path) => AtomicFile.Write(path, JsonSerializer.Serialize(this, Json));
+    public void Write(string path) => AtomicFile.Write(path, JsonSerializer.Serialize(this, Json.ManagedGatewayInfo));
 }
