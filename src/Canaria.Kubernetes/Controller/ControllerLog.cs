@@ -27,4 +27,10 @@ internal static partial class ControllerLog
 
     [LoggerMessage(107, LogLevel.Information, "Caches synced: {Count} Rollouts queued for {Workers} workers")]
     public static partial void Synced(ILogger logger, int count, int workers);
+
+    [LoggerMessage(108, LogLevel.Warning, "{What} dropped: the background write queue is full ({Dropped} dropped since the start)")]
+    public static partial void WriteDropped(ILogger logger, string what, int dropped);
+
+    [LoggerMessage(109, LogLevel.Warning, "A background write failed")]
+    public static partial void WriteFailed(ILogger logger, Exception exception);
 }
