@@ -18,6 +18,9 @@ internal sealed class Controller : IDisposable
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { canariaDll, "controller", "--kubeconfig", kubeconfig, "--namespace", ns, "--lease-namespace", ns })
             info.ArgumentList.Add(a);
+        // CONTROLLER_ARGS: more flags for every controller the benchmark starts, e.g. "--workers 8".
+        foreach (var a in (Environment.GetEnvironmentVariable("CONTROLLER_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet canaria.dll controller");
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
