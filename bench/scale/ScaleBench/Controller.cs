@@ -55,6 +55,22 @@ internal sealed class Controller : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until a newly started controller has done its first pass: at least <paramref name="atLeast"/>, then until it
+    /// used under 5% of a core over 5 s (at most 5 minutes).
+    /// </summary>
+    public async Task WaitQuietAsync(TimeSpan atLeast, CancellationToken cancellationToken)
+    {
+        await Task.Delay(atLeast, cancellationToken);
+        var window = TimeSpan.FromSeconds(5);
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromMinutes(5); waited += window)
+        {
+            var cpu = CpuSeconds;
+            await Task.Delay(window, cancellationToken);
+            if ((CpuSeconds - cpu) / window.TotalSeconds < 0.05) return;
+        }
+    }
+
     /// <summary>SIGTERM: a clean stop that hands the Lease back.</summary>
     public async Task StopAsync()
     {

@@ -7,7 +7,9 @@ using Canaria.Kubernetes.Tests.Support;
 
 // bench/scale/run.sh starts the control plane and runs this: ScaleBench KUBECONFIG CANARIA_DLL COUNT LOGDIR
 // SCALE_PHASES=restart,takeover,releases (the default: all three) chooses the phases after the first idle window;
-// SCALE_BATCHES=20,100 sets the release batches.
+// SCALE_BATCHES=20,100 sets the release batches. CANARIA_DLL_B=/path/canaria.dll: the release batches alternate between
+// the controller under test (A, even batches) and this one (B, odd batches), on the same cluster under the same load; a
+// switch stops one, starts the other and waits until its first pass is done.
 if (args.Length != 4) throw new ArgumentException("usage: ScaleBench KUBECONFIG CANARIA_DLL COUNT LOGDIR");
 var (kubeconfig, canaria, count, logs) = (args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
 var phases = (Environment.GetEnvironmentVariable("SCALE_PHASES") is { Length: > 0 } p ? p : "restart,takeover,releases").Split(',');
@@ -72,16 +74,27 @@ if (phases.Contains("releases"))
 {
     await Task.Delay(TimeSpan.FromSeconds(20), ct);
     var releases = new ReleaseTimer(client, fleet);
-    foreach (var size in batches)
+    var other = Environment.GetEnvironmentVariable("CANARIA_DLL_B") is { Length: > 0 } dllB ? dllB : null;
+    for (var batch = 0; batch < batches.Length; batch++)
     {
+        var size = batches[batch];
+        var label = other is null ? "" : batch % 2 == 0 ? " (A)" : " (B)";
+        if (other is not null)
+        {
+            await leader.StopAsync();
+            leader.Dispose();
+            leader = Controller.Start(batch % 2 == 0 ? canaria : other, kubeconfig, Ns, Path.Combine(logs, $"controller-batch{batch}.log"));
+            await leader.WaitQuietAsync(TimeSpan.FromSeconds(20), ct);
+            table.Note($"batch {batch}{label}: load average {Report.LoadAverage()}");
+        }
         var names = Enumerable.Range(first, size).Select(Fleet.Name).ToList();
         first += size;
         var result = await releases.RunAsync(names, "example.invalid/app:v2", TimeSpan.FromMinutes(5), ct);
-        table.Latency($"set image → the patched Deployment seen by the driver's watch, {size} at once", result.DeploymentSeen, size);
-        table.Latency($"set image → first status write of the release, {size} at once", result.StatusStored, size);
-        table.Latency($"set image → first Event of the release, {size} at once", result.FirstEvent, size);
-        table.Latency($"set image → canary ReplicaSet created, {size} at once", result.CanaryReplicaSet, size);
-        table.Latency($"set image → first step's split verified, {size} at once", result.SplitVerified, size);
+        table.Latency($"set image → the patched Deployment seen by the driver's watch, {size} at once{label}", result.DeploymentSeen, size);
+        table.Latency($"set image → first status write of the release, {size} at once{label}", result.StatusStored, size);
+        table.Latency($"set image → first Event of the release, {size} at once{label}", result.FirstEvent, size);
+        table.Latency($"set image → canary ReplicaSet created, {size} at once{label}", result.CanaryReplicaSet, size);
+        table.Latency($"set image → first step's split verified, {size} at once{label}", result.SplitVerified, size);
         await Task.Delay(TimeSpan.FromSeconds(10), ct);
 }
 

@@ -40,7 +40,7 @@ internal static class Setup
                 printed = clock.Elapsed;
                 Console.Error.WriteLine($"  {clock.Elapsed.TotalSeconds:F0} s: {n}/{fleet.Count} {what}");
             }
-            await Task.Delay(500, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(500 * Math.Max(1, fleet.Count / 1000)), cancellationToken); // a list of 10,000 is heavy
         }
     }
 
