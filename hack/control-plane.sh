@@ -15,6 +15,7 @@
 # PodTemplates bypass the apiserver's watch cache, so a test can compact etcd and watch from a
 # compacted resourceVersion to get a real 410 Gone (the watch cache would still serve old versions).
 # The cache dir is $CANARIA_K8S_CACHE or ~/.cache/canaria/k8s-1.20.2; binaries land in <cache>/bin.
+# KCM_EXTRA_ARGS adds flags to kube-controller-manager (bench/scale uses --kube-api-qps for large fleets).
 set -euo pipefail
 
 K8S_VERSION=1.20.2
@@ -314,7 +315,7 @@ EOF
 
   "${BIN}/kube-controller-manager" --kubeconfig="$dir/kubeconfig" \
     --service-account-private-key-file="$dir/pki/sa.key" --root-ca-file="$dir/pki/ca.crt" \
-    --leader-elect=false --secure-port=0 --port=0 \
+    --leader-elect=false --secure-port=0 --port=0 ${KCM_EXTRA_ARGS:-} \
     --controllers='*,-nodeipam,-nodelifecycle,-cloud-node-lifecycle,-service,-route' \
     >"$dir/logs/kube-controller-manager.log" 2>&1 </dev/null &
   local kcm_pid=$!

@@ -5,6 +5,7 @@
 #   bench/scale/run.sh [COUNT]                  build the CLI and the driver (Release), run, print the table
 #   CANARIA_DLL=/path/canaria.dll bench/scale/run.sh 1000   measure another build of the controller (e.g. a baseline)
 #
+# More knobs (SCALE_PHASES, SCALE_BATCHES, CANARIA_DLL_B, CONTROLLER_ARGS, KCM_EXTRA_ARGS): bench/scale/README.md.
 # Results and logs land in $OUT (default /tmp/canaria-scale-<time>); the table is also in $OUT/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

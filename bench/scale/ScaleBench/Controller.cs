@@ -18,6 +18,9 @@ internal sealed class Controller : IDisposable
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { canariaDll, "controller", "--kubeconfig", kubeconfig, "--namespace", ns, "--lease-namespace", ns })
             info.ArgumentList.Add(a);
+        // CONTROLLER_ARGS: more flags for every controller the benchmark starts, e.g. "--workers 8".
+        foreach (var a in (Environment.GetEnvironmentVariable("CONTROLLER_ARGS") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet canaria.dll controller");
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
@@ -49,6 +52,22 @@ internal sealed class Controller : IDisposable
                     CultureInfo.InvariantCulture) / 1024.0;
             var lines = File.ReadAllLines($"/proc/{Id}/status");
             return (Field(lines, "VmRSS:"), Field(lines, "VmHWM:"));
+        }
+    }
+
+    /// <summary>
+    /// Waits until a newly started controller has done its first pass: at least <paramref name="atLeast"/>, then until it
+    /// used under 5% of a core over 5 s (at most 5 minutes).
+    /// </summary>
+    public async Task WaitQuietAsync(TimeSpan atLeast, CancellationToken cancellationToken)
+    {
+        await Task.Delay(atLeast, cancellationToken);
+        var window = TimeSpan.FromSeconds(5);
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromMinutes(5); waited += window)
+        {
+            var cpu = CpuSeconds;
+            await Task.Delay(window, cancellationToken);
+            if ((CpuSeconds - cpu) / window.TotalSeconds < 0.05) return;
         }
     }
 

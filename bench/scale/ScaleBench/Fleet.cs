@@ -14,6 +14,9 @@ internal sealed class Fleet(KubeClient client, string ns, int count)
     public const int Replicas = 2;
     public const int VerifiedWeight = 33;
 
+    /// <summary>Every Deployment's image before a release.</summary>
+    public const string Image = "example.invalid/app:v1";
+
     public string Namespace => ns;
     public int Count => count;
 
@@ -82,7 +85,7 @@ internal sealed class Fleet(KubeClient client, string ns, int count)
                     ["containers"] = new JsonArray(new JsonObject
                     {
                         ["name"] = "app",
-                        ["image"] = "example.invalid/app:v1",
+                        ["image"] = Image,
                         ["ports"] = new JsonArray(new JsonObject { ["containerPort"] = 8080 }),
                     }),
                 },

@@ -6,8 +6,15 @@ using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Tests.Support;
 
 // bench/scale/run.sh starts the control plane and runs this: ScaleBench KUBECONFIG CANARIA_DLL COUNT LOGDIR
+// SCALE_PHASES=restart,takeover,releases (the default: all three) chooses the phases after the first idle window;
+// SCALE_BATCHES=20,100 sets the release batches. CANARIA_DLL_B=/path/canaria.dll: the release batches alternate between
+// the controller under test (A, even batches) and this one (B, odd batches), on the same cluster under the same load; a
+// switch stops one, starts the other and waits until its first pass is done.
 if (args.Length != 4) throw new ArgumentException("usage: ScaleBench KUBECONFIG CANARIA_DLL COUNT LOGDIR");
 var (kubeconfig, canaria, count, logs) = (args[0], args[1], int.Parse(args[2], CultureInfo.InvariantCulture), args[3]);
+var phases = (Environment.GetEnvironmentVariable("SCALE_PHASES") is { Length: > 0 } p ? p : "restart,takeover,releases").Split(',');
+var batches = (Environment.GetEnvironmentVariable("SCALE_BATCHES") is { Length: > 0 } b ? b : "20,100")
+    .Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
 var config = KubeConfigSource.LoadFile(kubeconfig).Config ?? throw new InvalidOperationException($"cannot load {kubeconfig}");
 using var client = new KubeClient(config with { Qps = 500, Burst = 1000 });
 using var metrics = new ApiMetrics(config);
@@ -30,47 +37,70 @@ table.Row("every Deployment's pod Ready (kube-controller-manager + node player)"
 var leader = Controller.Start(canaria, kubeconfig, Ns, Path.Combine(logs, "controller-1.log"));
 clock.Restart();
 await Setup.WaitAsync(fleet, "Healthy with a stable revision", r => (string?)r["status"]?["phase"] == "Healthy" && r["status"]?["stableRevision"] is not null,
-    TimeSpan.FromMinutes(20), ct);
+    Setup.Timeout(20, count), ct);
 table.Row("first reconcile of a new fleet (all Healthy)", $"{count}", $"{clock.Elapsed.TotalSeconds:F1} s ({count / clock.Elapsed.TotalSeconds:F1}/s)");
 
 await Task.Delay(TimeSpan.FromSeconds(30), ct); // let watches and the last status writes settle
 await table.IdleAsync("idle, all Healthy", leader, metrics, count, TimeSpan.FromSeconds(60), ct);
-
-await leader.StopAsync();
-await fleet.TouchAllAsync("11m", ct); // every Rollout now has a generation no controller observed
-leader.Dispose();
-leader = Controller.Start(canaria, kubeconfig, Ns, Path.Combine(logs, "controller-2.log"));
-clock.Restart();
-await Setup.WaitObservedAsync(fleet, ct);
-table.Row("restart (SIGTERM, new process) → all reconciled", $"{count}", $"{clock.Elapsed.TotalSeconds:F1} s");
-var memory = leader.Memory;
-table.Row("RSS after restart resync", $"{count}", $"{memory.Rss:F0} MB (peak {memory.Peak:F0} MB)");
-
-using var standby = Controller.Start(canaria, kubeconfig, Ns, Path.Combine(logs, "controller-3.log"));
-await Task.Delay(TimeSpan.FromSeconds(15), ct); // the standby is up and waiting for the Lease
-await leader.KillAsync();
-clock.Restart();
-await fleet.TouchAllAsync("12m", ct);
-await Setup.WaitObservedAsync(fleet, ct);
-table.Row("leader SIGKILLed → standby reconciled all (Lease 15 s incl.)", $"{count}", $"{clock.Elapsed.TotalSeconds:F1} s");
-leader.Dispose();
-leader = standby;
-
-await Task.Delay(TimeSpan.FromSeconds(20), ct);
-var releases = new ReleaseTimer(client, fleet);
-var first = 0;
-foreach (var size in new[] { 20, 100 })
+if (phases.Contains("restart"))
 {
-    var names = Enumerable.Range(first, size).Select(Fleet.Name).ToList();
-    first += size;
-    var result = await releases.RunAsync(names, "example.invalid/app:v2", TimeSpan.FromMinutes(5), ct);
-    table.Latency($"set image → canary ReplicaSet created, {size} at once", result.CanaryReplicaSet, size);
-    table.Latency($"set image → first step's split verified, {size} at once", result.SplitVerified, size);
-    await Task.Delay(TimeSpan.FromSeconds(10), ct);
+    await leader.StopAsync();
+    await fleet.TouchAllAsync("11m", ct); // every Rollout now has a generation no controller observed
+    leader.Dispose();
+    leader = Controller.Start(canaria, kubeconfig, Ns, Path.Combine(logs, "controller-2.log"));
+    clock.Restart();
+    await Setup.WaitObservedAsync(fleet, ct);
+    table.Row("restart (SIGTERM, new process) → all reconciled", $"{count}", $"{clock.Elapsed.TotalSeconds:F1} s");
+    var memory = leader.Memory;
+    table.Row("RSS after restart resync", $"{count}", $"{memory.Rss:F0} MB (peak {memory.Peak:F0} MB)");
+    await Task.Delay(TimeSpan.FromSeconds(30), ct);
+    await table.IdleAsync("idle after the restart's resync", leader, metrics, count, TimeSpan.FromSeconds(60), ct);
+}
+if (phases.Contains("takeover"))
+{
+    var standby = Controller.Start(canaria, kubeconfig, Ns, Path.Combine(logs, "controller-3.log"));
+    await Task.Delay(TimeSpan.FromSeconds(15), ct); // the standby is up and waiting for the Lease
+    await leader.KillAsync();
+    clock.Restart();
+    await fleet.TouchAllAsync("12m", ct);
+    await Setup.WaitObservedAsync(fleet, ct);
+    table.Row("leader SIGKILLed → standby reconciled all (Lease 15 s incl.)", $"{count}", $"{clock.Elapsed.TotalSeconds:F1} s");
+    leader.Dispose();
+    leader = standby;
+}
+
+var first = 0;
+if (phases.Contains("releases"))
+{
+    await Task.Delay(TimeSpan.FromSeconds(20), ct);
+    var releases = new ReleaseTimer(client, fleet);
+    var other = Environment.GetEnvironmentVariable("CANARIA_DLL_B") is { Length: > 0 } dllB ? dllB : null;
+    for (var batch = 0; batch < batches.Length; batch++)
+    {
+        var size = batches[batch];
+        var label = other is null ? "" : batch % 2 == 0 ? " (A)" : " (B)";
+        if (other is not null)
+        {
+            await leader.StopAsync();
+            leader.Dispose();
+            leader = Controller.Start(batch % 2 == 0 ? canaria : other, kubeconfig, Ns, Path.Combine(logs, $"controller-batch{batch}.log"));
+            await leader.WaitQuietAsync(TimeSpan.FromSeconds(20), ct);
+            table.Note($"batch {batch}{label}: load average {Report.LoadAverage()}");
+        }
+        var names = Enumerable.Range(first, size).Select(Fleet.Name).ToList();
+        first += size;
+        var result = await releases.RunAsync(names, "example.invalid/app:v2", TimeSpan.FromMinutes(5), ct);
+        table.Latency($"set image → the patched Deployment seen by the driver's watch, {size} at once{label}", result.DeploymentSeen, size);
+        table.Latency($"set image → first status write of the release, {size} at once{label}", result.StatusStored, size);
+        table.Latency($"set image → first Event of the release, {size} at once{label}", result.FirstEvent, size);
+        table.Latency($"set image → canary ReplicaSet created, {size} at once{label}", result.CanaryReplicaSet, size);
+        table.Latency($"set image → first step's split verified, {size} at once{label}", result.SplitVerified, size);
+        await Task.Delay(TimeSpan.FromSeconds(10), ct);
 }
 
 await Task.Delay(TimeSpan.FromSeconds(20), ct);
 await table.IdleAsync($"idle, {first} paused at a step, the rest Healthy", leader, metrics, count, TimeSpan.FromSeconds(60), ct);
+}
 table.Note($"load average at end: {Report.LoadAverage()}");
 await leader.StopAsync();
 table.Print();

@@ -40,7 +40,7 @@ internal static class Setup
                 printed = clock.Elapsed;
                 Console.Error.WriteLine($"  {clock.Elapsed.TotalSeconds:F0} s: {n}/{fleet.Count} {what}");
             }
-            await Task.Delay(500, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(500 * Math.Max(1, fleet.Count / 1000)), cancellationToken); // a list of 10,000 is heavy
         }
     }
 
@@ -52,7 +52,7 @@ internal static class Setup
             var deployments = (await client.ListAllAsync(KubeResource.Deployments, ns, cancellationToken: cancellationToken)).ValueOrThrow().Items;
             var ready = deployments.Count(d => (int?)d["status"]?["readyReplicas"] == Fleet.Replicas);
             if (ready == count) return;
-            if (clock.Elapsed > TimeSpan.FromMinutes(20)) throw new TimeoutException($"{ready}/{count} Deployments ready after 20 min");
+            if (clock.Elapsed > Timeout(20, count)) throw new TimeoutException($"{ready}/{count} Deployments ready after {Timeout(20, count)}");
             Console.Error.WriteLine($"  {clock.Elapsed.TotalSeconds:F0} s: {ready}/{count} Deployments with their pod Ready");
             await Task.Delay(5000, cancellationToken);
         }
@@ -60,7 +60,10 @@ internal static class Setup
 
     public static Task WaitObservedAsync(Fleet fleet, CancellationToken cancellationToken) =>
         WaitAsync(fleet, "observed their generation", r => (long?)r["status"]?["observedGeneration"] == (long?)r["metadata"]?["generation"],
-            TimeSpan.FromMinutes(10), cancellationToken);
+            Timeout(10, fleet.Count), cancellationToken);
+
+    /// <summary>A phase's time limit: <paramref name="minutes"/> per 1,000 Rollouts (at least that).</summary>
+    public static TimeSpan Timeout(int minutes, int count) => TimeSpan.FromMinutes(minutes * Math.Max(1, count / 1000.0));
 
     private static string Root()
     {

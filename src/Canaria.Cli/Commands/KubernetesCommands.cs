@@ -19,7 +19,7 @@ internal static class KubernetesCommands
         var leaseNamespace = new Option<string?>("--lease-namespace") { Description = "Namespace of the leader-election Lease (default: the kubeconfig's namespace)" };
         var qps = new Option<double>("--qps") { Description = "Requests per second to the API server at most (client-side rate limit)", DefaultValueFactory = _ => 100 };
         var burst = new Option<int>("--burst") { Description = "Requests that may go at once above --qps", DefaultValueFactory = _ => 200 };
-        var workers = new Option<int>("--workers") { Description = "Rollouts reconciled at once (one Rollout is never reconciled twice at a time)", DefaultValueFactory = _ => 4 };
+        var workers = new Option<int>("--workers") { Description = "Rollouts reconciled at once (one Rollout is never reconciled twice at a time)", DefaultValueFactory = _ => 10 };
         command.Options.Add(kubeconfig);
         command.Options.Add(context);
         command.Options.Add(watchNamespace);
@@ -59,10 +59,20 @@ internal static class KubernetesCommands
                 Output.Error("the Rollout CRD is not installed in this cluster: kubectl apply -f deploy/crds/rollouts.canaria.dev.yaml -f deploy/rbac.yaml");
                 return ExitCodes.Invalid;
             }
+            var leaseNs = r.GetValue(leaseNamespace) ?? config.Namespace;
+            var (missing, reviewError) = await ControllerPermissions.MissingAsync(client, r.GetValue(watchNamespace), leaseNs, ct).ConfigureAwait(false);
+            if (missing.Count > 0)
+            {
+                // Without list and watch on a watched resource its cache never syncs: stop with the reason, not wait for ever.
+                Output.Error($"the controller's account lacks {missing.Count} permission(s) it needs (deploy/rbac.yaml grants them all):\n  " +
+                    string.Join("\n  ", missing));
+                return ExitCodes.Invalid;
+            }
+            if (reviewError is not null) Output.Info($"{reviewError}; starting anyway");
             var identity = $"{Environment.MachineName}-{Environment.ProcessId}";
             var host = new KubeControllerHost(client,
                 new KubeControllerOptions { Namespace = r.GetValue(watchNamespace), Workers = r.GetValue(workers) },
-                new LeaderElectionOptions { Namespace = r.GetValue(leaseNamespace) ?? config.Namespace, Identity = identity },
+                new LeaderElectionOptions { Namespace = leaseNs, Identity = identity },
                 logger);
             Output.Info($"canaria controller {identity} on {config.Server}; waiting for the Lease");
             try

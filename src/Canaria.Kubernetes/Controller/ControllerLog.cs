@@ -30,4 +30,10 @@ internal static partial class ControllerLog
 
     [LoggerMessage(130, LogLevel.Warning, "Rollout {Key}: Deployment {Deployment} was resumed by someone else; paused again")]
     public static partial void DeploymentResumed(ILogger logger, string key, string deployment);
+
+    [LoggerMessage(108, LogLevel.Warning, "{What} dropped: the background write queue is full ({Dropped} dropped since the start)")]
+    public static partial void WriteDropped(ILogger logger, string what, int dropped);
+
+    [LoggerMessage(109, LogLevel.Warning, "A background write failed")]
+    public static partial void WriteFailed(ILogger logger, Exception exception);
 }

@@ -4,20 +4,34 @@ using Canaria.Kubernetes.Client;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
+using Microsoft.Extensions.Logging;
 using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
 
-/// <summary>Writes the engine's decisions as core/v1 Events on the Rollout (kubectl describe shows them), through the official client's typed API.</summary>
-internal sealed class EventRecorder(KubeClient client)
+/// <summary>
+/// Writes the engine's decisions as core/v1 Events on the Rollout (kubectl describe shows them), through the official
+/// client's typed API, off the reconcile path: <see cref="RecordAsync"/> only queues the Event (<see cref="BackgroundWrites"/>),
+/// so a release's status and ReplicaSet never wait for its history. A full queue drops Events (counted and logged; the
+/// controller's log has every event anyway); stopping sends what is queued for a few seconds.
+/// </summary>
+internal sealed class EventRecorder(KubeClient client, ILogger logger) : IAsyncDisposable
 {
     private const int MaxMessage = 1024;
 
-    public Task RecordAsync(JsonObject rollout, RolloutEvent e, CancellationToken cancellationToken) =>
+    private readonly BackgroundWrites _writes = new(capacity: 2000, writers: 2, drainTimeout: TimeSpan.FromSeconds(5), client.Time, logger);
+
+    /// <summary>Events dropped because the queue was full.</summary>
+    public int Dropped => _writes.Dropped;
+
+    /// <summary>Events queued and not sent yet.</summary>
+    public int Pending => _writes.Pending;
+
+    public ValueTask RecordAsync(JsonObject rollout, RolloutEvent e, CancellationToken cancellationToken) =>
         RecordOnAsync(RolloutResource.Rollouts, rollout, e, cancellationToken);
 
     /// <summary>The same event on another object (the Deployment, for what someone did to it).</summary>
-    public async Task RecordOnAsync(KubeResource resource, JsonObject involved, RolloutEvent e, CancellationToken cancellationToken)
+    public ValueTask RecordOnAsync(KubeResource resource, JsonObject involved, RolloutEvent e, CancellationToken cancellationToken)
     {
         var meta = KubeMeta.Of(involved);
         var ns = meta.NamespaceProperty ?? client.DefaultNamespace;
@@ -41,6 +55,14 @@ internal sealed class EventRecorder(KubeClient client)
             Count = 1,
             Source = new V1EventSource { Component = "canaria-controller" },
         };
+        _writes.TryQueue($"Event {e.Reason} of {resource.Kind} {ns}/{name}", ct => SendAsync(ev, ns, ct));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => _writes.DisposeAsync();
+
+    private async Task SendAsync(Corev1Event ev, string ns, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(client.Config.RequestTimeout);
         try

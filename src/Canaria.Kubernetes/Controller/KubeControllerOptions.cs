@@ -16,7 +16,7 @@ public sealed record KubeControllerOptions
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Rollouts reconciled at once (one Rollout is never reconciled by two workers at a time).</summary>
-    public int Workers { get; init; } = 4;
+    public int Workers { get; init; } = 10;
 
     /// <summary>Longest wait for one Prometheus or web check answer; a slower source is an error, never a pass.</summary>
     public TimeSpan MetricTimeout { get; init; } = TimeSpan.FromSeconds(10);

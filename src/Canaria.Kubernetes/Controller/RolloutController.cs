@@ -75,6 +75,7 @@ public sealed class RolloutController : IAsyncDisposable
         await _services.DisposeAsync().ConfigureAwait(false);
         await _replicaSets.DisposeAsync().ConfigureAwait(false);
         await _deployments.DisposeAsync().ConfigureAwait(false);
+        await _reconciler.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 

@@ -24,12 +24,12 @@ internal sealed record ReconcileResult(TimeSpan? RequeueAfter, string? Error = n
 /// (analysis), /status (one status write per reconcile, before anything is applied) and Events.
 /// </summary>
 internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer rollouts, Func<string, string, JsonObject?> deployment,
-    Func<string, string, string, IEnumerable<JsonObject>> replicaSets, Func<string, string, JsonObject?> services, KubeControllerOptions options, ILogger logger)
+    Func<string, string, string, IEnumerable<JsonObject>> replicaSets, Func<string, string, JsonObject?> services, KubeControllerOptions options, ILogger logger) : IAsyncDisposable
 {
     /// <summary>What the routers verified after the last status write, stored by the next one (a crash loses it; the routers then verify again).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RoutingStatus> _verified = new(StringComparer.Ordinal);
 
-    private readonly EventRecorder _events = new(client);
+    private readonly EventRecorder _events = new(client, logger);
     private readonly ActiveService _service = new(client, services);
     private readonly RolloutFinalizer _finalizer = new(client);
     private readonly CanaryService _canaryService = new(client, services);
@@ -39,6 +39,12 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
 
     /// <summary>Runs checks and gates off the reconcile; its Wake queues a rollout when a result arrives.</summary>
     public KubeAnalysis Analysis => _analysis;
+
+    /// <summary>Sends the Rollouts' Events in the background.</summary>
+    public EventRecorder Events => _events;
+
+    /// <summary>Sends the Events still queued (for a few seconds at most).</summary>
+    public ValueTask DisposeAsync() => _events.DisposeAsync();
 
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
     {
