@@ -4,14 +4,15 @@ using System.Globalization;
 using Canaria.Cli.Cluster;
 using Canaria.Cli.Cluster.Dashboard;
 using Canaria.Local.Api;
+using Canaria.Local.Dashboard.Login;
 using Canaria.Cli.Rendering;
 using Canaria.Local.State;
 
 namespace Canaria.Cli.Commands;
 
 /// <summary>
-/// `canaria dashboard`: locally, where the running controller serves its dashboard (its API host, /dashboard/) and where
-/// the token to log in with is (its path, never the token). On a cluster (`kubectl canaria dashboard`), the dashboard
+/// `canaria dashboard`: locally, a one-time login link to the running controller's dashboard (its API host, /dashboard/)
+/// and where the token is for the login form (its path, never the token). On a cluster (`kubectl canaria dashboard`), the dashboard
 /// itself, served by this process on 127.0.0.1 until Ctrl-C, every request made as the kubeconfig's user.
 /// `--open` starts the desktop's browser.
 /// </summary>
@@ -23,12 +24,13 @@ internal static class DashboardCommand
             Show where the running controller serves its web dashboard: every rollout live, one rollout's steps, split,
             golden signals, analysis (with the sequential test's LLR against its bounds) and decisions, and buttons for the
             operations. The dashboard is on the controller's API listener (127.0.0.1 unless `run --api` says otherwise).
-            Log in once with the controller's token (the file `token` in the state directory); the browser then keeps an
-            HttpOnly, SameSite=Strict session cookie. Every page and API needs that session, every operation also a CSRF token.
+            It prints a login link with a one-time code (it works once, for 2 minutes; the token never goes into a URL), or log
+            in with the controller's token (the file `token` in the state directory); the browser then keeps an HttpOnly,
+            SameSite=Strict session cookie. Every page and API needs that session, every operation also a CSRF token.
             On a cluster (`kubectl canaria dashboard`, or --kubeconfig/--context/-n): serves the same page from this process on
             127.0.0.1 (--port, default a free one) until Ctrl-C, for the Rollouts of the namespace; every read and operation goes
             to the Kubernetes API with the kubeconfig's credentials, so RBAC decides (a refused operation shows the API's
-            message). It prints a login link with a random token made at start: only who has the link can use the page.
+            message). It prints a login link with a one-time code (once, for 2 minutes); press Enter in its terminal for a new one.
             Logins are limited to 10 a minute per client address (then 429 with Retry-After).
             """);
         var name = new Argument<string?>("name") { Description = "Open this rollout's page (default: the list)", Arity = ArgumentArity.ZeroOrOne };
@@ -47,10 +49,19 @@ internal static class DashboardCommand
             var code = await ApiCall.RunAsync(stateDir, c => c.GetAsync(rollout is null ? "rollouts" : $"rollouts/{Uri.EscapeDataString(rollout)}", ct), _ => ExitCodes.Ok).ConfigureAwait(false);
             if (code != ExitCodes.Ok) return code;
             var info = ControllerInfo.Read(stateDir)!;
-            var url = info.ApiAddress + "/dashboard/" + (rollout is null ? "" : "#/rollouts/" + Uri.EscapeDataString(rollout));
+            // A one-time code, not the token, goes into the link: browser history and terminal scrollback keep only a used-up code.
+            string? loginCode = null;
+            code = await ApiCall.RunAsync(stateDir, c => c.PostAsync("dashboard/login-codes", ct), response =>
+            {
+                loginCode = response.Body?["code"]?.GetValue<string>();
+                return ExitCodes.Ok;
+            }).ConfigureAwait(false);
+            if (code != ExitCodes.Ok) return code;
+            var url = info.ApiAddress + "/dashboard/login?code=" + loginCode + (rollout is null ? "" : "#/rollouts/" + Uri.EscapeDataString(rollout));
             Console.WriteLine(url);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Log in with the token in {Path.Combine(StateDirectory.Open(stateDir).Path, "token")} (controller pid {info.Pid})."));
+                $"The link logs one browser in, once, within {DashboardLoginCodes.Lifetime.TotalMinutes:0} minutes (run this again for a new one). " +
+                $"Or log in at {info.ApiAddress}/dashboard/ with the token in {Path.Combine(StateDirectory.Open(stateDir).Path, "token")} (controller pid {info.Pid})."));
             if (r.GetValue(open)) return Open(url);
             return ExitCodes.Ok;
         });

@@ -1,5 +1,6 @@
 using Canaria.Local.Controller;
 using Canaria.Local.Dashboard;
+using Canaria.Local.Dashboard.Login;
 using Canaria.Local.Gateway;
 using Canaria.Local.Processes;
 using Canaria.Local.State;
@@ -82,8 +83,9 @@ internal sealed class ControllerHost : IAsyncDisposable
         builder.WebHost.UseUrls($"http://{options.ApiAddress}");
         var api = builder.Build();
         api.UseJsonErrors(options.LoggerFactory.CreateLogger("Canaria.Local.Api"));
-        api.MapControllerApi(controller, store, token);
-        api.MapDashboard(new LocalDashboardSource(controller, store), new DashboardSessions(options.Time), DashboardLogin.Controller(token), options.Time);
+        var loginCodes = new DashboardLoginCodes(options.Time);
+        api.MapControllerApi(controller, store, token, loginCodes);
+        api.MapDashboard(new LocalDashboardSource(controller, store), new DashboardSessions(options.Time), DashboardLogin.Controller(token), loginCodes, options.Time);
         await api.StartAsync(ct).ConfigureAwait(false);
 
         var host = new ControllerHost(options, lockFile, store, supervisor, gateway, controller, api, token);

@@ -6,7 +6,7 @@ using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Cli.Cluster.Dashboard;
 
-/// <summary>`kubectl canaria dashboard`: checks the kubeconfig can list Rollouts, serves the page, prints the login link, waits for Ctrl-C.</summary>
+/// <summary>`kubectl canaria dashboard`: checks the kubeconfig can list Rollouts, serves the page, prints a one-time login link (a new one per Enter), waits for Ctrl-C.</summary>
 internal static class ClusterDashboardCommand
 {
     public static async Task<int> RunAsync(ParseResult r, string? name, int port, bool open, CancellationToken ct)
@@ -41,10 +41,11 @@ internal static class ClusterDashboardCommand
         await using (host.ConfigureAwait(false))
         {
             Console.Error.WriteLine($"Canaria dashboard for the Rollouts of namespace {session.Namespace} on {session.Client.Config.Server}, as the kubeconfig's user.");
-            Console.Error.WriteLine("Open this link (it logs a browser in; whoever has it can act as you while this runs). Ctrl-C stops the dashboard.");
-            Console.WriteLine(host.LoginLink);
-            if (name is not null) Console.Error.WriteLine($"The Rollout's page: {new Uri(host.Address, "/dashboard/#/rollouts/" + Uri.EscapeDataString(name))}");
-            if (open && DashboardCommand.Open(host.LoginLink.ToString()) != ExitCodes.Ok) return ExitCodes.Refused;
+            Console.Error.WriteLine("Open this link: it logs one browser in, once, within 2 minutes. Press Enter for a new link; Ctrl-C stops the dashboard.");
+            var link = host.NewLoginLink(name);
+            Console.WriteLine(link);
+            if (open && DashboardCommand.Open(link.ToString()) != ExitCodes.Ok) return ExitCodes.Refused;
+            PrintLinksOnEnter(host, name, ct);
             try
             {
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
@@ -55,4 +56,12 @@ internal static class ClusterDashboardCommand
         }
         return ExitCodes.Ok;
     }
+
+    /// <summary>Prints a fresh login link for every line typed on the terminal, until standard input ends (then there is no one to ask).</summary>
+    private static void PrintLinksOnEnter(ClusterDashboardHost host, string? name, CancellationToken ct) =>
+        _ = Task.Run(async () =>
+        {
+            while (!ct.IsCancellationRequested && await Console.In.ReadLineAsync(ct).ConfigureAwait(false) is not null)
+                Console.WriteLine(host.NewLoginLink(name));
+        }, ct);
 }
