@@ -31,18 +31,35 @@ internal static class DashboardCommand
             127.0.0.1 (--port, default a free one) until Ctrl-C, for the Rollouts of the namespace; every read and operation goes
             to the Kubernetes API with the kubeconfig's credentials, so RBAC decides (a refused operation shows the API's
             message). It prints a login link with a one-time code (once, for 2 minutes); press Enter in its terminal for a new one.
+            With --prometheus URL its charts show each version's RPS, success rate and p50/p95/p99 from the data plane's
+            Prometheus (the queries of `kubectl canaria stat`: Istio, Linkerd/SMI, ingress-nginx), read at most every 5 s.
             Logins are limited to 10 a minute per client address (then 429 with Retry-After).
             """);
         var name = new Argument<string?>("name") { Description = "Open this rollout's page (default: the list)", Arity = ArgumentArity.ZeroOrOne };
         var open = new Option<bool>("--open") { Description = "Open the page in the desktop's browser (xdg-open)" };
         var port = new Option<int>("--port") { Description = "Cluster mode: port on 127.0.0.1 to serve on (default 0: a free port, printed)" };
+        var prometheus = new Option<string?>("--prometheus")
+        {
+            Description = "Cluster mode: Prometheus base URL that scrapes the data plane, for the golden-signal charts (the queries of `stat`; implies cluster mode)",
+        };
+        var window = new Option<string>("--prometheus-window")
+        {
+            Description = "Cluster mode: the rate window of each chart point, e.g. 30s (at least two scrapes long)",
+            DefaultValueFactory = _ => "1m",
+        };
         command.Arguments.Add(name);
         command.Options.Add(open);
         command.Options.Add(port);
+        command.Options.Add(prometheus);
+        command.Options.Add(window);
         ClusterOptions.AddTo(command, operation: true);
         command.SetAction(async (r, ct) =>
         {
-            if (ClusterOptions.Selected(r)) return await ClusterDashboardCommand.RunAsync(r, r.GetValue(name), r.GetValue(port), r.GetValue(open), ct).ConfigureAwait(false);
+            if (ClusterOptions.Selected(r) || r.GetValue(prometheus) is not null)
+            {
+                return await ClusterDashboardCommand.RunAsync(r, r.GetValue(name), r.GetValue(port), r.GetValue(open),
+                    (r.GetValue(prometheus), r.GetValue(window)!), ct).ConfigureAwait(false);
+            }
             var stateDir = r.GetValue(CommonOptions.StateDir)!;
             var rollout = r.GetValue(name);
             // The controller must answer (not just have left a controller.json behind): one authenticated read.

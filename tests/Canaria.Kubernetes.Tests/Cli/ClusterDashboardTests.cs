@@ -41,7 +41,8 @@ public sealed class ClusterDashboardTests(ControlPlaneFixture cluster)
         }
     }
 
-    private static async Task<IPage> LogInAsync(DashboardBrowser browser, ClusterDashboardProcess dashboard)
+    /// <summary>Opens the printed link (the address bar then holds no code) and checks the same link is refused a second time.</summary>
+    internal static async Task<IPage> LogInAsync(DashboardBrowser browser, ClusterDashboardProcess dashboard)
     {
         var page = await browser.NewPageAsync();
         var response = await page.GotoAsync(dashboard.LoginLink.ToString());
@@ -111,6 +112,7 @@ public sealed class ClusterDashboardTests(ControlPlaneFixture cluster)
         await page.GotoAsync(dashboard.Root + "#/rollouts/myapp");
         await Assertions.Expect(page.Locator("[data-testid=phase]")).ToHaveTextAsync("Paused", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("[data-testid=split]")).ToContainTextAsync("app:v3 (canary)");
+        await Assertions.Expect(page.Locator("[data-testid=signals-note]")).ToContainTextAsync("--prometheus URL"); // how to get charts
         await DashboardBrowser.ScreenshotAsync(page, "cluster-dashboard.png");
 
         // Without the page's CSRF token the same operation is refused before it reaches the cluster.

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Canaria.Cli.Cluster.Stat;
 using Canaria.Cli.Commands;
 using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Client;
@@ -9,8 +10,20 @@ namespace Canaria.Cli.Cluster.Dashboard;
 /// <summary>`kubectl canaria dashboard`: checks the kubeconfig can list Rollouts, serves the page, prints a one-time login link (a new one per Enter), waits for Ctrl-C.</summary>
 internal static class ClusterDashboardCommand
 {
-    public static async Task<int> RunAsync(ParseResult r, string? name, int port, bool open, CancellationToken ct)
+    public static async Task<int> RunAsync(ParseResult r, string? name, int port, bool open, (string? Url, string Window) prometheus, CancellationToken ct)
     {
+        Uri? address = null;
+        string? window = null;
+        if (prometheus.Url is not null)
+        {
+            address = PrometheusOptions.Address("--prometheus", prometheus.Url, out var wrong);
+            window = PrometheusOptions.Window("--prometheus-window", prometheus.Window, out var wrongWindow);
+            if (address is null || window is null)
+            {
+                Output.Error((wrong ?? wrongWindow)!);
+                return ExitCodes.Invalid;
+            }
+        }
         if (ClusterOptions.ParseDuration(r.GetValue(ClusterOptions.Timeout) ?? "") is not { } timeout)
         {
             Output.Error($"--timeout {r.GetValue(ClusterOptions.Timeout)}: not a duration (e.g. 30s, 2m)");
@@ -27,7 +40,9 @@ internal static class ClusterDashboardCommand
         var probe = await session.Client.ListAsync(RolloutResource.Rollouts, session.Namespace, new ListOptions { Limit = 1 }, ct).ConfigureAwait(false);
         if (!probe.IsSuccess) return ClusterFailure.Report(session, probe.Error!, "list", "rollouts.canaria.dev", "Rollouts");
 
-        using var source = new ClusterDashboardSource(session, timeout);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        using var signals = address is null ? null : new ClusterSignals(new PrometheusClient(http, address), address, window!, session.Namespace, session.Time);
+        using var source = new ClusterDashboardSource(session, timeout, signals);
         ClusterDashboardHost host;
         try
         {

@@ -38,6 +38,12 @@ internal sealed class RolloutSeries
         }
     }
 
+    /// <summary>Adds a point measured elsewhere (rates already computed, e.g. by Prometheus on a cluster).</summary>
+    public void AddPoint(Func<long> nextSeq, SignalPoint point)
+    {
+        lock (_gate) _signals.Add(point with { Seq = nextSeq() });
+    }
+
     /// <summary>Forgets the totals of versions no longer running, so a version that comes back starts a fresh interval.</summary>
     public void Retain(IReadOnlySet<string> versions)
     {
