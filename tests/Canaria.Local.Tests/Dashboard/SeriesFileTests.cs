@@ -1,6 +1,5 @@
 using Canaria.Local.Dashboard.Series;
 using Canaria.Local.Tests.Support;
-using Microsoft.Extensions.Logging;
 
 namespace Canaria.Local.Tests.Dashboard;
 
@@ -8,7 +7,7 @@ public sealed class SeriesFileTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
     private readonly ManualClock _clock = new();
-    private readonly ListLogger _log = new();
+    private readonly LineLogger _log = new();
 
     private string FilePath => SeriesFile.PathIn(_dir.Path);
 
@@ -103,18 +102,5 @@ public sealed class SeriesFileTests : IDisposable
             result[name] = new SeriesFileRollout(signals, llr);
         }
         return new SeriesFileData(SeriesFileData.CurrentFormat, end, result);
-    }
-
-    private sealed class ListLogger : ILogger
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
     }
 }
