@@ -4,6 +4,7 @@ using Canaria.Core.Validation;
 using Canaria.Gateway.Admin;
 using Canaria.Gateway.Metrics;
 using Canaria.Local.Controller;
+using Canaria.Local.Dashboard.Login;
 using Canaria.Local.Gateway;
 using Canaria.Local.State;
 using Microsoft.AspNetCore.Builder;
@@ -20,7 +21,7 @@ internal static class ControllerApi
 {
     private const int MaxSpecBytes = 1024 * 1024;
 
-    public static void MapControllerApi(this IEndpointRouteBuilder app, LocalController controller, StateStore store, string token)
+    public static void MapControllerApi(this IEndpointRouteBuilder app, LocalController controller, StateStore store, string token, DashboardLoginCodes loginCodes)
     {
         var api = app.MapGroup("/api/v1").AddEndpointFilter(async (ctx, next) =>
             AdminAuth.IsAuthorized(ctx.HttpContext.Request, token)
@@ -39,6 +40,8 @@ internal static class ControllerApi
                 }
             });
 
+        // A one-time code for a dashboard login link (`canaria dashboard` prints it), so the token itself never goes into a URL.
+        api.MapPost("/dashboard/login-codes", () => Results.Json(new { code = loginCodes.Issue(), expiresIn = (int)DashboardLoginCodes.Lifetime.TotalSeconds }));
         api.MapGet("/orphans", () => Json(controller.Orphans.Select(o => new
         {
             o.SetKey,

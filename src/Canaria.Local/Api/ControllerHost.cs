@@ -1,5 +1,7 @@
 using Canaria.Local.Controller;
 using Canaria.Local.Dashboard;
+using Canaria.Local.Dashboard.Series;
+using Canaria.Local.Dashboard.Login;
 using Canaria.Local.Gateway;
 using Canaria.Local.Processes;
 using Canaria.Local.State;
@@ -26,6 +28,8 @@ internal sealed class ControllerHost : IAsyncDisposable
     private readonly WebApplication _api;
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
+    private Task _saving = Task.CompletedTask;
+    private SeriesSaver? _seriesSaver;
 
     private ControllerHost(ControllerHostOptions options, FileStream lockFile, StateStore store, ReplicaSupervisor supervisor, GatewayLink gateway, LocalController controller, WebApplication api, string token)
     {
@@ -77,13 +81,24 @@ internal sealed class ControllerHost : IAsyncDisposable
         var controller = new LocalController(store, supervisor, gateway,
             options.Time, options.LoggerFactory.CreateLogger<LocalController>(), new ControllerOptions { OnEvent = options.OnEvent });
 
+        // The dashboard's chart points of the previous controller; a damaged file is ignored with a log line.
+        var seriesPath = SeriesFile.PathIn(dir.Path);
+        var seriesLogger = options.LoggerFactory.CreateLogger("Canaria.Local.Dashboard");
+        if (SeriesFile.Load(seriesPath, options.Time.GetUtcNow(), seriesLogger) is { } saved)
+        {
+            controller.Series.Restore(saved);
+            var points = saved.Rollouts.Values.Sum(r => r.Signals.Count + r.Llr.Count);
+            SeriesLog.Restored(seriesLogger, points, saved.Rollouts.Count, seriesPath);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://{options.ApiAddress}");
         var api = builder.Build();
         api.UseJsonErrors(options.LoggerFactory.CreateLogger("Canaria.Local.Api"));
-        api.MapControllerApi(controller, store, token);
-        api.MapDashboard(new LocalDashboardSource(controller, store), new DashboardSessions(options.Time), DashboardLogin.Controller(token), options.Time);
+        var loginCodes = new DashboardLoginCodes(options.Time);
+        api.MapControllerApi(controller, store, token, loginCodes);
+        api.MapDashboard(new LocalDashboardSource(controller, store), new DashboardSessions(options.Time), DashboardLogin.Controller(token), loginCodes, options.Time);
         await api.StartAsync(ct).ConfigureAwait(false);
 
         var host = new ControllerHost(options, lockFile, store, supervisor, gateway, controller, api, token);
@@ -92,6 +107,8 @@ internal sealed class ControllerHost : IAsyncDisposable
         host.ApiAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
         new ControllerInfo(host.ApiAddress.ToString().TrimEnd('/'), Environment.ProcessId, options.Time.GetUtcNow()).Write(dir.Path);
         host._loop = Task.Run(() => controller.RunAsync(host._stop.Token), CancellationToken.None);
+        host._seriesSaver = new SeriesSaver(controller.Series, seriesPath, options.Time, seriesLogger);
+        host._saving = Task.Run(() => host._seriesSaver.RunAsync(host._stop.Token), CancellationToken.None);
         return host;
     }
 
@@ -108,6 +125,8 @@ internal sealed class ControllerHost : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        await _saving.ConfigureAwait(false);
+        _seriesSaver?.SaveIfChanged(); // the points up to the stop; a failure is logged, the stop goes on
         await _api.StopAsync().ConfigureAwait(false);
         await _api.DisposeAsync().ConfigureAwait(false);
         if (_options.StopReplicasOnExit) await _supervisor.StopAllAsync(CancellationToken.None).ConfigureAwait(false);

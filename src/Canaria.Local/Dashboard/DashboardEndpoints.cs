@@ -2,6 +2,7 @@ using System.Net;
 using Canaria.Core.Serialization;
 using Canaria.Gateway.Admin;
 using Canaria.Local.Controller;
+using Canaria.Local.Dashboard.Login;
 using Canaria.Local.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,44 +14,63 @@ namespace Canaria.Local.Dashboard;
 /// <summary>
 /// The dashboard under /dashboard on the controller's API host. Nothing is served without a session: every page, asset
 /// and API answers 401 (pages with the login form) until the controller's token was entered once at POST
-/// /dashboard/login, which sets the session cookie (or a login link, where the <see cref="DashboardLogin"/> allows it).
+/// /dashboard/login, which sets the session cookie, or a printed link with a one-time code was opened (GET /dashboard/login?code=…).
 /// Logins are rate-limited per client (<see cref="DashboardLoginLimiter"/>). Operations also need the session's CSRF token.
 /// </summary>
 internal static class DashboardEndpoints
 {
     private const string LoginPage = "login.html";
 
+    private const string TokenFields = """
+        <label for="token">Token</label>
+          <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
+          <button type="submit">Log in</button>
+        """;
+
     // The login form is one short field: anything much larger is refused before it is buffered.
     private static readonly FormOptions LoginForm = new() { ValueCountLimit = 4, KeyLengthLimit = 32, ValueLengthLimit = 1024, MultipartBodyLengthLimit = 4096, BufferBodyLengthLimit = 4096 };
 
-    public static void MapDashboard(this IEndpointRouteBuilder app, IDashboardSource source, DashboardSessions sessions, DashboardLogin login, TimeProvider time)
+    public static void MapDashboard(this IEndpointRouteBuilder app, IDashboardSource source, DashboardSessions sessions, DashboardLogin login,
+        DashboardLoginCodes codes, TimeProvider time)
     {
         var limiter = new DashboardLoginLimiter(time);
-        app.MapPost(DashboardAuth.Path + "/login", async (HttpContext context) =>
+        if (login.Token is not null)
         {
-            DashboardAuth.Harden(context.Response);
-            if (!DashboardAuth.SameOrigin(context)) return Login(context, login, 403, "This login came from another site and was refused.");
-            if (TooMany(context, limiter, login) is { } refused) return refused;
-            IFormCollection? form = null;
-            try
-            {
-                if (context.Request.HasFormContentType) form = await context.Request.ReadFormAsync(LoginForm, context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (InvalidDataException)
-            {
-                return Login(context, login, 400, "The login form was too large.");
-            }
-            return LogIn(context, sessions, login, form?["token"].ToString().Trim());
-        });
-        if (login.LinkLogin)
-        {
-            // The printed link: a top-level navigation (a cross-site one too, as when a terminal opens it; the token proves who it is).
-            app.MapGet(DashboardAuth.Path + "/login", (HttpContext context, string? token) =>
+            app.MapPost(DashboardAuth.Path + "/login", async (HttpContext context) =>
             {
                 DashboardAuth.Harden(context.Response);
-                return TooMany(context, limiter, login) ?? LogIn(context, sessions, login, token);
+                if (!DashboardAuth.SameOrigin(context)) return Login(context, login, 403, "This login came from another site and was refused.");
+                if (TooMany(context, limiter, login) is { } refused) return refused;
+                IFormCollection? form = null;
+                try
+                {
+                    if (context.Request.HasFormContentType) form = await context.Request.ReadFormAsync(LoginForm, context.RequestAborted).ConfigureAwait(false);
+                }
+                catch (InvalidDataException)
+                {
+                    return Login(context, login, 400, "The login form was too large.");
+                }
+                if (!AdminAuth.TokenEquals(form?["token"].ToString().Trim(), login.Token)) return Login(context, login, 401, login.WrongToken);
+                return StartSession(context, sessions);
             });
         }
+        // A printed link: a top-level navigation (a cross-site one too, as when a terminal opens it; the one-time code proves
+        // who it is). The answer is never cached and sends no Referer on, and the redirect leaves the code out of the address bar.
+        app.MapGet(DashboardAuth.Path + "/login", (HttpContext context, string? code) =>
+        {
+            DashboardAuth.Harden(context.Response);
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            if (code is null) return Login(context, login, 401, null);
+            if (TooMany(context, limiter, login) is { } refused) return refused;
+            return codes.Redeem(code) switch
+            {
+                LoginCodeResult.Accepted => StartSession(context, sessions),
+                LoginCodeResult.Used => Login(context, login, 401, "This login link was already used: each link logs in one browser, once.", login.NewLinkHtml),
+                LoginCodeResult.Expired => Login(context, login, 401,
+                    $"This login link has expired: links work for {DashboardLoginCodes.Lifetime.TotalMinutes:0} minutes.", login.NewLinkHtml),
+                _ => Login(context, login, 401, "This is not a login link of this dashboard (it may be from an earlier run).", login.NewLinkHtml),
+            };
+        });
 
         var group = app.MapGroup(DashboardAuth.Path).AddEndpointFilter(async (ctx, next) =>
         {
@@ -100,9 +120,9 @@ internal static class DashboardEndpoints
         group.Map("/{**rest}", () => Message(404, "no such dashboard page"));
     }
 
-    private static IResult LogIn(HttpContext context, DashboardSessions sessions, DashboardLogin login, string? presented)
+    /// <summary>A new session for this browser and a redirect to the dashboard's clean address (the browser keeps a link's #fragment).</summary>
+    private static IResult StartSession(HttpContext context, DashboardSessions sessions)
     {
-        if (!AdminAuth.TokenEquals(presented, login.Token)) return Login(context, login, 401, login.WrongToken);
         DashboardAuth.SetCookie(context, sessions.Create());
         return Results.Redirect(DashboardAuth.Path + "/", permanent: false, preserveMethod: false);
     }
@@ -127,12 +147,14 @@ internal static class DashboardEndpoints
 
     private static IResult Message(int status, string message) => Results.Json(new { ok = false, message }, statusCode: status);
 
-    /// <summary>The login form (no script; its styles are inline, so nothing else is served before login).</summary>
-    private static IResult Login(HttpContext context, DashboardLogin login, int status, string? error)
+    /// <summary>The login page (no script; its styles are inline, so nothing else is served before login), with the token form where there is a token.</summary>
+    private static IResult Login(HttpContext context, DashboardLogin login, int status, string? error, string? nextHtml = null)
     {
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        var alert = error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>" + (nextHtml is null ? "" : $"<p class=\"next\">{nextHtml}</p>");
+        var fields = login.Token is null ? "" : TokenFields;
         var html = DashboardAssets.Text(LoginPage).Replace("{{hint}}", login.HintHtml, StringComparison.Ordinal)
-            .Replace("{{error}}", error is null ? "" : $"<p class=\"error\" role=\"alert\">{WebUtility.HtmlEncode(error)}</p>", StringComparison.Ordinal);
+            .Replace("{{error}}", alert, StringComparison.Ordinal).Replace("{{fields}}", fields, StringComparison.Ordinal);
         return Results.Content(html, "text/html; charset=utf-8", statusCode: status);
     }
 }

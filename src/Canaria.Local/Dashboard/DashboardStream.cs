@@ -10,7 +10,8 @@ namespace Canaria.Local.Dashboard;
 /// <summary>
 /// Live updates as server-sent events: every half second, what changed since the last message: the rollout list
 /// (<c>rollouts</c>), what the source cannot read (<c>problem</c>, message null when nothing), the opened rollout (<c>rollout</c>, or <c>missing</c>), its decisions and revisions
-/// (<c>history</c>) and its new chart points (<c>series</c>, only points newer than the last sent). The stream ends when
+/// (<c>history</c>), its new chart points (<c>series</c>, only points newer than the last sent) and where they come from or
+/// why there are none (<c>signals</c>). The stream ends when
 /// the session does (<c>expired</c>). At most <see cref="MaxStreams"/> streams at once; more are answered 429.
 /// </summary>
 internal static class DashboardStream
@@ -68,6 +69,7 @@ internal static class DashboardStream
                             events = await source.HistoryAsync(rollout, HistoryLimit, ct).ConfigureAwait(false),
                             revisions = await source.RevisionsAsync(rollout, ct).ConfigureAwait(false),
                         }, ct).ConfigureAwait(false);
+                        wrote |= await SendIfChangedAsync(response, sent, "signals", source.SignalsNote(rollout) ?? DashboardNote.None, ct).ConfigureAwait(false);
                         var slice = source.Series(rollout, seq);
                         if (slice.Signals.Count > 0 || slice.Llr.Count > 0)
                         {

@@ -28,5 +28,8 @@ internal interface IDashboardSource
     /// <summary>Chart points newer than <paramref name="after"/>; a source without time series returns none.</summary>
     SeriesSlice Series(string name, long after);
 
+    /// <summary>Where the golden signals come from or why there are none (shown with the charts), or null when there is nothing to say.</summary>
+    DashboardNote? SignalsNote(string name);
+
     ValueTask<DashboardAnswer> ActAsync(string name, DashboardAction action, CancellationToken ct);
 }

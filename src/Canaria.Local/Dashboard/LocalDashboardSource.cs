@@ -45,6 +45,9 @@ internal sealed class LocalDashboardSource(LocalController controller, StateStor
 
     public SeriesSlice Series(string name, long after) => controller.Series.After(name, after);
 
+    /// <summary>The gateway's exact counts: nothing to explain.</summary>
+    public DashboardNote? SignalsNote(string name) => null;
+
     public async ValueTask<DashboardAnswer> ActAsync(string name, DashboardAction action, CancellationToken ct)
     {
         var reply = action.Op switch

@@ -48,15 +48,18 @@ internal static class PrivateFiles
             File.SetUnixFileMode(path, FileMode);
     }
 
-    /// <summary>Writes a whole file atomically (temp file 0600, then rename).</summary>
+    /// <summary>Writes a whole file atomically (temp file 0600, flushed to disk, then rename).</summary>
     public static void WriteAllText(string path, string text)
     {
         var temp = path + ".tmp";
         var options = new FileStreamOptions { Mode = System.IO.FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = FileMode;
         using (var stream = new FileStream(temp, options))
-        using (var writer = new StreamWriter(stream))
-            writer.Write(text);
+        {
+            using (var writer = new StreamWriter(stream, leaveOpen: true))
+                writer.Write(text);
+            stream.Flush(flushToDisk: true); // on disk before the rename makes it the file: a crash leaves the old file or the new one
+        }
         Tighten(temp);
         File.Move(temp, path, overwrite: true);
     }

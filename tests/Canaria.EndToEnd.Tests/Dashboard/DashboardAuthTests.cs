@@ -78,7 +78,7 @@ public sealed class DashboardAuthTests
         await using var f = await LocalRolloutFixture.StartAsync();
         var root = DashboardSession.BaseAddress(f);
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false });
-        for (var i = 0; i < Canaria.Local.Dashboard.DashboardLoginLimiter.AttemptsPerWindow; i++)
+        for (var i = 0; i < Canaria.Local.Dashboard.Login.DashboardLoginLimiter.AttemptsPerWindow; i++)
         {
             using var wrong = await http.PostAsync(root + "login", new FormUrlEncodedContent([new("token", "guess-" + i)]));
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);

@@ -30,8 +30,8 @@ internal sealed class LocalRolloutFixture : IAsyncDisposable
 
     public IReadOnlyCollection<string> Events => _events.ToArray();
 
-    /// <summary>Starts a controller in a new temporary state directory, or in <paramref name="stateDir"/> (e.g. a small mount).</summary>
-    public static async Task<LocalRolloutFixture> StartAsync(string? stateDir = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
+    /// <summary>Starts a controller in a new temporary state directory, or in <paramref name="stateDir"/> (e.g. a small mount), on the system clock unless given one.</summary>
+    public static async Task<LocalRolloutFixture> StartAsync(string? stateDir = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null, TimeProvider? time = null)
     {
         var dir = stateDir ?? Path.Combine(Path.GetTempPath(), "canaria-e2e-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
@@ -40,6 +40,7 @@ internal sealed class LocalRolloutFixture : IAsyncDisposable
         {
             StateDirectory = dir,
             StopReplicasOnExit = true,
+            Time = time ?? TimeProvider.System,
             LoggerFactory = logs ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance,
             OnEvent = (name, e) => events?.Enqueue($"{e.At:HH:mm:ss.fff} {name} {e.Type} {e.Reason}: {e.Message}"),
         }, CancellationToken.None);

@@ -20,9 +20,9 @@ internal sealed class ClusterDashboardProcess : IDisposable
 
     public string Output => string.Join('\n', _process.Lines);
 
-    public static async Task<ClusterDashboardProcess> StartAsync(string kubeconfig, string ns)
+    public static async Task<ClusterDashboardProcess> StartAsync(string kubeconfig, string ns, params string[] options)
     {
-        var process = CanariaCli.Start(CanariaCli.KubectlPlugin, kubeconfig, "dashboard", "-n", ns);
+        var process = CanariaCli.Start(CanariaCli.KubectlPlugin, kubeconfig, ["dashboard", "-n", ns, .. options]);
         string? link = null;
         try
         {

@@ -41,13 +41,18 @@ public sealed class ClusterDashboardTests(ControlPlaneFixture cluster)
         }
     }
 
-    private static async Task<IPage> LogInAsync(DashboardBrowser browser, ClusterDashboardProcess dashboard)
+    /// <summary>Opens the printed link (the address bar then holds no code) and checks the same link is refused a second time.</summary>
+    internal static async Task<IPage> LogInAsync(DashboardBrowser browser, ClusterDashboardProcess dashboard)
     {
         var page = await browser.NewPageAsync();
         var response = await page.GotoAsync(dashboard.LoginLink.ToString());
         Assert.True(response!.Ok, $"the login link answered {response.Status}");
-        Assert.Equal(dashboard.Root.ToString(), page.Url); // the token left the address bar
+        Assert.Equal(dashboard.Root.ToString(), page.Url); // the code left the address bar
         await Assertions.Expect(page.Locator("#live")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
+        var again = await browser.NewPageAsync(); // the link works once
+        Assert.Equal(401, (await again.GotoAsync(dashboard.LoginLink.ToString()))!.Status);
+        await Assertions.Expect(again.Locator(".error")).ToContainTextAsync("already used");
+        await Assertions.Expect(again.Locator(".next")).ToContainTextAsync("Press Enter");
         return page;
     }
 
@@ -69,7 +74,7 @@ public sealed class ClusterDashboardTests(ControlPlaneFixture cluster)
             Assert.Equal(HttpStatusCode.Unauthorized, page.StatusCode);
             using var api = await http.GetAsync(new Uri(dashboard.Root, "api/rollouts"));
             Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
-            using var wrong = await http.GetAsync(new Uri(dashboard.Root, "login?token=" + new string('0', 48)));
+            using var wrong = await http.GetAsync(new Uri(dashboard.Root, "login?code=" + new string('0', 43)));
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         }
 
@@ -107,6 +112,7 @@ public sealed class ClusterDashboardTests(ControlPlaneFixture cluster)
         await page.GotoAsync(dashboard.Root + "#/rollouts/myapp");
         await Assertions.Expect(page.Locator("[data-testid=phase]")).ToHaveTextAsync("Paused", new() { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("[data-testid=split]")).ToContainTextAsync("app:v3 (canary)");
+        await Assertions.Expect(page.Locator("[data-testid=signals-note]")).ToContainTextAsync("--prometheus URL"); // how to get charts
         await DashboardBrowser.ScreenshotAsync(page, "cluster-dashboard.png");
 
         // Without the page's CSRF token the same operation is refused before it reaches the cluster.

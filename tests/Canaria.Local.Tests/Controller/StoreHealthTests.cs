@@ -1,5 +1,5 @@
 using Canaria.Local.Controller;
-using Microsoft.Extensions.Logging;
+using Canaria.Local.Tests.Support;
 
 namespace Canaria.Local.Tests.Controller;
 
@@ -46,18 +46,5 @@ public sealed class StoreHealthTests
         public override DateTimeOffset GetUtcNow() => _now;
 
         public void Advance(TimeSpan by) => _now += by;
-    }
-
-    private sealed class LineLogger : ILogger
-    {
-        public List<string> Lines { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Canaria.Local.Dashboard;
+using Canaria.Local.Dashboard.Login;
 
 namespace Canaria.Local.Tests.Dashboard;
 

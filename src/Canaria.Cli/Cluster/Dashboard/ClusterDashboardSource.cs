@@ -17,7 +17,7 @@ namespace Canaria.Cli.Cluster.Dashboard;
 /// Operations are the CLI's: the same confirmed <c>canaria.dev/command</c> write (<see cref="ClusterCommand"/>) or the
 /// same undo, and their answer is the CLI's sentence (for a refusal by RBAC, with the API's own message).
 /// </summary>
-internal sealed class ClusterDashboardSource(ClusterSession session, TimeSpan operationTimeout) : IDashboardSource, IDisposable
+internal sealed class ClusterDashboardSource(ClusterSession session, TimeSpan operationTimeout, ClusterSignals? signals) : IDashboardSource, IDisposable
 {
     public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
 
@@ -53,8 +53,12 @@ internal sealed class ClusterDashboardSource(ClusterSession session, TimeSpan op
             ? [.. ClusterHistory.Of(view).Select(h => new DashboardRevision(h.Revision, h.Images ?? "(ReplicaSet gone)", h.Created ?? default, h.Role))]
             : [];
 
-    /// <summary>No time series on a cluster: golden signals come from the data plane's Prometheus (`canaria stat`), not from here.</summary>
-    public SeriesSlice Series(string name, long after) => SeriesSlice.Empty(after);
+    /// <summary>Golden signals from the data plane's Prometheus when the dashboard was given one (--prometheus), else none.</summary>
+    public SeriesSlice Series(string name, long after) =>
+        signals?.After(name, after, Volatile.Read(ref _snapshot).Views.GetValueOrDefault(name)) ?? SeriesSlice.Empty(after);
+
+    public DashboardNote? SignalsNote(string name) => signals?.Note(name) ?? new DashboardNote(
+        $"Golden signals on a cluster come from the data plane's Prometheus: start the dashboard with --prometheus URL, as for `{ClusterOptions.Command("stat " + name + " --prometheus URL")}`.", false);
 
     public async ValueTask<DashboardAnswer> ActAsync(string name, DashboardAction action, CancellationToken ct)
     {

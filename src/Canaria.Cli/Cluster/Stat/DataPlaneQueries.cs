@@ -43,6 +43,11 @@ internal sealed record DataPlaneQueries
         return $"({own} or {exported})";
     }
 
+    /// <summary>Why a read found nothing, after "Prometheus at URL ": which series it looked for, and what to check.</summary>
+    public string NoSeries(string rollout, string ns, string window) =>
+        $"has no {Requests} series for Rollout {rollout} in namespace {ns} over the last {window} " +
+        $"(selector {{{Selector}}}{(ExportedSelector is { } exported ? $" or {{{exported}}}" : "")}): is it scraping the {Router} data plane, and does the service get traffic?";
+
     /// <summary>The label value of the stable version (null: it has no ReplicaSet to name).</summary>
     public string? Stable { get; init; }
 

@@ -38,6 +38,28 @@ internal sealed class RolloutSeries
         }
     }
 
+    /// <summary>Adds a point measured elsewhere (rates already computed, e.g. by Prometheus on a cluster).</summary>
+    public void AddPoint(Func<long> nextSeq, SignalPoint point)
+    {
+        lock (_gate) _signals.Add(point with { Seq = nextSeq() });
+    }
+
+    /// <summary>Puts saved points back, in the order they were first recorded, with new sequence numbers.</summary>
+    public void Restore(Func<long> nextSeq, SeriesFileRollout saved)
+    {
+        lock (_gate)
+        {
+            var signals = saved.Signals.OrderBy(p => p.Seq).ToList();
+            var llr = saved.Llr.OrderBy(p => p.Seq).ToList();
+            int s = 0, l = 0;
+            while (s < signals.Count || l < llr.Count)
+            {
+                if (l >= llr.Count || (s < signals.Count && signals[s].Seq <= llr[l].Seq)) _signals.Add(signals[s++] with { Seq = nextSeq() });
+                else _llr.Add(llr[l++] with { Seq = nextSeq() });
+            }
+        }
+    }
+
     /// <summary>Forgets the totals of versions no longer running, so a version that comes back starts a fresh interval.</summary>
     public void Retain(IReadOnlySet<string> versions)
     {

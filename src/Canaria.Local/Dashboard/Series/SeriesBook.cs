@@ -9,7 +9,8 @@ namespace Canaria.Local.Dashboard.Series;
 /// <summary>
 /// Short in-memory time series of every rollout, fed by the controller loop: golden signals sampled from the gateway
 /// totals the loop reads anyway (no extra request to the gateway), and each evaluation of a sequential check. Memory is
-/// bounded per rollout (see <see cref="RolloutSeries"/>); a deleted rollout's series goes with it. Lost on restart.
+/// bounded per rollout (see <see cref="RolloutSeries"/>); a deleted rollout's series goes with it. Saved in the state
+/// directory and restored by the next controller (<see cref="SeriesFile"/>, <see cref="SeriesSaver"/>).
 /// </summary>
 internal sealed class SeriesBook(TimeProvider time)
 {
@@ -62,6 +63,25 @@ internal sealed class SeriesBook(TimeProvider time)
     {
         var newest = Seq;
         return _rollouts.TryGetValue(rollout, out var series) ? series.After(seq, newest) : SeriesSlice.Empty(newest);
+    }
+
+    /// <summary>Every rollout's points, for <see cref="SeriesFile"/>.</summary>
+    public SeriesFileData ToFile()
+    {
+        var newest = Seq;
+        var rollouts = new Dictionary<string, SeriesFileRollout>(StringComparer.Ordinal);
+        foreach (var (name, series) in _rollouts)
+        {
+            var slice = series.After(0, newest);
+            rollouts[name] = new SeriesFileRollout(slice.Signals, slice.Llr);
+        }
+        return new SeriesFileData(SeriesFileData.CurrentFormat, time.GetUtcNow(), rollouts);
+    }
+
+    /// <summary>Puts saved points back (at start, before the loop samples; a rollout that is gone by the first sample loses them).</summary>
+    public void Restore(SeriesFileData saved)
+    {
+        foreach (var (name, rollout) in saved.Rollouts) _rollouts.GetOrAdd(name, _ => new RolloutSeries()).Restore(Next, rollout);
     }
 
     private long Next() => Interlocked.Increment(ref _seq);

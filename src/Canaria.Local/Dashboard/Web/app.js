@@ -4,7 +4,7 @@ import { lineChart } from './charts.js';
 import { renderList, renderRollout, el } from './views.js';
 
 const SIGNAL_CAP = 1800, LLR_CAP = 1200; // the controller keeps as many (RolloutSeries)
-const state = { csrf: '', platform: '', rollouts: [], rollout: null, missing: false, history: { events: [], revisions: [] }, signals: [], llr: [], answer: null };
+const state = { csrf: '', platform: '', rollouts: [], rollout: null, missing: false, history: { events: [], revisions: [] }, signals: [], llr: [], signalsNote: null, answer: null };
 let stream = null, route = null, frame = 0;
 
 const view = document.getElementById('view');
@@ -31,7 +31,7 @@ function routeName() {
 function connect() {
   route = routeName();
   stream?.close();
-  Object.assign(state, { rollout: null, missing: false, history: { events: [], revisions: [] }, signals: [], llr: [], answer: null });
+  Object.assign(state, { rollout: null, missing: false, history: { events: [], revisions: [] }, signals: [], llr: [], signalsNote: null, answer: null });
   view.replaceChildren();
   stream = new EventSource('/dashboard/api/stream' + (route ? '?rollout=' + encodeURIComponent(route) : ''));
   stream.onopen = () => { state.signals = []; state.llr = []; setLive('live'); }; // a new stream sends every point again
@@ -48,6 +48,7 @@ function connect() {
   on('rollout', d => { state.rollout = d; state.missing = false; });
   on('missing', () => { state.missing = true; });
   on('history', d => { state.history = d; });
+  on('signals', d => { state.signalsNote = d; });
   on('series', d => {
     state.signals = state.signals.concat(d.signals).slice(-SIGNAL_CAP);
     state.llr = state.llr.concat(d.llr).slice(-LLR_CAP);
@@ -67,10 +68,10 @@ function render() {
 }
 
 function charts() {
-  if (state.platform !== 'local' && state.signals.length === 0 && state.llr.length === 0) {
-    // A cluster's golden signals live in the data plane's Prometheus; the dashboard does not invent empty charts for them.
-    return [el('p', { class: 'muted', 'data-testid': 'no-signals' }, `Golden signals on a cluster: kubectl canaria stat ${route} --prometheus URL`)];
-  }
+  // Where the points come from (a cluster's Prometheus) or why the last read failed: said above the charts, never instead of the page.
+  const n = state.signalsNote;
+  const note = n?.message ? el('p', { class: `signals-note${n.error ? ' error' : ''}`, 'data-testid': 'signals-note', role: n.error ? 'alert' : undefined }, n.message) : null;
+  if (state.platform !== 'local' && state.signals.length === 0 && state.llr.length === 0) return [note];
   const byVersion = new Map();
   for (const p of state.signals) {
     if (!byVersion.has(p.version)) byVersion.set(p.version, { role: p.role, points: [] });
@@ -83,6 +84,7 @@ function charts() {
     name: v + suffix, cls: e.role + extra, points: e.points.map(p => ({ t: Date.parse(p.at), v: pick(p) })),
   }));
   const result = [
+    note,
     lineChart({ id: 'rps', title: 'Requests per second', series: line(p => p.rps), yMin: 0 }),
     lineChart({ id: 'success', title: 'Success rate', unit: '%', series: line(p => p.successRate === null ? null : p.successRate * 100), format: v => v.toFixed(1), yMax: 100 }),
     lineChart({ id: 'latency', title: 'Latency p50 / p95 / p99', unit: ' ms', yMin: 0, format: v => v < 10 ? v.toFixed(1) : v.toFixed(0), series: [
@@ -111,9 +113,9 @@ function charts() {
     svg.dataset.maxLlr = Math.max(...points.map(p => p.llr)).toFixed(3);
     svg.dataset.upper = last.upper.toFixed(3);
     if (crossings.length) {
-      const note = el('p', { class: 'crossed', 'data-testid': 'llr-crossed' },
+      const crossed = el('p', { class: 'crossed', 'data-testid': 'llr-crossed' },
         crossings[0].llr >= crossings[0].upper ? `crossed the fail bound at ${new Date(Date.parse(crossings[0].at)).toLocaleTimeString([], { hour12: false })}` : 'crossed the pass bound');
-      figure.append(note);
+      figure.append(crossed);
     }
     result.push(figure);
   }

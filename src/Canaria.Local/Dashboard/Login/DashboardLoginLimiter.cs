@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Canaria.Local.Dashboard;
+namespace Canaria.Local.Dashboard.Login;
 
 /// <summary>
 /// At most <see cref="AttemptsPerWindow"/> login attempts per client address in any <see cref="Window"/>, right or wrong,
