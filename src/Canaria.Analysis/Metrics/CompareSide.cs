@@ -44,7 +44,8 @@ internal sealed record CompareSide(string Side, long Requests, long Failures, IR
         var buckets = new SortedDictionary<double, double>();
         foreach (var s in samples)
         {
-            if (s.Le is null || !double.TryParse(s.Le, NumberStyles.Float, CultureInfo.InvariantCulture, out var le) || double.IsNaN(le))
+            var le = s.Le == "+Inf" ? double.PositiveInfinity : double.TryParse(s.Le, NumberStyles.Float, CultureInfo.InvariantCulture, out var l) ? l : double.NaN;
+            if (double.IsNaN(le) || le < 0)
             {
                 problem = $"{what} answered a series without a numeric le label: sum it by (le)";
                 return null;

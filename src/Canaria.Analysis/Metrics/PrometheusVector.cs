@@ -63,5 +63,6 @@ internal static class PrometheusVector
         var s => double.Parse(s!, CultureInfo.InvariantCulture),
     };
 
-    public static string Number(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>A value as Prometheus writes it (NaN, +Inf, -Inf) or with three decimals at most.</summary>
+    public static string Number(double v) => double.IsPositiveInfinity(v) ? "+Inf" : double.IsNegativeInfinity(v) ? "-Inf" : v.ToString("0.###", CultureInfo.InvariantCulture);
 }
