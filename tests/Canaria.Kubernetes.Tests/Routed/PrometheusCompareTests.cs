@@ -18,30 +18,55 @@ public sealed class PrometheusCompareTests(ControlPlaneFixture cluster)
 
     private static JsonArray TwentyThenFifty() => [new JsonObject { ["traffic"] = 20 }, new JsonObject { ["traffic"] = 50 }];
 
-    /// <summary>v1 under an SMI split, Prometheus scraping the fake exporter with v1's traffic in it; the sequential check added; then v2 released.</summary>
-    private async Task<(RoutedRelease R, string Canary)> ReleaseV2Async(string prefix, FakeLinkerdExporter exporter, PrometheusProcess prometheus, int inconclusiveLimit)
+    /// <summary>The fake exporter, the Prometheus scraping it, and the release under test, stopped in that reverse order.</summary>
+    private sealed record Bed(FakeLinkerdExporter Exporter, PrometheusProcess Prometheus, RoutedRelease R, string Canary) : IAsyncDisposable
     {
-        var r = await RoutedRelease.StartAsync(cluster, prefix, ["smi"], TwentyThenFifty());
-        var v1 = await r.S.WaitForRolloutAsync("myapp", x => x["status"]?["stableReplicaSet"] is not null, "the stable ReplicaSet");
-        exporter.Set(r.Namespace, (await r.PodHashOfAsync(Objects.Str(v1, "status", "stableReplicaSet")!))!, perScrape: 200, errorRatio: 0.005);
-        (await r.Client.UpdateWithRetryAsync(RolloutResource.Rollouts, r.Namespace, "myapp", x =>
+        public async ValueTask DisposeAsync()
         {
-            x["spec"]!["analysis"] = new JsonObject
+            await R.DisposeAsync();
+            await Prometheus.DisposeAsync();
+            await Exporter.DisposeAsync();
+        }
+    }
+
+    /// <summary>v1 under an SMI split, Prometheus scraping the fake exporter with v1's traffic in it; the sequential check added; then v2 released.</summary>
+    private async Task<Bed> ReleaseV2Async(string prefix, int inconclusiveLimit)
+    {
+        var exporter = await FakeLinkerdExporter.StartAsync();
+        var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
+        RoutedRelease? r = null;
+        try
+        {
+            r = await RoutedRelease.StartAsync(cluster, prefix, ["smi"], TwentyThenFifty());
+            var v1 = await r.S.WaitForRolloutAsync("myapp", x => x["status"]?["stableReplicaSet"] is not null, "the stable ReplicaSet");
+            exporter.Set(r.Namespace, (await r.PodHashOfAsync(Objects.Str(v1, "status", "stableReplicaSet")!))!, perScrape: 200, errorRatio: 0.005);
+            (await r.Client.UpdateWithRetryAsync(RolloutResource.Rollouts, r.Namespace, "myapp", x =>
             {
-                // Two scrapes per interval: increase() needs two samples in its window.
-                ["interval"] = "2s",
-                ["stepPasses"] = 1,
-                ["inconclusiveLimit"] = inconclusiveLimit,
-                ["checks"] = new JsonArray(new JsonObject
+                x["spec"]!["analysis"] = new JsonObject
                 {
-                    ["name"] = "errors", ["compare"] = "stable", ["method"] = "sequential", ["provider"] = "prometheus", ["address"] = prometheus.Address.ToString(),
-                }),
-            };
-            return true;
-        })).ValueOrThrow();
-        await WaitForSeriesAsync(prometheus, "response_total");
-        await r.SetImageAsync("app:v2");
-        return (r, await AnalysisObjects.CanaryHashAsync(r.S, "myapp"));
+                    // Two scrapes per interval: increase() needs two samples in its window.
+                    ["interval"] = "2s",
+                    ["stepPasses"] = 1,
+                    ["inconclusiveLimit"] = inconclusiveLimit,
+                    ["checks"] = new JsonArray(new JsonObject
+                    {
+                        ["name"] = "errors", ["compare"] = "stable", ["method"] = "sequential", ["provider"] = "prometheus", ["address"] = prometheus.Address.ToString(),
+                    }),
+                };
+                return true;
+            })).ValueOrThrow();
+            await WaitForSeriesAsync(prometheus, "response_total");
+            await r.SetImageAsync("app:v2");
+            return new Bed(exporter, prometheus, r, await AnalysisObjects.CanaryHashAsync(r.S, "myapp"));
+        }
+        catch
+        {
+            // A failed start never leaves a Prometheus process or a controller running behind the failed test.
+            if (r is not null) await r.DisposeAsync();
+            await prometheus.DisposeAsync();
+            await exporter.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Fails loudly when Prometheus did not start or never stored the exporter's series.</summary>
@@ -62,12 +87,10 @@ public sealed class PrometheusCompareTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task SequentialFromPrometheus_CanaryFailsOneInFive_AbortedWithTheEvidence()
     {
-        await using var exporter = await FakeLinkerdExporter.StartAsync();
-        await using var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
-        var (r, canary) = await ReleaseV2Async("cmp-bad", exporter, prometheus, inconclusiveLimit: 5);
-        await using var _ = r;
+        await using var bed = await ReleaseV2Async("cmp-bad", inconclusiveLimit: 5);
+        var (r, canary) = (bed.R, bed.Canary);
 
-        exporter.Set(r.Namespace, canary, perScrape: 50, errorRatio: 0.2);
+        bed.Exporter.Set(r.Namespace, canary, perScrape: 50, errorRatio: 0.2);
 
         var aborted = await r.S.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Aborted", "the sequential test to abort the release");
         var message = Objects.Str(aborted, "status", "message")!;
@@ -83,10 +106,8 @@ public sealed class PrometheusCompareTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task SequentialFromPrometheus_NoCanarySeries_InconclusiveAndPausesNamingTheQuery()
     {
-        await using var exporter = await FakeLinkerdExporter.StartAsync();
-        await using var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
-        var (r, canary) = await ReleaseV2Async("cmp-nodata", exporter, prometheus, inconclusiveLimit: 2);
-        await using var _ = r;
+        await using var bed = await ReleaseV2Async("cmp-nodata", inconclusiveLimit: 2);
+        var (r, canary) = (bed.R, bed.Canary);
         // The canary's proxy exports nothing: stable has data, the canary none.
 
         var paused = await r.S.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Paused"
@@ -103,12 +124,10 @@ public sealed class PrometheusCompareTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task SequentialFromPrometheus_CanaryFailsLikeStable_PromotedThroughEveryStep()
     {
-        await using var exporter = await FakeLinkerdExporter.StartAsync();
-        await using var prometheus = PrometheusProcess.Start(exporter.Address, "/metrics", "unused");
-        var (r, canary) = await ReleaseV2Async("cmp-good", exporter, prometheus, inconclusiveLimit: 5);
-        await using var _ = r;
+        await using var bed = await ReleaseV2Async("cmp-good", inconclusiveLimit: 5);
+        var (r, canary) = (bed.R, bed.Canary);
 
-        exporter.Set(r.Namespace, canary, perScrape: 100, errorRatio: 0.005);
+        bed.Exporter.Set(r.Namespace, canary, perScrape: 100, errorRatio: 0.005);
 
         var done = await r.WaitForRestoredAsync("Healthy", "the release to complete with v2 stable");
         Assert.EndsWith(canary, Objects.Str(done, "status", "stableReplicaSet"), StringComparison.Ordinal);
