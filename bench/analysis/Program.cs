@@ -31,9 +31,12 @@ var falseAborts = new List<(string Scenario, string Policy, string? Reason)>();
 foreach (var scenario in scenarios.Where(s => s.Name.StartsWith(only, StringComparison.Ordinal)))
 {
     var results = Enumerable.Range(1, runs).AsParallel().AsOrdered().Select(seed => Simulation.Run(scenario, seed, TotalRps, Weight, horizon)).ToList();
-    Print(scenario, "Canaria", results.Select(r => r.Canaria).ToList());
-    if (!scenario.Bad) falseAborts.AddRange(results.Where(r => r.Canaria.RolledBack).Select(r => (scenario.Name, "Canaria", r.Canaria.Reason)));
-    Print(scenario, "Flagger defaults", results.Select(r => r.Flagger).ToList());
+    string[] policies = ["Canaria (gateway)", $"Canaria (Prometheus, scrape {Simulation.Scrape.TotalSeconds:0} s)", "Flagger defaults"];
+    for (var p = 0; p < policies.Length; p++)
+    {
+        Print(scenario, policies[p], results.Select(r => r[p]).ToList());
+        if (!scenario.Bad && p < 2) falseAborts.AddRange(results.Where(r => r[p].RolledBack).Select(r => (scenario.Name, policies[p], r[p].Reason)));
+    }
 }
 Console.WriteLine();
 foreach (var (scenario, policy, reason) in falseAborts.Take(10))

@@ -7,7 +7,7 @@ internal sealed record Scenario(string Name, Behaviour Stable, Behaviour Canary,
 internal sealed record RunOutcome(bool RolledBack, TimeSpan? TimeToRollback, long CanaryFailures, long CanaryRequests, string? Reason = null);
 
 /// <summary>
-/// Runs both policies on the very same simulated traffic (same seed): 100 ms ticks like the controller loop, the
+/// Runs every policy on the very same simulated traffic (same seed): 100 ms ticks like the controller loop, the
 /// canary's traffic drops to 0 in the tick a policy decides (the reaction test measures a few ms for that in the
 /// real controller), for at most the horizon.
 /// </summary>
@@ -15,13 +15,19 @@ internal static class Simulation
 {
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 
-    public static (RunOutcome Canaria, RunOutcome Flagger) Run(Scenario scenario, int seed, double totalRps, double canaryWeight, TimeSpan horizon)
+    /// <summary>Prometheus' scrape interval in the Prometheus-fed policy (the common default).</summary>
+    public static readonly TimeSpan Scrape = TimeSpan.FromSeconds(15);
+
+    /// <summary>One outcome per policy: Canaria on the gateway's counts, Canaria on Prometheus' scrapes, Flagger's defaults.</summary>
+    public static RunOutcome[] Run(Scenario scenario, int seed, double totalRps, double canaryWeight, TimeSpan horizon)
     {
         var random = new Random(seed);
         var canary = new Traffic(random, totalRps * canaryWeight, scenario.Canary);
         var stable = new Traffic(random, totalRps * (1 - canaryWeight), scenario.Stable);
-        IPolicy[] policies = [new CanariaPolicy(), new FlaggerPolicy()];
-        var outcomes = new RunOutcome?[2];
+        // Its own random source, so the traffic (and the other policies' results) stay those of the same seed.
+        var phase = TimeSpan.FromSeconds(new Random(~seed).NextDouble() * Scrape.TotalSeconds);
+        IPolicy[] policies = [new CanariaPolicy(), new PrometheusPolicy(Scrape, phase), new FlaggerPolicy()];
+        var outcomes = new RunOutcome?[policies.Length];
 
         for (var t = Tick; t <= horizon && outcomes.Any(o => o is null); t += Tick)
         {
@@ -36,7 +42,6 @@ internal static class Simulation
         }
 
         // A policy that never rolled back let the canary serve until the horizon.
-        return (outcomes[0] ?? new RunOutcome(false, null, canary.Failures, canary.Requests),
-                outcomes[1] ?? new RunOutcome(false, null, canary.Failures, canary.Requests));
+        return outcomes.Select(o => o ?? new RunOutcome(false, null, canary.Failures, canary.Requests)).ToArray();
     }
 }

@@ -56,25 +56,17 @@ internal sealed class PrometheusMetricSource(HttpClient http, TimeSpan timeout) 
         switch (data.GetProperty("resultType").GetString())
         {
             case "scalar":
-                yield return Parse(result[1]);
+                yield return PrometheusVector.Parse(result[1]);
                 break;
             case "vector":
-                foreach (var series in result.EnumerateArray()) yield return Parse(series.GetProperty("value")[1]);
+                foreach (var series in result.EnumerateArray()) yield return PrometheusVector.Parse(series.GetProperty("value")[1]);
                 break;
             case "matrix":
                 foreach (var series in result.EnumerateArray())
-                    foreach (var point in series.GetProperty("values").EnumerateArray()) yield return Parse(point[1]);
+                    foreach (var point in series.GetProperty("values").EnumerateArray()) yield return PrometheusVector.Parse(point[1]);
                 break;
         }
     }
 
-    private static double Parse(JsonElement value) => value.GetString() switch
-    {
-        "NaN" => double.NaN,
-        "+Inf" => double.PositiveInfinity,
-        "-Inf" => double.NegativeInfinity,
-        var s => double.Parse(s!, CultureInfo.InvariantCulture),
-    };
-
-    private static string Num(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+    private static string Num(double v) => PrometheusVector.Number(v);
 }

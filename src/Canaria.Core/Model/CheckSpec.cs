@@ -65,8 +65,11 @@ internal sealed record CheckSpec
 
     public AuthSpec? Auth { get; init; }
 
-    /// <summary>Set for a comparison with stable (gateway only); min/max are not used then.</summary>
+    /// <summary>Set for a comparison with stable (the gateway locally, Prometheus on Kubernetes); min/max are not used then.</summary>
     public CompareSpec? Compare { get; init; }
+
+    /// <summary>Prometheus comparison: the per-side queries; null: the standard metrics of spec.trafficRouting's router.</summary>
+    public CompareQueries? Queries { get; init; }
 
     /// <summary>Overrides of the analysis-wide settings; null means the analysis' value.</summary>
     public TimeSpan? Interval { get; init; }

@@ -60,6 +60,7 @@ internal static class AnalysisYaml
             JsonPath = m.String("jsonPath"),
             Auth = m.Has("auth") ? ReadAuth(m.Map("auth")) : null,
             Compare = compare,
+            Queries = m.Has("queries") ? ReadQueries(m.Map("queries")) : null,
             Interval = m.Duration("interval"),
             Window = m.Duration("window"),
             Count = m.Int("count"),
@@ -89,6 +90,19 @@ internal static class AnalysisYaml
         foreach (var key in new[] { "method", "alpha", "beta", "minEffect", "tolerance", "percentile" })
             if (m.Has(key)) m.Error(m.Field(key), m.Raw(key)!, "only applies with compare: stable");
         return null;
+    }
+
+    private static CompareQueries ReadQueries(MapReader m)
+    {
+        var q = new CompareQueries
+        {
+            Requests = m.String("requests") ?? "",
+            Errors = m.String("errors") ?? "",
+            LatencyBuckets = m.String("latencyBuckets"),
+            LatencyUnit = Enums.Read(m, "latencyUnit", LatencyUnit.Seconds),
+        };
+        m.RejectUnknown();
+        return q;
     }
 
     private static AuthSpec ReadAuth(MapReader m)

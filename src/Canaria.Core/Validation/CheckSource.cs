@@ -15,7 +15,9 @@ internal static class CheckSource
                     if (value is not null) add($"{at}.{field}", "does not apply to provider gateway");
                 break;
             case MetricProvider.Prometheus:
-                if (string.IsNullOrWhiteSpace(check.Query)) add($"{at}.query", "is required for provider prometheus");
+                if (check.Compare is not null && check.Query is not null)
+                    add($"{at}.query", "does not apply to compare: stable, which reads each side's counts: write queries (requests, errors, latencyBuckets) or leave them to spec.trafficRouting's router");
+                else if (check.Compare is null && string.IsNullOrWhiteSpace(check.Query)) add($"{at}.query", "is required for provider prometheus");
                 Url(check.Address, $"{at}.address", required: true, add, CredentialsHint);
                 break;
             case MetricProvider.Web:
@@ -27,6 +29,8 @@ internal static class CheckSource
         // On Kubernetes there is no gateway to point to: KubernetesAnalysisValidator says what to write instead.
         if (check.Compare is not null && check.Provider != MetricProvider.Gateway && platform == Platform.Local)
             add($"{at}.compare", "comparison with stable needs per-version counts and latencies: use provider gateway");
+        if (check.Queries is not null && (check.Compare is null || check.Provider != MetricProvider.Prometheus))
+            add($"{at}.queries", "only applies to compare: stable with provider prometheus");
         if (check.Auth is { } auth)
         {
             if (check.Provider == MetricProvider.Gateway) add($"{at}.auth", "does not apply to provider gateway");

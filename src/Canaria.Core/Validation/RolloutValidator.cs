@@ -50,7 +50,7 @@ internal static partial class RolloutValidator
         if (spec.Analysis is { } analysis)
         {
             AnalysisValidator.Validate(analysis, Engine.StepPlan.Count(spec), Add, platform);
-            if (platform == Platform.Kubernetes) KubernetesAnalysisValidator.Validate(analysis, Add);
+            if (platform == Platform.Kubernetes) KubernetesAnalysisValidator.Validate(analysis, spec.TrafficRouting, Add);
         }
         WebhookValidator.Validate(spec.Webhooks, Add);
         return errors;

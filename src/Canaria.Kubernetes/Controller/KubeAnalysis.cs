@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Canaria.Analysis.Checks;
+using Canaria.Analysis.Metrics;
 using Canaria.Analysis.Webhooks;
 using Canaria.Core.Analysis;
 using Canaria.Core.Engine;
@@ -11,7 +12,7 @@ namespace Canaria.Kubernetes.Controller;
 
 /// <summary>
 /// The reconciler's analysis shell on Kubernetes: runs a rollout's Prometheus and web checks in the engine's
-/// analysis window and calls its webhook gates, always off the reconcile worker (one request in flight per check,
+/// analysis window (comparisons with stable read both sides' counts since the step went live) and calls its webhook gates, always off the reconcile worker (one request in flight per check,
 /// each bounded by a timeout), and hands what arrived to the next reconcile. A result wakes its rollout at once.
 /// Timing survives a restart: a check is due by the time of its last measurement in the stored status.
 /// </summary>
@@ -19,6 +20,7 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly IReadOnlyDictionary<MetricProvider, IValueSource> _sources = RemoteCheck.Sources(Http, metricTimeout);
+    private readonly PrometheusCompareSource _compare = new(Http, metricTimeout);
     private readonly WebhookRunner _webhooks = new(Http, time, logger);
     private readonly ConcurrentDictionary<string, KubeAnalysisState> _rollouts = new(StringComparer.Ordinal);
     private static readonly TimeSpan GateAskedAgain = TimeSpan.FromSeconds(1.05);
@@ -77,7 +79,7 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
         TimeSpan? next = null;
         foreach (var check in analysis.Checks)
         {
-            if (!_sources.TryGetValue(check.Provider, out var source) || check.Compare is not null) continue; // refused by validation here
+            if (!_sources.TryGetValue(check.Provider, out var source)) continue; // refused by validation here
             var tally = status.Checks.FirstOrDefault(c => c.Name == check.Name);
             if (!CheckSchedule.Wanted(check, window, tally) || state.InFlight.ContainsKey(check.Name)) continue; // an answer wakes the rollout
             var interval = check.Interval ?? analysis.Interval;
@@ -93,9 +95,21 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
             state.InFlight[check.Name] = 0;
             state.Started[check.Name] = now;
             var service = spec.Service?.Name ?? spec.WorkloadRef?.Name ?? name;
-            var query = new CheckQuery(name, ns, service, versionOf(window.CanaryRevision) ?? $"r{window.CanaryRevision}",
-                versionOf(window.StableRevision) ?? $"r{window.StableRevision}", now - interval, now, check.QueryWindow(interval));
-            _ = MeasureAsync(key, state, source, check, query, window, ct);
+            var (canary, stable) = (versionOf(window.CanaryRevision) ?? $"r{window.CanaryRevision}", versionOf(window.StableRevision) ?? $"r{window.StableRevision}");
+            var query = new CheckQuery(name, ns, service, canary, stable, now - interval, now, check.QueryWindow(interval));
+            if (check.Compare is not null)
+            {
+                // A comparison counts both sides since the step went live (the window a sequential test needs), at least the check's window.
+                query = query with { From = window.Since < now ? window.Since : now - interval, MinWindow = check.Window ?? TimeSpan.Zero };
+                var targets = RouterCompareQueries.Targets(check, spec.TrafficRouting, service, canary, stable, out var refused);
+                _ = MeasureAsync(key, state, check, query, window, targets is null
+                    ? () => Task.FromResult(new Measurement(check.Name, Verdict.Error, null, refused!, now, window.CanaryRevision, window.StepIndex))
+                    : () => _compare.MeasureAsync(check, targets, query, analysis.MinRequests, window.CanaryRevision, window.StepIndex, ct), ct);
+            }
+            else
+            {
+                _ = MeasureAsync(key, state, check, query, window, () => RemoteCheck.MeasureAsync(source, check, query, window.CanaryRevision, window.StepIndex, ct), ct);
+            }
             next = Sooner(interval, next);
         }
         return next;
@@ -108,12 +122,13 @@ internal sealed class KubeAnalysis(TimeProvider time, TimeSpan metricTimeout, IL
         return state.Started.TryGetValue(check, out var started) && (stored is null || started > stored) ? started : stored;
     }
 
-    private async Task MeasureAsync(string key, KubeAnalysisState state, IValueSource source, CheckSpec check, CheckQuery query, AnalysisWindow window, CancellationToken ct)
+    private async Task MeasureAsync(string key, KubeAnalysisState state, CheckSpec check, CheckQuery query, AnalysisWindow window,
+        Func<Task<Measurement>> measure, CancellationToken ct)
     {
         await Task.Yield(); // never on the reconcile worker, even for the synchronous part of a request
         try
         {
-            var m = await RemoteCheck.MeasureAsync(source, check, query, window.CanaryRevision, window.StepIndex, ct).ConfigureAwait(false);
+            var m = await measure().ConfigureAwait(false);
             AnalysisLog.Measured(logger, key, check.Name, m.Verdict.ToString(), m.Evidence);
             state.Arrived(m);
         }

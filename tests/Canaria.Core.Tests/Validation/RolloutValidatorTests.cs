@@ -177,22 +177,6 @@ public class RolloutValidatorTests
         Assert.Empty(RolloutValidator.Validate(Local(), Platform.Local)); // the same check is fine where the gateway runs
     }
 
-    [Theory]
-    [InlineData("gateway")]
-    [InlineData("prometheus")]
-    public void Validate_KubernetesCompareWithStable_OneErrorPointingToAPrometheusQuery(string provider)
-    {
-        var compare = provider == "gateway"
-            ? new CheckSpec { Name = "errors", Compare = new CompareSpec() }
-            : PrometheusErrors with { Compare = new CompareSpec() };
-        var doc = Kube(s => WithCheck(s, compare));
-
-        var error = Assert.Single(RolloutValidator.Validate(doc, Platform.Kubernetes));
-
-        Assert.Equal("spec.analysis.checks[0].compare", error.Field);
-        Assert.Contains("provider prometheus check whose query compares the two versions", error.Message);
-    }
-
     [Fact]
     public void Validate_BlueGreenWithoutSteps_IsValid()
     {

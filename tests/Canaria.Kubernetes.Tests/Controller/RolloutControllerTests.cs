@@ -171,8 +171,8 @@ public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
         (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, rollout)).ValueOrThrow();
 
         var refused = await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Invalid", "the rollout to be refused");
-        Assert.Contains("spec.analysis.checks[0].compare: the comparison with stable needs the per-version request counts", Objects.Str(refused, "status", "message"));
-        Assert.Contains("write a provider prometheus check", Objects.Str(refused, "status", "message"));
+        Assert.Contains("spec.analysis.checks[0].provider: compare: stable on Kubernetes reads both versions' request counts from Prometheus", Objects.Str(refused, "status", "message"));
+        Assert.Contains("write provider: prometheus and address", Objects.Str(refused, "status", "message"));
         Assert.NotEqual(true, (await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow()["spec"]?["paused"]?.GetValue<bool>());
     }
 }
