@@ -60,7 +60,7 @@ internal sealed class GatewayApiRouter(GatewayApiRouting config) : ITrafficRoute
         if (!written.IsSuccess)
         {
             return written.Error!.IsNotFound
-                ? new RouterOutcome(new RouterState(Name, true, 0, 0, 0, $"HTTPRoute {config.HttpRoute} not found in namespace {ns}; nothing to restore"), null)
+                ? RouterOutcome.Gone(Name, $"HTTPRoute {config.HttpRoute} not found in namespace {ns} ({Field}); nothing to hand back")
                 : Failed(written.Error!, ns, "restoring");
         }
         if (refused is not null) return RouterOutcome.Fail($"HTTPRoute {config.HttpRoute} in namespace {ns} ({Field}): {refused}; nothing was restored");
@@ -74,7 +74,7 @@ internal sealed class GatewayApiRouter(GatewayApiRouting config) : ITrafficRoute
         return new RouterOutcome(new RouterState(Name, verified, 0, 0, 0, verified ? null : $"HTTPRoute {config.HttpRoute} still carries Canaria's changes after restore"), null);
     }
 
-    private RouterOutcome Failed(KubeStatus error, string ns, string doing) => RouterOutcome.Fail(error switch
+    private RouterOutcome Failed(KubeStatus error, string ns, string doing) => (error.IsNotFound ? (Func<string, RouterOutcome>)RouterOutcome.NotFound : RouterOutcome.Fail)(error switch
     {
         { IsNotFound: true, Reason: "NotFound" } => $"HTTPRoute {config.HttpRoute} not found in namespace {ns} ({Field})",
         // A 404 that is not an object's NotFound Status: the API server does not serve the resource at all.
