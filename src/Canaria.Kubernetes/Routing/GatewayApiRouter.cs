@@ -23,10 +23,16 @@ internal sealed class GatewayApiRouter(GatewayApiRouting config) : ITrafficRoute
     {
         var ns = context.Namespace;
         string? refused = null;
+        string? drift = null;
         var written = await context.Client.UpdateWithRetryAsync(HttpRoutes, ns, config.HttpRoute, route =>
         {
+            var before = HttpRouteObservation.Of(route, target.StableService, target.CanaryService, ns);
             var (changed, error) = HttpRouteEdit.Apply(route, target, ns);
             refused = error;
+            drift = context.Holding && changed && error is null
+                ? $"HTTPRoute {config.HttpRoute} in namespace {ns} spec.rules backendRefs were edited to canary weight {before.CanaryWeight}% " +
+                  $"({before.Matches} test-user rule(s), mirror {before.MirrorPercent}%); Canaria's {target.CanaryWeight}% is written back"
+                : null;
             return changed;
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!written.IsSuccess) return Failed(written.Error!, ns, "updating");
@@ -42,7 +48,7 @@ internal sealed class GatewayApiRouter(GatewayApiRouting config) : ITrafficRoute
         var message = verified ? null
             : $"HTTPRoute {config.HttpRoute} reads back weight {seen.CanaryWeight}, {seen.Matches} test-user conditions, mirror {seen.MirrorPercent}%"
               + (again ? " and differs from what was written" : "");
-        return new RouterOutcome(new RouterState(Name, verified, seen.CanaryWeight, seen.Matches, seen.MirrorPercent, message), null);
+        return new RouterOutcome(new RouterState(Name, verified, seen.CanaryWeight, seen.Matches, seen.MirrorPercent, message) { Drift = drift }, null);
     }
 
     public async Task<RouterOutcome> RestoreAsync(RouterContext context, CancellationToken cancellationToken)

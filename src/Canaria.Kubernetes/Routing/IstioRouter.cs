@@ -43,16 +43,24 @@ internal sealed class IstioRouter(IstioRouting config) : ITrafficRouter
         }
 
         string? vsError = null;
+        string? drift = null;
         var vs = await client.UpdateWithRetryAsync(IstioResources.VirtualServices, ns, config.VirtualService, o =>
         {
             var plan = IstioVirtualServicePlan.Apply(o, request);
             vsError = plan.Error;
+            // The plan says what the routes carried before: when the split was verified on them, someone changed it since.
+            drift = context.Holding && plan.Changed && plan.Error is null
+                ? $"VirtualService {config.VirtualService} in namespace {ns} spec.http routes were edited to canary weight {plan.Weight}% " +
+                  $"({plan.Matches} test-user route(s), mirror {plan.Mirror}%); Canaria's {target.CanaryWeight}% " +
+                  $"({target.Matches.Count} test-user route(s), mirror {target.MirrorPercent}%) is written back"
+                : null;
             return plan.Changed;
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!vs.IsSuccess) return Failed(vs.Error!, WriteFailed(vs.Error!, "VirtualService", config.VirtualService, ns, VirtualServiceField));
         if (vsError is not null) return RouterOutcome.Fail(vsError);
 
-        return await ReadBackAsync(context, request, cancellationToken).ConfigureAwait(false);
+        var outcome = await ReadBackAsync(context, request, cancellationToken).ConfigureAwait(false);
+        return drift is null || outcome.State is null ? outcome : outcome with { State = outcome.State with { Drift = drift } };
     }
 
     public async Task<RouterOutcome> RestoreAsync(RouterContext context, CancellationToken cancellationToken)

@@ -64,7 +64,7 @@ internal static class RolloutConditions
         {
             return s.Cancelled
                 ? new(type, true, "ReleaseCancelled", $"the release was cancelled: {s.AbortReason}")
-                : new(type, false, "ReleaseAborted", $"{s.AbortReason}; retry with `kubectl canaria retry NAME` once the cause is fixed");
+                : new(type, false, "ReleaseAborted", s.AbortReason ?? "aborted");
         }
         if (s.StepState == StepState.Upgrading && StuckAt(s, stuckAfter) is { } stuck && now >= stuck)
             return new(type, false, "WaitingForPods", $"{s.Message} for more than {Core.Serialization.Durations.Format(stuckAfter)}");
