@@ -15,8 +15,11 @@ internal static class ClusterRenderer
         foreach (var r in rollouts)
         {
             var s = r["status"];
+            // A condition needing attention comes before what the rollout waits for.
+            var attention = ClusterRolloutView.NeedingAttention(s).FirstOrDefault();
+            var message = attention is null ? Esc((string?)s?["message"] ?? "") : $"[red]{Esc(Attention(attention))}[/]";
             table.AddRow(Esc(RolloutObject.Of(r).Metadata.Name ?? "?"), Phase((string?)s?["phase"]), Esc(Step(s)), Esc(ClusterRolloutView.WeightText(s)),
-                RevPods(s, "stable"), RevPods(s, "canary"), Esc((string?)s?["message"] ?? ""));
+                RevPods(s, "stable"), RevPods(s, "canary"), message);
         }
         return table;
     }
@@ -30,8 +33,9 @@ internal static class ClusterRenderer
             new Markup($"[bold]{Esc(v.Name)}[/] in {Esc(ns)}  {Phase((string?)s?["phase"])}  {Esc(Step(s))}  canary weight {Esc(ClusterRolloutView.WeightText(s))}"),
             new Markup($"deployment [bold]{Esc(v.DeploymentName ?? "-")}[/]{(v.Deployment is null && v.DeploymentName is not null ? " [red](not found)[/]" : "")}   " +
                 $"stable revision {Rev(s?["stableRevision"])} ({Esc((string?)s?["stableReplicaSet"] ?? "-")})   canary revision {Rev(s?["canaryRevision"])} ({Esc((string?)s?["canaryReplicaSet"] ?? "-")})"),
-            new Markup(Esc((string?)s?["message"] ?? (s is null ? "no status yet: is `canaria controller` running?" : ""))),
         };
+        foreach (var c in ClusterRolloutView.NeedingAttention(s)) rows.Add(new Markup($"[red]attention:[/] {Esc(Attention(c))}"));
+        rows.Add(new Markup(Esc((string?)s?["message"] ?? (s is null ? "no status yet: is `canaria controller` running?" : ""))));
         var sets = new Table().Border(TableBorder.Simple).AddColumns("REVISION", "REPLICASET", "ROLE", "IMAGES", "READY");
         foreach (var rs in v.ReplicaSets())
         {
@@ -52,7 +56,7 @@ internal static class ClusterRenderer
         if (s?["conditions"] is JsonArray { Count: > 0 } conditions)
         {
             var table = new Table().Border(TableBorder.Simple).AddColumns("CONDITION", "STATUS", "REASON", "MESSAGE");
-            foreach (var c in conditions.OfType<JsonObject>())
+            foreach (var c in conditions.OfType<JsonObject>().OrderBy(c => (string?)c["status"] == "True"))
             {
                 table.AddRow(Esc((string?)c["type"] ?? ""), Esc((string?)c["status"] ?? ""), Esc((string?)c["reason"] ?? ""), Esc((string?)c["message"] ?? ""));
             }
@@ -72,6 +76,9 @@ internal static class ClusterRenderer
         }
         return table;
     }
+
+    /// <summary>"TrafficRouted RouterObjectNotFound: istio: VirtualService nope not found …" — a condition that needs a human.</summary>
+    private static string Attention(JsonObject c) => $"{(string?)c["type"]} {(string?)c["reason"]}: {(string?)c["message"]}";
 
     private static string Step(JsonNode? status) => (string?)status?["step"] is { Length: > 0 } step ? step : "-";
 

@@ -97,14 +97,23 @@ internal sealed record ClusterRolloutView
     public static string Images(JsonNode? template) =>
         string.Join(",", (template?["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>().Select(c => (string?)c["image"] ?? "?") ?? []);
 
-    /// <summary>The canary's share as status reports it: "10%", or "250/750 (75%)" when the routers carry written weights.</summary>
+    /// <summary>
+    /// The canary's share as status reports it: "10%", "250/750 (75%)" when the routers carry written weights, or "33% (replica
+    /// ratio)" without a router, where the share is the canary's part of the ready pods, not a weight anyone applied.
+    /// </summary>
     public static string WeightText(JsonNode? status)
     {
         var percent = Int(status?["weight"]) ?? 0;
+        var ratio = (status?["conditions"] as JsonArray)?.OfType<JsonObject>()
+            .Any(c => (string?)c["type"] == "TrafficRouted" && (string?)c["reason"] == "ReplicaRatio") == true;
         return status?["trafficRouting"]?["applied"]?["weights"] is JsonObject w && Int(w["stable"]) is { } s && Int(w["canary"]) is { } c
             ? new Core.Model.SplitWeights(s, c).ToString()
-            : $"{percent}%";
+            : ratio ? $"{percent}% (replica ratio)" : $"{percent}%";
     }
+
+    /// <summary>The status's conditions that need a human (status not True: every condition type Canaria writes is normal-true), in order.</summary>
+    public static IEnumerable<JsonObject> NeedingAttention(JsonNode? status) =>
+        (status?["conditions"] as JsonArray)?.OfType<JsonObject>().Where(c => (string?)c["status"] is not "True") ?? [];
 
     public static int? Int(JsonNode? node) => node is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
 }

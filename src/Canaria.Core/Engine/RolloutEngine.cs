@@ -10,9 +10,9 @@ internal static class RolloutEngine
 {
     private const int MaxTransitionsPerReconcile = 16;
 
-    public static Decision Reconcile(RolloutSpec spec, RolloutStatus? status, Observation observation, DateTimeOffset now)
+    public static Decision Reconcile(RolloutSpec spec, RolloutStatus? status, Observation observation, DateTimeOffset now, MessageVoice? voice = null)
     {
-        var ctx = new EngineContext(spec, observation, now);
+        var ctx = new EngineContext(spec, observation, now, voice);
         var s = status ?? new RolloutStatus();
 
         if (s.StableRevision is null)

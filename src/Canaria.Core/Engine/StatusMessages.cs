@@ -22,14 +22,15 @@ internal static class StatusMessages
         var wait = s.StepState switch
         {
             StepState.Aborting => s.Message.StartsWith("aborting:", StringComparison.Ordinal) ? s.Message : $"aborting: {s.AbortReason}",
-            StepState.Aborted => $"aborted: {s.AbortReason}; stable revision {stable} serves all traffic (`canaria retry` releases revision {canary} again)",
+            StepState.Aborted => $"aborted: {s.AbortReason}; stable revision {stable} serves all traffic ({ctx.Voice.Command("retry")} releases revision {canary} again)",
             StepState.Upgrading => $"{where}: waiting for canary replicas ({obs.Ready(canary)}/{step.CanaryReplicas} ready)",
             StepState.RoutingTraffic when Gates.Missing(ctx, s) is { Count: > 0 } gates => $"{where}: waiting for gate webhook(s) {string.Join(", ", gates.Select(g => g.Webhook))}{(s.GateMessage is null ? "" : $" ({s.GateMessage})")}",
+            StepState.RoutingTraffic when ctx.Voice.ReplicaRatio => $"{where}: waiting for the pods planned for this step; {ctx.Share(step, canary)}",
             StepState.RoutingTraffic => $"{where}: routing {step.TrafficText} to revision {canary}",
-            StepState.Analyzing => $"{where}: {step.TrafficText} on revision {canary}, analyzing ({Passes(ctx, s)})",
-            StepState.Paused when step.Pause?.Duration is { } d => $"{where}: {step.TrafficText} on revision {canary}, pausing {Durations.Format(Remaining(ctx, s, d))} more",
-            StepState.Paused => $"{where}: {step.TrafficText} on revision {canary}, waiting for `canaria promote`",
-            _ => $"{where}: {step.TrafficText} on revision {canary}",
+            StepState.Analyzing => $"{where}: {ctx.Share(step, canary)}, analyzing ({Passes(ctx, s)})",
+            StepState.Paused when step.Pause?.Duration is { } d => $"{where}: {ctx.Share(step, canary)}, pausing {Durations.Format(Remaining(ctx, s, d))} more",
+            StepState.Paused => $"{where}: {ctx.Share(step, canary)}, waiting for {ctx.Voice.Command("promote")}",
+            _ => $"{where}: {ctx.Share(step, canary)}",
         };
         return s.Paused && s.StepState is not (StepState.Aborting or StepState.Aborted) ? $"paused ({s.PauseReason}); {wait}" : wait;
     }

@@ -36,7 +36,9 @@ internal static class StepMachine
                 if (Gates.Missing(ctx, s).Count > 0) return s; // a webhook gate holds this step's traffic
                 if (!target.SameAs(obs.AppliedTraffic))
                     return s.Traffic is { } t && t.SameAs(target) ? s : s with { Traffic = target, CanaryScale = Math.Max(s.CanaryScale, step.CanaryReplicas) };
-                ctx.Normal("TrafficShifted", $"{ctx.Describe(step.Index)}: {step.TrafficText} to revision {s.CanaryRevision}{(step.Matches.Count > 0 ? $" plus {step.Matches.Count} test-user match(es)" : "")}{(step.Mirror > 0 ? $", {step.Mirror}% of stable's requests mirrored" : "")}, confirmed by the router");
+                ctx.Normal("TrafficShifted", ctx.Voice.ConfirmedBy is { } confirmer
+                    ? $"{ctx.Describe(step.Index)}: {step.TrafficText} to revision {s.CanaryRevision}{(step.Matches.Count > 0 ? $" plus {step.Matches.Count} test-user match(es)" : "")}{(step.Mirror > 0 ? $", {step.Mirror}% of stable's requests mirrored" : "")}, confirmed by {confirmer}"
+                    : $"{ctx.Describe(step.Index)}: the planned pods are ready; {ctx.Share(step, s.CanaryRevision!.Value)}");
                 var routed = AnalysisFold.ResetStepPasses(s) with { Traffic = target, TrafficAppliedAt = ctx.Now, CanaryScale = step.CanaryReplicas };
                 var analyze = ctx.Spec.Analysis is { StepPasses: > 0 } && target.CanaryExposed && !step.IsFinal;
                 return Transitions.Move(ctx, routed, analyze ? StepState.Analyzing : step.Pause is null ? StepState.Ready : StepState.Paused);

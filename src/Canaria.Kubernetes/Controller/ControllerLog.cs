@@ -16,6 +16,9 @@ internal static partial class ControllerLog
     [LoggerMessage(103, LogLevel.Error, "Reconcile of rollout {Key} threw")]
     public static partial void ReconcileThrew(ILogger logger, string key, Exception exception);
 
+    [LoggerMessage(140, LogLevel.Debug, "Reconcile of rollout {Key}, deleted meanwhile, ended with: {Error}")]
+    public static partial void ReconcileOfDeleted(ILogger logger, string key, string error);
+
     [LoggerMessage(104, LogLevel.Information, "{Identity} leads (Lease {Lease})")]
     public static partial void Leading(ILogger logger, string identity, string lease);
 

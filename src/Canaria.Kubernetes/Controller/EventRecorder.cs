@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Canaria.Core.Engine;
 using Canaria.Kubernetes.Client;
@@ -13,13 +14,22 @@ namespace Canaria.Kubernetes.Controller;
 /// Writes the engine's decisions as core/v1 Events on the Rollout (kubectl describe shows them), through the official
 /// client's typed API, off the reconcile path: <see cref="RecordAsync"/> only queues the Event (<see cref="BackgroundWrites"/>),
 /// so a release's status and ReplicaSet never wait for its history. A full queue drops Events (counted and logged; the
-/// controller's log has every event anyway); stopping sends what is queued for a few seconds.
+/// controller's log has every event anyway); stopping sends what is queued for a few seconds. The same event again (same
+/// object, type, reason and message) is not a new Event: the existing one gets its count raised and lastTimestamp moved,
+/// as kubectl's own recorder does, so a repeated state reads "x5 over 3m", not five lines.
 /// </summary>
 internal sealed class EventRecorder(KubeClient client, ILogger logger) : IAsyncDisposable
 {
     private const int MaxMessage = 1024;
 
+    /// <summary>Events written, by what they say; cleared when full (a repeat after that is a new Event, nothing worse).</summary>
+    private const int MaxRemembered = 4096;
+
     private readonly BackgroundWrites _writes = new(capacity: 2000, writers: 2, drainTimeout: TimeSpan.FromSeconds(5), client.Time, logger);
+    private readonly ConcurrentDictionary<string, (string Name, int Count)> _written = new(StringComparer.Ordinal);
+
+    /// <summary>One send at a time per event, so two writers never both create the Event a repeat should have counted.</summary>
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _sending = new(StringComparer.Ordinal);
 
     /// <summary>Events dropped because the queue was full.</summary>
     public int Dropped => _writes.Dropped;
@@ -36,6 +46,7 @@ internal sealed class EventRecorder(KubeClient client, ILogger logger) : IAsyncD
         var meta = KubeMeta.Of(involved);
         var ns = meta.NamespaceProperty ?? client.DefaultNamespace;
         var name = meta.Name;
+        var message = e.Message.Length > MaxMessage ? e.Message[..MaxMessage] : e.Message;
         var ev = new Corev1Event
         {
             Metadata = new V1ObjectMeta { GenerateName = name + ".", NamespaceProperty = ns },
@@ -48,30 +59,61 @@ internal sealed class EventRecorder(KubeClient client, ILogger logger) : IAsyncD
                 Uid = meta.Uid,
             },
             Reason = e.Reason,
-            Message = e.Message.Length > MaxMessage ? e.Message[..MaxMessage] : e.Message,
+            Message = message,
             Type = e.Type.ToString(),
             FirstTimestamp = e.At.UtcDateTime,
             LastTimestamp = e.At.UtcDateTime,
             Count = 1,
             Source = new V1EventSource { Component = "canaria-controller" },
         };
-        _writes.TryQueue($"Event {e.Reason} of {resource.Kind} {ns}/{name}", ct => SendAsync(ev, ns, ct));
+        var key = $"{resource.Kind}/{ns}/{name}/{meta.Uid}/{e.Type}/{e.Reason}/{message}";
+        _writes.TryQueue($"Event {e.Reason} of {resource.Kind} {ns}/{name}", ct => SendAsync(key, ev, ns, e.At, ct));
         return ValueTask.CompletedTask;
     }
 
     public ValueTask DisposeAsync() => _writes.DisposeAsync();
 
-    private async Task SendAsync(Corev1Event ev, string ns, CancellationToken cancellationToken)
+    private async Task SendAsync(string key, Corev1Event ev, string ns, DateTimeOffset at, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(client.Config.RequestTimeout);
+        var gate = _sending.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
         try
         {
-            await client.Api.CoreV1.CreateNamespacedEventAsync(ev, ns, cancellationToken: timeout.Token).ConfigureAwait(false);
+            await gate.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return; // another send of the same event hung past the request timeout: this one is lost, as a failed write is
+        }
+        try
+        {
+            if (_written.TryGetValue(key, out var seen))
+            {
+                var patch = new JsonObject { ["count"] = seen.Count + 1, ["lastTimestamp"] = at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) };
+                var patched = await client.PatchAsync(KubeResource.Events, ns, seen.Name, PatchType.Merge, patch, cancellationToken: timeout.Token).ConfigureAwait(false);
+                if (patched.IsSuccess)
+                {
+                    _written[key] = (seen.Name, seen.Count + 1);
+                    return;
+                }
+                _written.TryRemove(key, out _); // expired (Events live an hour) or unreadable: write a new one
+            }
+            var created = await client.Api.CoreV1.CreateNamespacedEventAsync(ev, ns, cancellationToken: timeout.Token).ConfigureAwait(false);
+            if (_written.Count >= MaxRemembered)
+            {
+                _written.Clear();
+                _sending.Clear();
+            }
+            if (created?.Metadata?.Name is { } eventName) _written[key] = (eventName, 1);
         }
         catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // An event that cannot be written is lost, never a reason to stop the rollout.
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 }

@@ -21,6 +21,15 @@ public sealed record KubeControllerOptions
     /// <summary>Longest wait for one Prometheus or web check answer; a slower source is an error, never a pass.</summary>
     public TimeSpan MetricTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a step may wait for ready pods or for a Service's endpoints before its condition turns False and a Warning
+    /// event says so (the progress deadline, later, aborts the release).
+    /// </summary>
+    public TimeSpan StuckAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often the routers' objects are read again while a release holds a split in them (to find edits: drift), or while one is missing.</summary>
+    public TimeSpan RouterCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>After a failed API call.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(2);
 }

@@ -99,7 +99,12 @@ public sealed class RolloutController : IAsyncDisposable
             {
                 _queue.Done(key);
             }
-            if (result.Error is not null) ControllerLog.ReconcileFailed(_logger, key, result.Error);
+            if (result.Error is not null)
+            {
+                // A Rollout deleted while it was reconciled ends quietly: what failed was its last write, not a release.
+                if (_rollouts.Get(key[..slash], key[(slash + 1)..]) is null) ControllerLog.ReconcileOfDeleted(_logger, key, result.Error);
+                else ControllerLog.ReconcileFailed(_logger, key, result.Error);
+            }
             Interlocked.Increment(ref _reconciles);
             if (result.RequeueAfter is { } after) _queue.AddAfter(key, after, cancellationToken);
         }

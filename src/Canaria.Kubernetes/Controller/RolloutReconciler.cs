@@ -4,6 +4,7 @@ using Canaria.Core.Model;
 using Canaria.Core.Serialization;
 using Canaria.Core.Validation;
 using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Controller.Conditions;
 using Canaria.Kubernetes.Routing;
 using Canaria.Kubernetes.Controller.Release;
 using Canaria.Kubernetes.Resources;
@@ -46,6 +47,12 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
     /// <summary>Sends the Events still queued (for a few seconds at most).</summary>
     public ValueTask DisposeAsync() => _events.DisposeAsync();
 
+    /// <summary>A status write that found the Rollout deleted (its Deleted event follows; nothing to report).</summary>
+    private const string RolloutGone = "the Rollout was deleted";
+
+    /// <summary>An object this reconcile needed was deleted meanwhile: not a failure, and its deletion is an event of its own.</summary>
+    private static readonly ReconcileResult Gone = new(null);
+
     public async Task<ReconcileResult> ReconcileAsync(string ns, string name, CancellationToken cancellationToken)
     {
         if (rollouts.Get(ns, name)?.DeepClone() is not JsonObject rollout)
@@ -77,9 +84,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         }
         if (d is null)
         {
-            var missing = StatusBuilder.Invalid(rollout, $"Deployment {refName} not found in namespace {ns}", now);
-            missing["phase"] = "Progressing";
-            missing["conditions"] = rollout["status"]?["conditions"]?.DeepClone();
+            var missing = StatusBuilder.MissingDeployment(rollout, $"Deployment {refName} not found in namespace {ns} (spec.workloadRef.name)", now);
             await WriteStatusAsync(rollout, missing, cancellationToken).ConfigureAwait(false);
             return new ReconcileResult(options.ResyncInterval); // its creation is an event
         }
@@ -97,6 +102,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
             // Before the first write to the user's objects: deleting the Rollout must be able to hand them back.
             var added = await _finalizer.AddAsync(ns, name, cancellationToken).ConfigureAwait(false);
             if (added.IsSuccess) rollouts.Wrote(added.Value!);
+            if (added.Error is { IsNotFound: true }) return Gone; // deleted meanwhile: its Deleted event ends it
             return new ReconcileResult(added.IsSuccess ? TimeSpan.Zero : options.RetryInterval, added.Error?.ToString());
         }
         if (!view.Paused)
@@ -104,6 +110,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
             // The one field of the user's object Canaria writes: a paused Deployment rolls nothing out by itself.
             var paused = await client.PatchAsync(KubeResource.Deployments, ns, view.Name, PatchType.Merge,
                 new JsonObject { ["spec"] = new JsonObject { ["paused"] = true } }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (paused.Error is { IsNotFound: true }) return Gone; // the Deployment's deletion is an event: the next reconcile reports it missing
             if (!paused.IsSuccess) return new ReconcileResult(options.RetryInterval, paused.Error!.ToString());
             // Paused before (a reconcile stored a stable revision only after the pause): someone resumed it, as `kubectl rollout resume` does.
             if (rollout["status"]?["stableRevision"] is not null) await ReportResumeAsync(rollout, d, now, cancellationToken).ConfigureAwait(false);
@@ -124,19 +131,22 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         var release = new KubeRelease(client, rollout, ns, name, spec, d, stored, now);
         var traffic = TrafficFor(release, _verified.TryGetValue(key, out var verified) ? verified : RoutingStatus.Of(rollout));
         var drivers = new ReleaseDrivers(new ReplicaSetWorkload(release), traffic, new KubeAnalysisDriver(release, _analysis),
-            new RolloutStatusStore(release, traffic, (status, ct) => WriteStatusAsync(rollout, status, ct), () => _verified.TryRemove(key, out _)),
+            new RolloutStatusStore(release, traffic, (status, ct) => WriteStatusAsync(rollout, status, ct), () => _verified.TryRemove(key, out _), options.StuckAfter),
             new RolloutEvents(release, _events, logger));
         var command = PendingCommand.Unapplied(typed.Command, stored.CommandApplied,
             text => (RolloutCommandAnnotation.Parse(text, out var error), error));
-        var input = new ReleaseInput(spec, stored.Engine, revisions[d.TemplateHash], now) { Command = command };
+        var input = new ReleaseInput(spec, stored.Engine, revisions[d.TemplateHash], now) { Command = command, Voice = VoiceOf(spec, ns, name) };
 
         var pass = await ReleaseLoop.RunAsync(input, drivers, cancellationToken).ConfigureAwait(false);
-        if (!pass.IsApplied) return new ReconcileResult(TimeSpan.Zero, "status conflict"); // nothing is applied from a status that was not stored
+        if (!pass.IsApplied) // nothing is applied from a status that was not stored
+            return pass.Store.Error == RolloutGone ? Gone : new ReconcileResult(TimeSpan.Zero, "status conflict");
         if (pass.Traffic is { Verified: true } newly) return new ReconcileResult(TimeSpan.Zero, pass.ScaleError ?? newly.Error);
         if (pass.Error is { } error) return new ReconcileResult(options.RetryInterval, error);
         // Pods, ReplicaSets and Services are watched: besides the engine's own times, only an unconfirmed router split is polled.
         var wake = traffic.NextLook(pass.Decision.Status, options.ResyncInterval, options.ProgressInterval);
-        return new ReconcileResult(KubeAnalysis.Sooner(wake, pass.NextCheck));
+        // A step that waits for pods or endpoints is looked at again when it would count as stuck (its condition turns False).
+        var stuck = RolloutConditions.StuckAt(pass.Decision.Status, options.StuckAfter) is { } at && at > now ? at - now + TimeSpan.FromMilliseconds(20) : (TimeSpan?)null;
+        return new ReconcileResult(KubeAnalysis.Sooner(KubeAnalysis.Sooner(wake, pass.NextCheck), stuck));
     }
 
     /// <summary>Tells, on the Rollout and on the Deployment, that a resume was undone and which commands do what the user wanted.</summary>
@@ -152,12 +162,19 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         await _events.RecordOnAsync(KubeResource.Deployments, deployment, e, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How this Rollout's messages name the split's confirmation and the commands (the kubectl plugin's form on a cluster).</summary>
+    private static MessageVoice VoiceOf(RolloutSpec spec, string ns, string name) => MessageVoice.Kubernetes(name, ns,
+        spec.TrafficRouting is { Any: true } ? "the router"
+        : spec.Strategy.Kind == StrategyKind.BlueGreen ? $"Service {spec.Service?.Name}'s selector"
+        : null);
+
     /// <summary>The traffic driver the spec chooses: routers, the active Service's selector (blue-green), or the ratio of ready pods.</summary>
     private IKubeTraffic TrafficFor(KubeRelease release, RoutingStatus routing)
     {
         var spec = release.Spec;
         if (spec.TrafficRouting is { Any: true } tr)
-            return new RouterTraffic(release, new RoutedTraffic(client, _routers.For(tr), services), routing, next => _verified[KubeInformer.Key(release.Namespace, release.Name)] = next);
+            return new RouterTraffic(release, new RoutedTraffic(client, _routers.For(tr), services), routing, next => _verified[KubeInformer.Key(release.Namespace, release.Name)] = next,
+                (e, ct) => RecordAsync(release.Rollout, e, ct), options.RouterCheckInterval);
         if (spec.Strategy.Kind == StrategyKind.BlueGreen)
             return new SelectorSwitchTraffic(release, _service, spec.Service!.Name);
         return new ReplicaRatioTraffic(release, _canaryService);
@@ -173,10 +190,21 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         if (!written.IsSuccess)
         {
             ControllerLog.StatusNotWritten(logger, KubeClient.NameOf(rollout), written.Error!.ToString());
-            return new StoreResult(StoreOutcome.Conflict, written.Error.ToString());
+            return new StoreResult(StoreOutcome.Conflict, written.Error.IsNotFound ? RolloutGone : written.Error.ToString());
         }
         rollouts.Wrote(written.Value!);
+        // A condition that turned False is one Warning event, one that turned True again one Normal event (never one per reconcile).
+        foreach (var e in ConditionJson.Changes(rollout["status"]?["conditions"], status["conditions"], client.Time.GetUtcNow()))
+            await RecordAsync(rollout, e, cancellationToken).ConfigureAwait(false);
         return StoreResult.Stored;
+    }
+
+    /// <summary>An event the reconciler itself decides (a condition's change, a router's drift): logged and written on the Rollout.</summary>
+    private async Task RecordAsync(JsonObject rollout, RolloutEvent e, CancellationToken cancellationToken)
+    {
+        var typed = RolloutObject.Of(rollout);
+        ControllerLog.Event(logger, typed.Namespace ?? "", typed.Name, e.Reason, e.Message);
+        await _events.RecordAsync(rollout, e, cancellationToken).ConfigureAwait(false);
     }
 
     private static JsonObject DocumentOf(JsonObject rollout, string ns, string name) => new()

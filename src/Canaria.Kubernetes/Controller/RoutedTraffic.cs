@@ -37,23 +37,24 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
         if (RoutesByService(spec) && podHashOf(desired.StableRevision) is { } stableHash)
         {
             var (exists, selected) = await _stableService.ReadAsync(ns, stableService, cancellationToken).ConfigureAwait(false);
-            if (!exists) return (stored with { Message = $"Service {stableService} (spec.service.name) not found" }, $"Service {stableService} not found");
+            if (!exists) return (stored.Waiting(RoutingStatus.ServiceNotFound, $"Service {stableService} not found in namespace {ns} (spec.service.name)"), $"Service {stableService} not found");
             if (selected != stableHash)
             {
                 if (observation.Ready(desired.StableRevision) == 0)
-                    return (stored with { Message = $"waiting for ready pods of revision {desired.StableRevision} before Service {stableService} selects them" }, null);
+                    return (stored.Waiting(RoutingStatus.WaitingForPods, $"waiting for ready pods of revision {desired.StableRevision} before Service {stableService} selects them"), null);
                 var error = await _stableService.SelectAsync(ns, stableService, stableHash, selected, cancellationToken).ConfigureAwait(false);
-                if (error is not null) return (stored with { Message = error }, error);
+                if (error is not null) return (stored.Waiting(RoutingStatus.ServiceError, error), error);
             }
         }
 
         if (settled || (!releasing && stored.Applied is null))
         {
-            if (stored.Restored) return (stored with { Message = null }, null);
+            // Handed back: nothing to do, unless a router's object was missing (look again: the user may have created it).
+            if (stored.Restored && !stored.Routers.Any(r => r.Missing)) return (stored with { Message = null, Reason = null }, null);
             if (!RoutesByService(spec) && Lingering(s, observation) is { } lingering)
             {
                 // Subsets handed back select every pod of the app: an old revision still running would get traffic again.
-                return (stored with { Message = $"waiting for revision {lingering} to scale down before the DestinationRule's subsets are handed back" }, null);
+                return (stored.Waiting(RoutingStatus.WaitingForPods, $"waiting for revision {lingering} to scale down before the DestinationRule's subsets are handed back"), null);
             }
             return await RestoreAsync(context, spec, stored, desired, cancellationToken).ConfigureAwait(false);
         }
@@ -71,7 +72,7 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
         if (canaryHash is not null)
         {
             var ensured = await _canaryService.EnsureAsync(ns, rollout, stableService, canaryHash, cancellationToken).ConfigureAwait(false);
-            if (ensured is not null) return (stored with { Message = ensured }, ensured);
+            if (ensured is not null) return (stored.Waiting(RoutingStatus.ServiceError, ensured), ensured);
         }
 
         var target = new RouteTarget
@@ -86,13 +87,18 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
             CanaryPodHash = canaryHash,
         };
         var waiting = await WaitingForEndpointsAsync(ns, target, cancellationToken).ConfigureAwait(false);
-        if (waiting is not null) return (stored with { Message = waiting, Restored = false }, null);
+        if (waiting is not null) return (stored.Waiting(RoutingStatus.WaitingForEndpoints, waiting) with { Restored = false }, null);
 
+        // The last split the routers verified is still the target: a router that finds its object changed was edited by someone.
+        // (Not "every router verified last time": a hand edit landing between a write and its read-back fails that read once,
+        // and the next pass must still call the change drift, not silently write the split again.)
+        var holding = stored.Applied is { } held && held.SameAs(effective) && stored.Routers.Count > 0;
+        context = context with { Holding = holding };
         var states = new List<RouterState>();
         foreach (var router in routers)
         {
             var outcome = await router.ApplyAsync(context, target, cancellationToken).ConfigureAwait(false);
-            if (!outcome.Ok) states.Add(new RouterState(router.Name, false, 0, 0, 0, outcome.Error));
+            if (!outcome.Ok) states.Add(new RouterState(router.Name, false, 0, 0, 0, outcome.Error) { Missing = outcome.Missing });
             else states.Add(outcome.State!);
         }
         var verified = states.All(r => r.Verified);
@@ -104,6 +110,9 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
             Routers = states,
             Restored = false,
             Message = failed is null ? null : $"{failed.Router}: {failed.Message ?? "the split read back differs from the one applied"}",
+            Reason = failed is null ? null : failed.Message is null ? RoutingStatus.SplitNotVerified : RoutingStatus.RouterError,
+            // A drift found now is reported; one found earlier stays until the verified split changes (the next step).
+            Drift = states.Select(r => r.Drift).FirstOrDefault(d => d is not null) ?? (holding ? stored.Drift : null),
         };
         return (next, failed?.Message);
     }
@@ -129,13 +138,13 @@ internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRou
         foreach (var router in routers)
         {
             var outcome = await router.RestoreAsync(context, cancellationToken).ConfigureAwait(false);
-            if (!outcome.Ok) return (stored with { Message = $"{router.Name}: restoring failed: {outcome.Error}" }, outcome.Error);
-            if (outcome.State is { Verified: false } unclean)
-                return (stored with { Message = $"{router.Name}: restored objects do not read back clean: {unclean.Message}" }, unclean.Message ?? "restore not verified");
+            if (!outcome.Ok) return (stored.Waiting(RoutingStatus.RouterError, $"{router.Name}: restoring failed: {outcome.Error}"), outcome.Error);
+            if (outcome.State is { Verified: false, Missing: false } unclean)
+                return (stored.Waiting(RoutingStatus.RouterError, $"{router.Name}: restored objects do not read back clean: {unclean.Message}"), unclean.Message ?? "restore not verified");
             states.Add(outcome.State ?? new RouterState(router.Name, true, 0, 0, 0, "restored"));
         }
         var deleted = await _canaryService.EnsureAsync(context.Namespace, context.Rollout, spec.Service!.Name, null, cancellationToken).ConfigureAwait(false);
-        if (deleted is not null) return (stored with { Message = deleted }, deleted);
+        if (deleted is not null) return (stored.Waiting(RoutingStatus.ServiceError, deleted), deleted);
         return (new RoutingStatus { Applied = desired, Routers = states, Restored = true, ChangedAt = stored.ChangedAt }, null);
     }
 

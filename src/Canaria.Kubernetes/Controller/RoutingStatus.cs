@@ -14,6 +14,14 @@ internal sealed record RoutingStatus
 {
     public const string Field = "trafficRouting";
 
+    // Reasons (status.trafficRouting.reason, and the TrafficRouted condition's) for a split that waits or fails.
+    public const string WaitingForEndpoints = "WaitingForEndpoints";
+    public const string WaitingForPods = "WaitingForPods";
+    public const string ServiceNotFound = "ServiceNotFound";
+    public const string ServiceError = "ServiceError";
+    public const string RouterError = "RouterError";
+    public const string SplitNotVerified = "SplitNotVerified";
+
     /// <summary>The last split all routers verified; null before the first verified apply.</summary>
     public TrafficTarget? Applied { get; init; }
 
@@ -28,9 +36,20 @@ internal sealed record RoutingStatus
     /// <summary>Why the split waits (a Service without ready endpoints, a router error); null when nothing waits.</summary>
     public string? Message { get; init; }
 
-    public static RoutingStatus Of(JsonObject rollout)
+    /// <summary>One word for <see cref="Message"/> (one of the constants above); null when nothing waits.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The last edit of a router's object that Canaria found and wrote back, while the verified split stays the same.</summary>
+    public string? Drift { get; init; }
+
+    /// <summary>The same routing with a wait or failure: its reason and message.</summary>
+    public RoutingStatus Waiting(string reason, string message) => this with { Reason = reason, Message = message };
+
+    public static RoutingStatus Of(JsonObject rollout) => FromNode(rollout["status"]?[Field]);
+
+    public static RoutingStatus FromNode(JsonNode? status)
     {
-        if (rollout["status"]?[Field] is not JsonObject node) return new RoutingStatus();
+        if (status is not JsonObject node) return new RoutingStatus();
         TrafficTarget? applied = null;
         try
         {
@@ -42,12 +61,13 @@ internal sealed record RoutingStatus
         }
         var routers = (node["routers"] as JsonArray)?.OfType<JsonObject>().Select(r => new RouterState(
             (string?)r["router"] ?? "", (bool?)r["verified"] ?? false, (int?)r["weight"] ?? 0, (int?)r["matches"] ?? 0,
-            (int?)r["mirror"] ?? 0, (string?)r["message"])).ToList() ?? [];
+            (int?)r["mirror"] ?? 0, (string?)r["message"]) { Missing = (bool?)r["missing"] ?? false, Drift = (string?)r["drift"] }).ToList() ?? [];
         DateTimeOffset? changedAt = DateTimeOffset.TryParse((string?)node["changedAt"], System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
         return new RoutingStatus
         {
             Applied = applied, Routers = routers, Restored = (bool?)node["restored"] ?? false, Message = (string?)node["message"], ChangedAt = changedAt,
+            Reason = (string?)node["reason"], Drift = (string?)node["drift"],
         };
     }
 
@@ -62,9 +82,13 @@ internal sealed record RoutingStatus
             ["matches"] = r.Matches,
             ["mirror"] = r.MirrorPercent,
             ["message"] = r.Message,
+            ["missing"] = r.Missing ? true : null,
+            ["drift"] = r.Drift,
         }).ToArray()),
         ["restored"] = Restored,
         ["changedAt"] = ChangedAt?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
         ["message"] = Message,
+        ["reason"] = Reason,
+        ["drift"] = Drift,
     };
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Canaria.Core.Engine;
 using Canaria.Core.Model;
 using Canaria.Core.Serialization;
+using Canaria.Kubernetes.Controller.Conditions;
 using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
@@ -11,20 +12,31 @@ namespace Canaria.Kubernetes.Controller;
 /// <summary>Builds the Rollout's status: printer-column fields on top, the engine's state under status.canaria.</summary>
 internal static class StatusBuilder
 {
-    public const string SpecValid = "SpecValid";
-
+    /// <summary>A spec Canaria refuses: phase Invalid, every error in the message, and only the SpecValid condition (False).</summary>
     public static JsonObject Invalid(JsonObject rollout, string message, DateTimeOffset now)
     {
         var status = (rollout["status"] as JsonObject)?.DeepClone() as JsonObject ?? [];
         status["observedGeneration"] = ObservedGeneration(rollout);
         status["phase"] = "Invalid";
         status["message"] = message;
-        status["conditions"] = Conditions(rollout, false, "InvalidSpec", message, now);
+        status["conditions"] = ConditionJson.Of(rollout["status"]?["conditions"], [RolloutConditions.Invalid(message)], now);
+        return status;
+    }
+
+    /// <summary>A valid spec whose Deployment does not exist: the rest of the status stays as it was, WorkloadFound is False.</summary>
+    public static JsonObject MissingDeployment(JsonObject rollout, string message, DateTimeOffset now)
+    {
+        var status = (rollout["status"] as JsonObject)?.DeepClone() as JsonObject ?? [];
+        status["observedGeneration"] = ObservedGeneration(rollout);
+        status["phase"] = "Progressing";
+        status["message"] = message;
+        status["conditions"] = ConditionJson.Of(rollout["status"]?["conditions"],
+            [RolloutConditions.SpecValid(), RolloutConditions.MissingDeployment(message)], now);
         return status;
     }
 
     public static JsonObject Of(JsonObject rollout, RolloutSpec spec, RolloutStatus s, StoredStatus stored, IReadOnlyDictionary<int, int> plan,
-        DeploymentView d, int weight, string? message, DateTimeOffset now)
+        DeploymentView d, int weight, IReadOnlyList<RolloutCondition> conditions, DateTimeOffset now)
     {
         var hashOf = stored.Revisions.ToDictionary(p => p.Value, p => p.Key);
         string? ReplicaSetName(int? revision) =>
@@ -42,7 +54,7 @@ internal static class StatusBuilder
             ["phase"] = s.Phase.ToString(),
             ["step"] = releasing ? StepPlan.Describe(spec, s.StepIndex) : "",
             ["weight"] = weight,
-            ["message"] = message ?? s.Message,
+            ["message"] = s.Message,
             ["stableRevision"] = s.StableRevision,
             ["canaryRevision"] = releasing ? s.CanaryRevision : null,
             ["stablePods"] = PodsOf(s.StableRevision),
@@ -50,7 +62,7 @@ internal static class StatusBuilder
             ["stableReplicaSet"] = ReplicaSetName(s.StableRevision),
             ["canaryReplicaSet"] = releasing ? ReplicaSetName(s.CanaryRevision) : null,
             ["commandApplied"] = stored.CommandApplied,
-            ["conditions"] = Conditions(rollout, true, "Valid", "the spec is valid", now),
+            ["conditions"] = ConditionJson.Of(rollout["status"]?["conditions"], conditions, now),
             ["revisions"] = revisions,
             ["plan"] = planNode,
             ["canaria"] = JsonSerializer.SerializeToNode(s, CoreJson.Options),
@@ -65,21 +77,4 @@ internal static class StatusBuilder
 
     /// <summary>True when the two statuses say the same (ignoring key order, nulls and empty strings).</summary>
     public static bool Same(JsonNode? a, JsonNode? b) => CanonicalJson.Of(CanonicalJson.Compact(a)) == CanonicalJson.Of(CanonicalJson.Compact(b));
-
-    private static JsonArray Conditions(JsonObject rollout, bool valid, string reason, string message, DateTimeOffset now)
-    {
-        var status = valid ? "True" : "False";
-        var old = (rollout["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == SpecValid);
-        var since = old is not null && (string?)old["status"] == status
-            ? (string?)old["lastTransitionTime"]
-            : now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        return new JsonArray(new JsonObject
-        {
-            ["type"] = SpecValid,
-            ["status"] = status,
-            ["reason"] = reason,
-            ["message"] = message,
-            ["lastTransitionTime"] = since,
-        });
-    }
 }

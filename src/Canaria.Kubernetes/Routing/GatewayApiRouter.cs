@@ -23,10 +23,16 @@ internal sealed class GatewayApiRouter(GatewayApiRouting config) : ITrafficRoute
     {
         var ns = context.Namespace;
         string? refused = null;
+        string? drift = null;
         var written = await context.Client.UpdateWithRetryAsync(HttpRoutes, ns, config.HttpRoute, route =>
         {
+            var before = HttpRouteObservation.Of(route, target.StableService, target.CanaryService, ns);
             var (changed, error) = HttpRouteEdit.Apply(route, target, ns);
             refused = error;
+            drift = context.Holding && changed && error is null
+                ? $"HTTPRoute {config.HttpRoute} in namespace {ns} spec.rules backendRefs were edited to canary weight {before.CanaryWeight}% " +
+                  $"({before.Matches} test-user rule(s), mirror {before.MirrorPercent}%); Canaria's {target.CanaryWeight}% is written back"
+                : null;
             return changed;
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!written.IsSuccess) return Failed(written.Error!, ns, "updating");
@@ -42,7 +48,7 @@ internal sealed class GatewayApiRouter(GatewayApiRouting config) : ITrafficRoute
         var message = verified ? null
             : $"HTTPRoute {config.HttpRoute} reads back weight {seen.CanaryWeight}, {seen.Matches} test-user conditions, mirror {seen.MirrorPercent}%"
               + (again ? " and differs from what was written" : "");
-        return new RouterOutcome(new RouterState(Name, verified, seen.CanaryWeight, seen.Matches, seen.MirrorPercent, message), null);
+        return new RouterOutcome(new RouterState(Name, verified, seen.CanaryWeight, seen.Matches, seen.MirrorPercent, message) { Drift = drift }, null);
     }
 
     public async Task<RouterOutcome> RestoreAsync(RouterContext context, CancellationToken cancellationToken)
@@ -60,7 +66,7 @@ internal sealed class GatewayApiRouter(GatewayApiRouting config) : ITrafficRoute
         if (!written.IsSuccess)
         {
             return written.Error!.IsNotFound
-                ? new RouterOutcome(new RouterState(Name, true, 0, 0, 0, $"HTTPRoute {config.HttpRoute} not found in namespace {ns}; nothing to restore"), null)
+                ? RouterOutcome.Gone(Name, $"HTTPRoute {config.HttpRoute} not found in namespace {ns} ({Field}); nothing to hand back")
                 : Failed(written.Error!, ns, "restoring");
         }
         if (refused is not null) return RouterOutcome.Fail($"HTTPRoute {config.HttpRoute} in namespace {ns} ({Field}): {refused}; nothing was restored");
@@ -74,7 +80,7 @@ internal sealed class GatewayApiRouter(GatewayApiRouting config) : ITrafficRoute
         return new RouterOutcome(new RouterState(Name, verified, 0, 0, 0, verified ? null : $"HTTPRoute {config.HttpRoute} still carries Canaria's changes after restore"), null);
     }
 
-    private RouterOutcome Failed(KubeStatus error, string ns, string doing) => RouterOutcome.Fail(error switch
+    private RouterOutcome Failed(KubeStatus error, string ns, string doing) => (error.IsNotFound ? (Func<string, RouterOutcome>)RouterOutcome.NotFound : RouterOutcome.Fail)(error switch
     {
         { IsNotFound: true, Reason: "NotFound" } => $"HTTPRoute {config.HttpRoute} not found in namespace {ns} ({Field})",
         // A 404 that is not an object's NotFound Status: the API server does not serve the resource at all.

@@ -25,7 +25,7 @@ internal sealed class IstioRouter(IstioRouting config) : ITrafficRouter
 
         // The VirtualService's shape is checked before anything is written (a refused shape changes nothing).
         var current = await client.GetAsync(IstioResources.VirtualServices, ns, config.VirtualService, cancellationToken).ConfigureAwait(false);
-        if (!current.IsSuccess) return RouterOutcome.Fail(ReadFailed(current.Error!, "VirtualService", config.VirtualService, ns, VirtualServiceField));
+        if (!current.IsSuccess) return Failed(current.Error!, ReadFailed(current.Error!, "VirtualService", config.VirtualService, ns, VirtualServiceField));
         if (IstioVirtualServicePlan.Apply((JsonObject)current.Value!.DeepClone(), request).Error is { } shape) return RouterOutcome.Fail(shape);
 
         // Subsets select their revision before any weight moves to them.
@@ -38,21 +38,29 @@ internal sealed class IstioRouter(IstioRouting config) : ITrafficRouter
                 error = plan.Error;
                 return plan.Changed;
             }, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (!dr.IsSuccess) return RouterOutcome.Fail(WriteFailed(dr.Error!, "DestinationRule", rule.Name, ns, DestinationRuleField));
+            if (!dr.IsSuccess) return Failed(dr.Error!, WriteFailed(dr.Error!, "DestinationRule", rule.Name, ns, DestinationRuleField));
             if (error is not null) return RouterOutcome.Fail(error);
         }
 
         string? vsError = null;
+        string? drift = null;
         var vs = await client.UpdateWithRetryAsync(IstioResources.VirtualServices, ns, config.VirtualService, o =>
         {
             var plan = IstioVirtualServicePlan.Apply(o, request);
             vsError = plan.Error;
+            // The plan says what the routes carried before: when the split was verified on them, someone changed it since.
+            drift = context.Holding && plan.Changed && plan.Error is null
+                ? $"VirtualService {config.VirtualService} in namespace {ns} spec.http routes were edited to canary weight {plan.Weight}% " +
+                  $"({plan.Matches} test-user route(s), mirror {plan.Mirror}%); Canaria's {target.CanaryWeight}% " +
+                  $"({target.Matches.Count} test-user route(s), mirror {target.MirrorPercent}%) is written back"
+                : null;
             return plan.Changed;
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!vs.IsSuccess) return RouterOutcome.Fail(WriteFailed(vs.Error!, "VirtualService", config.VirtualService, ns, VirtualServiceField));
+        if (!vs.IsSuccess) return Failed(vs.Error!, WriteFailed(vs.Error!, "VirtualService", config.VirtualService, ns, VirtualServiceField));
         if (vsError is not null) return RouterOutcome.Fail(vsError);
 
-        return await ReadBackAsync(context, request, cancellationToken).ConfigureAwait(false);
+        var outcome = await ReadBackAsync(context, request, cancellationToken).ConfigureAwait(false);
+        return drift is null || outcome.State is null ? outcome : outcome with { State = outcome.State with { Drift = drift } };
     }
 
     public async Task<RouterOutcome> RestoreAsync(RouterContext context, CancellationToken cancellationToken)
@@ -65,6 +73,8 @@ internal sealed class IstioRouter(IstioRouting config) : ITrafficRouter
         var vs = await client.UpdateWithRetryAsync(IstioResources.VirtualServices, ns, config.VirtualService,
             o => IstioVirtualServiceRestore.Restore(o, rollout), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!vs.IsSuccess && !vs.Error!.IsNotFound) return RouterOutcome.Fail(WriteFailed(vs.Error, "VirtualService", config.VirtualService, ns, VirtualServiceField));
+        // Nothing to hand back, but a VirtualService that does not exist is never "verified": the next release could not route.
+        string? gone = vs.IsSuccess ? null : ReadFailed(vs.Error!, "VirtualService", config.VirtualService, ns, VirtualServiceField);
         var clean = !vs.IsSuccess || IstioVirtualServiceRestore.IsClean(vs.Value!, rollout);
 
         if (config.DestinationRule is { } rule)
@@ -74,6 +84,7 @@ internal sealed class IstioRouter(IstioRouting config) : ITrafficRouter
             if (!dr.IsSuccess && !dr.Error!.IsNotFound) return RouterOutcome.Fail(WriteFailed(dr.Error, "DestinationRule", rule.Name, ns, DestinationRuleField));
             clean &= !dr.IsSuccess || IstioOriginals.Read(dr.Value!, "").Originals?.Rollout != rollout;
         }
+        if (gone is not null) return RouterOutcome.Gone(Name, gone);
         return new RouterOutcome(new RouterState(Name, clean, 0, 0, 0, clean ? null : "Canaria's changes are still on the Istio objects"), null);
     }
 
@@ -82,7 +93,7 @@ internal sealed class IstioRouter(IstioRouting config) : ITrafficRouter
     {
         var ns = context.Namespace;
         var vs = await context.Client.GetAsync(IstioResources.VirtualServices, ns, config.VirtualService, cancellationToken).ConfigureAwait(false);
-        if (!vs.IsSuccess) return RouterOutcome.Fail(ReadFailed(vs.Error!, "VirtualService", config.VirtualService, ns, VirtualServiceField));
+        if (!vs.IsSuccess) return Failed(vs.Error!, ReadFailed(vs.Error!, "VirtualService", config.VirtualService, ns, VirtualServiceField));
         var plan = IstioVirtualServicePlan.Apply((JsonObject)vs.Value!.DeepClone(), request);
         if (plan.Error is not null) return RouterOutcome.Fail(plan.Error);
         var message = plan.Changed ? $"VirtualService {config.VirtualService} read back does not carry the target" : null;
@@ -90,7 +101,7 @@ internal sealed class IstioRouter(IstioRouting config) : ITrafficRouter
         if (config.DestinationRule is { } rule)
         {
             var dr = await context.Client.GetAsync(IstioResources.DestinationRules, ns, rule.Name, cancellationToken).ConfigureAwait(false);
-            if (!dr.IsSuccess) return RouterOutcome.Fail(ReadFailed(dr.Error!, "DestinationRule", rule.Name, ns, DestinationRuleField));
+            if (!dr.IsSuccess) return Failed(dr.Error!, ReadFailed(dr.Error!, "DestinationRule", rule.Name, ns, DestinationRuleField));
             var subsets = IstioSubsetPlan.Apply((JsonObject)dr.Value!.DeepClone(), request.Rollout, rule, request.Split.Stable, request.Target);
             if (subsets.Error is not null) return RouterOutcome.Fail(subsets.Error);
             if (subsets.Changed) message ??= $"DestinationRule {rule.Name} read back does not carry the subsets' {Resources.PodTemplates.HashLabel}";
@@ -104,6 +115,8 @@ internal sealed class IstioRouter(IstioRouting config) : ITrafficRouter
         config.Routes,
         new IstioSplit(new IstioHosts(target.StableService, context.Namespace), target.CanaryService, config.DestinationRule),
         target);
+
+    private static RouterOutcome Failed(KubeStatus error, string message) => error.IsNotFound ? RouterOutcome.NotFound(message) : RouterOutcome.Fail(message);
 
     private static string ReadFailed(KubeStatus error, string kind, string name, string ns, string field) =>
         !error.IsNotFound ? $"reading {kind} {name} in namespace {ns} failed: {error}"

@@ -22,7 +22,7 @@ internal sealed class NginxRouter(NginxRouting config) : ITrafficRouter
         var ingresses = NginxCanaryIngress.Ingresses;
         var user = await client.GetAsync(ingresses, context.Namespace, config.Ingress, cancellationToken).ConfigureAwait(false);
         if (user.Error is { IsNotFound: true })
-            return RouterOutcome.Fail($"Ingress {config.Ingress} not found in namespace {context.Namespace} (spec.trafficRouting.nginx.ingress)");
+            return RouterOutcome.NotFound($"Ingress {config.Ingress} not found in namespace {context.Namespace} (spec.trafficRouting.nginx.ingress)");
         if (!user.IsSuccess) return RouterOutcome.Fail($"reading Ingress {config.Ingress} in namespace {context.Namespace} failed: {user.Error}");
 
         var (desired, error) = NginxCanaryIngress.Desired(config, context, target, user.Value!);
@@ -42,14 +42,17 @@ internal sealed class NginxRouter(NginxRouting config) : ITrafficRouter
         }
 
         string? refusal = null;
+        string? drift = null;
         var updated = await client.UpdateWithRetryAsync(ingresses, context.Namespace, name, canary =>
         {
             refusal = RouterOwnership.IsCreatedBy(canary, context) ? null : NotOurs(context, canary);
+            drift = refusal is null && context.Holding ? Drift(context, canary, desired) : null;
             return refusal is null && NginxCanaryIngress.Overwrite(canary, desired);
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (refusal is not null) return RouterOutcome.Fail(refusal);
         if (!updated.IsSuccess) return RouterOutcome.Fail($"updating {Describe(context, name)} failed: {updated.Error}");
-        return await ReadBackAsync(context, desired, cancellationToken).ConfigureAwait(false);
+        var outcome = await ReadBackAsync(context, desired, cancellationToken).ConfigureAwait(false);
+        return drift is null || outcome.State is null ? outcome : outcome with { State = outcome.State with { Drift = drift } };
     }
 
     public async Task<RouterOutcome> RestoreAsync(RouterContext context, CancellationToken cancellationToken)
@@ -73,6 +76,18 @@ internal sealed class NginxRouter(NginxRouting config) : ITrafficRouter
         var verified = RouterOwnership.IsCreatedBy(canary, context) && NginxCanaryIngress.Carries(canary, desired);
         var paths = (canary["spec"]?["rules"] as JsonArray)?.Sum(r => (r?["http"]?["paths"] as JsonArray)?.Count ?? 0) ?? 0;
         return new RouterOutcome(new RouterState(Name, verified, weight, matches, 0, $"{Describe(context, name)}: weight {weight}, {matches} match(es), {paths} path(s)"), null);
+    }
+
+    /// <summary>What someone changed on Canaria's canary Ingress since it was verified (null: nothing); it is rebuilt from the user's Ingress.</summary>
+    private string? Drift(RouterContext context, JsonObject canary, JsonObject desired)
+    {
+        if (NginxCanaryIngress.Carries(canary, desired)) return null;
+        var key = $"{config.AnnotationPrefix}/canary-weight";
+        var found = (string?)canary["metadata"]?["annotations"]?[key];
+        var wanted = (string?)desired["metadata"]?["annotations"]?[key];
+        return found != wanted
+            ? $"{Describe(context, KubeClient.NameOf(canary))} annotation {key} was edited to {found ?? "(none)"}; Canaria's {wanted} is written back"
+            : $"{Describe(context, KubeClient.NameOf(canary))} was edited; Canaria rebuilt it from Ingress {config.Ingress}";
     }
 
     private RouterOutcome Restored(string message) => new(new RouterState(Name, true, 0, 0, 0, message), null);

@@ -15,6 +15,12 @@ internal sealed record RouterContext(KubeClient Client, string Namespace, JsonOb
 
     public const string FieldManager = "canaria";
 
+    /// <summary>
+    /// The split being applied is the one every router verified last time: an object that no longer carries it was edited
+    /// by someone else (drift), which the router reports while writing Canaria's split back.
+    /// </summary>
+    public bool Holding { get; init; }
+
     public string RolloutName => (string)Rollout["metadata"]!["name"]!;
 
     /// <summary>ownerReferences making an object Canaria creates belong to the Rollout (garbage-collected with it).</summary>

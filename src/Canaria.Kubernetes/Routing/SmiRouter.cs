@@ -27,7 +27,7 @@ internal sealed class SmiRouter(SmiRouting config) : ITrafficRouter
         // Clients call the apex Service; without it the split routes nothing, so no step could be routed through it.
         var apex = await client.GetAsync(KubeResource.Services, context.Namespace, config.RootService, cancellationToken).ConfigureAwait(false);
         if (apex.Error is { IsNotFound: true })
-            return RouterOutcome.Fail($"Service {config.RootService} not found in namespace {context.Namespace} (spec.trafficRouting.smi.rootService)");
+            return RouterOutcome.NotFound($"Service {config.RootService} not found in namespace {context.Namespace} (spec.trafficRouting.smi.rootService)");
         if (!apex.IsSuccess) return RouterOutcome.Fail($"reading Service {config.RootService} in namespace {context.Namespace} failed: {apex.Error}");
 
         var resource = TrafficSplitShape.Resource(config.ApiVersion);
@@ -46,14 +46,17 @@ internal sealed class SmiRouter(SmiRouting config) : ITrafficRouter
         }
 
         string? refusal = null;
+        string? drift = null;
         var updated = await client.UpdateWithRetryAsync(resource, context.Namespace, name, split =>
         {
             refusal = TrafficSplitShape.Refusal(split, config, context, target);
+            drift = refusal is null && context.Holding ? Drift(context, name, split, target) : null;
             return refusal is null && TrafficSplitShape.Mutate(split, config, context, target);
         }, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (refusal is not null) return RouterOutcome.Fail(refusal);
         if (!updated.IsSuccess) return RouterOutcome.Fail($"updating {Describe(context, name)} failed: {updated.Error}");
-        return await ReadBackAsync(context, target, cancellationToken).ConfigureAwait(false);
+        var outcome = await ReadBackAsync(context, target, cancellationToken).ConfigureAwait(false);
+        return drift is null || outcome.State is null ? outcome : outcome with { State = outcome.State with { Drift = drift } };
     }
 
     public async Task<RouterOutcome> RestoreAsync(RouterContext context, CancellationToken cancellationToken)
@@ -106,6 +109,16 @@ internal sealed class SmiRouter(SmiRouting config) : ITrafficRouter
         var verified = weights.Carries(target) && TrafficSplitShape.ApexMatches(apex, config.RootService, context.Namespace);
         var message = $"{Describe(context, name)}: {target.StableService} {weights.Stable}, {target.CanaryService} {weights.Canary}";
         return new RouterOutcome(new RouterState(Name, verified, weights.CanaryPercent, 0, 0, message), null);
+    }
+
+    /// <summary>The backends someone wrote over Canaria's verified split (null when the split still carries it).</summary>
+    private static string? Drift(RouterContext context, string name, JsonObject split, RouteTarget target)
+    {
+        var found = TrafficSplitWeights.Read(split, target.StableService, target.CanaryService);
+        if (found.Carries(target)) return null;
+        return $"{Describe(context, name)} spec.backends was edited to {target.StableService} {found.Stable}, {target.CanaryService} {found.Canary}" +
+            (found.Others > 0 ? $" (+{found.Others} for other Services)" : "") +
+            $"; Canaria's split {target.StableService} {target.Split.Stable}, {target.CanaryService} {target.Split.Canary} is written back";
     }
 
     private static RouterOutcome Restored(int weight, string message) => new(new RouterState("smi", true, weight, 0, 0, message), null);

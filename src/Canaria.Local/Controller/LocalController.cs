@@ -152,7 +152,7 @@ internal sealed partial class LocalController
 
     private async ValueTask<PassResult> PassAsync(ManagedRollout r, DateTimeOffset now, PendingCommand? command, CancellationToken ct)
     {
-        var input = new ReleaseInput(r.Spec, r.Status, r.SpecRevision, now) { Command = command };
+        var input = new ReleaseInput(r.Spec, r.Status, r.SpecRevision, now) { Command = command, Voice = MessageVoice.Local(r.Name) };
         var pass = await ReleaseLoop.RunAsync(input, DriversFor(r), ct).ConfigureAwait(false);
         if (!pass.IsApplied) return pass;
         if (pass.Outcome == PassOutcome.AppliedUnstored)

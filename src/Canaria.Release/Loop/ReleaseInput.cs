@@ -7,4 +7,7 @@ namespace Canaria.Release.Loop;
 internal sealed record ReleaseInput(RolloutSpec Spec, RolloutStatus? Status, int SpecRevision, DateTimeOffset Now)
 {
     public PendingCommand? Command { get; init; }
+
+    /// <summary>How this platform's messages name the split's confirmation and the commands (default: the local platform's, unnamed).</summary>
+    public Core.Engine.MessageVoice? Voice { get; init; }
 }

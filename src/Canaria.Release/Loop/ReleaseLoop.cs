@@ -25,7 +25,7 @@ internal static class ReleaseLoop
 
         var events = new List<RolloutEvent>();
         var (status, command) = ApplyCommand(input, events);
-        var decision = RolloutEngine.Reconcile(input.Spec, status, observation, input.Now);
+        var decision = RolloutEngine.Reconcile(input.Spec, status, observation, input.Now, input.Voice);
         events.AddRange(decision.Events);
         var replicas = drivers.Traffic.Replicas(decision, observation);
 

@@ -99,6 +99,12 @@ public sealed class RolloutAnalysisTests(ControlPlaneFixture cluster)
         var failed = (await s.EventsOfAsync("myapp")).First(e => Objects.Str(e, "reason") == "AnalysisFailed");
         Assert.Contains("max 0.05", Objects.Str(failed, "message"));
         await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 4 }, "all traffic and pods back on v1");
+        // The conditions say why; the engine's own Warning events (one each) announce it, no second event is written.
+        var after = (await s.Client.GetAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).ValueOrThrow();
+        Assert.Equal(("False", "AnalysisFailed"), (Objects.Str(RolloutScenario.Condition(after, "AnalysisPassing"), "status"), Objects.Str(RolloutScenario.Condition(after, "AnalysisPassing"), "reason")));
+        Assert.Equal(("False", "ReleaseAborted"), (Objects.Str(RolloutScenario.Condition(after, "Progressing"), "status"), Objects.Str(RolloutScenario.Condition(after, "Progressing"), "reason")));
+        Assert.Single(await s.EventsOfAsync("myapp", "Warning", "Aborted"));
+        Assert.Empty(await s.EventsOfAsync("myapp", "Warning", "ReleaseAborted"));
     }
 
     [Fact]
@@ -121,6 +127,8 @@ public sealed class RolloutAnalysisTests(ControlPlaneFixture cluster)
         Assert.Contains("no series", (string?)check["evidence"]);
         Assert.StartsWith("step 1/", Objects.Str(paused, "status", "step"));
         await s.WaitForEventAsync("myapp", "AnalysisInconclusive");
+        Assert.Equal("AnalysisInconclusive", Objects.Str(RolloutScenario.Condition(paused, "AnalysisPassing"), "reason"));
+        Assert.Equal("False", Objects.Str(RolloutScenario.Condition(paused, "AnalysisPassing"), "status"));
         Assert.DoesNotContain(await s.EventsOfAsync("myapp"), e => Objects.Str(e, "reason") is "Completed" or "Promoted");
     }
 

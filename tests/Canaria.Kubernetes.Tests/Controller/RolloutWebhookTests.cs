@@ -50,7 +50,7 @@ public sealed class RolloutWebhookTests(ControlPlaneFixture cluster)
 
         Volatile.Write(ref answer, 200);
 
-        await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Paused" && Objects.Str(r, "status", "message")?.Contains("waiting for `canaria promote`", StringComparison.Ordinal) == true,
+        await s.WaitForRolloutAsync("myapp", r => Objects.Str(r, "status", "phase") == "Paused" && Objects.Str(r, "status", "message")?.Contains($"waiting for `kubectl canaria promote myapp -n {s.Namespace}`", StringComparison.Ordinal) == true,
             "the opened gate to let the step through to its manual pause");
         await s.WaitForEventAsync("myapp", "GateOpened");
         await Eventually.WaitAsync(() => notifications.Any(n => (string?)n["reason"] == "GateOpened"), RolloutScenario.Deadline, "an event notification for GateOpened");

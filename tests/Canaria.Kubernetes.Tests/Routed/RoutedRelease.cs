@@ -15,10 +15,10 @@ internal sealed class RoutedRelease(RolloutScenario scenario, string[] routers) 
 
     public static async Task<RoutedRelease> StartAsync(ControlPlaneFixture cluster, string prefix, string[] routers, JsonArray steps,
         bool blueGreen = false, int replicas = 4, bool recreate = false, Func<KubeClient, string, Task<KubeResult<JsonObject>>>? beforeRollout = null, JsonArray? webhooks = null,
-        Func<string, Task<KubeClient>>? controllerClient = null, string scaleDownDelay = "1s")
+        Func<string, Task<KubeClient>>? controllerClient = null, string scaleDownDelay = "1s", KubeControllerOptions? options = null)
     {
         await TestCrds.InstallAllAsync(cluster.Client);
-        var s = await RolloutScenario.StartAsync(cluster, prefix, controllerClient: controllerClient);
+        var s = await RolloutScenario.StartAsync(cluster, prefix, controllerClient: controllerClient, options: options);
         var deployment = RolloutObjects.Deployment("myapp", replicas, "app:v1", maxSurge: blueGreen ? null : replicas);
         if (blueGreen || recreate) deployment["spec"]!["strategy"] = new JsonObject { ["type"] = "Recreate" };
         await s.CreateDeploymentAsync(deployment, ready: replicas);

@@ -131,14 +131,17 @@ public sealed class GatewayApiRouterTests(ControlPlaneFixture cluster)
     }
 
     [Fact]
-    public async Task Restore_MissingHttpRoute_IsNotAnError()
+    public async Task Restore_MissingHttpRoute_NotAnErrorButNeverVerified()
     {
         var s = await StartAsync(cluster, "gw-missing-restore");
 
         var outcome = await s.Router.RestoreAsync(s.Context, CancellationToken.None);
 
-        Assert.True(outcome.Ok, outcome.Error);
-        Assert.True(outcome.State!.Verified);
+        Assert.True(outcome.Ok, outcome.Error); // nothing to hand back
+        Assert.False(outcome.State!.Verified); // but no object was read, so nothing holds a split (issue 11)
+        Assert.True(outcome.State.Missing);
+        Assert.Contains("HTTPRoute", outcome.State.Message);
+        Assert.Contains("not found", outcome.State.Message);
     }
 
     [Fact]

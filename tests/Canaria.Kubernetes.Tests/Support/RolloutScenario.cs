@@ -77,16 +77,32 @@ internal sealed class RolloutScenario : IAsyncDisposable
     /// Changes an annotation of the Deployment <paramref name="times"/> times, each time waiting until the controller
     /// reconciled after it: the controller and the (paused) Deployment controller both look at everything again.
     /// </summary>
-    public async Task PokeDeploymentAsync(string deployment, int times)
+    public Task PokeDeploymentAsync(string deployment, int times) => PokeAsync(KubeResource.Deployments, deployment, times);
+
+    /// <summary>The same for any object whose change queues a Rollout (a Rollout itself, its Deployment, its Services).</summary>
+    public async Task PokeAsync(KubeResource resource, string name, int times)
     {
         for (var i = 0; i < times; i++)
         {
             var seen = Controller.Reconciles;
             var poke = new JsonObject { ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { ["canaria.test/poke"] = $"{i}" } } };
-            (await Client.PatchAsync(KubeResource.Deployments, Namespace, deployment, PatchType.Merge, poke)).ValueOrThrow();
-            await Eventually.WaitAsync(() => Controller.Reconciles > seen, Deadline, $"a reconcile after poke {i} of Deployment {deployment}");
+            (await Client.PatchAsync(resource, Namespace, name, PatchType.Merge, poke)).ValueOrThrow();
+            await Eventually.WaitAsync(() => Controller.Reconciles > seen, Deadline, $"a reconcile after poke {i} of {resource.Kind} {name}");
         }
     }
+
+    /// <summary>The Rollout's Events of this type and reason (each Event object once, whatever its count).</summary>
+    public async Task<IReadOnlyList<JsonObject>> EventsOfAsync(string rollout, string type, string reason) =>
+        (await EventsOfAsync(rollout)).Where(e => Objects.Str(e, "type") == type && Objects.Str(e, "reason") == reason).ToList();
+
+    /// <summary>The Rollout's condition of this type (null when it has none).</summary>
+    public static JsonObject? Condition(JsonObject rollout, string type) =>
+        (rollout["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().FirstOrDefault(c => (string?)c["type"] == type);
+
+    /// <summary>Waits until the Rollout's condition has this status and reason.</summary>
+    public Task<JsonObject> WaitForConditionAsync(string rollout, string type, string status, string reason) =>
+        WaitForRolloutAsync(rollout, r => Condition(r, type) is { } c && (string?)c["status"] == status && (string?)c["reason"] == reason,
+            $"condition {type} {status} {reason} on {rollout}");
 
     /// <summary>Ready pods per container image.</summary>
     public async Task<Dictionary<string, int>> ReadyImagesAsync()

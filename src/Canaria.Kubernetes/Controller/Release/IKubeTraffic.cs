@@ -10,6 +10,9 @@ internal interface IKubeTraffic : ITrafficDriver
     /// <summary>The canary's share really applied now, in percent, for this decided status.</summary>
     int Weight(RolloutStatus status);
 
+    /// <summary>What the routers verified (stored next), for the TrafficRouted condition; null for drivers without routers.</summary>
+    RoutingStatus? Routing { get; }
+
     /// <summary>Adds what this driver keeps between reconciles to the status about to be stored.</summary>
     void AddTo(JsonObject status);
 

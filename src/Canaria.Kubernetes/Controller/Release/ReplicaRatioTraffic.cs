@@ -36,6 +36,8 @@ internal sealed class ReplicaRatioTraffic(KubeRelease r, CanaryService canarySer
     public int Weight(RolloutStatus status) =>
         _observed is { } o ? ReplicaPlan.ReadyShare(ReleasedTraffic.Canary(status) is { } c ? o.Ready(c) : 0, o.Ready(status.StableRevision)) : 0;
 
+    public RoutingStatus? Routing => null;
+
     public void AddTo(JsonObject status)
     {
     }

@@ -29,6 +29,8 @@ internal sealed class SelectorSwitchTraffic(KubeRelease r, ActiveService service
     public int Weight(RolloutStatus status) =>
         ReleasedTraffic.Canary(status) is { } green && _selected is not null && r.PodHashOf(green) == _selected ? 100 : 0;
 
+    public RoutingStatus? Routing => null;
+
     public void AddTo(JsonObject status)
     {
     }
