@@ -62,8 +62,10 @@ internal static class StepPlan
             mirror = steps[i].Mirror ?? mirror;
         }
         var step = steps[index];
-        // Replica ratio: until a step writes traffic or weights, the last written replicas carry the split.
-        var ratioReplicas = spec.Strategy.Kind == StrategyKind.Canary && !written ? lastReplicas?.Resolve(total) ?? 0 : 0;
+        // Replica ratio: until a step writes traffic or weights, the last written replicas carry the split. A router on
+        // Kubernetes weighs by what is written, never by pods (as Argo Rollouts' setCanaryScale): there replicas only scale.
+        var ratio = spec.Strategy.Kind == StrategyKind.Canary && !written && spec.TrafficRouting is not { Any: true };
+        var ratioReplicas = ratio ? lastReplicas?.Resolve(total) ?? 0 : 0;
         if (ratioReplicas > 0)
             return new EffectiveStep(index, 0, Math.Min(ratioReplicas, total), step.Matches, step.Pause, IsFinal: false) { Mirror = mirror, ReplicaRatio = true };
         var replicas = step.Replicas?.Resolve(total)
