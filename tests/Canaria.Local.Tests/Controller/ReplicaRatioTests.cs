@@ -62,6 +62,7 @@ public sealed class ReplicaRatioTests
         var view = host.Controller.Views["shop"];
         Assert.Equal("20% (replica ratio 1/5)", view.AppliedTraffic!.WeightText);
         Assert.Contains("replica ratio", view.Status.Message);
+        Assert.Equal(["80% (replica ratio 4/5)", "20% (replica ratio 1/5)"], view.Versions.Select(v => v.WeightText));
 
         var (canary, total) = await SendAsync(host.ServiceAddress("shop")!, 1000);
 
