@@ -22,13 +22,17 @@ internal static class Gates
         var types = new List<WebhookType>();
         if (s.StepIndex == 0) types.Add(WebhookType.PreRollout);
         if (step.IsFinal) types.Add(WebhookType.PrePromotion);
-        else if (step.Traffic > current) types.Add(WebhookType.PreTrafficIncrease);
+        else if (step.Traffic > current || RaisesReplicaRatio(spec, step)) types.Add(WebhookType.PreTrafficIncrease);
         return spec.Webhooks
             .Where(w => types.Contains(w.Type))
             .Select(w => new GateCall(w.Name, $"{canary}/{s.StepIndex}/{w.Type}/{w.Name}", s.StepIndex))
             .Where(g => !s.OpenGates.Contains(g.Key))
             .ToList();
     }
+
+    /// <summary>A replica-ratio step with more canary replicas than the step before raises the canary's share.</summary>
+    private static bool RaisesReplicaRatio(RolloutSpec spec, EffectiveStep step) =>
+        step.ReplicaRatio && step.CanaryReplicas > (step.Index > 0 && StepPlan.At(spec, step.Index - 1) is { ReplicaRatio: true } before ? before.CanaryReplicas : 0);
 
     /// <summary>Folds the webhooks' answers into the status: open gates, a hold message, or a pause.</summary>
     public static RolloutStatus Fold(EngineContext ctx, RolloutStatus s)

@@ -28,6 +28,7 @@ internal static class StepMachine
                     CanaryRevision = s.CanaryRevision,
                     CanaryWeight = step.Traffic,
                     Weights = step.Weights,
+                    ReplicaRatio = step.ReplicaRatio,
                     Matches = step.Matches,
                     MirrorPercent = step.Mirror,
                 };

@@ -11,8 +11,14 @@ internal sealed record EffectiveStep(int Index, int Traffic, int CanaryReplicas,
     /// <summary>The split as written in weights (carried over like traffic); null when the steps wrote a percentage.</summary>
     public SplitWeights? Weights { get; init; }
 
-    /// <summary>The split as people read it: "10%", or "250/750 (75%)" for weights.</summary>
-    public string TrafficText => Weights?.ToString() ?? $"{Traffic}%";
+    /// <summary>
+    /// No step up to this one wrote traffic or weights but one set replicas: the split follows the ready replicas of each
+    /// version (4 stable + 1 canary ready is 20%), as a Service without a router does.
+    /// </summary>
+    public bool ReplicaRatio { get; init; }
+
+    /// <summary>The split as people read it: "10%", "250/750 (75%)" for weights, "replica ratio" when replicas carry it.</summary>
+    public string TrafficText => ReplicaRatio ? "replica ratio" : Weights?.ToString() ?? $"{Traffic}%";
 }
 
 /// <summary>Turns the written steps into effective ones, and adds the final full promotion after the last.</summary>
@@ -37,8 +43,12 @@ internal static class StepPlan
         var traffic = 0;
         var mirror = 0;
         SplitWeights? weights = null;
+        var written = false;
+        ReplicaCount? lastReplicas = null;
         for (var i = 0; i <= index; i++)
         {
+            written |= steps[i].Weights is not null || steps[i].Traffic is not null;
+            lastReplicas = steps[i].Replicas ?? lastReplicas;
             if (steps[i].Weights is { } w)
             {
                 weights = w;
@@ -52,6 +62,12 @@ internal static class StepPlan
             mirror = steps[i].Mirror ?? mirror;
         }
         var step = steps[index];
+        // Replica ratio: until a step writes traffic or weights, the last written replicas carry the split. A router on
+        // Kubernetes weighs by what is written, never by pods (as Argo Rollouts' setCanaryScale): there replicas only scale.
+        var ratio = spec.Strategy.Kind == StrategyKind.Canary && !written && spec.TrafficRouting is not { Any: true };
+        var ratioReplicas = ratio ? lastReplicas?.Resolve(total) ?? 0 : 0;
+        if (ratioReplicas > 0)
+            return new EffectiveStep(index, 0, Math.Min(ratioReplicas, total), step.Matches, step.Pause, IsFinal: false) { Mirror = mirror, ReplicaRatio = true };
         var replicas = step.Replicas?.Resolve(total)
             ?? (spec.Strategy.Kind == StrategyKind.BlueGreen ? total
                 : traffic > 0 || mirror > 0 || step.Matches.Count > 0 ? Math.Max(1, (int)Math.Ceiling(total * traffic / 100.0))

@@ -11,10 +11,15 @@ internal static class StepValidator
         if (strategy.Kind == StrategyKind.Canary && strategy.Steps.Count == 0)
             add($"{root}.steps", "needs at least one step (e.g. - traffic: 10 then - pause: {})");
 
+        string? carried = null; // the step that last wrote a split giving the canary traffic (null: none, or it wrote 0)
         for (var i = 0; i < strategy.Steps.Count; i++)
         {
             var step = strategy.Steps[i];
             var at = $"{root}.steps[{i}]";
+            if (step.Traffic is not null || step.Weights is not null)
+                carried = step.Traffic > 0 || step.Weights?.Canary > 0 ? $"{root}.steps[{i}]" : null;
+            else if (carried is not null && step.Replicas is { } none && none.Resolve(spec.Replicas) == 0)
+                add($"{at}.replicas", $"is 0 but the step keeps the canary's traffic written in {carried}: write traffic: 0 too, or give the canary replicas");
             if (step.Traffic is { } traffic)
             {
                 if (traffic > 100) add($"{at}.traffic", $"{traffic}% is more than 100%");

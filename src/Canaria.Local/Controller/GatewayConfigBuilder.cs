@@ -29,9 +29,11 @@ internal static class GatewayConfigBuilder
             var stableEndpoints = workload.ReadyEndpoints(r, target.StableRevision);
             var canaryEndpoints = target.CanaryRevision is { } c ? workload.ReadyEndpoints(r, c) : [];
             var canaryLive = target.CanaryRevision is not null && canaryEndpoints.Count > 0;
-            var canaryWeight = canaryLive ? target.CanaryWeight : 0;
-            // The gateway takes relative weights: written weights go in unchanged (1/2 is exactly a third, not 33%).
-            var split = canaryLive ? target.Split : SplitWeights.FromPercent(0);
+            // The gateway takes relative weights: written weights go in unchanged (1/2 is exactly a third, not 33%); a
+            // replica-ratio split weighs each version by its ready replicas, rebuilt whenever readiness changes.
+            var split = target.ReplicaRatio ? new SplitWeights(stableEndpoints.Count, canaryEndpoints.Count)
+                : canaryLive ? target.Split : SplitWeights.FromPercent(0);
+            var canaryWeight = target.ReplicaRatio ? split.CanaryPercent : canaryLive ? target.CanaryWeight : 0;
 
             var stableName = RevisionNames.Version(r, target.StableRevision);
             var versions = new List<VersionConfig>
@@ -64,7 +66,7 @@ internal static class GatewayConfigBuilder
             effective[r.Name] = target with
             {
                 CanaryWeight = canaryWeight,
-                Weights = canaryLive ? target.Weights : null,
+                Weights = target.ReplicaRatio ? split : canaryLive ? target.Weights : null,
                 Matches = canaryLive ? target.Matches : [],
                 MirrorPercent = canaryLive ? target.MirrorPercent : 0,
             };

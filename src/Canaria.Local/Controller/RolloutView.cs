@@ -34,8 +34,12 @@ internal sealed record VersionView
     /// <summary>The weight as the step wrote it (750 of weights 250/750); null when the step wrote a percentage.</summary>
     public int? WrittenWeight { get; init; }
 
-    /// <summary>"75%", or "750 (75%)" when the step wrote weights.</summary>
-    public string WeightText => WrittenWeight is { } w ? $"{w} ({Weight}%)" : $"{Weight}%";
+    /// <summary>Under a replica-ratio split, this revision's ready replicas of all ready ("1/5"); otherwise null.</summary>
+    public string? ReplicaRatio { get; init; }
+
+    /// <summary>"75%", "750 (75%)" when the step wrote weights, "20% (replica ratio 1/5)" when ready replicas carry the split.</summary>
+    public string WeightText =>
+        ReplicaRatio is { } r ? $"{Weight}% (replica ratio {r})" : WrittenWeight is { } w ? $"{w} ({Weight}%)" : $"{Weight}%";
 
     public int DesiredReplicas { get; init; }
     public int ReadyReplicas { get; init; }

@@ -22,6 +22,7 @@ internal static class RolloutViews
                 Role = role,
                 Weight = weight,
                 WrittenWeight = applied?.WrittenWeight(revision),
+                ReplicaRatio = ReadyShare(applied, revision),
                 DesiredReplicas = desired,
                 ReadyReplicas = workload.Observe(r, revision).Ready,
                 Replicas = replicas,
@@ -46,6 +47,13 @@ internal static class RolloutViews
     /// <summary>stable, canary, or previous (waiting for scale-down).</summary>
     public static string Role(RolloutStatus? status, int revision) =>
         revision == status?.StableRevision ? "stable" : revision == status?.CanaryRevision ? "canary" : "previous";
+
+    /// <summary>"1/5": a revision's ready replicas of all ready ones, when the applied split follows them (null otherwise).</summary>
+    private static string? ReadyShare(TrafficTarget? applied, int revision) =>
+        applied is not { ReplicaRatio: true, Weights: { } w } ? null
+        : revision == applied.CanaryRevision ? $"{w.Canary}/{w.Total}"
+        : revision == applied.StableRevision ? $"{w.Stable}/{w.Total}"
+        : null;
 
     /// <summary>The share of traffic the gateway gives a revision under the applied split.</summary>
     public static int Weight(TrafficTarget? applied, int revision) =>

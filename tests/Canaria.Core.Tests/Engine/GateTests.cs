@@ -83,6 +83,24 @@ public class GateTests
     }
 
     [Fact]
+    public void Reconcile_ReplicaRatioStepsRaisingReplicas_AskTheTrafficIncreaseGate()
+    {
+        static StepSpec Replicas(int n) => new() { Replicas = new ReplicaCount(n, false), Pause = For(5) };
+        var sim = PlatformSim.Deployed(Canary(Replicas(1), Replicas(1), Replicas(3)) with { Webhooks = [Hook("more", WebhookType.PreTrafficIncrease)] });
+        sim.SpecRevision = 2;
+        var asked = new List<string>();
+        sim.GateAnswers = g =>
+        {
+            asked.Add(g.Key);
+            return GateOutcome.Open;
+        };
+
+        sim.RunUntilState(StepState.Completed, maxTicks: 60);
+
+        Assert.Equal(["2/0/PreTrafficIncrease/more", "2/2/PreTrafficIncrease/more"], asked.Distinct());
+    }
+
+    [Fact]
     public void Reconcile_AbortWhileGateHolds_StillAborts()
     {
         var sim = Released(Hook("before", WebhookType.PreRollout));
