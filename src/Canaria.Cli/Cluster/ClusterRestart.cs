@@ -47,7 +47,7 @@ internal static class ClusterRestart
                 var deleted = await session.Client.DeleteAsync(KubeResource.Pods, session.Namespace, podName,
                     new DeleteOptions { PreconditionUid = (string?)pod["metadata"]?["uid"] }, ct).ConfigureAwait(false);
                 if (!deleted.IsSuccess && !deleted.Error!.IsNotFound) return ClusterFailure.Report(session, deleted.Error, "delete", "pods", $"Pod {podName}");
-                if (await WaitReadyAsync(session, rs.Name, podName, timeout, ct).ConfigureAwait(false) is { } late)
+                if (await WaitReadyAsync(session, rs, podName, timeout, ct).ConfigureAwait(false) is { } late)
                     return ClusterOutcome.Failed(ExitCodes.Unreachable, $"{late}; {restarted} pod(s) restarted before it, no other pod was deleted").Print();
                 restarted++;
             }
@@ -55,22 +55,34 @@ internal static class ClusterRestart
         return ClusterOutcome.Done($"Rollout {name}: {restarted} pod(s) restarted one at a time, each replacement ready before the next; same revisions, no release").Print();
     }
 
-    /// <summary>Null once the old pod is gone and the ReplicaSet has all its pods ready again; else (after the timeout) what is missing.</summary>
-    private static async Task<string?> WaitReadyAsync(ClusterSession session, string replicaSet, string oldPod, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Null once the old pod is gone and the ReplicaSet has all its pods ready again, counted both from its pods and from its
+    /// status; else (after the timeout) what is missing. The status alone is not enough: it can still say "all ready" from
+    /// before the ReplicaSet controller saw the deletion, and the next pod would then go while the replacement is not ready.
+    /// </summary>
+    private static async Task<string?> WaitReadyAsync(ClusterSession session, OwnedReplicaSet owned, string oldPod, TimeSpan timeout, CancellationToken ct)
     {
+        var replicaSet = owned.Name;
+        var uid = (string?)owned.Object["metadata"]?["uid"];
         var deadline = session.Time.GetUtcNow() + timeout;
         while (true)
         {
             var rs = await session.Client.GetAsync(KubeResource.ReplicaSets, session.Namespace, replicaSet, ct).ConfigureAwait(false);
             var old = await session.Client.GetAsync(KubeResource.Pods, session.Namespace, oldPod, ct).ConfigureAwait(false);
+            var pods = await session.Client.ListAllAsync(KubeResource.Pods, session.Namespace,
+                new ListOptions { LabelSelector = $"{PodTemplates.HashLabel}={owned.PodHash}" }, ct).ConfigureAwait(false);
             var want = ClusterRolloutView.Int(rs.Value?["spec"]?["replicas"]) ?? 0;
             var ready = ClusterRolloutView.Int(rs.Value?["status"]?["readyReplicas"]) ?? 0;
-            if (rs.IsSuccess && old.Error is { IsNotFound: true } && ready >= want) return null;
+            var readyPods = pods.IsSuccess ? pods.Value!.Items.Count(p => OwnedBy(p, uid) && p["metadata"]?["deletionTimestamp"] is null && PodReady(p)) : 0;
+            if (rs.IsSuccess && old.Error is { IsNotFound: true } && ready >= want && readyPods >= want) return null;
             if (session.Time.GetUtcNow() > deadline)
-                return $"ReplicaSet {replicaSet} has {ready}/{want} pods ready {timeout.TotalSeconds:0}s after pod {oldPod} was deleted{(old.IsSuccess ? " (and that pod is still terminating)" : "")}";
+                return $"ReplicaSet {replicaSet} has {Math.Min(ready, readyPods)}/{want} pods ready {timeout.TotalSeconds:0}s after pod {oldPod} was deleted{(old.IsSuccess ? " (and that pod is still terminating)" : "")}";
             await Task.Delay(ClusterCommand.Poll, session.Time, ct).ConfigureAwait(false);
         }
     }
+
+    private static bool PodReady(JsonObject pod) =>
+        (pod["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().Any(c => (string?)c["type"] == "Ready" && (string?)c["status"] == "True") == true;
 
     private static bool OwnedBy(JsonObject pod, string? uid) =>
         (pod["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>().Any(o => (string?)o["uid"] == uid) == true;
