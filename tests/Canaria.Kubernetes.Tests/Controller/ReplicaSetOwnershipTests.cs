@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Client;
+using Canaria.Kubernetes.Resources;
+using Canaria.Kubernetes.Tests.Support;
+
+namespace Canaria.Kubernetes.Tests.Controller;
+
+/// <summary>
+/// Who owns each ReplicaSet while the primary changes hands, and when the Rollout goes without handing its ReplicaSets
+/// back, against the real kube-controller-manager (Deployment controller and garbage collector).
+/// </summary>
+[Collection(ControlPlaneCollection.Name)]
+public sealed class ReplicaSetOwnershipTests(ControlPlaneFixture cluster)
+{
+    private const int Runs = 3;
+
+    [Fact]
+    public async Task Abort_AfterCanaryBecamePrimary_StableNeverScaledDownAgainAndEveryRunEndsAborted()
+    {
+        // a 100% step makes the canary the Deployment's primary; an abort brings v1 back beside it and hands the primary
+        // back to v1 while the Deployment's template is still the canary's (saturated): v1 must never go down again
+        await using var s = await RolloutScenario.StartAsync(cluster, "own-abort");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v1"), ready: 2);
+        var step = new JsonObject { ["traffic"] = 100, ["pause"] = new JsonObject() };
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp", step))).ValueOrThrow();
+        var healthy = await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Healthy", "the rollout to adopt v1");
+        var stable = Objects.Str(healthy, "status", "stableReplicaSet")!;
+        var deploymentUid = Objects.Str((await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow(), "metadata", "uid");
+        await using var sampler = await ReplicaSetSampler.StartAsync(s.Client, s.Namespace);
+        for (var run = 2; run < 2 + Runs; run++)
+        {
+            (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage($"app:v{run}"))).ValueOrThrow();
+            await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Paused" && Objects.Int(x, "status", "weight") == 100,
+                $"run {run}: paused at the 100% step");
+            await s.WaitForReadyImagesAsync(new Dictionary<string, int> { [$"app:v{run}"] = 2 }, $"run {run}: the canary alone at full size");
+            await s.WaitForAsync(KubeResource.ReplicaSets, stable, rs => Objects.Int(rs, "spec", "replicas") == 0, $"run {run}: v1 at 0 behind the canary primary");
+            sampler.Reset();
+
+            await s.CommandAsync("myapp", $"abort {run}");
+
+            await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Aborted", $"run {run}: the rollout to be aborted");
+            await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2 }, $"run {run}: v1 alone serving");
+            await s.WaitForAsync(KubeResource.ReplicaSets, stable, rs => OwnedReplicaSet.ControllerUidOf(rs) == deploymentUid, $"run {run}: v1 back with the Deployment");
+            await s.PokeDeploymentAsync("myapp", 3); // the Deployment controller syncs again on every change
+            await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2 }, $"run {run}: v1 still serving after the Deployment controller synced");
+            Assert.True(sampler.LowestAfterReaching(stable, 2) == 2,
+                $"run {run}: stable {stable} went back to {sampler.LowestAfterReaching(stable, 2)} after the abort brought it to 2\n{await s.DescribeAsync("myapp")}");
+        }
+    }
+
+    [Theory]
+    [InlineData(PropagationPolicy.Foreground)]
+    [InlineData(PropagationPolicy.Background)]
+    public async Task DeleteRollout_FinalizerStripped_CanaryAdoptedByTheDeploymentAndStableNeverDrops(PropagationPolicy propagation)
+    {
+        await using var s = await RolloutScenario.StartAsync(cluster, $"own-gc-{propagation.ToString().ToLowerInvariant()}");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v1"), ready: 2);
+        var step = new JsonObject { ["traffic"] = 50, ["pause"] = new JsonObject() };
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp", step))).ValueOrThrow();
+        var healthy = await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Healthy", "the rollout to adopt v1");
+        var stable = Objects.Str(healthy, "status", "stableReplicaSet")!;
+        var deploymentUid = Objects.Str((await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow(), "metadata", "uid");
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v2"))).ValueOrThrow();
+        await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Paused", "the rollout to pause at its step");
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 1 }, "one canary pod beside two stable");
+        var canary = (await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items.Single(rs => Objects.Str(rs, "metadata", "name") != stable);
+        var canaryName = Objects.Str(canary, "metadata", "name")!;
+        Assert.NotEqual(deploymentUid, OwnedReplicaSet.ControllerUidOf(canary)); // the Rollout's
+        Assert.Contains(canary["metadata"]!["ownerReferences"]!.AsArray().OfType<JsonObject>(), o => (string?)o["uid"] == deploymentUid && !o["controller"]!.GetValue<bool>());
+        await using var sampler = await ReplicaSetSampler.StartAsync(s.Client, s.Namespace);
+
+        (await s.Client.PatchAsync(RolloutResource.Rollouts, s.Namespace, "myapp", PatchType.Merge,
+            new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = new JsonArray() } })).ValueOrThrow();
+        (await s.Client.DeleteAsync(RolloutResource.Rollouts, s.Namespace, "myapp", new DeleteOptions { PropagationPolicy = propagation })).ValueOrThrow();
+
+        await Eventually.WaitAsync(async () => (await s.Client.GetAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).Error?.IsNotFound == true,
+            RolloutScenario.Deadline, "the Rollout to be gone");
+        var adopted = await s.WaitForAsync(KubeResource.ReplicaSets, canaryName, rs => OwnedReplicaSet.ControllerUidOf(rs) == deploymentUid,
+            "the Deployment controller to adopt the canary ReplicaSet");
+        Assert.DoesNotContain(adopted["metadata"]!["ownerReferences"]!.AsArray().OfType<JsonObject>(), o => (string?)o["kind"] == "Rollout");
+        await s.PokeDeploymentAsync("myapp", 3);
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 1 }, "the canary pod still beside two stable");
+        Assert.True(sampler.Lowest(stable) >= 2, $"stable {stable} was scaled to {sampler.Lowest(stable)}\n{await s.DescribeAsync("myapp")}");
+    }
+}
