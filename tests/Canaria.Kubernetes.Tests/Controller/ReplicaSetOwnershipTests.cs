@@ -78,8 +78,31 @@ public sealed class ReplicaSetOwnershipTests(ControlPlaneFixture cluster)
         var adopted = await s.WaitForAsync(KubeResource.ReplicaSets, canaryName, rs => OwnedReplicaSet.ControllerUidOf(rs) == deploymentUid,
             "the Deployment controller to adopt the canary ReplicaSet");
         Assert.DoesNotContain(adopted["metadata"]!["ownerReferences"]!.AsArray().OfType<JsonObject>(), o => (string?)o["kind"] == "Rollout");
-        await s.PokeDeploymentAsync("myapp", 3);
+        // no Rollout, so no reconcile to wait for: the Deployment controller's status counts the adopted canary's pod once it synced with it
+        await s.WaitForAsync(KubeResource.Deployments, "myapp", x => Objects.Int(x, "status", "replicas") == 3, "the Deployment controller to count the adopted canary");
         await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 1 }, "the canary pod still beside two stable");
         Assert.True(sampler.Lowest(stable) >= 2, $"stable {stable} was scaled to {sampler.Lowest(stable)}\n{await s.DescribeAsync("myapp")}");
+    }
+
+    [Fact]
+    public async Task DeleteDeployment_AtCanaryStep_RolloutsCanaryScaledToZeroWithWarning()
+    {
+        await using var s = await RolloutScenario.StartAsync(cluster, "own-gone");
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v1"), ready: 2);
+        var step = new JsonObject { ["traffic"] = 50, ["pause"] = new JsonObject() };
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp", step))).ValueOrThrow();
+        var stable = Objects.Str(await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Healthy", "the rollout to adopt v1"), "status", "stableReplicaSet");
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v2"))).ValueOrThrow();
+        await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Paused", "the rollout to pause at its step");
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 1 }, "one canary pod beside two stable");
+        var canary = Objects.Str((await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items
+            .Single(rs => Objects.Str(rs, "metadata", "name") != stable), "metadata", "name")!;
+
+        (await s.Client.DeleteAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow();
+
+        var left = await s.WaitForAsync(KubeResource.ReplicaSets, canary, rs => Objects.Int(rs, "spec", "replicas") == 0, "the Rollout's canary ReplicaSet scaled to 0");
+        Assert.DoesNotContain(left["metadata"]!["ownerReferences"]!.AsArray().OfType<JsonObject>(), o => (string?)o["kind"] == "Deployment" && o["controller"]!.GetValue<bool>());
+        await s.WaitForEventAsync("myapp", "DeploymentGone");
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int>(), "no pod of the deleted Deployment left");
     }
 }
