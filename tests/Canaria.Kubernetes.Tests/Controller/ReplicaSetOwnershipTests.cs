@@ -14,18 +14,34 @@ public sealed class ReplicaSetOwnershipTests(ControlPlaneFixture cluster)
 {
     private const int Runs = 3;
 
+    /// <summary>A 2-replica Deployment on app:v1 and its Rollout of one paused step, Healthy: with stable's ReplicaSet and the Deployment's uid.</summary>
+    private async Task<(RolloutScenario S, string Stable, string DeploymentUid)> HealthyAsync(string prefix, int traffic)
+    {
+        var s = await RolloutScenario.StartAsync(cluster, prefix);
+        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v1"), ready: 2);
+        var step = new JsonObject { ["traffic"] = traffic, ["pause"] = new JsonObject() };
+        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp", step))).ValueOrThrow();
+        var healthy = await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Healthy", "the rollout to adopt v1");
+        var deployment = (await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow();
+        return (s, Objects.Str(healthy, "status", "stableReplicaSet")!, Objects.Str(deployment, "metadata", "uid")!);
+    }
+
+    /// <summary>Releases app:v2 to a 50% step and returns the canary's ReplicaSet once its pod runs beside stable's two.</summary>
+    private static async Task<JsonObject> AtHalfStepAsync(RolloutScenario s, string stable)
+    {
+        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v2"))).ValueOrThrow();
+        await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Paused", "the rollout to pause at its step");
+        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 1 }, "one canary pod beside two stable");
+        return (await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items.Single(rs => Objects.Str(rs, "metadata", "name") != stable);
+    }
+
     [Fact]
     public async Task Abort_AfterCanaryBecamePrimary_StableNeverScaledDownAgainAndEveryRunEndsAborted()
     {
         // a 100% step makes the canary the Deployment's primary; an abort brings v1 back beside it and hands the primary
         // back to v1 while the Deployment's template is still the canary's (saturated): v1 must never go down again
-        await using var s = await RolloutScenario.StartAsync(cluster, "own-abort");
-        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v1"), ready: 2);
-        var step = new JsonObject { ["traffic"] = 100, ["pause"] = new JsonObject() };
-        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp", step))).ValueOrThrow();
-        var healthy = await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Healthy", "the rollout to adopt v1");
-        var stable = Objects.Str(healthy, "status", "stableReplicaSet")!;
-        var deploymentUid = Objects.Str((await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow(), "metadata", "uid");
+        var (s, stable, deploymentUid) = await HealthyAsync("own-abort", traffic: 100);
+        await using var _ = s;
         await using var sampler = await ReplicaSetSampler.StartAsync(s.Client, s.Namespace);
         for (var run = 2; run < 2 + Runs; run++)
         {
@@ -53,17 +69,9 @@ public sealed class ReplicaSetOwnershipTests(ControlPlaneFixture cluster)
     [InlineData(PropagationPolicy.Background)]
     public async Task DeleteRollout_FinalizerStripped_CanaryAdoptedByTheDeploymentAndStableNeverDrops(PropagationPolicy propagation)
     {
-        await using var s = await RolloutScenario.StartAsync(cluster, $"own-gc-{propagation.ToString().ToLowerInvariant()}");
-        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v1"), ready: 2);
-        var step = new JsonObject { ["traffic"] = 50, ["pause"] = new JsonObject() };
-        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp", step))).ValueOrThrow();
-        var healthy = await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Healthy", "the rollout to adopt v1");
-        var stable = Objects.Str(healthy, "status", "stableReplicaSet")!;
-        var deploymentUid = Objects.Str((await s.Client.GetAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow(), "metadata", "uid");
-        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v2"))).ValueOrThrow();
-        await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Paused", "the rollout to pause at its step");
-        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 1 }, "one canary pod beside two stable");
-        var canary = (await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items.Single(rs => Objects.Str(rs, "metadata", "name") != stable);
+        var (s, stable, deploymentUid) = await HealthyAsync($"own-gc-{propagation.ToString().ToLowerInvariant()}", traffic: 50);
+        await using var _ = s;
+        var canary = await AtHalfStepAsync(s, stable);
         var canaryName = Objects.Str(canary, "metadata", "name")!;
         Assert.NotEqual(deploymentUid, OwnedReplicaSet.ControllerUidOf(canary)); // the Rollout's
         Assert.Contains(canary["metadata"]!["ownerReferences"]!.AsArray().OfType<JsonObject>(), o => (string?)o["uid"] == deploymentUid && !o["controller"]!.GetValue<bool>());
@@ -87,16 +95,9 @@ public sealed class ReplicaSetOwnershipTests(ControlPlaneFixture cluster)
     [Fact]
     public async Task DeleteDeployment_AtCanaryStep_RolloutsCanaryScaledToZeroWithWarning()
     {
-        await using var s = await RolloutScenario.StartAsync(cluster, "own-gone");
-        await s.CreateDeploymentAsync(RolloutObjects.Deployment("myapp", 2, "app:v1"), ready: 2);
-        var step = new JsonObject { ["traffic"] = 50, ["pause"] = new JsonObject() };
-        (await s.Client.CreateAsync(RolloutResource.Rollouts, s.Namespace, RolloutObjects.Rollout("myapp", "myapp", step))).ValueOrThrow();
-        var stable = Objects.Str(await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Healthy", "the rollout to adopt v1"), "status", "stableReplicaSet");
-        (await s.Client.PatchAsync(KubeResource.Deployments, s.Namespace, "myapp", PatchType.StrategicMerge, RolloutObjects.SetImage("app:v2"))).ValueOrThrow();
-        await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Paused", "the rollout to pause at its step");
-        await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2, ["app:v2"] = 1 }, "one canary pod beside two stable");
-        var canary = Objects.Str((await s.Client.ListAllAsync(KubeResource.ReplicaSets, s.Namespace)).ValueOrThrow().Items
-            .Single(rs => Objects.Str(rs, "metadata", "name") != stable), "metadata", "name")!;
+        var (s, stable, _) = await HealthyAsync("own-gone", traffic: 50);
+        await using var _ = s;
+        var canary = Objects.Str(await AtHalfStepAsync(s, stable), "metadata", "name")!;
 
         (await s.Client.DeleteAsync(KubeResource.Deployments, s.Namespace, "myapp")).ValueOrThrow();
 
