@@ -21,29 +21,43 @@ internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
         var planned = d.ReplicaSets.ToDictionary(rs => rs.Name,
             rs => plan.TryGetValue(rs.TemplateHash, out var n) && d.ReplicaSetOf(rs.TemplateHash) == rs ? n : 0, StringComparer.Ordinal);
         var primary = ReplicaSetOwnership.Primary(d, planned);
-        var toDeployment = ReplicaSetOwnership.DeploymentReference(d);
-        var toRollout = (JsonObject)RolloutResource.OwnerReferences(rollout)[0]!;
+        var toDeployment = new[] { ReplicaSetOwnership.DeploymentReference(d) };
+        var toRollout = ReplicaSetOwnership.RolloutOwners((JsonObject)RolloutResource.OwnerReferences(rollout)[0]!, d);
+        // The primary changes hands while the Deployment controls another ReplicaSet with pods: with two active ones it
+        // scales the older to 0 as soon as its template's is saturated, which the one that must serve need not be (an
+        // abort after the canary became primary brings the old stable back beside it); with none active it scales its
+        // newest up. So first the Rollout takes every ReplicaSet the Deployment controls, history first (with nothing it
+        // scales nothing), then the Deployment adopts the new primary, then the rest are sized and the empty ones given
+        // back. Each step leaves the Deployment controlling either nothing or one active ReplicaSet, so a crash between
+        // any two writes leaves a state the next reconcile carries on from.
+        var handover = primary is not null && primary.ControllerUid != d.Uid
+            && d.ReplicaSets.Any(rs => rs != primary && rs.ControllerUid == d.Uid && rs.Replicas > 0);
         var changes = new List<Change>();
         foreach (var rs in d.ReplicaSets)
         {
             var held = rs.ControllerUid == d.Uid;
+            if (handover && held)
+            {
+                changes.Add(new Change(rs, rs.Replicas, toRollout, Move.Release));
+                held = false;
+            }
             var count = planned[rs.Name];
             if (rs == primary) changes.Add(new Change(rs, d.Replicas, held ? null : toDeployment, held ? Move.Resize : Move.Adopt));
             else if (count > 0) changes.Add(new Change(rs, count, held ? toRollout : null, held ? Move.Take : Move.Resize));
             else if (held && rs.Replicas > 0 && primary is null) continue; // the Deployment controller holds it until a primary can take over
             else changes.Add(new Change(rs, 0, !held && primary is not null ? toDeployment : null, Move.Resize)); // no pods: back to the Deployment's history
         }
-        // Away from the Deployment controller what is to grow; then the primary to it (saturated, so the Deployment controller
-        // too wants the previous primary at 0); then scale-downs before scale-ups.
-        foreach (var change in changes.OrderBy(c => c.Move).ThenBy(c => c.Count >= c.ReplicaSet.Replicas))
+        // Away from the Deployment controller what is to grow; then the primary to it; then scale-downs before scale-ups.
+        var versions = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var change in changes.OrderBy(c => c.Move).ThenBy(c => c.Count >= c.ReplicaSet.Replicas).ThenBy(c => c.ReplicaSet.Replicas))
         {
-            var error = await PatchAsync(ns, d, change, cancellationToken).ConfigureAwait(false);
+            var error = await PatchAsync(ns, d, change, versions, cancellationToken).ConfigureAwait(false);
             if (error is not null) return error;
         }
         if (plan.TryGetValue(d.TemplateHash, out var wanted) && d.ReplicaSetOf(d.TemplateHash) is null)
         {
-            var owner = primary is null && !d.ReplicaSets.Any(rs => rs.ControllerUid == d.Uid && rs.Replicas > 0) ? toDeployment : toRollout;
-            return await CreateAsync(ns, d, wanted, owner, cancellationToken).ConfigureAwait(false);
+            var owners = primary is null && !d.ReplicaSets.Any(rs => rs.ControllerUid == d.Uid && rs.Replicas > 0) ? toDeployment : toRollout;
+            return await CreateAsync(ns, d, wanted, owners, cancellationToken).ConfigureAwait(false);
         }
         return null;
     }
@@ -53,7 +67,7 @@ internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
         d.Paused && DeploymentView.Int(d.Object["status"]?["observedGeneration"]) is { } seen
         && seen >= (DeploymentView.Int(d.Object["metadata"]?["generation"]) ?? int.MaxValue);
 
-    private async Task<string?> CreateAsync(string ns, DeploymentView d, int count, JsonObject owner, CancellationToken cancellationToken)
+    private async Task<string?> CreateAsync(string ns, DeploymentView d, int count, JsonObject[] owners, CancellationToken cancellationToken)
     {
         if (!PauseObserved(d)) return null; // its status update is an event: the next reconcile looks again
         if (d.ReplicaSets.Count == 0)
@@ -67,27 +81,30 @@ internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
             if (!live.IsSuccess) return $"listing the ReplicaSets of {d.Name} failed: {live.Error}";
             if (DeploymentView.Of(d.Object, live.Value!.Items).ReplicaSetOf(d.TemplateHash) is not null) return null; // on its way through the watch
         }
-        var created = await client.CreateAsync(KubeResource.ReplicaSets, ns, NewReplicaSet(ns, d, count, owner), cancellationToken).ConfigureAwait(false);
+        var created = await client.CreateAsync(KubeResource.ReplicaSets, ns, NewReplicaSet(ns, d, count, owners), cancellationToken).ConfigureAwait(false);
         return created.IsSuccess || created.Error!.IsAlreadyExists ? null : $"creating the ReplicaSet of {d.Name} failed: {created.Error}";
     }
 
-    private async Task<string?> PatchAsync(string ns, DeploymentView d, Change change, CancellationToken cancellationToken)
+    /// <param name="versions">The resourceVersion each ReplicaSet got from an earlier write of this pass (its second write builds on the first).</param>
+    private async Task<string?> PatchAsync(string ns, DeploymentView d, Change change, Dictionary<string, JsonNode?> versions, CancellationToken cancellationToken)
     {
-        var (rs, count, controller, _) = change;
+        var (rs, count, owners, _) = change;
+        var written = versions.TryGetValue(rs.Name, out var version);
         var (desired, max) = SizeAnnotations(d);
         var annotations = rs.Object["metadata"]?["annotations"];
-        if (controller is null && rs.Replicas == count && (string?)annotations?[DeploymentView.DesiredReplicasAnnotation] == desired
+        if (owners is null && !written && rs.Replicas == count && (string?)annotations?[DeploymentView.DesiredReplicasAnnotation] == desired
             && (string?)annotations?[DeploymentView.MaxReplicasAnnotation] == max)
             return null;
         var metadata = new JsonObject { ["annotations"] = new JsonObject { [DeploymentView.DesiredReplicasAnnotation] = desired, [DeploymentView.MaxReplicasAnnotation] = max } };
-        if (controller is not null)
+        if (owners is not null)
         {
-            metadata["ownerReferences"] = ReplicaSetOwnership.WithController(rs, controller);
+            metadata["ownerReferences"] = ReplicaSetOwnership.WithOwners(rs, owners);
             // decided on what this version showed (its size, its available pods); a newer one is looked at again
-            metadata["resourceVersion"] = rs.Object["metadata"]?["resourceVersion"]?.DeepClone();
+            metadata["resourceVersion"] = (written ? version : rs.Object["metadata"]?["resourceVersion"])?.DeepClone();
         }
         var patch = new JsonObject { ["metadata"] = metadata, ["spec"] = new JsonObject { ["replicas"] = count } };
         var patched = await client.PatchAsync(KubeResource.ReplicaSets, ns, rs.Name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (patched.IsSuccess) versions[rs.Name] = patched.Value?["metadata"]?["resourceVersion"]?.DeepClone();
         return patched.IsSuccess || patched.Error!.IsNotFound ? null : $"scaling ReplicaSet {rs.Name} to {count} failed: {patched.Error}";
     }
 
@@ -95,7 +112,7 @@ internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
     private static (string Desired, string Max) SizeAnnotations(DeploymentView d) =>
         (d.Replicas.ToString(CultureInfo.InvariantCulture), (d.Replicas + d.MaxSurge).ToString(CultureInfo.InvariantCulture));
 
-    private JsonObject NewReplicaSet(string ns, DeploymentView d, int replicas, JsonObject owner)
+    private JsonObject NewReplicaSet(string ns, DeploymentView d, int replicas, JsonObject[] owners)
     {
         var hash = d.TemplateHash;
         var template = (JsonObject)d.Template.DeepClone();
@@ -128,15 +145,18 @@ internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
                     [DeploymentView.MaxReplicasAnnotation] = max,
                     [RolloutResource.RolloutLabel] = _rolloutName,
                 },
-                ["ownerReferences"] = new JsonArray(owner.DeepClone()),
+                ["ownerReferences"] = new JsonArray([.. owners.Select(o => o.DeepClone())]),
             },
             ["spec"] = spec,
         };
     }
 
-    /// <summary>The order of the writes: a ReplicaSet taken from the Deployment, then the primary given to it, then the rest.</summary>
-    private enum Move { Take, Adopt, Resize }
+    /// <summary>
+    /// The order of the writes: what the Deployment controls taken from it at its current size before a handover, a
+    /// ReplicaSet taken from it to grow, then the primary given to it, then the rest.
+    /// </summary>
+    private enum Move { Release, Take, Adopt, Resize }
 
-    /// <summary>One ReplicaSet's new size, and its new controller (null: unchanged).</summary>
-    private sealed record Change(OwnedReplicaSet ReplicaSet, int Count, JsonObject? Controller, Move Move);
+    /// <summary>One ReplicaSet's new size, and its new owner references (null: unchanged).</summary>
+    private sealed record Change(OwnedReplicaSet ReplicaSet, int Count, JsonObject[]? Owners, Move Move);
 }

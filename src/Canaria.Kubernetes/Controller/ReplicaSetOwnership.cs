@@ -13,16 +13,17 @@ namespace Canaria.Kubernetes.Controller;
 /// So the Deployment controls at most one active ReplicaSet, the primary: the one that runs the Deployment's replicas
 /// (stable during a release, the new stable once the old one may go). Every other ReplicaSet with pods (a canary, a
 /// green, an old stable in its scale-down delay) is controlled by the Rollout; one without pods goes back to the
-/// Deployment, as its revision history.
+/// Deployment, as its revision history. A Rollout-controlled ReplicaSet keeps the Deployment as a second owner that is
+/// not its controller: if the Rollout goes without handing it back (a foreground delete, a finalizer stripped by hand),
+/// the garbage collector only drops the Rollout's reference, and the Deployment controller adopts the orphan.
 /// </summary>
 internal static class ReplicaSetOwnership
 {
     /// <summary>
     /// The ReplicaSet the Deployment should control, given the pods planned for each (by name), or null while none can
     /// take the role yet. A Deployment-controlled ReplicaSet that keeps pods stays primary. Otherwise the primary is the
-    /// one planned at the Deployment's full size, taken over only once it runs and has available all of those pods (then
-    /// the Deployment controller, seeing it saturated, agrees that the previous primary goes to 0); until then the
-    /// previous primary keeps its pods.
+    /// one planned at the Deployment's full size, taken over only once it runs and has available all of those pods; until
+    /// then the previous primary keeps its pods.
     /// </summary>
     public static OwnedReplicaSet? Primary(DeploymentView d, IReadOnlyDictionary<string, int> planned)
     {
@@ -37,23 +38,30 @@ internal static class ReplicaSetOwnership
         return full || !held.Any(rs => rs.Replicas > 0) ? candidate : null;
     }
 
-    /// <summary>The controller reference to the Deployment (what its own controller writes on the ReplicaSets it makes).</summary>
-    public static JsonObject DeploymentReference(DeploymentView d) => new()
+    /// <summary>
+    /// The reference to the Deployment: as controller (what its own controller writes on the ReplicaSets it makes), or as
+    /// a plain owner beside the Rollout, which the Deployment controller ignores until the Rollout's reference is gone.
+    /// </summary>
+    public static JsonObject DeploymentReference(DeploymentView d, bool controller = true) => new()
     {
         ["apiVersion"] = "apps/v1",
         ["kind"] = "Deployment",
         ["name"] = d.Name,
         ["uid"] = d.Uid,
-        ["controller"] = true,
-        ["blockOwnerDeletion"] = true,
+        ["controller"] = controller,
+        ["blockOwnerDeletion"] = controller,
     };
 
-    /// <summary>The ReplicaSet's ownerReferences with <paramref name="controller"/> in place of its current controller (other owners kept).</summary>
-    public static JsonArray WithController(OwnedReplicaSet rs, JsonObject controller)
+    /// <summary>The references for a ReplicaSet the Rollout controls: the Rollout as controller, the Deployment as a plain owner.</summary>
+    public static JsonObject[] RolloutOwners(JsonObject rolloutReference, DeploymentView d) => [rolloutReference, DeploymentReference(d, controller: false)];
+
+    /// <summary>The ReplicaSet's ownerReferences with <paramref name="owners"/> in place of its current controller and of any earlier reference to the same objects (other owners kept).</summary>
+    public static JsonArray WithOwners(OwnedReplicaSet rs, params JsonObject[] owners)
     {
+        var uids = owners.Select(o => (string?)o["uid"]).ToHashSet(StringComparer.Ordinal);
         var others = (rs.Object["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
-            .Where(o => !(o["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController))
+            .Where(o => !(o["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController) && !uids.Contains((string?)o["uid"]))
             .Select(o => o.DeepClone()) ?? [];
-        return new JsonArray([.. others, controller.DeepClone()]);
+        return new JsonArray([.. others, .. owners.Select(o => o.DeepClone())]);
     }
 }

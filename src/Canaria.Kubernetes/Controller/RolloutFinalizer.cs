@@ -75,7 +75,7 @@ internal sealed class RolloutFinalizer(KubeClient client)
             var held = rs.ControllerUid == d!.Uid;
             if (held && (string?)rs.Object["metadata"]?["annotations"]?[DeploymentView.DesiredReplicasAnnotation] == size) continue;
             var metadata = new JsonObject { ["annotations"] = new JsonObject { [DeploymentView.DesiredReplicasAnnotation] = size } };
-            if (!held) metadata["ownerReferences"] = ReplicaSetOwnership.WithController(rs, ReplicaSetOwnership.DeploymentReference(d));
+            if (!held) metadata["ownerReferences"] = ReplicaSetOwnership.WithOwners(rs, ReplicaSetOwnership.DeploymentReference(d));
             var patched = await client.PatchAsync(KubeResource.ReplicaSets, ns, rs.Name, PatchType.Merge, new JsonObject { ["metadata"] = metadata },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!patched.IsSuccess && !patched.Error!.IsNotFound) return $"handing ReplicaSet {rs.Name} back to Deployment {d.Name} failed: {patched.Error}";

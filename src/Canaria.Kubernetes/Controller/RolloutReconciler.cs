@@ -86,6 +86,14 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         {
             var missing = StatusBuilder.MissingDeployment(rollout, $"Deployment {refName} not found in namespace {ns} (spec.workloadRef.name)", now);
             await WriteStatusAsync(rollout, missing, cancellationToken).ConfigureAwait(false);
+            if (refName is { Length: > 0 } && RolloutObject.Of(rollout).Uid is { } uid)
+            {
+                var (scaled, error) = await DeploymentGone.ScaleDownAsync(client, ns, refName, uid, replicaSets(ns, refName, name), cancellationToken).ConfigureAwait(false);
+                if (scaled.Count > 0)
+                    await _events.RecordAsync(rollout, new RolloutEvent(now, EventType.Warning, "DeploymentGone",
+                        $"Deployment {refName} not found: scaled the Rollout's ReplicaSet(s) {string.Join(", ", scaled)} to 0 (recreate the Deployment to release again)."), cancellationToken).ConfigureAwait(false);
+                if (error is not null) return new ReconcileResult(options.RetryInterval, error);
+            }
             return new ReconcileResult(options.ResyncInterval); // its creation is an event
         }
 

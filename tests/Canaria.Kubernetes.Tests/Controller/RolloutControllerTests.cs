@@ -36,7 +36,10 @@ public sealed class RolloutControllerTests(ControlPlaneFixture cluster)
         Assert.Equal(2, replicaSets.Count); // no native rollout: only stable and Canaria's canary
         var canary = replicaSets.Single(rs => Objects.Str(rs, "metadata", "name") == canaryRs);
         // beside stable the canary is the Rollout's: the paused Deployment controller resizes only the ReplicaSets it controls
-        var owner = Assert.Single(canary["metadata"]!["ownerReferences"]!.AsArray())!;
+        // (and the Deployment's as a plain owner, so that the garbage collector never takes it with the Rollout alone)
+        var owners = canary["metadata"]!["ownerReferences"]!.AsArray().OfType<JsonObject>().ToList();
+        Assert.Contains(owners, o => (string?)o["kind"] == "Deployment" && !o["controller"]!.GetValue<bool>());
+        var owner = Assert.Single(owners, o => o["controller"]!.GetValue<bool>());
         Assert.Equal((Objects.Str(atStep, "metadata", "uid"), "Rollout"), ((string?)owner["uid"], (string?)owner["kind"]));
         Assert.True(owner["controller"]!.GetValue<bool>());
         // The Deployment controller leaves the split alone: the counts hold over many more reconciles.

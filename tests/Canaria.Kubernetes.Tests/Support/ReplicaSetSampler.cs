@@ -11,6 +11,7 @@ namespace Canaria.Kubernetes.Tests.Support;
 internal sealed class ReplicaSetSampler : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, int> _lowest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _sizes = new(StringComparer.Ordinal);
     private readonly KubeInformer _informer;
 
     private ReplicaSetSampler(KubeClient client, string ns) =>
@@ -28,11 +29,16 @@ internal sealed class ReplicaSetSampler : IAsyncDisposable
     public void Reset()
     {
         _lowest.Clear();
+        _sizes.Clear();
         foreach (var rs in _informer.List()) Record(rs);
     }
 
     /// <summary>The smallest spec.replicas written to this ReplicaSet since the last reset (null: never seen).</summary>
     public int? Lowest(string replicaSet) => _lowest.TryGetValue(replicaSet, out var n) ? n : null;
+
+    /// <summary>The smallest spec.replicas written to this ReplicaSet after it first reached <paramref name="size"/> since the last reset (null: it never did).</summary>
+    public int? LowestAfterReaching(string replicaSet, int size) =>
+        _sizes.TryGetValue(replicaSet, out var sizes) && sizes.SkipWhile(n => n < size).ToList() is { Count: > 0 } after ? after.Min() : null;
 
     private ValueTask OnEvent(InformerEvent ev, CancellationToken cancellationToken)
     {
@@ -45,6 +51,7 @@ internal sealed class ReplicaSetSampler : IAsyncDisposable
         var name = Objects.Str(rs, "metadata", "name")!;
         var replicas = (int)Objects.Int(rs, "spec", "replicas");
         _lowest.AddOrUpdate(name, replicas, (_, seen) => Math.Min(seen, replicas));
+        _sizes.GetOrAdd(name, _ => new ConcurrentQueue<int>()).Enqueue(replicas);
     }
 
     public ValueTask DisposeAsync() => _informer.DisposeAsync();
