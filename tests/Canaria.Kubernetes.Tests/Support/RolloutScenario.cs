@@ -193,6 +193,14 @@ internal sealed class RolloutScenario : IAsyncDisposable
         (pod["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
             .Any(c => (string?)c["type"] == "Ready" && (string?)c["status"] == "True") == true;
 
+    /// <summary>Stops the controller, as when its pod is down (nothing reconciles until a new one starts).</summary>
+    public async Task StopControllerAsync()
+    {
+        if (Controller is null) return;
+        await Controller.DisposeAsync();
+        Controller = null!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Controller is not null) await Controller.DisposeAsync();
