@@ -6,7 +6,8 @@ namespace Canaria.Kubernetes.Controller.Conditions;
 
 /// <summary>
 /// status.conditions as JSON, and the events a change of them deserves. lastTransitionTime moves only when a condition's
-/// status changes. A condition that turns False (or, while False, changes its reason or message) is one Warning event; one
+/// status changes. A condition that turns False (or, while False, changes its reason, or its message unless the reason is one
+/// of <see cref="RolloutCondition.Progress"/>) is one Warning event; one
 /// that turns True again is one Normal event saying so; nothing else is an event, so a state that lasts over many reconciles
 /// is announced once.
 /// </summary>
@@ -44,7 +45,7 @@ internal static class ConditionJson
             var (_, oldStatus, oldReason, oldMessage) = old is null ? default : Read(old);
             if (status == "False")
             {
-                if (oldStatus == "False" && oldReason == reason && oldMessage == message) continue;
+                if (oldStatus == "False" && oldReason == reason && (oldMessage == message || RolloutCondition.Progress.Contains(reason))) continue;
                 if (RolloutCondition.EngineAnnounced.Contains(reason)) continue;
                 events.Add(new RolloutEvent(now, EventType.Warning, reason, $"{type}: {message}"));
             }

@@ -24,5 +24,14 @@ internal sealed record RolloutCondition(string Type, bool Ok, string Reason, str
         "ReleaseAborted", "AnalysisFailed", "AnalysisInconclusive", "AnalysisError",
     };
 
+    /// <summary>
+    /// Reasons whose message carries live progress ("3/10 ready"): while the reason holds, a new message is the same
+    /// state moving, so it updates the condition without another Warning.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Progress = new HashSet<string>(StringComparer.Ordinal)
+    {
+        RoutingStatus.WaitingForPods, RoutingStatus.WaitingForEndpoints,
+    };
+
     public string Status => Ok ? "True" : "False";
 }
