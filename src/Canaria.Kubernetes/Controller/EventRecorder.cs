@@ -28,8 +28,11 @@ internal sealed class EventRecorder(KubeClient client, ILogger logger) : IAsyncD
     private readonly BackgroundWrites _writes = new(capacity: 2000, writers: 2, drainTimeout: TimeSpan.FromSeconds(5), client.Time, logger);
     private readonly ConcurrentDictionary<string, (string Name, int Count)> _written = new(StringComparer.Ordinal);
 
-    /// <summary>One send at a time per event, so two writers never both create the Event a repeat should have counted.</summary>
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _sending = new(StringComparer.Ordinal);
+    /// <summary>
+    /// One send at a time per event, so two writers never both create the Event a repeat should have counted: a fixed set of
+    /// gates picked by the event's hash (two different events may share one and wait; memory never grows with them).
+    /// </summary>
+    private readonly SemaphoreSlim[] _sending = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>Events dropped because the queue was full.</summary>
     public int Dropped => _writes.Dropped;
@@ -77,7 +80,7 @@ internal sealed class EventRecorder(KubeClient client, ILogger logger) : IAsyncD
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(client.Config.RequestTimeout);
-        var gate = _sending.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        var gate = _sending[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_sending.Length)];
         try
         {
             await gate.WaitAsync(timeout.Token).ConfigureAwait(false);
@@ -100,11 +103,7 @@ internal sealed class EventRecorder(KubeClient client, ILogger logger) : IAsyncD
                 _written.TryRemove(key, out _); // expired (Events live an hour) or unreadable: write a new one
             }
             var created = await client.Api.CoreV1.CreateNamespacedEventAsync(ev, ns, cancellationToken: timeout.Token).ConfigureAwait(false);
-            if (_written.Count >= MaxRemembered)
-            {
-                _written.Clear();
-                _sending.Clear();
-            }
+            if (_written.Count >= MaxRemembered) _written.Clear();
             if (created?.Metadata?.Name is { } eventName) _written[key] = (eventName, 1);
         }
         catch (Exception ex) when (ex is HttpOperationException or HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
