@@ -14,8 +14,9 @@ internal static class MetricHttp
         cts.CancelAfter(timeout);
         try
         {
-            using var response = await http.SendAsync(request, cts.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+            var body = await ReadBoundedAsync(response.Content, cts.Token).ConfigureAwait(false);
+            if (body is null) return (null, $"the answer is larger than {MaxBody / (1024 * 1024)} MiB (a query without its sum or labels?)");
             return response.IsSuccessStatusCode ? (body, null) : (null, $"HTTP {(int)response.StatusCode} {Describe(response.StatusCode)}{ErrorOf(body)}");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
@@ -26,6 +27,25 @@ internal static class MetricHttp
         {
             return (null, $"request failed: {e.HttpRequestError}");
         }
+    }
+
+    /// <summary>The most of an answer ever read: a metric query answers a few numbers, never megabytes.</summary>
+    public const int MaxBody = 16 * 1024 * 1024;
+
+    /// <summary>The body as text, or null when it is longer than <see cref="MaxBody"/> (read no further than that).</summary>
+    private static async Task<string?> ReadBoundedAsync(HttpContent content, CancellationToken ct)
+    {
+        if (content.Headers.ContentLength > MaxBody) return null;
+        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBody) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static string Describe(HttpStatusCode code) => code.ToString();

@@ -60,7 +60,8 @@ internal static class PrometheusVector
         "NaN" => double.NaN,
         "+Inf" => double.PositiveInfinity,
         "-Inf" => double.NegativeInfinity,
-        var s => double.Parse(s!, CultureInfo.InvariantCulture),
+        null => throw new FormatException("a sample's value is null"),
+        var s => double.Parse(s, CultureInfo.InvariantCulture),
     };
 
     /// <summary>A value as Prometheus writes it (NaN, +Inf, -Inf) or with three decimals at most.</summary>

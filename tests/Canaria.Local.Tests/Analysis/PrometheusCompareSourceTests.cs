@@ -106,6 +106,7 @@ public sealed class PrometheusCompareSourceTests
     [InlineData("HTTP 400 {\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"1:5: parse error\"}", "HTTP 400 BadRequest: 1:5: parse error")]
     [InlineData("HTTP 200 <html>not prometheus</html>", "not a query result")]
     [InlineData("HTTP 200 {\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}", "not one value per series")]
+    [InlineData("HTTP 200 {\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[{\"metric\":{},\"value\":[1700000000,null]}]}}", "not a query result: a sample's value is null")]
     public async Task MeasureAsync_FakePrometheusAnswersAnError_ErrorWithTheReasonNeverAVerdict(string answer, string reason)
     {
         await using var prometheus = await FakePrometheusAsync(_ => answer);
@@ -137,6 +138,18 @@ public sealed class PrometheusCompareSourceTests
 
         Assert.Equal(Verdict.Error, m.Verdict);
         Assert.Contains($"answered {PrometheusVector.MaxSeries + 1} series (at most {PrometheusVector.MaxSeries})", m.Evidence);
+    }
+
+    [Fact]
+    public async Task MeasureAsync_FakePrometheusAnswersOverTheSizeBound_ErrorNamingTheBound()
+    {
+        var padding = new string(' ', MetricHttp.MaxBody); // valid JSON, one byte past the bound once the vector is added
+        await using var prometheus = await FakePrometheusAsync(_ => Vector((null, "1")) + padding);
+
+        var m = await MeasureAsync(prometheus);
+
+        Assert.Equal(Verdict.Error, m.Verdict);
+        Assert.Contains($"larger than {MetricHttp.MaxBody / (1024 * 1024)} MiB", m.Evidence);
     }
 
     [Fact]
