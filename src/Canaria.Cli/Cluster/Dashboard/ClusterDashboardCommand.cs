@@ -56,11 +56,14 @@ internal static class ClusterDashboardCommand
         await using (host.ConfigureAwait(false))
         {
             Console.Error.WriteLine($"Canaria dashboard for the Rollouts of namespace {session.Namespace} on {session.Client.Config.Server}, as the kubeconfig's user.");
-            Console.Error.WriteLine("Open this link: it logs one browser in, once, within 2 minutes. Press Enter for a new link; Ctrl-C stops the dashboard.");
+            var interactive = ForegroundTerminal.CanRead();
+            Console.Error.WriteLine(interactive
+                ? "Open this link: it logs one browser in, once, within 2 minutes. Press Enter for a new link; Ctrl-C stops the dashboard."
+                : "Open this link: it logs one browser in, once, within 2 minutes (not on a foreground terminal: restart the dashboard for a new link).");
             var link = host.NewLoginLink(name);
             Console.WriteLine(link);
             if (open && DashboardCommand.Open(link.ToString()) != ExitCodes.Ok) return ExitCodes.Refused;
-            PrintLinksOnEnter(host, name, ct);
+            if (interactive) PrintLinksOnEnter(host, name, ct);
             try
             {
                 await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
