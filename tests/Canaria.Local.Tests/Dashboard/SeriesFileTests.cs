@@ -82,6 +82,27 @@ public sealed class SeriesFileTests : IDisposable
         Assert.NotNull(SeriesFile.Load(blocked, _clock.GetUtcNow(), _log));
     }
 
+    [Fact]
+    public void Save_OverTheSizeBound_KeepsEachRolloutsNewestPointsAndFits()
+    {
+        var end = _clock.GetUtcNow();
+        var data = Data(end, ("a", 400), ("b", 200));
+        const long bound = 40_000; // the whole data is about 150 KB
+
+        SeriesFile.Save(FilePath, data, bound);
+
+        Assert.InRange(new FileInfo(FilePath).Length, 1, bound);
+        var loaded = SeriesFile.Load(FilePath, end, _log)!;
+        foreach (var name in new[] { "a", "b" })
+        {
+            var kept = loaded.Rollouts[name].Signals;
+            Assert.NotEmpty(kept);
+            Assert.True(kept.Count < data.Rollouts[name].Signals.Count, $"{name} kept all {kept.Count} points");
+            Assert.Equal(end, kept[^1].At); // the newest point survives, the oldest went first
+            Assert.Equal(data.Rollouts[name].Signals.TakeLast(kept.Count).Select(p => p.At), kept.Select(p => p.At));
+        }
+    }
+
     public void Dispose() => _dir.Dispose();
 
     /// <summary>Per rollout, <c>n</c> signal points one second apart ending at <paramref name="end"/>, and an LLR point per signal point.</summary>

@@ -29,7 +29,7 @@ internal static class SeriesFile
             if (!info.Exists) return null;
             if (info.Length > MaxBytes)
             {
-                SeriesLog.FileIgnored(logger, path, $"{info.Length} bytes, more than the {MaxBytes} a save ever writes");
+                SeriesLog.FileIgnored(logger, path, $"{info.Length} bytes, more than the {MaxBytes} a save writes at most");
                 return null;
             }
             var data = JsonSerializer.Deserialize<SeriesFileData>(File.ReadAllText(path), CoreJson.Options);
@@ -56,6 +56,24 @@ internal static class SeriesFile
         }
     }
 
-    /// <summary>Replaces the file atomically; throws what the file system throws (the caller logs it).</summary>
-    public static void Save(string path, SeriesFileData data) => PrivateFiles.WriteAllText(path, JsonSerializer.Serialize(data, CoreJson.Options));
+    /// <summary>
+    /// Replaces the file atomically; throws what the file system throws (the caller logs it). Over <paramref name="maxBytes"/>
+    /// (very many rollouts) each rollout keeps only its newer half of points, again until it fits, so the file is never one
+    /// that <see cref="Load"/> ignores: the newest points are the ones a restarted dashboard shows first.
+    /// </summary>
+    public static void Save(string path, SeriesFileData data, long maxBytes = MaxBytes)
+    {
+        var text = JsonSerializer.Serialize(data, CoreJson.Options);
+        while (System.Text.Encoding.UTF8.GetByteCount(text) > maxBytes && data.Rollouts.Values.Any(r => r.Signals.Count + r.Llr.Count > 0))
+        {
+            data = data with
+            {
+                Rollouts = data.Rollouts.ToDictionary(r => r.Key, r => new SeriesFileRollout(NewerHalf(r.Value.Signals), NewerHalf(r.Value.Llr)), StringComparer.Ordinal),
+            };
+            text = JsonSerializer.Serialize(data, CoreJson.Options);
+        }
+        PrivateFiles.WriteAllText(path, text);
+    }
+
+    private static List<T> NewerHalf<T>(IReadOnlyList<T> oldestFirst) => oldestFirst.Skip(oldestFirst.Count - oldestFirst.Count / 2).ToList();
 }
