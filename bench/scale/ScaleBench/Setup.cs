@@ -24,33 +24,39 @@ internal static class Setup
         }
     }
 
-    /// <summary>Waits until every Rollout satisfies <paramref name="done"/>, printing progress every 10 s.</summary>
-    public static async Task WaitAsync(Fleet fleet, string what, Func<JsonObject, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until every Rollout in <paramref name="rollouts"/> (the driver's cache, fed by a watch: polling the fleet by
+    /// paged lists read etcd each time and loaded the API server the controller is measured against) satisfies
+    /// <paramref name="done"/>, printing progress every 10 s; returns when the first one did.
+    /// </summary>
+    public static async Task<TimeSpan> WaitAsync(KubeInformer rollouts, int count, string what, Func<JsonObject, bool> done, TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var printed = TimeSpan.Zero;
+        TimeSpan? first = null;
         while (true)
         {
-            var rollouts = await fleet.RolloutsAsync(cancellationToken);
-            var n = rollouts.Count(done);
-            if (n == fleet.Count && rollouts.Count == fleet.Count) return;
-            if (clock.Elapsed > timeout) throw new TimeoutException($"after {timeout}: {n}/{fleet.Count} Rollouts {what}");
+            var all = rollouts.List();
+            var n = all.Count(done);
+            if (n > 0) first ??= clock.Elapsed;
+            if (n == count && all.Count == count) return first!.Value;
+            if (clock.Elapsed > timeout) throw new TimeoutException($"after {timeout}: {n}/{count} Rollouts {what}");
             if (clock.Elapsed - printed > TimeSpan.FromSeconds(10))
             {
                 printed = clock.Elapsed;
-                Console.Error.WriteLine($"  {clock.Elapsed.TotalSeconds:F0} s: {n}/{fleet.Count} {what}");
+                Console.Error.WriteLine($"  {clock.Elapsed.TotalSeconds:F0} s: {n}/{count} {what}");
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(500 * Math.Max(1, fleet.Count / 1000)), cancellationToken); // a list of 10,000 is heavy
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
         }
     }
 
-    public static async Task WaitForPodsAsync(KubeClient client, string ns, int count, CancellationToken cancellationToken)
+    public static async Task WaitForPodsAsync(KubeInformer deployments, int count, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var deployments = (await client.ListAllAsync(KubeResource.Deployments, ns, cancellationToken: cancellationToken)).ValueOrThrow().Items;
-            var ready = deployments.Count(d => (int?)d["status"]?["readyReplicas"] == Fleet.Replicas);
+            var ready = deployments.List().Count(d => (int?)d["status"]?["readyReplicas"] == Fleet.Replicas);
             if (ready == count) return;
             if (clock.Elapsed > Timeout(20, count)) throw new TimeoutException($"{ready}/{count} Deployments ready after {Timeout(20, count)}");
             Console.Error.WriteLine($"  {clock.Elapsed.TotalSeconds:F0} s: {ready}/{count} Deployments with their pod Ready");
@@ -58,9 +64,10 @@ internal static class Setup
         }
     }
 
-    public static Task WaitObservedAsync(Fleet fleet, CancellationToken cancellationToken) =>
-        WaitAsync(fleet, "observed their generation", r => (long?)r["status"]?["observedGeneration"] == (long?)r["metadata"]?["generation"],
-            Timeout(10, fleet.Count), cancellationToken);
+    /// <summary>Waits until the controller observed every Rollout's spec with <paramref name="progressDeadline"/> (the cache may still hold older ones).</summary>
+    public static Task WaitObservedAsync(KubeInformer rollouts, int count, string progressDeadline, CancellationToken cancellationToken) =>
+        WaitAsync(rollouts, count, "observed their generation", r => (string?)r["spec"]?["progressDeadline"] == progressDeadline
+            && (long?)r["status"]?["observedGeneration"] == (long?)r["metadata"]?["generation"], Timeout(10, count), cancellationToken);
 
     /// <summary>A phase's time limit: <paramref name="minutes"/> per 1,000 Rollouts (at least that).</summary>
     public static TimeSpan Timeout(int minutes, int count) => TimeSpan.FromMinutes(minutes * Math.Max(1, count / 1000.0));

@@ -31,6 +31,14 @@ internal sealed class RolloutFinalizer(KubeClient client)
             return true;
         }, cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// Whether <paramref name="written"/> (what <see cref="AddAsync"/> returned) is <paramref name="read"/> with the
+    /// finalizer in and the same spec, so a reconcile may go on with it; a spec changed or a delete begun meanwhile is
+    /// read again from the cache instead.
+    /// </summary>
+    public static bool AddedToSameSpec(JsonObject read, JsonObject written) =>
+        Has(written) && !Deleting(written) && RolloutObject.Of(written).Generation == RolloutObject.Of(read).Generation;
+
     /// <summary>Hands the Deployment back; returns an error to retry on, or null when the finalizer is gone.</summary>
     public async Task<string?> FinalizeAsync(string ns, string name, RolloutSpec? spec, DeploymentView? d, CancellationToken cancellationToken,
         Func<CancellationToken, Task<string?>>? releaseRouting = null)

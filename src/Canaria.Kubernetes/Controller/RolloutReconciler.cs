@@ -109,9 +109,13 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         {
             // Before the first write to the user's objects: deleting the Rollout must be able to hand them back.
             var added = await _finalizer.AddAsync(ns, name, cancellationToken).ConfigureAwait(false);
-            if (added.IsSuccess) rollouts.Wrote(added.Value!);
             if (added.Error is { IsNotFound: true }) return Gone; // deleted meanwhile: its Deleted event ends it
-            return new ReconcileResult(added.IsSuccess ? TimeSpan.Zero : options.RetryInterval, added.Error?.ToString());
+            if (!added.IsSuccess) return new ReconcileResult(options.RetryInterval, added.Error!.ToString());
+            rollouts.Wrote(added.Value!);
+            // Go on with the object as written (the status write needs its resourceVersion): a new fleet's Rollouts each
+            // finish their first pass here instead of queuing behind every other Rollout's finalizer.
+            if (!RolloutFinalizer.AddedToSameSpec(rollout, added.Value!)) return new ReconcileResult(TimeSpan.Zero);
+            rollout = (JsonObject)added.Value!.DeepClone();
         }
         if (!view.Paused)
         {
