@@ -19,10 +19,10 @@ public sealed class RolloutController : IAsyncDisposable
     private readonly KubeControllerOptions _options;
     private readonly ILogger _logger;
     private readonly WorkQueue _queue;
-    private readonly KubeInformer _rollouts;
-    private readonly KubeInformer _deployments;
-    private readonly KubeInformer _replicaSets;
-    private readonly KubeInformer _services;
+    private readonly KubeInformer<JsonObject> _rollouts;
+    private readonly KubeInformer<JsonObject> _deployments;
+    private readonly KubeInformer<JsonObject> _replicaSets;
+    private readonly KubeInformer<JsonObject> _services;
     private readonly ReverseIndex _rolloutsByDeployment = new();
     private readonly ReverseIndex _rolloutsByService = new();
     private readonly ReverseIndex _replicaSetsByOwner = new();
@@ -36,10 +36,10 @@ public sealed class RolloutController : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _queue = new WorkQueue(client.Time);
         var ns = _options.Namespace;
-        _rollouts = new KubeInformer(client, RolloutResource.Rollouts, ns, onEvent: OnRollout, logger: _logger);
-        _deployments = new KubeInformer(client, KubeResource.Deployments, ns, onEvent: OnDeployment, logger: _logger);
-        _replicaSets = new KubeInformer(client, KubeResource.ReplicaSets, ns, onEvent: OnReplicaSet, logger: _logger);
-        _services = new KubeInformer(client, KubeResource.Services, ns, onEvent: OnService, logger: _logger);
+        _rollouts = new KubeInformer<JsonObject>(client, RolloutResource.Rollouts, ns, InformerCodecs.Json, onEvent: OnRollout, logger: _logger);
+        _deployments = new KubeInformer<JsonObject>(client, KubeResource.Deployments, ns, InformerCodecs.Json, onEvent: OnDeployment, logger: _logger);
+        _replicaSets = new KubeInformer<JsonObject>(client, KubeResource.ReplicaSets, ns, InformerCodecs.Json, onEvent: OnReplicaSet, logger: _logger);
+        _services = new KubeInformer<JsonObject>(client, KubeResource.Services, ns, InformerCodecs.Json, onEvent: OnService, logger: _logger);
         _reconciler = new RolloutReconciler(client, _rollouts, (n, name) => _deployments.Get(n, name), ReplicaSetsOf,
             (n, name) => _services.Get(n, name), _options, _logger);
         _reconciler.Analysis.Wake = _queue.Add;
@@ -51,7 +51,7 @@ public sealed class RolloutController : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        KubeInformer[] informers = [_deployments, _replicaSets, _services, _rollouts];
+        KubeInformer<JsonObject>[] informers = [_deployments, _replicaSets, _services, _rollouts];
         foreach (var informer in informers) informer.Start();
         await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(cancellationToken))).ConfigureAwait(false);
         var all = _rollouts.List();
@@ -121,7 +121,7 @@ public sealed class RolloutController : IAsyncDisposable
 
     private static string RolloutOwner(string? ns, string rollout) => "rollout:" + KubeInformer.Key(ns, rollout);
 
-    private ValueTask OnRollout(InformerEvent ev, CancellationToken cancellationToken)
+    private ValueTask OnRollout(InformerEvent<JsonObject> ev, CancellationToken cancellationToken)
     {
         var key = KubeInformer.KeyOf(ev.Object);
         if (ev.Type == InformerEventType.Deleted)
@@ -139,13 +139,13 @@ public sealed class RolloutController : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private ValueTask OnDeployment(InformerEvent ev, CancellationToken cancellationToken)
+    private ValueTask OnDeployment(InformerEvent<JsonObject> ev, CancellationToken cancellationToken)
     {
         QueueAll(_rolloutsByDeployment.Lookup(KubeInformer.KeyOf(ev.Object)));
         return ValueTask.CompletedTask;
     }
 
-    private ValueTask OnReplicaSet(InformerEvent ev, CancellationToken cancellationToken)
+    private ValueTask OnReplicaSet(InformerEvent<JsonObject> ev, CancellationToken cancellationToken)
     {
         var key = KubeInformer.KeyOf(ev.Object);
         var ns = (string?)ev.Object["metadata"]?["namespace"];
@@ -161,7 +161,7 @@ public sealed class RolloutController : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private ValueTask OnService(InformerEvent ev, CancellationToken cancellationToken)
+    private ValueTask OnService(InformerEvent<JsonObject> ev, CancellationToken cancellationToken)
     {
         QueueAll(_rolloutsByService.Lookup(KubeInformer.KeyOf(ev.Object)));
         return ValueTask.CompletedTask;

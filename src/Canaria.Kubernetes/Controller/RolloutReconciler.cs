@@ -24,7 +24,7 @@ internal sealed record ReconcileResult(TimeSpan? RequeueAfter, string? Error = n
 /// the ready-pod ratio, the active Service's selector or the routers (traffic, chosen from the spec), checks and gates
 /// (analysis), /status (one status write per reconcile, before anything is applied) and Events.
 /// </summary>
-internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer rollouts, Func<string, string, JsonObject?> deployment,
+internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer<JsonObject> rollouts, Func<string, string, JsonObject?> deployment,
     Func<string, string, string, IEnumerable<JsonObject>> replicaSets, Func<string, string, JsonObject?> services, KubeControllerOptions options, ILogger logger) : IAsyncDisposable
 {
     /// <summary>What the routers verified after the last status write, stored by the next one (a crash loses it; the routers then verify again).</summary>
