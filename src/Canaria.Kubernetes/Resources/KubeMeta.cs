@@ -11,10 +11,18 @@ public static class KubeMeta
         obj["metadata"] is JsonObject m ? KubernetesJson.Deserialize<V1ObjectMeta>(m.ToJsonString()) : new V1ObjectMeta();
 
     /// <summary>One annotation's value, or null.</summary>
-    public static string? Annotation(this V1ObjectMeta meta, string name) =>
-        meta.Annotations?.TryGetValue(name, out var value) == true ? value : null;
+    public static string? Annotation(this V1ObjectMeta? meta, string name) =>
+        meta?.Annotations?.TryGetValue(name, out var value) == true ? value : null;
+
+    /// <summary>When the object was created (MinValue when unknown).</summary>
+    public static DateTimeOffset Created(this V1ObjectMeta? meta) => meta?.CreationTimestamp switch
+    {
+        null => DateTimeOffset.MinValue,
+        { Kind: DateTimeKind.Unspecified } c => new DateTimeOffset(c, TimeSpan.Zero),
+        { } c => new DateTimeOffset(c),
+    };
 
     /// <summary>One label's value, or null.</summary>
-    public static string? Label(this V1ObjectMeta meta, string name) =>
-        meta.Labels?.TryGetValue(name, out var value) == true ? value : null;
+    public static string? Label(this V1ObjectMeta? meta, string name) =>
+        meta?.Labels?.TryGetValue(name, out var value) == true ? value : null;
 }
