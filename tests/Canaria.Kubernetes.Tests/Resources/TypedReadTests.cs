@@ -54,7 +54,7 @@ public sealed class TypedReadTests(ControlPlaneFixture cluster)
         var service = JsonNode.Parse($$$"""
             {"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"{{{ns}}}",
              "annotations":{"kubectl.kubernetes.io/last-applied-configuration":"{\"big\":true}","team":"a"}},
-             "spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":"http"}]}}
+             "spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":"http","protocol":"TCP"}]}}
             """)!.AsObject();
         var applied = (await cluster.Client.ApplyAsync(KubeResource.Services, ns, service, "typed-test")).ValueOrThrow();
         Assert.NotNull(applied["metadata"]?["managedFields"]); // the server keeps them: the caches must not
