@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using k8s;
+using System.Text.Json;
+using Canaria.Kubernetes.Client;
 using k8s.Models;
 
 namespace Canaria.Kubernetes.Resources;
@@ -8,7 +9,7 @@ namespace Canaria.Kubernetes.Resources;
 public static class KubeMeta
 {
     public static V1ObjectMeta Of(JsonObject obj) =>
-        obj["metadata"] is JsonObject m ? KubernetesJson.Deserialize<V1ObjectMeta>(m.ToJsonString()) : new V1ObjectMeta();
+        obj["metadata"] is JsonObject m ? m.Deserialize<V1ObjectMeta>(InformerCodecs.KubeJson) ?? new V1ObjectMeta() : new V1ObjectMeta();
 
     /// <summary>One annotation's value, or null.</summary>
     public static string? Annotation(this V1ObjectMeta? meta, string name) =>
