@@ -6,7 +6,8 @@ using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Tests.Support;
 
 // bench/scale/run.sh starts the control plane and runs this: ScaleBench KUBECONFIG CANARIA_DLL COUNT LOGDIR
-// SCALE_PHASES=restart,takeover,releases (the default: all three) chooses the phases after the first idle window;
+// SCALE_PHASES=restart,takeover,releases (the default: all three) chooses the phases after the first idle window
+// (memory: with CANARIA_DLL_B, both builds' idle CPU, RSS and requests after fresh starts, alternating A, B, A, B);
 // SCALE_BATCHES=20,100 sets the release batches. CANARIA_DLL_B=/path/canaria.dll: the release batches alternate between
 // the controller under test (A, even batches) and this one (B, odd batches), on the same cluster under the same load; a
 // switch stops one, starts the other and waits until its first pass is done.
@@ -74,6 +75,20 @@ if (phases.Contains("takeover"))
     table.Row("leader SIGKILLed → standby reconciled all (Lease 15 s incl.)", $"{count}", $"{clock.Elapsed.TotalSeconds:F1} s");
     leader.Dispose();
     leader = standby;
+}
+
+if (phases.Contains("memory") && Environment.GetEnvironmentVariable("CANARIA_DLL_B") is { Length: > 0 } baseline)
+{
+    // Both builds on the same fleet, alternating A, B, A, B, each freshly started: idle once its first pass is done.
+    for (var round = 0; round < 4; round++)
+    {
+        await leader.StopAsync();
+        leader.Dispose();
+        leader = Controller.Start(round % 2 == 0 ? canaria : baseline, kubeconfig, Ns, Path.Combine(logs, $"controller-memory{round}.log"));
+        await leader.WaitQuietAsync(TimeSpan.FromSeconds(20), ct);
+        await Task.Delay(TimeSpan.FromSeconds(30), ct);
+        await table.IdleAsync($"idle after a fresh start, {(round % 2 == 0 ? "A" : "B")} (round {round / 2 + 1})", leader, metrics, count, TimeSpan.FromSeconds(60), ct);
+    }
 }
 
 var first = 0;

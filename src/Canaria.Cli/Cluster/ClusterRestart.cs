@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using Canaria.Cli.Rendering;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Resources;
+using k8s.Models;
 
 namespace Canaria.Cli.Cluster;
 
@@ -36,16 +36,16 @@ internal static class ClusterRestart
         foreach (var row in rows)
         {
             var rs = view.Deployment.ReplicaSets.First(x => x.Name == row.Name);
-            var pods = await session.Client.ListAllAsync(KubeResource.Pods, session.Namespace,
+            var pods = await session.Client.ListAllAsync<V1Pod>(KubeResource.Pods, session.Namespace,
                 new ListOptions { LabelSelector = $"{PodTemplates.HashLabel}={rs.PodHash}" }, ct).ConfigureAwait(false);
             if (!pods.IsSuccess) return ClusterFailure.Report(session, pods.Error!, "list", "pods", $"the pods of ReplicaSet {rs.Name}");
-            var uid = (string?)rs.Object["metadata"]?["uid"];
-            foreach (var pod in pods.Value!.Items.Where(p => OwnedBy(p, uid) && p["metadata"]?["deletionTimestamp"] is null && Created(p) < started))
+            var uid = rs.Object.Metadata.Uid;
+            foreach (var pod in pods.Value!.Where(p => Pods.OwnedBy(p, uid) && p.Metadata.DeletionTimestamp is null && p.Metadata.Created() < started))
             {
-                var podName = (string)pod["metadata"]!["name"]!;
+                var podName = pod.Metadata.Name;
                 Output.Info($"restarting pod {podName} (revision {row.Revision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}{(row.Role.Length > 0 ? ", " + row.Role : "")})");
                 var deleted = await session.Client.DeleteAsync(KubeResource.Pods, session.Namespace, podName,
-                    new DeleteOptions { PreconditionUid = (string?)pod["metadata"]?["uid"] }, ct).ConfigureAwait(false);
+                    new DeleteOptions { PreconditionUid = pod.Metadata.Uid }, ct).ConfigureAwait(false);
                 if (!deleted.IsSuccess && !deleted.Error!.IsNotFound) return ClusterFailure.Report(session, deleted.Error, "delete", "pods", $"Pod {podName}");
                 if (await WaitReadyAsync(session, rs, podName, timeout, ct).ConfigureAwait(false) is { } late)
                     return ClusterOutcome.Failed(ExitCodes.Unreachable, $"{late}; {restarted} pod(s) restarted before it, no other pod was deleted").Print();
@@ -63,31 +63,21 @@ internal static class ClusterRestart
     private static async Task<string?> WaitReadyAsync(ClusterSession session, OwnedReplicaSet owned, string oldPod, TimeSpan timeout, CancellationToken ct)
     {
         var replicaSet = owned.Name;
-        var uid = (string?)owned.Object["metadata"]?["uid"];
+        var uid = owned.Object.Metadata.Uid;
         var deadline = session.Time.GetUtcNow() + timeout;
         while (true)
         {
-            var rs = await session.Client.GetAsync(KubeResource.ReplicaSets, session.Namespace, replicaSet, ct).ConfigureAwait(false);
+            var rs = await session.Client.GetAsync<V1ReplicaSet>(KubeResource.ReplicaSets, session.Namespace, replicaSet, ct).ConfigureAwait(false);
             var old = await session.Client.GetAsync(KubeResource.Pods, session.Namespace, oldPod, ct).ConfigureAwait(false);
-            var pods = await session.Client.ListAllAsync(KubeResource.Pods, session.Namespace,
+            var pods = await session.Client.ListAllAsync<V1Pod>(KubeResource.Pods, session.Namespace,
                 new ListOptions { LabelSelector = $"{PodTemplates.HashLabel}={owned.PodHash}" }, ct).ConfigureAwait(false);
-            var want = ClusterRolloutView.Int(rs.Value?["spec"]?["replicas"]) ?? 0;
-            var ready = ClusterRolloutView.Int(rs.Value?["status"]?["readyReplicas"]) ?? 0;
-            var readyPods = pods.IsSuccess ? pods.Value!.Items.Count(p => OwnedBy(p, uid) && p["metadata"]?["deletionTimestamp"] is null && PodReady(p)) : 0;
+            var want = rs.Value?.Spec?.Replicas ?? 0;
+            var ready = rs.Value?.Status?.ReadyReplicas ?? 0;
+            var readyPods = pods.IsSuccess ? pods.Value!.Count(p => Pods.OwnedBy(p, uid) && p.Metadata.DeletionTimestamp is null && Pods.Ready(p)) : 0;
             if (rs.IsSuccess && old.Error is { IsNotFound: true } && ready >= want && readyPods >= want) return null;
             if (session.Time.GetUtcNow() > deadline)
                 return $"ReplicaSet {replicaSet} has {Math.Min(ready, readyPods)}/{want} pods ready {timeout.TotalSeconds:0}s after pod {oldPod} was deleted{(old.IsSuccess ? " (and that pod is still terminating)" : "")}";
             await Task.Delay(ClusterCommand.Poll, session.Time, ct).ConfigureAwait(false);
         }
     }
-
-    private static bool PodReady(JsonObject pod) =>
-        (pod["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().Any(c => (string?)c["type"] == "Ready" && (string?)c["status"] == "True") == true;
-
-    private static bool OwnedBy(JsonObject pod, string? uid) =>
-        (pod["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>().Any(o => (string?)o["uid"] == uid) == true;
-
-    private static DateTimeOffset Created(JsonObject pod) =>
-        DateTimeOffset.TryParse((string?)pod["metadata"]?["creationTimestamp"], System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.MinValue;
 }

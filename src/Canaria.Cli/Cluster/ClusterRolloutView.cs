@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
 using Canaria.Kubernetes.Resources;
+using k8s.Models;
 
 namespace Canaria.Cli.Cluster;
 
@@ -40,12 +41,12 @@ internal sealed record ClusterRolloutView
         var deploymentName = (string?)rollout["spec"]?["workloadRef"]?["name"];
         var view = new ClusterRolloutView { Rollout = rollout, Name = name, DeploymentName = deploymentName };
         if (deploymentName is null) return (view, null, "");
-        var d = await session.Client.GetAsync(KubeResource.Deployments, session.Namespace, deploymentName, ct).ConfigureAwait(false);
+        var d = await session.Client.GetAsync<V1Deployment>(KubeResource.Deployments, session.Namespace, deploymentName, ct).ConfigureAwait(false);
         if (d.Error is { IsNotFound: true }) return (view, null, "");
         if (!d.IsSuccess) return (null, d.Error, "deployments.apps");
-        var sets = await session.Client.ListAllAsync(KubeResource.ReplicaSets, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
+        var sets = await session.Client.ListAllAsync<V1ReplicaSet>(KubeResource.ReplicaSets, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
         if (!sets.IsSuccess) return (null, sets.Error, "replicasets.apps");
-        return (view with { Deployment = DeploymentView.Of(d.Value!, sets.Value!.Items, RolloutObject.Of(rollout).Uid) }, null, "");
+        return (view with { Deployment = DeploymentView.Of(d.Value!, sets.Value!, RolloutObject.Of(rollout).Uid) }, null, "");
     }
 
     /// <summary>The Deployment's ReplicaSets, oldest first, with Canaria's revision and role.</summary>
@@ -57,7 +58,7 @@ internal sealed record ClusterRolloutView
         {
             int? revision = revisions.TryGetValue(rs.TemplateHash, out var r) ? r : null;
             var role = revision is null ? "" : revision == CanaryRevision ? "canary" : revision == StableRevision ? "stable" : "";
-            return new ReplicaSetRow(rs.Name, revision, role, rs.TemplateHash, rs.PodHash, Images(rs.Object["spec"]?["template"]), rs.Replicas, rs.ReadyReplicas, rs.Created);
+            return new ReplicaSetRow(rs.Name, revision, role, rs.TemplateHash, rs.PodHash, Images(rs.Object.Spec?.Template), rs.Replicas, rs.ReadyReplicas, rs.Created);
         }).ToList();
     }
 
@@ -94,8 +95,8 @@ internal sealed record ClusterRolloutView
         };
     }
 
-    public static string Images(JsonNode? template) =>
-        string.Join(",", (template?["spec"]?["containers"] as JsonArray)?.OfType<JsonObject>().Select(c => (string?)c["image"] ?? "?") ?? []);
+    public static string Images(V1PodTemplateSpec? template) =>
+        string.Join(",", template?.Spec?.Containers?.Select(c => c.Image ?? "?") ?? []);
 
     /// <summary>
     /// The canary's share as status reports it: "10%", "250/750 (75%)" when the routers carry written weights, or "33% (replica

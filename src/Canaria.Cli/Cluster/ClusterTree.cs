@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Resources;
+using k8s.Models;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -17,12 +18,12 @@ internal static class ClusterTree
     {
         var (view, failure, resource) = await ClusterRolloutView.LoadAsync(session, name, ct).ConfigureAwait(false);
         if (view is null) return (null, "", failure, resource);
-        IReadOnlyList<JsonObject> pods = [];
+        IReadOnlyList<V1Pod> pods = [];
         if (view.Deployment is not null)
         {
-            var list = await session.Client.ListAllAsync(KubeResource.Pods, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
+            var list = await session.Client.ListAllAsync<V1Pod>(KubeResource.Pods, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
             if (!list.IsSuccess) return (null, "", list.Error, "pods");
-            pods = list.Value!.Items;
+            pods = list.Value!;
         }
         var lines = Lines(view, pods);
         var tree = new Tree(new Markup(Markup.Escape(lines[0].Text)));
@@ -36,7 +37,7 @@ internal static class ClusterTree
     }
 
     /// <summary>The tree as (depth, text) lines: 0 the Rollout, 1 a revision, 2 a pod.</summary>
-    public static IReadOnlyList<(int Depth, string Text)> Lines(ClusterRolloutView view, IReadOnlyList<JsonObject> pods)
+    public static IReadOnlyList<(int Depth, string Text)> Lines(ClusterRolloutView view, IReadOnlyList<V1Pod> pods)
     {
         var s = view.Status;
         var lines = new List<(int, string)>
@@ -50,20 +51,18 @@ internal static class ClusterTree
             var desired = rs.Revision is { } rev ? ClusterRolloutView.Int(plan?[rev.ToString(CultureInfo.InvariantCulture)]) ?? rs.Replicas : rs.Replicas;
             var role = rs.Role.Length > 0 ? $" ({rs.Role})" : "";
             lines.Add((1, $"revision {rs.Revision?.ToString(CultureInfo.InvariantCulture) ?? "-"}{role}  ReplicaSet {rs.Name}  {rs.Images}  ready {rs.Ready}/{desired}"));
-            var uid = (string?)view.Deployment!.ReplicaSets.First(x => x.Name == rs.Name).Object["metadata"]?["uid"];
-            foreach (var pod in pods.Where(p => (p["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>().Any(o => (string?)o["uid"] == uid) == true)
-                         .OrderBy(p => (string?)p["metadata"]?["name"], StringComparer.Ordinal))
+            var uid = view.Deployment!.ReplicaSets.First(x => x.Name == rs.Name).Object.Metadata.Uid;
+            foreach (var pod in pods.Where(p => Pods.OwnedBy(p, uid)).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal))
             {
-                lines.Add((2, $"pod {(string?)pod["metadata"]?["name"]}  {PodState(pod)}"));
+                lines.Add((2, $"pod {pod.Metadata.Name}  {PodState(pod)}"));
             }
         }
         return lines;
     }
 
-    private static string PodState(JsonObject pod)
+    private static string PodState(V1Pod pod)
     {
-        if (pod["metadata"]?["deletionTimestamp"] is not null) return "Terminating";
-        var ready = (pod["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>().Any(c => (string?)c["type"] == "Ready" && (string?)c["status"] == "True") == true;
-        return $"{(string?)pod["status"]?["phase"] ?? "Pending"}{(ready ? "  ready" : "  not ready")}";
+        if (pod.Metadata.DeletionTimestamp is not null) return "Terminating";
+        return $"{pod.Status?.Phase ?? "Pending"}{(Pods.Ready(pod) ? "  ready" : "  not ready")}";
     }
 }

@@ -45,8 +45,11 @@ internal static class ClusterUndo
             return ClusterOutcome.Failed(ExitCodes.Invalid,
                 $"Rollout {name} has no revision {target}; known revisions are {(known.Length == 0 ? "none" : known)} (see `{ClusterOptions.Command("history " + name)}`)");
         }
-        var rs = view.Deployment.ReplicaSetOf(hash);
-        if (rs?.Object["spec"]?["template"] is not JsonObject template)
+        // The template is copied as the ReplicaSet's JSON, not the typed read: a model drops the fields it does not know.
+        var owned = view.Deployment.ReplicaSetOf(hash);
+        var rs = owned is null ? null : await session.Client.GetAsync(KubeResource.ReplicaSets, session.Namespace, owned.Name, ct).ConfigureAwait(false);
+        if (rs is { IsSuccess: false, Error.IsNotFound: false }) return ClusterFailure.Outcome(session, rs.Error!, "get", "replicasets.apps", $"ReplicaSet {owned!.Name}");
+        if (rs?.Value?["spec"]?["template"] is not JsonObject template)
         {
             return ClusterOutcome.Failed(ExitCodes.NotFound,
                 $"revision {target} of Rollout {name} has no ReplicaSet left in namespace {session.Namespace} (its template is kept only in its ReplicaSet); known revisions are {known}");
@@ -66,7 +69,7 @@ internal static class ClusterUndo
             return true;
         }, cancellationToken: ct).ConfigureAwait(false);
         if (!updated.IsSuccess) return ClusterFailure.Outcome(session, updated.Error!, "update", "deployments.apps", $"Deployment {view.DeploymentName}");
-        var images = ClusterRolloutView.Images(template);
+        var images = ClusterRolloutView.Images(owned!.Object.Spec?.Template);
         if (unchanged) return ClusterOutcome.Done($"Deployment {view.DeploymentName} already has the template of revision {target} ({images}); nothing changed");
         var effect = target == view.StableRevision
             ? "it is the stable revision, so the release in progress is cancelled"

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Canaria.Kubernetes.Client;
 
-internal sealed partial class KubeInformer
+internal sealed partial class KubeInformer<T>
 {
     private async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -40,13 +40,13 @@ internal sealed partial class KubeInformer
             return list.Error!.ToString();
         }
         Interlocked.Increment(ref _listCount);
-        var fresh = list.Value!.Items.ToDictionary(KeyOf, StringComparer.Ordinal);
+        var fresh = list.Value!.Items.Select(_codec.Decode).ToDictionary(KeyOf, StringComparer.Ordinal);
         KubeClientLog.Listed(_logger, fresh.Count, _resource.Plural, list.Value.ResourceVersion);
         foreach (var (key, old) in _store)
         {
             if (!fresh.ContainsKey(key) && _store.TryRemove(key, out _))
             {
-                await EmitAsync(new InformerEvent(InformerEventType.Deleted, old), cancellationToken).ConfigureAwait(false);
+                await EmitAsync(new InformerEvent<T>(InformerEventType.Deleted, old), cancellationToken).ConfigureAwait(false);
             }
         }
         foreach (var (key, obj) in fresh)
@@ -55,11 +55,11 @@ internal sealed partial class KubeInformer
             _store[key] = obj;
             if (!had)
             {
-                await EmitAsync(new InformerEvent(InformerEventType.Added, obj), cancellationToken).ConfigureAwait(false);
+                await EmitAsync(new InformerEvent<T>(InformerEventType.Added, obj), cancellationToken).ConfigureAwait(false);
             }
             else if (ResourceVersionOf(old) != ResourceVersionOf(obj))
             {
-                await EmitAsync(new InformerEvent(InformerEventType.Modified, obj), cancellationToken).ConfigureAwait(false);
+                await EmitAsync(new InformerEvent<T>(InformerEventType.Modified, obj), cancellationToken).ConfigureAwait(false);
             }
         }
         LastResourceVersion = list.Value.ResourceVersion;
@@ -100,19 +100,21 @@ internal sealed partial class KubeInformer
                     LastResourceVersion = null; // the server refused this watch: relist after back-off, as client-go does
                     return ev.Status.ToString();
                 case WatchEventType.Bookmark:
-                    LastResourceVersion = ResourceVersionOf(ev.Object) ?? LastResourceVersion;
+                    LastResourceVersion = (string?)ev.Object?["metadata"]?["resourceVersion"] ?? LastResourceVersion;
                     break;
                 case WatchEventType.Deleted:
-                    _store.TryRemove(KeyOf(ev.Object!), out _);
-                    LastResourceVersion = ResourceVersionOf(ev.Object) ?? LastResourceVersion;
-                    await EmitAsync(new InformerEvent(InformerEventType.Deleted, ev.Object!), cancellationToken).ConfigureAwait(false);
+                    var gone = _codec.Decode(ev.Object!);
+                    _store.TryRemove(KeyOf(gone), out _);
+                    LastResourceVersion = ResourceVersionOf(gone) ?? LastResourceVersion;
+                    await EmitAsync(new InformerEvent<T>(InformerEventType.Deleted, gone), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    var key = KeyOf(ev.Object!);
+                    var obj = _codec.Decode(ev.Object!);
+                    var key = KeyOf(obj);
                     var had = _store.ContainsKey(key);
-                    _store[key] = ev.Object!;
-                    LastResourceVersion = ResourceVersionOf(ev.Object) ?? LastResourceVersion;
-                    await EmitAsync(new InformerEvent(had ? InformerEventType.Modified : InformerEventType.Added, ev.Object!), cancellationToken).ConfigureAwait(false);
+                    _store[key] = obj;
+                    LastResourceVersion = ResourceVersionOf(obj) ?? LastResourceVersion;
+                    await EmitAsync(new InformerEvent<T>(had ? InformerEventType.Modified : InformerEventType.Added, obj), cancellationToken).ConfigureAwait(false);
                     break;
             }
             backoff.Reset();

@@ -7,7 +7,7 @@ namespace Canaria.Kubernetes.Client;
 
 internal enum InformerEventType { Added, Modified, Deleted, Resync }
 
-internal sealed record InformerEvent(InformerEventType Type, JsonObject Object);
+internal sealed record InformerEvent<T>(InformerEventType Type, T Object);
 
 internal sealed record InformerOptions
 {
@@ -22,7 +22,7 @@ internal sealed record InformerOptions
     public int PageSize { get; init; } = 500;
     /// <summary>
     /// Resume: watch from this resourceVersion first instead of listing (a 410 then forces a relist).
-    /// <see cref="KubeInformer.HasSynced"/> turns true only after a full list.
+    /// <see cref="KubeInformer{T}.HasSynced"/> turns true only after a full list.
     /// </summary>
     public string? StartResourceVersion { get; init; }
 }
@@ -31,18 +31,20 @@ internal sealed record InformerOptions
 /// List + watch of one resource into an in-memory store keyed by namespace/name. Events reach the
 /// callback in order, one at a time. Watches resume from the last seen resourceVersion (bookmarks
 /// included); a 410 Gone relists and reports the difference as events; failures reconnect with
-/// back-off and jitter. Cached objects are shared: treat them as read-only (DeepClone to change one).
+/// back-off and jitter. Cached objects are shared: treat them as read-only (copy one to change it). What is cached is
+/// the codec's shape (<see cref="InformerCodecs"/>): JSON, or the official client's models for core kinds.
 /// </summary>
-internal sealed partial class KubeInformer : IAsyncDisposable
+internal sealed partial class KubeInformer<T> : IAsyncDisposable where T : class
 {
     private readonly KubeClient _client;
     private readonly KubeResource _resource;
     private readonly string? _namespace;
+    private readonly InformerCodec<T> _codec;
     private readonly InformerOptions _options;
-    private readonly Func<InformerEvent, CancellationToken, ValueTask>? _onEvent;
+    private readonly Func<InformerEvent<T>, CancellationToken, ValueTask>? _onEvent;
     private readonly Random _random;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, JsonObject> _store = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, T> _store = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _emitGate = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -50,12 +52,13 @@ internal sealed partial class KubeInformer : IAsyncDisposable
     private int _listCount;
     private int _expiredCount;
 
-    public KubeInformer(KubeClient client, KubeResource resource, string? ns, InformerOptions? options = null,
-        Func<InformerEvent, CancellationToken, ValueTask>? onEvent = null, Random? random = null, ILogger? logger = null)
+    public KubeInformer(KubeClient client, KubeResource resource, string? ns, InformerCodec<T> codec, InformerOptions? options = null,
+        Func<InformerEvent<T>, CancellationToken, ValueTask>? onEvent = null, Random? random = null, ILogger? logger = null)
     {
         _client = client;
         _resource = resource;
         _namespace = ns;
+        _codec = codec;
         _options = options ?? new InformerOptions();
         _onEvent = onEvent;
         _random = random ?? Random.Shared;
@@ -81,9 +84,9 @@ internal sealed partial class KubeInformer : IAsyncDisposable
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
 
-    public JsonObject? Get(string? ns, string name) => _store.TryGetValue(Key(ns, name), out var obj) ? obj : null;
+    public T? Get(string? ns, string name) => _store.TryGetValue(KubeInformer.Key(ns, name), out var obj) ? obj : null;
 
-    public IReadOnlyList<JsonObject> List() => [.. _store.Values];
+    public IReadOnlyList<T> List() => [.. _store.Values];
 
     /// <summary>
     /// Puts an object this process just wrote into the cache, so the next read sees the write before its watch event
@@ -91,14 +94,15 @@ internal sealed partial class KubeInformer : IAsyncDisposable
     /// </summary>
     public void Wrote(JsonObject written)
     {
-        var key = KeyOf(written);
-        if (!_store.TryGetValue(key, out var cached) || (string?)cached["metadata"]?["uid"] != (string?)written["metadata"]?["uid"])
+        var obj = _codec.Decode(written);
+        var key = KeyOf(obj);
+        if (!_store.TryGetValue(key, out var cached) || _codec.Identity(cached).Uid != _codec.Identity(obj).Uid)
         {
             return;
         }
-        if (long.TryParse(ResourceVersionOf(cached), out var had) && long.TryParse(ResourceVersionOf(written), out var has) && has > had)
+        if (long.TryParse(ResourceVersionOf(cached), out var had) && long.TryParse(ResourceVersionOf(obj), out var has) && has > had)
         {
-            _store.TryUpdate(key, written, cached);
+            _store.TryUpdate(key, obj, cached);
         }
     }
 
@@ -117,12 +121,13 @@ internal sealed partial class KubeInformer : IAsyncDisposable
         _emitGate.Dispose();
     }
 
-    internal static string Key(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : $"{ns}/{name}";
+    private string KeyOf(T obj)
+    {
+        var id = _codec.Identity(obj);
+        return KubeInformer.Key(id.Namespace, id.Name ?? "");
+    }
 
-    internal static string KeyOf(JsonObject obj) =>
-        Key((string?)obj["metadata"]?["namespace"], (string?)obj["metadata"]?["name"] ?? "");
-
-    private static string? ResourceVersionOf(JsonObject? obj) => (string?)obj?["metadata"]?["resourceVersion"];
+    private string? ResourceVersionOf(T? obj) => obj is null ? null : _codec.Identity(obj).ResourceVersion;
 
     private async Task ResyncAsync(TimeSpan period, CancellationToken cancellationToken)
     {
@@ -135,12 +140,12 @@ internal sealed partial class KubeInformer : IAsyncDisposable
             }
             foreach (var obj in _store.Values)
             {
-                await EmitAsync(new InformerEvent(InformerEventType.Resync, obj), cancellationToken).ConfigureAwait(false);
+                await EmitAsync(new InformerEvent<T>(InformerEventType.Resync, obj), cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task EmitAsync(InformerEvent ev, CancellationToken cancellationToken)
+    private async Task EmitAsync(InformerEvent<T> ev, CancellationToken cancellationToken)
     {
         if (_onEvent is null)
         {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Canaria.Core.Engine;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Resources;
+using k8s.Models;
 
 namespace Canaria.Kubernetes.Controller;
 
@@ -11,11 +12,15 @@ namespace Canaria.Kubernetes.Controller;
 /// (0% or 100% to the new revision).
 /// </summary>
 /// <param name="cached">The Service as the controller's informer last saw it (a watched object: reading it costs no request).</param>
-internal sealed class ActiveService(KubeClient client, Func<string, string, JsonObject?> cached)
+internal sealed class ActiveService(KubeClient client, Func<string, string, V1Service?> cached)
 {
     /// <summary>The pod-template-hash the Service selects now, or null when it has no such key or does not exist.</summary>
     public Task<(bool Exists, string? PodHash)> ReadAsync(string ns, string name, CancellationToken cancellationToken) =>
-        Task.FromResult(cached(ns, name) is { } got ? (true, (string?)got["spec"]?["selector"]?[PodTemplates.HashLabel]) : (false, (string?)null));
+        Task.FromResult(cached(ns, name) is { } got ? (true, Selected(got)) : (false, (string?)null));
+
+    /// <summary>The pod-template-hash a Service's selector names, or null.</summary>
+    public static string? Selected(V1Service service) =>
+        service.Spec?.Selector?.TryGetValue(PodTemplates.HashLabel, out var hash) == true ? hash : null;
 
     public async Task<string?> SelectAsync(string ns, string name, string podHash, string? current, CancellationToken cancellationToken)
     {

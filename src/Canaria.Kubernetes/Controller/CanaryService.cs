@@ -1,6 +1,8 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Resources;
+using k8s.Models;
 
 namespace Canaria.Kubernetes.Controller;
 
@@ -10,7 +12,7 @@ namespace Canaria.Kubernetes.Controller;
 /// is owned by the Rollout (garbage-collected with it), and the user's Service itself is not changed. Both Services are
 /// read from the controller's informer cache (<paramref name="cached"/>): a reconcile that changes nothing sends nothing.
 /// </summary>
-internal sealed class CanaryService(KubeClient client, Func<string, string, JsonObject?> cached)
+internal sealed class CanaryService(KubeClient client, Func<string, string, V1Service?> cached)
 {
     public const string FieldManager = "canaria";
 
@@ -21,7 +23,7 @@ internal sealed class CanaryService(KubeClient client, Func<string, string, Json
         var name = NameOf(service);
         var current = cached(ns, name);
         var rolloutName = (string?)rollout["metadata"]?["name"];
-        if (current is not null && (string?)current["metadata"]?["labels"]?[RolloutResource.RolloutLabel] != rolloutName)
+        if (current is not null && current.Metadata.Label(RolloutResource.RolloutLabel) != rolloutName)
         {
             // Someone's own Service (e.g. left by Flagger or Argo Rollouts): never taken over or deleted.
             return $"Service {name} exists but was not created by Canaria for Rollout {rolloutName} (no label canaria.dev/rollout={rolloutName}); " +
@@ -31,16 +33,17 @@ internal sealed class CanaryService(KubeClient client, Func<string, string, Json
         {
             if (current is null) return null;
             var deleted = await client.DeleteAsync(KubeResource.Services, ns, name,
-                new DeleteOptions { PreconditionUid = (string?)current["metadata"]?["uid"] }, cancellationToken).ConfigureAwait(false);
+                new DeleteOptions { PreconditionUid = current.Metadata.Uid }, cancellationToken).ConfigureAwait(false);
             return deleted.IsSuccess || deleted.Error!.IsNotFound ? null : $"deleting Service {name} failed: {deleted.Error}";
         }
-        if (current is not null && (string?)current["spec"]?["selector"]?[PodTemplates.HashLabel] == canaryPodHash) return null;
+        if (current is not null && ActiveService.Selected(current) == canaryPodHash) return null;
         if (cached(ns, service) is not { } baseService) return $"Service {service} (spec.service.name) not found in namespace {ns}";
 
-        var selector = baseService["spec"]?["selector"]?.DeepClone() as JsonObject ?? [];
+        var selector = new JsonObject();
+        foreach (var (key, value) in baseService.Spec?.Selector ?? new Dictionary<string, string>()) selector[key] = value;
         selector[PodTemplates.HashLabel] = canaryPodHash;
         var ports = new JsonArray();
-        foreach (var p in (baseService["spec"]?["ports"] as JsonArray)?.OfType<JsonObject>() ?? [])
+        foreach (var p in (baseService.Spec?.Ports ?? []).Select(p => JsonSerializer.SerializeToNode(p, InformerCodecs.KubeJson)!))
         {
             var port = new JsonObject();
             foreach (var key in new[] { "name", "port", "targetPort", "protocol" })

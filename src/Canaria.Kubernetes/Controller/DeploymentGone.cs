@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Resources;
+using k8s.Models;
 
 namespace Canaria.Kubernetes.Controller;
 
@@ -14,12 +15,12 @@ internal static class DeploymentGone
 {
     /// <summary>Scales the Rollout's ReplicaSets of the missing Deployment to 0; returns their names, or an error to retry on.</summary>
     public static async Task<(IReadOnlyList<string> ScaledDown, string? Error)> ScaleDownAsync(KubeClient client, string ns, string deployment, string rolloutUid,
-        IEnumerable<JsonObject> replicaSets, CancellationToken cancellationToken)
+        IEnumerable<V1ReplicaSet> replicaSets, CancellationToken cancellationToken)
     {
         var scaled = new List<string>();
-        foreach (var rs in replicaSets.Where(rs => OwnedReplicaSet.ControllerUidOf(rs) == rolloutUid && DeploymentView.Int(rs["spec"]?["replicas"]) != 0 && OfGone(rs, deployment)))
+        foreach (var rs in replicaSets.Where(rs => OwnedReplicaSet.ControllerUidOf(rs) == rolloutUid && rs.Spec?.Replicas != 0 && OfGone(rs, deployment)))
         {
-            var name = (string)rs["metadata"]!["name"]!;
+            var name = rs.Metadata.Name;
             var patch = new JsonObject { ["spec"] = new JsonObject { ["replicas"] = 0 } };
             var patched = await client.PatchAsync(KubeResource.ReplicaSets, ns, name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (!patched.IsSuccess && !patched.Error!.IsNotFound) return (scaled, $"scaling ReplicaSet {name} of the deleted Deployment {deployment} to 0 failed: {patched.Error}");
@@ -29,9 +30,9 @@ internal static class DeploymentGone
     }
 
     /// <summary>The ReplicaSet's Deployment reference names the missing Deployment, or the garbage collector already removed it.</summary>
-    private static bool OfGone(JsonObject rs, string deployment)
+    private static bool OfGone(V1ReplicaSet rs, string deployment)
     {
-        var deployments = (rs["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>().Where(o => (string?)o["kind"] == "Deployment").ToList() ?? [];
-        return deployments.Count == 0 || deployments.Any(o => (string?)o["name"] == deployment);
+        var deployments = rs.Metadata.OwnerReferences?.Where(o => o.Kind == "Deployment").ToList() ?? [];
+        return deployments.Count == 0 || deployments.Any(o => o.Name == deployment);
     }
 }

@@ -41,12 +41,11 @@ internal sealed class EventRecorder(KubeClient client, ILogger logger) : IAsyncD
     public int Pending => _writes.Pending;
 
     public ValueTask RecordAsync(JsonObject rollout, RolloutEvent e, CancellationToken cancellationToken) =>
-        RecordOnAsync(RolloutResource.Rollouts, rollout, e, cancellationToken);
+        RecordOnAsync(RolloutResource.Rollouts, KubeMeta.Of(rollout), e, cancellationToken);
 
     /// <summary>The same event on another object (the Deployment, for what someone did to it).</summary>
-    public ValueTask RecordOnAsync(KubeResource resource, JsonObject involved, RolloutEvent e, CancellationToken cancellationToken)
+    public ValueTask RecordOnAsync(KubeResource resource, V1ObjectMeta meta, RolloutEvent e, CancellationToken cancellationToken)
     {
-        var meta = KubeMeta.Of(involved);
         var ns = meta.NamespaceProperty ?? client.DefaultNamespace;
         var name = meta.Name;
         var message = e.Message.Length > MaxMessage ? e.Message[..MaxMessage] : e.Message;

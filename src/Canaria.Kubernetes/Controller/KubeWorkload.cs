@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Resources;
+using k8s.Models;
 
 namespace Canaria.Kubernetes.Controller;
 
@@ -11,6 +12,8 @@ namespace Canaria.Kubernetes.Controller;
 /// missing ReplicaSet for the Deployment's current template is created from it with a pod-template-hash of Canaria's own
 /// (the Deployment controller would adopt it as its new ReplicaSet, templates being equal ignoring that label), but only
 /// once the Deployment controller has seen the pause: before that it may be making one of its own for the same template.
+/// Reads are typed; every write is a merge patch or a create from the Deployment's own JSON, so no field the client's
+/// model does not know is ever dropped.
 /// </summary>
 internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
 {
@@ -48,7 +51,7 @@ internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
             else changes.Add(new Change(rs, 0, !held && primary is not null ? toDeployment : null, Move.Resize)); // no pods: back to the Deployment's history
         }
         // Away from the Deployment controller what is to grow; then the primary to it; then scale-downs before scale-ups.
-        var versions = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        var versions = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var change in changes.OrderBy(c => c.Move).ThenBy(c => c.Count >= c.ReplicaSet.Replicas).ThenBy(c => c.ReplicaSet.Replicas))
         {
             var error = await PatchAsync(ns, d, change, versions, cancellationToken).ConfigureAwait(false);
@@ -64,8 +67,7 @@ internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
 
     /// <summary>A paused Deployment whose controller has synced its current generation: that controller makes no ReplicaSet any more.</summary>
     public static bool PauseObserved(DeploymentView d) =>
-        d.Paused && DeploymentView.Int(d.Object["status"]?["observedGeneration"]) is { } seen
-        && seen >= (DeploymentView.Int(d.Object["metadata"]?["generation"]) ?? int.MaxValue);
+        d.Paused && d.Object.Status?.ObservedGeneration is { } seen && seen >= (d.Object.Metadata?.Generation ?? long.MaxValue);
 
     private async Task<string?> CreateAsync(string ns, DeploymentView d, int count, JsonObject[] owners, CancellationToken cancellationToken)
     {
@@ -75,36 +77,42 @@ internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
             // A new Deployment: the watch may not have brought the ReplicaSet its controller made just before it saw the
             // pause (made before its status said so); a list reads the API server's current state. Later revisions are
             // made while the Deployment is paused, when its controller makes none.
-            var matchLabels = (d.Object["spec"]?["selector"]?["matchLabels"] as JsonObject)?.Select(p => $"{p.Key}={(string?)p.Value}");
+            var matchLabels = d.Object.Spec?.Selector?.MatchLabels?.Select(p => $"{p.Key}={p.Value}");
             var live = await client.ListAllAsync(KubeResource.ReplicaSets, ns,
                 new ListOptions { LabelSelector = matchLabels is null ? null : string.Join(',', matchLabels), Limit = 500 }, cancellationToken).ConfigureAwait(false);
             if (!live.IsSuccess) return $"listing the ReplicaSets of {d.Name} failed: {live.Error}";
-            if (DeploymentView.Of(d.Object, live.Value!.Items).ReplicaSetOf(d.TemplateHash) is not null) return null; // on its way through the watch
+            if (DeploymentView.Of(d.Object, live.Value!.Items.Select(InformerCodecs.Typed<V1ReplicaSet>)).ReplicaSetOf(d.TemplateHash) is not null) return null; // on its way through the watch
         }
-        var created = await client.CreateAsync(KubeResource.ReplicaSets, ns, NewReplicaSet(ns, d, count, owners), cancellationToken).ConfigureAwait(false);
+        // The new ReplicaSet copies the Deployment's template as JSON, read now: the cached typed copy would drop the
+        // fields a newer API server has and the client's model does not (one GET per new revision).
+        var source = await client.GetAsync(KubeResource.Deployments, ns, d.Name, cancellationToken).ConfigureAwait(false);
+        if (source.Error is { IsNotFound: true }) return null; // deleted: its Deleted event follows
+        if (!source.IsSuccess) return $"reading Deployment {d.Name} failed: {source.Error}";
+        if (PodTemplates.Hash(source.Value!["spec"]?["template"]) != d.TemplateHash) return null; // a newer template is on its way through the watch
+        var created = await client.CreateAsync(KubeResource.ReplicaSets, ns, NewReplicaSet(ns, d, source.Value!, count, owners), cancellationToken).ConfigureAwait(false);
         return created.IsSuccess || created.Error!.IsAlreadyExists ? null : $"creating the ReplicaSet of {d.Name} failed: {created.Error}";
     }
 
     /// <param name="versions">The resourceVersion each ReplicaSet got from an earlier write of this pass (its second write builds on the first).</param>
-    private async Task<string?> PatchAsync(string ns, DeploymentView d, Change change, Dictionary<string, JsonNode?> versions, CancellationToken cancellationToken)
+    private async Task<string?> PatchAsync(string ns, DeploymentView d, Change change, Dictionary<string, string?> versions, CancellationToken cancellationToken)
     {
         var (rs, count, owners, _) = change;
         var written = versions.TryGetValue(rs.Name, out var version);
         var (desired, max) = SizeAnnotations(d);
-        var annotations = rs.Object["metadata"]?["annotations"];
-        if (owners is null && !written && rs.Replicas == count && (string?)annotations?[DeploymentView.DesiredReplicasAnnotation] == desired
-            && (string?)annotations?[DeploymentView.MaxReplicasAnnotation] == max)
+        var meta = rs.Object.Metadata;
+        if (owners is null && !written && rs.Replicas == count && meta.Annotation(DeploymentView.DesiredReplicasAnnotation) == desired
+            && meta.Annotation(DeploymentView.MaxReplicasAnnotation) == max)
             return null;
         var metadata = new JsonObject { ["annotations"] = new JsonObject { [DeploymentView.DesiredReplicasAnnotation] = desired, [DeploymentView.MaxReplicasAnnotation] = max } };
         if (owners is not null)
         {
             metadata["ownerReferences"] = ReplicaSetOwnership.WithOwners(rs, owners);
             // decided on what this version showed (its size, its available pods); a newer one is looked at again
-            metadata["resourceVersion"] = (written ? version : rs.Object["metadata"]?["resourceVersion"])?.DeepClone();
+            metadata["resourceVersion"] = written ? version : meta.ResourceVersion;
         }
         var patch = new JsonObject { ["metadata"] = metadata, ["spec"] = new JsonObject { ["replicas"] = count } };
         var patched = await client.PatchAsync(KubeResource.ReplicaSets, ns, rs.Name, PatchType.Merge, patch, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (patched.IsSuccess) versions[rs.Name] = patched.Value?["metadata"]?["resourceVersion"]?.DeepClone();
+        if (patched.IsSuccess) versions[rs.Name] = (string?)patched.Value?["metadata"]?["resourceVersion"];
         return patched.IsSuccess || patched.Error!.IsNotFound ? null : $"scaling ReplicaSet {rs.Name} to {count} failed: {patched.Error}";
     }
 
@@ -112,22 +120,23 @@ internal sealed class KubeWorkload(KubeClient client, JsonObject rollout)
     private static (string Desired, string Max) SizeAnnotations(DeploymentView d) =>
         (d.Replicas.ToString(CultureInfo.InvariantCulture), (d.Replicas + d.MaxSurge).ToString(CultureInfo.InvariantCulture));
 
-    private JsonObject NewReplicaSet(string ns, DeploymentView d, int replicas, JsonObject[] owners)
+    /// <param name="source">The Deployment as JSON (its template and selector are copied).</param>
+    private JsonObject NewReplicaSet(string ns, DeploymentView d, JsonObject source, int replicas, JsonObject[] owners)
     {
         var hash = d.TemplateHash;
-        var template = (JsonObject)d.Template.DeepClone();
+        var template = source["spec"]?["template"]?.DeepClone() as JsonObject ?? [];
         var meta = template["metadata"] as JsonObject ?? [];
         template["metadata"] = meta;
         var labels = meta["labels"] as JsonObject ?? [];
         meta["labels"] = labels;
         labels[PodTemplates.HashLabel] = hash;
-        var selector = d.Object["spec"]?["selector"]?.DeepClone() as JsonObject ?? [];
+        var selector = source["spec"]?["selector"]?.DeepClone() as JsonObject ?? [];
         var matchLabels = selector["matchLabels"] as JsonObject ?? [];
         selector["matchLabels"] = matchLabels;
         matchLabels[PodTemplates.HashLabel] = hash;
         var revision = d.ReplicaSets.Select(r => r.KubeRevision).DefaultIfEmpty(0).Max() + 1;
         var spec = new JsonObject { ["replicas"] = replicas, ["selector"] = selector, ["template"] = template };
-        if (d.Object["spec"]?["minReadySeconds"] is { } minReady) spec["minReadySeconds"] = minReady.DeepClone();
+        if (source["spec"]?["minReadySeconds"] is { } minReady) spec["minReadySeconds"] = minReady.DeepClone();
         var (desired, max) = SizeAnnotations(d);
         return new JsonObject
         {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Resources;
 
 namespace Canaria.Kubernetes.Controller;
@@ -59,9 +60,9 @@ internal static class ReplicaSetOwnership
     public static JsonArray WithOwners(OwnedReplicaSet rs, params JsonObject[] owners)
     {
         var uids = owners.Select(o => (string?)o["uid"]).ToHashSet(StringComparer.Ordinal);
-        var others = (rs.Object["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
-            .Where(o => !(o["controller"] is JsonValue c && c.TryGetValue<bool>(out var isController) && isController) && !uids.Contains((string?)o["uid"]))
-            .Select(o => o.DeepClone()) ?? [];
+        var others = rs.Object.Metadata?.OwnerReferences?
+            .Where(o => o.Controller != true && !uids.Contains(o.Uid))
+            .Select(o => System.Text.Json.JsonSerializer.SerializeToNode(o, InformerCodecs.KubeJson)) ?? [];
         return new JsonArray([.. others, .. owners.Select(o => o.DeepClone())]);
     }
 }

@@ -3,6 +3,7 @@ using Canaria.Kubernetes.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Canaria.Kubernetes.Resources;
+using k8s.Models;
 
 namespace Canaria.Kubernetes.Controller;
 
@@ -19,10 +20,10 @@ public sealed class RolloutController : IAsyncDisposable
     private readonly KubeControllerOptions _options;
     private readonly ILogger _logger;
     private readonly WorkQueue _queue;
-    private readonly KubeInformer _rollouts;
-    private readonly KubeInformer _deployments;
-    private readonly KubeInformer _replicaSets;
-    private readonly KubeInformer _services;
+    private readonly KubeInformer<JsonObject> _rollouts;
+    private readonly KubeInformer<V1Deployment> _deployments;
+    private readonly KubeInformer<V1ReplicaSet> _replicaSets;
+    private readonly KubeInformer<V1Service> _services;
     private readonly ReverseIndex _rolloutsByDeployment = new();
     private readonly ReverseIndex _rolloutsByService = new();
     private readonly ReverseIndex _replicaSetsByOwner = new();
@@ -36,10 +37,10 @@ public sealed class RolloutController : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _queue = new WorkQueue(client.Time);
         var ns = _options.Namespace;
-        _rollouts = new KubeInformer(client, RolloutResource.Rollouts, ns, onEvent: OnRollout, logger: _logger);
-        _deployments = new KubeInformer(client, KubeResource.Deployments, ns, onEvent: OnDeployment, logger: _logger);
-        _replicaSets = new KubeInformer(client, KubeResource.ReplicaSets, ns, onEvent: OnReplicaSet, logger: _logger);
-        _services = new KubeInformer(client, KubeResource.Services, ns, onEvent: OnService, logger: _logger);
+        _rollouts = new KubeInformer<JsonObject>(client, RolloutResource.Rollouts, ns, InformerCodecs.Json, onEvent: OnRollout, logger: _logger);
+        _deployments = new KubeInformer<V1Deployment>(client, KubeResource.Deployments, ns, InformerCodecs.Deployments, onEvent: OnDeployment, logger: _logger);
+        _replicaSets = new KubeInformer<V1ReplicaSet>(client, KubeResource.ReplicaSets, ns, InformerCodecs.ReplicaSets, onEvent: OnReplicaSet, logger: _logger);
+        _services = new KubeInformer<V1Service>(client, KubeResource.Services, ns, InformerCodecs.Services, onEvent: OnService, logger: _logger);
         _reconciler = new RolloutReconciler(client, _rollouts, (n, name) => _deployments.Get(n, name), ReplicaSetsOf,
             (n, name) => _services.Get(n, name), _options, _logger);
         _reconciler.Analysis.Wake = _queue.Add;
@@ -51,9 +52,12 @@ public sealed class RolloutController : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        KubeInformer[] informers = [_deployments, _replicaSets, _services, _rollouts];
-        foreach (var informer in informers) informer.Start();
-        await Task.WhenAll(informers.Select(i => i.WaitForSyncAsync(cancellationToken))).ConfigureAwait(false);
+        _deployments.Start();
+        _replicaSets.Start();
+        _services.Start();
+        _rollouts.Start();
+        await Task.WhenAll(_deployments.WaitForSyncAsync(cancellationToken), _replicaSets.WaitForSyncAsync(cancellationToken),
+            _services.WaitForSyncAsync(cancellationToken), _rollouts.WaitForSyncAsync(cancellationToken)).ConfigureAwait(false);
         var all = _rollouts.List();
         foreach (var r in all) _queue.Add(KubeInformer.KeyOf(r));
         ControllerLog.Synced(_logger, all.Count, Math.Max(1, _options.Workers));
@@ -111,7 +115,7 @@ public sealed class RolloutController : IAsyncDisposable
     }
 
     /// <summary>The ReplicaSets a Deployment controls and those its Rollout controls (beside the Deployment's primary).</summary>
-    private IEnumerable<JsonObject> ReplicaSetsOf(string ns, string deployment, string rollout)
+    private IEnumerable<V1ReplicaSet> ReplicaSetsOf(string ns, string deployment, string rollout)
     {
         foreach (var key in _replicaSetsByOwner.Lookup(KubeInformer.Key(ns, deployment)).Concat(_replicaSetsByOwner.Lookup(RolloutOwner(ns, rollout))))
         {
@@ -121,7 +125,7 @@ public sealed class RolloutController : IAsyncDisposable
 
     private static string RolloutOwner(string? ns, string rollout) => "rollout:" + KubeInformer.Key(ns, rollout);
 
-    private ValueTask OnRollout(InformerEvent ev, CancellationToken cancellationToken)
+    private ValueTask OnRollout(InformerEvent<JsonObject> ev, CancellationToken cancellationToken)
     {
         var key = KubeInformer.KeyOf(ev.Object);
         if (ev.Type == InformerEventType.Deleted)
@@ -139,21 +143,20 @@ public sealed class RolloutController : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private ValueTask OnDeployment(InformerEvent ev, CancellationToken cancellationToken)
+    private ValueTask OnDeployment(InformerEvent<V1Deployment> ev, CancellationToken cancellationToken)
     {
-        QueueAll(_rolloutsByDeployment.Lookup(KubeInformer.KeyOf(ev.Object)));
+        QueueAll(_rolloutsByDeployment.Lookup(KubeInformer.Key(ev.Object.Metadata.NamespaceProperty, ev.Object.Metadata.Name)));
         return ValueTask.CompletedTask;
     }
 
-    private ValueTask OnReplicaSet(InformerEvent ev, CancellationToken cancellationToken)
+    private ValueTask OnReplicaSet(InformerEvent<V1ReplicaSet> ev, CancellationToken cancellationToken)
     {
-        var key = KubeInformer.KeyOf(ev.Object);
-        var ns = (string?)ev.Object["metadata"]?["namespace"];
-        var owner = (ev.Object["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>()
-            .FirstOrDefault(o => o["controller"] is JsonValue c && c.TryGetValue<bool>(out var controller) && controller);
-        var (kind, name) = ((string?)owner?["kind"], (string?)owner?["name"] ?? "");
+        var ns = ev.Object.Metadata.NamespaceProperty;
+        var key = KubeInformer.Key(ns, ev.Object.Metadata.Name);
+        var owner = OwnedReplicaSet.ControllerOf(ev.Object.Metadata);
+        var (kind, name) = (owner?.Kind, owner?.Name ?? "");
         var ownerKey = kind == "Deployment" ? KubeInformer.Key(ns, name)
-            : kind == RolloutResource.Rollouts.Kind && (string?)owner?["apiVersion"] == RolloutResource.Rollouts.ApiVersion ? RolloutOwner(ns, name) : null;
+            : kind == RolloutResource.Rollouts.Kind && owner?.ApiVersion == RolloutResource.Rollouts.ApiVersion ? RolloutOwner(ns, name) : null;
         if (ev.Type == InformerEventType.Deleted || ownerKey is null) _replicaSetsByOwner.Remove(key);
         else _replicaSetsByOwner.Set(key, ownerKey);
         if (kind == "Deployment") QueueAll(_rolloutsByDeployment.Lookup(ownerKey!));
@@ -161,9 +164,9 @@ public sealed class RolloutController : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private ValueTask OnService(InformerEvent ev, CancellationToken cancellationToken)
+    private ValueTask OnService(InformerEvent<V1Service> ev, CancellationToken cancellationToken)
     {
-        QueueAll(_rolloutsByService.Lookup(KubeInformer.KeyOf(ev.Object)));
+        QueueAll(_rolloutsByService.Lookup(KubeInformer.Key(ev.Object.Metadata.NamespaceProperty, ev.Object.Metadata.Name)));
         return ValueTask.CompletedTask;
     }
 

@@ -81,7 +81,7 @@ internal sealed class RolloutFinalizer(KubeClient client)
         foreach (var rs in d?.ReplicaSets ?? [])
         {
             var held = rs.ControllerUid == d!.Uid;
-            if (held && (string?)rs.Object["metadata"]?["annotations"]?[DeploymentView.DesiredReplicasAnnotation] == size) continue;
+            if (held && rs.Object.Metadata.Annotation(DeploymentView.DesiredReplicasAnnotation) == size) continue;
             var metadata = new JsonObject { ["annotations"] = new JsonObject { [DeploymentView.DesiredReplicasAnnotation] = size } };
             if (!held) metadata["ownerReferences"] = ReplicaSetOwnership.WithOwners(rs, ReplicaSetOwnership.DeploymentReference(d));
             var patched = await client.PatchAsync(KubeResource.ReplicaSets, ns, rs.Name, PatchType.Merge, new JsonObject { ["metadata"] = metadata },

@@ -11,6 +11,7 @@ using Canaria.Kubernetes.Resources;
 using Canaria.Release.Drivers;
 using Canaria.Release.Loop;
 using Canaria.Release.Specs;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Canaria.Kubernetes.Controller;
@@ -24,8 +25,8 @@ internal sealed record ReconcileResult(TimeSpan? RequeueAfter, string? Error = n
 /// the ready-pod ratio, the active Service's selector or the routers (traffic, chosen from the spec), checks and gates
 /// (analysis), /status (one status write per reconcile, before anything is applied) and Events.
 /// </summary>
-internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer rollouts, Func<string, string, JsonObject?> deployment,
-    Func<string, string, string, IEnumerable<JsonObject>> replicaSets, Func<string, string, JsonObject?> services, KubeControllerOptions options, ILogger logger) : IAsyncDisposable
+internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer<JsonObject> rollouts, Func<string, string, V1Deployment?> deployment,
+    Func<string, string, string, IEnumerable<V1ReplicaSet>> replicaSets, Func<string, string, V1Service?> services, KubeControllerOptions options, ILogger logger) : IAsyncDisposable
 {
     /// <summary>What the routers verified after the last status write, stored by the next one (a crash loses it; the routers then verify again).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RoutingStatus> _verified = new(StringComparer.Ordinal);
@@ -67,7 +68,7 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
         var refName = parsed.Document?.Spec.WorkloadRef?.Name;
         var d = refName is { Length: > 0 } ? deployment(ns, refName) : null;
         var (doc, errors) = SpecCheck.Check(parsed, Platform.Kubernetes,
-            d is null ? null : x => x with { Spec = x.Spec with { Replicas = DeploymentView.Int(d["spec"]?["replicas"]) ?? 1 } });
+            d is null ? null : x => x with { Spec = x.Spec with { Replicas = d.Spec?.Replicas ?? 1 } });
         if (RolloutFinalizer.Deleting(rollout))
         {
             if (!RolloutFinalizer.Has(rollout)) return new ReconcileResult(null);
@@ -162,16 +163,16 @@ internal sealed partial class RolloutReconciler(KubeClient client, KubeInformer 
     }
 
     /// <summary>Tells, on the Rollout and on the Deployment, that a resume was undone and which commands do what the user wanted.</summary>
-    private async Task ReportResumeAsync(JsonObject rollout, JsonObject deployment, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task ReportResumeAsync(JsonObject rollout, V1Deployment deployment, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (name, deploymentName) = (RolloutObject.Of(rollout).Name, KubeMeta.Of(deployment).Name);
+        var (name, deploymentName) = (RolloutObject.Of(rollout).Name, deployment.Metadata.Name);
         var e = new RolloutEvent(now, EventType.Warning, "DeploymentResumed",
             $"Deployment {deploymentName} was resumed (spec.paused set to false, as `kubectl rollout resume` does) and Canaria paused it again: " +
             $"Rollout {name} releases its revisions. Continue a release with `kubectl canaria promote {name}`, send traffic back with " +
             $"`kubectl canaria abort {name}`, go back to an earlier revision with `kubectl canaria undo {name}`; delete the Rollout to hand the Deployment back to Kubernetes.");
         ControllerLog.DeploymentResumed(logger, KubeInformer.Key(RolloutObject.Of(rollout).Namespace, name), deploymentName);
         await _events.RecordAsync(rollout, e, cancellationToken).ConfigureAwait(false);
-        await _events.RecordOnAsync(KubeResource.Deployments, deployment, e, cancellationToken).ConfigureAwait(false);
+        await _events.RecordOnAsync(KubeResource.Deployments, deployment.Metadata, e, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>How this Rollout's messages name the split's confirmation and the commands (the kubectl plugin's form on a cluster).</summary>

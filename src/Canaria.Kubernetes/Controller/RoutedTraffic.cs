@@ -4,6 +4,7 @@ using Canaria.Core.Model;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Resources;
 using Canaria.Kubernetes.Routing;
+using k8s.Models;
 
 namespace Canaria.Kubernetes.Controller;
 
@@ -15,7 +16,7 @@ namespace Canaria.Kubernetes.Controller;
 /// (routers restore them), and only then the canary Service goes.
 /// </summary>
 /// <param name="services">The controller's Service cache (Services are watched, not read per reconcile).</param>
-internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRouter> routers, Func<string, string, JsonObject?> services)
+internal sealed class RoutedTraffic(KubeClient client, IReadOnlyList<ITrafficRouter> routers, Func<string, string, V1Service?> services)
 {
     private readonly ActiveService _stableService = new(client, services);
     private readonly CanaryService _canaryService = new(client, services);

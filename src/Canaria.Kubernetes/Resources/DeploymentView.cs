@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using k8s.Models;
 
 namespace Canaria.Kubernetes.Resources;
 
@@ -10,7 +11,7 @@ public sealed record DeploymentView
     public const string DesiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
     public const string MaxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
 
-    public required JsonObject Object { get; init; }
+    public required V1Deployment Object { get; init; }
     public required string Name { get; init; }
     public required string Uid { get; init; }
     public required int Replicas { get; init; }
@@ -21,37 +22,38 @@ public sealed record DeploymentView
 
     /// <summary>Strategy Recreate: the paused Deployment controller then never rescales ReplicaSets proportionally.</summary>
     public required bool Recreate { get; init; }
-    public required JsonObject Template { get; init; }
+    public required V1PodTemplateSpec Template { get; init; }
     public required string TemplateHash { get; init; }
     public required IReadOnlyList<OwnedReplicaSet> ReplicaSets { get; init; }
 
     /// <param name="rolloutUid">The Rollout whose ReplicaSets (those beside the Deployment's primary) count too.</param>
-    public static DeploymentView Of(JsonObject deployment, IEnumerable<JsonObject> replicaSets, string? rolloutUid = null)
+    public static DeploymentView Of(V1Deployment deployment, IEnumerable<V1ReplicaSet> replicaSets, string? rolloutUid = null)
     {
-        var uid = (string?)deployment["metadata"]?["uid"] ?? "";
-        var replicas = Int(deployment["spec"]?["replicas"]) ?? 1;
-        var template = deployment["spec"]?["template"] as JsonObject ?? [];
+        var uid = deployment.Metadata?.Uid ?? "";
+        var replicas = deployment.Spec?.Replicas ?? 1;
+        var template = deployment.Spec?.Template ?? new V1PodTemplateSpec();
         var owned = replicaSets
             .Where(rs => OwnedReplicaSet.ControllerUidOf(rs) is { } controller && (controller == uid || controller == rolloutUid))
             .Select(rs => new OwnedReplicaSet(
-                (string)rs["metadata"]!["name"]!,
-                PodTemplates.Hash(rs["spec"]?["template"]),
-                Int(rs["spec"]?["replicas"]) ?? 1,
-                Int(rs["status"]?["readyReplicas"]) ?? 0,
-                int.TryParse((string?)rs["metadata"]?["annotations"]?[RevisionAnnotation], CultureInfo.InvariantCulture, out var r) ? r : 0,
-                DateTimeOffset.TryParse((string?)rs["metadata"]?["creationTimestamp"], CultureInfo.InvariantCulture, out var c) ? c : DateTimeOffset.MinValue,
+                rs.Metadata.Name,
+                PodTemplates.Hash(rs.Spec?.Template),
+                rs.Spec?.Replicas ?? 1,
+                rs.Status?.ReadyReplicas ?? 0,
+                int.TryParse(rs.Metadata.Annotation(RevisionAnnotation), CultureInfo.InvariantCulture, out var r) ? r : 0,
+                rs.Metadata.Created(),
                 rs))
             .OrderBy(rs => rs.Created).ThenBy(rs => rs.Name, StringComparer.Ordinal)
             .ToList();
+        var strategy = deployment.Spec?.Strategy;
         return new DeploymentView
         {
             Object = deployment,
-            Name = (string)deployment["metadata"]!["name"]!,
+            Name = deployment.Metadata?.Name ?? "",
             Uid = uid,
             Replicas = replicas,
-            MaxSurge = ResolveSurge(deployment["spec"]?["strategy"], replicas),
-            Recreate = (string?)deployment["spec"]?["strategy"]?["type"] == "Recreate",
-            Paused = deployment["spec"]?["paused"] is JsonValue p && p.TryGetValue<bool>(out var paused) && paused,
+            MaxSurge = ResolveSurge(strategy, replicas),
+            Recreate = strategy?.Type == "Recreate",
+            Paused = deployment.Spec?.Paused == true,
             Template = template,
             TemplateHash = PodTemplates.Hash(template),
             ReplicaSets = owned,
@@ -61,13 +63,12 @@ public sealed record DeploymentView
     /// <summary>The oldest ReplicaSet with this template (the one the Deployment controller treats as its own).</summary>
     public OwnedReplicaSet? ReplicaSetOf(string templateHash) => ReplicaSets.FirstOrDefault(rs => rs.TemplateHash == templateHash);
 
-    private static int ResolveSurge(JsonNode? strategy, int replicas)
+    private static int ResolveSurge(V1DeploymentStrategy? strategy, int replicas)
     {
-        if ((string?)strategy?["type"] == "Recreate") return 0;
-        var surge = strategy?["rollingUpdate"]?["maxSurge"];
-        if (surge is null) return (int)Math.Ceiling(replicas * 0.25);
-        if (Int(surge) is { } n) return n;
-        var text = (string?)surge ?? "25%";
+        if (strategy?.Type == "Recreate") return 0;
+        if (strategy?.RollingUpdate?.MaxSurge is not { } surge) return (int)Math.Ceiling(replicas * 0.25);
+        var text = surge.Value ?? "25%";
+        if (int.TryParse(text, CultureInfo.InvariantCulture, out var n)) return n;
         return int.TryParse(text.TrimEnd('%'), CultureInfo.InvariantCulture, out var pct) ? (int)Math.Ceiling(replicas * pct / 100.0) : 0;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using k8s;
+using System.Text.Json;
+using Canaria.Kubernetes.Client;
 using k8s.Models;
 
 namespace Canaria.Kubernetes.Resources;
@@ -8,13 +9,21 @@ namespace Canaria.Kubernetes.Resources;
 public static class KubeMeta
 {
     public static V1ObjectMeta Of(JsonObject obj) =>
-        obj["metadata"] is JsonObject m ? KubernetesJson.Deserialize<V1ObjectMeta>(m.ToJsonString()) : new V1ObjectMeta();
+        obj["metadata"] is JsonObject m ? m.Deserialize<V1ObjectMeta>(InformerCodecs.KubeJson) ?? new V1ObjectMeta() : new V1ObjectMeta();
 
     /// <summary>One annotation's value, or null.</summary>
-    public static string? Annotation(this V1ObjectMeta meta, string name) =>
-        meta.Annotations?.TryGetValue(name, out var value) == true ? value : null;
+    public static string? Annotation(this V1ObjectMeta? meta, string name) =>
+        meta?.Annotations?.TryGetValue(name, out var value) == true ? value : null;
+
+    /// <summary>When the object was created (MinValue when unknown).</summary>
+    public static DateTimeOffset Created(this V1ObjectMeta? meta) => meta?.CreationTimestamp switch
+    {
+        null => DateTimeOffset.MinValue,
+        { Kind: DateTimeKind.Unspecified } c => new DateTimeOffset(c, TimeSpan.Zero),
+        { } c => new DateTimeOffset(c),
+    };
 
     /// <summary>One label's value, or null.</summary>
-    public static string? Label(this V1ObjectMeta meta, string name) =>
-        meta.Labels?.TryGetValue(name, out var value) == true ? value : null;
+    public static string? Label(this V1ObjectMeta? meta, string name) =>
+        meta?.Labels?.TryGetValue(name, out var value) == true ? value : null;
 }

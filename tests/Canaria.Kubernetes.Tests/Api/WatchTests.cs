@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Collections.Concurrent;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Tests.Support;
@@ -84,8 +85,8 @@ public sealed class WatchTests(ControlPlaneFixture cluster)
         (await Client.CreateAsync(PodTemplates, ns, PodTemplate("second"))).ValueOrThrow();
         (await Client.CreateAsync(PodTemplates, ns, PodTemplate("third"))).ValueOrThrow();
         await cluster.CompactEtcdAsync(); // compacts past the resume point (before + 1)
-        var events = new ConcurrentQueue<InformerEvent>();
-        await using var informer = new KubeInformer(Client, PodTemplates, ns,
+        var events = new ConcurrentQueue<InformerEvent<JsonObject>>();
+        await using var informer = new KubeInformer<JsonObject>(Client, PodTemplates, ns, InformerCodecs.Json,
             new InformerOptions { StartResourceVersion = Objects.Str(before, "metadata", "resourceVersion"), BackoffInitial = TimeSpan.FromMilliseconds(10) },
             (ev, _) => { events.Enqueue(ev); return ValueTask.CompletedTask; }, new Random(7));
 
@@ -107,7 +108,7 @@ public sealed class WatchTests(ControlPlaneFixture cluster)
     {
         var ns = await cluster.CreateNamespaceAsync("informer");
         var events = new ConcurrentQueue<(InformerEventType Type, string? Name, string? V)>();
-        await using var informer = new KubeInformer(Client, KubeResource.ConfigMaps, ns,
+        await using var informer = new KubeInformer<JsonObject>(Client, KubeResource.ConfigMaps, ns, InformerCodecs.Json,
             new InformerOptions { LabelSelector = "app=web" },
             (ev, _) => { events.Enqueue((ev.Type, Objects.Str(ev.Object, "metadata", "name"), Objects.Str(ev.Object, "data", "v"))); return ValueTask.CompletedTask; });
         informer.Start();
@@ -132,7 +133,7 @@ public sealed class WatchTests(ControlPlaneFixture cluster)
         var ns = await cluster.CreateNamespaceAsync("informer");
         (await Client.CreateAsync(KubeResource.ConfigMaps, ns, Objects.ConfigMap("cached"))).ValueOrThrow();
         var resyncs = 0;
-        await using var informer = new KubeInformer(Client, KubeResource.ConfigMaps, ns,
+        await using var informer = new KubeInformer<JsonObject>(Client, KubeResource.ConfigMaps, ns, InformerCodecs.Json,
             new InformerOptions { ResyncPeriod = TimeSpan.FromMilliseconds(100), FieldSelector = "metadata.name=cached" },
             (ev, _) =>
             {

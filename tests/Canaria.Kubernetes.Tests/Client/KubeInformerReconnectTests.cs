@@ -50,8 +50,8 @@ public sealed class KubeInformerReconnectTests
             },
         }.ToJsonString() + "\n";
 
-    private static KubeInformer Informer(ScriptedApi api) =>
-        new(new KubeClient(new KubeClientConfig { Kube = new KubernetesClientConfiguration { Host = "https://fake.invalid" } }, handler: api), KubeResource.ConfigMaps, "ns",
+    private static KubeInformer<System.Text.Json.Nodes.JsonObject> Informer(ScriptedApi api) =>
+        new(new KubeClient(new KubeClientConfig { Kube = new KubernetesClientConfiguration { Host = "https://fake.invalid" } }, handler: api), KubeResource.ConfigMaps, "ns", InformerCodecs.Json,
             new InformerOptions { BackoffInitial = TimeSpan.FromMilliseconds(5), BackoffMax = TimeSpan.FromMilliseconds(20) }, random: new Random(1));
 
     [Fact]

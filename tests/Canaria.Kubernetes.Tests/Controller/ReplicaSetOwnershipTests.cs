@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Resources;
 using Canaria.Kubernetes.Tests.Support;
+using k8s.Models;
 
 namespace Canaria.Kubernetes.Tests.Controller;
 
@@ -56,7 +57,7 @@ public sealed class ReplicaSetOwnershipTests(ControlPlaneFixture cluster)
 
             await s.WaitForRolloutAsync("myapp", x => Objects.Str(x, "status", "phase") == "Aborted", $"run {run}: the rollout to be aborted");
             await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2 }, $"run {run}: v1 alone serving");
-            await s.WaitForAsync(KubeResource.ReplicaSets, stable, rs => OwnedReplicaSet.ControllerUidOf(rs) == deploymentUid, $"run {run}: v1 back with the Deployment");
+            await s.WaitForAsync(KubeResource.ReplicaSets, stable, rs => OwnedReplicaSet.ControllerUidOf(KubeClient.Model<V1ReplicaSet>(rs)) == deploymentUid, $"run {run}: v1 back with the Deployment");
             await s.PokeDeploymentAsync("myapp", 3); // the Deployment controller syncs again on every change
             await s.WaitForReadyImagesAsync(new Dictionary<string, int> { ["app:v1"] = 2 }, $"run {run}: v1 still serving after the Deployment controller synced");
             Assert.True(sampler.LowestAfterReaching(stable, 2) == 2,
@@ -73,7 +74,7 @@ public sealed class ReplicaSetOwnershipTests(ControlPlaneFixture cluster)
         await using var _ = s;
         var canary = await AtHalfStepAsync(s, stable);
         var canaryName = Objects.Str(canary, "metadata", "name")!;
-        Assert.NotEqual(deploymentUid, OwnedReplicaSet.ControllerUidOf(canary)); // the Rollout's
+        Assert.NotEqual(deploymentUid, OwnedReplicaSet.ControllerUidOf(KubeClient.Model<V1ReplicaSet>(canary))); // the Rollout's
         Assert.Contains(canary["metadata"]!["ownerReferences"]!.AsArray().OfType<JsonObject>(), o => (string?)o["uid"] == deploymentUid && !o["controller"]!.GetValue<bool>());
         await using var sampler = await ReplicaSetSampler.StartAsync(s.Client, s.Namespace);
 
@@ -86,7 +87,7 @@ public sealed class ReplicaSetOwnershipTests(ControlPlaneFixture cluster)
 
         await Eventually.WaitAsync(async () => (await s.Client.GetAsync(RolloutResource.Rollouts, s.Namespace, "myapp")).Error?.IsNotFound == true,
             RolloutScenario.Deadline, "the Rollout to be gone");
-        var adopted = await s.WaitForAsync(KubeResource.ReplicaSets, canaryName, rs => OwnedReplicaSet.ControllerUidOf(rs) == deploymentUid,
+        var adopted = await s.WaitForAsync(KubeResource.ReplicaSets, canaryName, rs => OwnedReplicaSet.ControllerUidOf(KubeClient.Model<V1ReplicaSet>(rs)) == deploymentUid,
             "the Deployment controller to adopt the canary ReplicaSet");
         Assert.DoesNotContain(adopted["metadata"]!["ownerReferences"]!.AsArray().OfType<JsonObject>(), o => (string?)o["kind"] == "Rollout");
         // no Rollout, so no reconcile to wait for: the Deployment controller's status counts the adopted canary's pod once it synced with it

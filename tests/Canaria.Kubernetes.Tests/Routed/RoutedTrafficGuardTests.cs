@@ -41,8 +41,8 @@ public sealed class RoutedTrafficGuardTests(ControlPlaneFixture cluster)
             SpecRevision = 2,
             Revisions = new Dictionary<int, ReplicaObservation> { [1] = new(2, 2), [2] = new(1, 1) },
         };
-        var services = (await client.ListAllAsync(KubeResource.Services, ns)).ValueOrThrow().Items
-            .ToDictionary(svc => Objects.Str(svc, "metadata", "name")!); // what the controller's Service informer would hold
+        var services = (await client.ListAllAsync<k8s.Models.V1Service>(KubeResource.Services, ns)).ValueOrThrow()
+            .ToDictionary(svc => svc.Metadata.Name); // what the controller's Service informer would hold
         var routed = new RoutedTraffic(client, new TrafficRouters().For(spec.TrafficRouting), (_, name) => services.GetValueOrDefault(name));
 
         var (next, error) = await routed.ApplyAsync(rollout, spec, status, observation, new RoutingStatus(), rev => rev == 1 ? "stablehash" : "canaryhash", DateTimeOffset.UtcNow, CancellationToken.None);

@@ -21,7 +21,7 @@ internal sealed class NodeSimulator : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _released = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _ips = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
-    private KubeInformer? _pods;
+    private KubeInformer<JsonObject>? _pods;
     private int _nextIp;
 
     /// <param name="ns">Only pods of this namespace (null: all namespaces).</param>
@@ -68,7 +68,7 @@ internal sealed class NodeSimulator : IAsyncDisposable
             },
         };
         (await _client.PatchAsync(KubeResource.Nodes, null, NodeName, PatchType.Merge, status, "status", cancellationToken: cancellationToken)).ValueOrThrow();
-        _pods = new KubeInformer(_client, KubeResource.Pods, _namespace, onEvent: async (ev, ct) =>
+        _pods = new KubeInformer<JsonObject>(_client, KubeResource.Pods, _namespace, InformerCodecs.Json, onEvent: async (ev, ct) =>
         {
             if (ev.Type != InformerEventType.Deleted)
             {

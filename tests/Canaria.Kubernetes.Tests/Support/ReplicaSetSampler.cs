@@ -12,10 +12,10 @@ internal sealed class ReplicaSetSampler : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, int> _lowest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> _sizes = new(StringComparer.Ordinal);
-    private readonly KubeInformer _informer;
+    private readonly KubeInformer<JsonObject> _informer;
 
     private ReplicaSetSampler(KubeClient client, string ns) =>
-        _informer = new KubeInformer(client, KubeResource.ReplicaSets, ns, onEvent: OnEvent);
+        _informer = new KubeInformer<JsonObject>(client, KubeResource.ReplicaSets, ns, InformerCodecs.Json, onEvent: OnEvent);
 
     public static async Task<ReplicaSetSampler> StartAsync(KubeClient client, string ns)
     {
@@ -40,7 +40,7 @@ internal sealed class ReplicaSetSampler : IAsyncDisposable
     public int? LowestAfterReaching(string replicaSet, int size) =>
         _sizes.TryGetValue(replicaSet, out var sizes) && sizes.SkipWhile(n => n < size).ToList() is { Count: > 0 } after ? after.Min() : null;
 
-    private ValueTask OnEvent(InformerEvent ev, CancellationToken cancellationToken)
+    private ValueTask OnEvent(InformerEvent<JsonObject> ev, CancellationToken cancellationToken)
     {
         if (ev.Type != InformerEventType.Deleted) Record(ev.Object);
         return ValueTask.CompletedTask;

@@ -5,6 +5,7 @@ using Canaria.Core.Model;
 using Canaria.Core.Serialization;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Resources;
+using k8s.Models;
 using Canaria.Local.Dashboard;
 using Canaria.Local.Dashboard.Series;
 
@@ -111,13 +112,13 @@ internal sealed class ClusterDashboardSource(ClusterSession session, TimeSpan op
         var now = session.Time.GetUtcNow();
         var rollouts = await session.Client.ListAllAsync(RolloutResource.Rollouts, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
         if (!rollouts.IsSuccess) return previous with { At = now, Problem = ClusterFailure.Describe(session, rollouts.Error!, "list", "rollouts.canaria.dev", "Rollouts").Message };
-        var deployments = await session.Client.ListAllAsync(KubeResource.Deployments, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
-        var sets = await session.Client.ListAllAsync(KubeResource.ReplicaSets, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
+        var deployments = await session.Client.ListAllAsync<V1Deployment>(KubeResource.Deployments, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
+        var sets = await session.Client.ListAllAsync<V1ReplicaSet>(KubeResource.ReplicaSets, session.Namespace, cancellationToken: ct).ConfigureAwait(false);
         string? problem = null;
         if (!deployments.IsSuccess) problem = ClusterFailure.Describe(session, deployments.Error!, "list", "deployments.apps", "Deployments").Message + "; replicas are not shown";
         else if (!sets.IsSuccess) problem = ClusterFailure.Describe(session, sets.Error!, "list", "replicasets.apps", "ReplicaSets").Message + "; replicas are not shown";
-        var byName = deployments.IsSuccess ? deployments.Value!.Items.ToDictionary(d => (string)d["metadata"]!["name"]!, StringComparer.Ordinal) : [];
-        IReadOnlyList<JsonObject> replicaSets = sets.IsSuccess ? sets.Value!.Items : [];
+        var byName = deployments.IsSuccess ? deployments.Value!.ToDictionary(d => d.Metadata.Name, StringComparer.Ordinal) : [];
+        IReadOnlyList<V1ReplicaSet> replicaSets = sets.IsSuccess ? sets.Value! : [];
 
         var views = new Dictionary<string, ClusterRolloutView>(StringComparer.Ordinal);
         var shown = new List<DashboardRollout>();

@@ -1,3 +1,5 @@
+using Canaria.Kubernetes.Resources;
+
 namespace Canaria.Cli.Cluster.Stat;
 
 /// <summary>
@@ -61,7 +63,7 @@ internal sealed record StatReading(IReadOnlyList<VersionStat> Versions, Promethe
     /// <summary>The `version` label Istio reports as destination_version (app.kubernetes.io/version as the fallback), of a ReplicaSet's pod template.</summary>
     private static string? VersionLabel(ClusterRolloutView view, ReplicaSetRow? row)
     {
-        var labels = view.Deployment?.ReplicaSets.FirstOrDefault(rs => rs.Name == row?.Name)?.Object["spec"]?["template"]?["metadata"]?["labels"];
-        return (string?)labels?["version"] ?? (string?)labels?["app.kubernetes.io/version"];
+        var meta = view.Deployment?.ReplicaSets.FirstOrDefault(rs => rs.Name == row?.Name)?.Object.Spec?.Template?.Metadata;
+        return meta.Label("version") ?? meta.Label("app.kubernetes.io/version");
     }
 }
