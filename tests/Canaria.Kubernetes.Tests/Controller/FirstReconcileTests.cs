@@ -1,3 +1,4 @@
+using k8s.Models;
 using System.Text.Json.Nodes;
 using Canaria.Kubernetes.Client;
 using Canaria.Kubernetes.Controller;
@@ -60,32 +61,35 @@ public sealed class FirstReconcileTests(ControlPlaneFixture cluster)
     /// <summary>The informers a reconciler reads, synced, and the reconciler on them.</summary>
     private sealed class Caches : IAsyncDisposable
     {
-        private readonly List<KubeInformer> _running;
+        private bool _rolloutsStopped;
 
         private Caches(RolloutScenario s)
         {
-            Rollouts = new KubeInformer(s.Client, RolloutResource.Rollouts, s.Namespace);
-            Deployments = new KubeInformer(s.Client, KubeResource.Deployments, s.Namespace);
-            ReplicaSets = new KubeInformer(s.Client, KubeResource.ReplicaSets, s.Namespace);
-            Services = new KubeInformer(s.Client, KubeResource.Services, s.Namespace);
-            _running = [Rollouts, Deployments, ReplicaSets, Services];
+            Rollouts = new KubeInformer<JsonObject>(s.Client, RolloutResource.Rollouts, s.Namespace, InformerCodecs.Json);
+            Deployments = new KubeInformer<V1Deployment>(s.Client, KubeResource.Deployments, s.Namespace, InformerCodecs.Deployments);
+            ReplicaSets = new KubeInformer<V1ReplicaSet>(s.Client, KubeResource.ReplicaSets, s.Namespace, InformerCodecs.ReplicaSets);
+            Services = new KubeInformer<V1Service>(s.Client, KubeResource.Services, s.Namespace, InformerCodecs.Services);
             Reconciler = new RolloutReconciler(s.Client, Rollouts, (ns, name) => Deployments.Get(ns, name),
                 (_, deployment, rollout) => ReplicaSets.List().Where(rs => OwnedBy(rs, deployment) || OwnedBy(rs, rollout)),
                 (ns, name) => Services.Get(ns, name), new KubeControllerOptions { Namespace = s.Namespace }, s.Log);
         }
 
-        public KubeInformer Rollouts { get; }
-        public KubeInformer Deployments { get; }
-        public KubeInformer ReplicaSets { get; }
-        public KubeInformer Services { get; }
+        public KubeInformer<JsonObject> Rollouts { get; }
+        public KubeInformer<V1Deployment> Deployments { get; }
+        public KubeInformer<V1ReplicaSet> ReplicaSets { get; }
+        public KubeInformer<V1Service> Services { get; }
         public RolloutReconciler Reconciler { get; }
 
         public static async Task<Caches> StartAsync(RolloutScenario s)
         {
             var c = new Caches(s);
-            foreach (var informer in c._running) informer.Start();
+            c.Rollouts.Start();
+            c.Deployments.Start();
+            c.ReplicaSets.Start();
+            c.Services.Start();
             using var timeout = new CancellationTokenSource(RolloutScenario.Deadline);
-            await Task.WhenAll(c._running.Select(i => i.WaitForSyncAsync(timeout.Token)));
+            await Task.WhenAll(c.Rollouts.WaitForSyncAsync(timeout.Token), c.Deployments.WaitForSyncAsync(timeout.Token),
+                c.ReplicaSets.WaitForSyncAsync(timeout.Token), c.Services.WaitForSyncAsync(timeout.Token));
             Assert.NotNull(c.Rollouts.Get(s.Namespace, "myapp"));
             Assert.NotNull(c.ReplicaSets.List().FirstOrDefault(rs => OwnedBy(rs, "myapp")));
             return c;
@@ -93,17 +97,19 @@ public sealed class FirstReconcileTests(ControlPlaneFixture cluster)
 
         public async Task StopRolloutWatchAsync()
         {
-            _running.Remove(Rollouts);
+            _rolloutsStopped = true;
             await Rollouts.DisposeAsync();
         }
 
         public async ValueTask DisposeAsync()
         {
             await Reconciler.DisposeAsync();
-            foreach (var informer in _running) await informer.DisposeAsync();
+            if (!_rolloutsStopped) await Rollouts.DisposeAsync();
+            await Deployments.DisposeAsync();
+            await ReplicaSets.DisposeAsync();
+            await Services.DisposeAsync();
         }
 
-        private static bool OwnedBy(JsonObject rs, string owner) =>
-            (rs["metadata"]?["ownerReferences"] as JsonArray)?.OfType<JsonObject>().Any(o => (string?)o["name"] == owner) == true;
+        private static bool OwnedBy(V1ReplicaSet rs, string owner) => rs.Metadata?.OwnerReferences?.Any(o => o.Name == owner) == true;
     }
 }
