@@ -20,6 +20,13 @@ internal sealed class RawUpstream : IAsyncDisposable
 
     public static RawUpstream Start(Func<NetworkStream, CancellationToken, Task> handler) => new(handler);
 
+    /// <summary>Dies as a crashed process does: every open connection is closed and new ones are refused.</summary>
+    public void Kill()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
