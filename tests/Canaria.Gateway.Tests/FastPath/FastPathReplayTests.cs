@@ -119,13 +119,13 @@ public sealed class FastPathReplayTests
                 {
                     Interlocked.Increment(ref once);
                     await stream.WriteAsync("HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big."u8.ToArray(), stop);
-                    return; // closes with the body unread: a reset while the gateway may still be sending it
+                    return; // closes with the body unread: a reset while the gateway is still sending it
                 }
 
                 if (!await reader.SkipAsync(head.Length, stop)) return;
                 await stream.WriteAsync(Ok, stop);
             }
-        });
+        }, receiveBuffer: 8 * 1024); // the 200 KB cannot all sit in socket buffers: the gateway is mid-send at the reset
         await using var gw = await GatewayTestHost.StartAsync(ClientErrorTests.OneVersion($"127.0.0.1:{upstream.Port}"), fastPath: true);
 
         var statuses = await SendHeldAsync(gw.Host.ListenerAddresses["main"], release, "POST /once HTTP/1.1\r\nHost: shop\r\n");
