@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Canaria.Gateway.Tests.Forwarding;
 using Canaria.Gateway.Tests.Support;
@@ -79,21 +80,11 @@ public sealed class FastPathReplayTests
     {
         var once = 0;
         var release = new TaskCompletionSource();
-        await using var upstream = RawUpstream.Start(async (stream, stop) =>
+        await using var upstream = StartUpstream(release, async (reader, _, stop) =>
         {
-            var reader = new UpstreamRequestReader(stream);
-            while (await reader.ReadHeadAsync(stop) is { } head)
-            {
-                if (head.Line.EndsWith(" /first", StringComparison.Ordinal)) await release.Task.WaitAsync(stop);
-                if (head.Line.EndsWith(" /once", StringComparison.Ordinal) && Interlocked.Increment(ref once) == 1)
-                {
-                    await reader.SkipAsync(LargeBody / 4, stop);
-                    return; // closes with the rest of the body unread: a reset
-                }
-
-                if (!await reader.SkipAsync(head.Length, stop)) return;
-                await stream.WriteAsync(Ok, stop);
-            }
+            if (Interlocked.Increment(ref once) != 1) return false;
+            await reader.SkipAsync(LargeBody / 4, stop);
+            return true; // closes with the rest of the body unread: a reset
         });
         await using var gw = await GatewayTestHost.StartAsync(ClientErrorTests.OneVersion($"127.0.0.1:{upstream.Port}"), fastPath: true);
 
@@ -109,22 +100,11 @@ public sealed class FastPathReplayTests
     {
         var once = 0;
         var release = new TaskCompletionSource();
-        await using var upstream = RawUpstream.Start(async (stream, stop) =>
+        await using var upstream = StartUpstream(release, async (_, stream, stop) =>
         {
-            var reader = new UpstreamRequestReader(stream);
-            while (await reader.ReadHeadAsync(stop) is { } head)
-            {
-                if (head.Line.EndsWith(" /first", StringComparison.Ordinal)) await release.Task.WaitAsync(stop);
-                if (head.Line.EndsWith(" /once", StringComparison.Ordinal))
-                {
-                    Interlocked.Increment(ref once);
-                    await stream.WriteAsync("HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big."u8.ToArray(), stop);
-                    return; // closes with the body unread: a reset while the gateway is still sending it
-                }
-
-                if (!await reader.SkipAsync(head.Length, stop)) return;
-                await stream.WriteAsync(Ok, stop);
-            }
+            Interlocked.Increment(ref once);
+            await stream.WriteAsync("HTTP/1.1 413 Content Too Large\r\nContent-Length: 8\r\nConnection: close\r\n\r\ntoo big."u8.ToArray(), stop);
+            return true; // closes with the body unread: a reset while the gateway is still sending it
         }, receiveBuffer: 8 * 1024); // the 200 KB cannot all sit in socket buffers: the gateway is mid-send at the reset
         await using var gw = await GatewayTestHost.StartAsync(ClientErrorTests.OneVersion($"127.0.0.1:{upstream.Port}"), fastPath: true);
 
@@ -133,6 +113,24 @@ public sealed class FastPathReplayTests
         Assert.Equal([200, 413], statuses);
         Assert.Equal(1, Volatile.Read(ref once));
     }
+
+    /// <summary>
+    /// An upstream that answers /first once released, and any request after reading its body with 200; a request to
+    /// /once meets <paramref name="onOnce"/> first, which returns true when the upstream closes the connection there.
+    /// </summary>
+    private static RawUpstream StartUpstream(
+        TaskCompletionSource release, Func<UpstreamRequestReader, NetworkStream, CancellationToken, Task<bool>> onOnce, int? receiveBuffer = null) =>
+        RawUpstream.Start(async (stream, stop) =>
+        {
+            var reader = new UpstreamRequestReader(stream);
+            while (await reader.ReadHeadAsync(stop) is { } head)
+            {
+                if (head.Line.EndsWith(" /first", StringComparison.Ordinal)) await release.Task.WaitAsync(stop);
+                if (head.Line.EndsWith(" /once", StringComparison.Ordinal) && await onOnce(reader, stream, stop)) return;
+                if (!await reader.SkipAsync(head.Length, stop)) return;
+                await stream.WriteAsync(Ok, stop);
+            }
+        }, receiveBuffer);
 
     /// <summary>
     /// Sends "GET /first" and, in the same write, the request with a 200 KB body and Connection: close; waits until the
