@@ -112,7 +112,7 @@ internal sealed class FastExchange(FastConnection connection, FastPathContext co
         var lineLength = request.MethodLength + 1 + request.TargetLength;
         if (_line.Length < lineLength) _line = new byte[Math.Max(lineLength, _line.Length * 2)];
         bytes.Span[..lineLength].CopyTo(_line);
-        return _upstream.ForwardAsync(new UpstreamRequest(_line.AsMemory(0, lineLength), upstreamHead, restEnd, service, version, extras, versionHeader, _response), buffer);
+        return _upstream.ForwardAsync(new UpstreamRequest(_line.AsMemory(0, lineLength), upstreamHead, restEnd, service, version, extras, versionHeader, _response, RequestReplay.IsRepeatable(request, bytes.Span)), buffer);
     }
 
     /// <summary>

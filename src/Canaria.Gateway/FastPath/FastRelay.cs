@@ -10,8 +10,9 @@ namespace Canaria.Gateway.FastPath;
 /// wait for the response head, then relay the response with its framing unchanged (Content-Length, chunked or until
 /// the upstream closes) and give the connection back when it ended clean. A 101 becomes a two-way tunnel.
 /// A request that fails on a reused connection before one byte of response came is sent once more on a new connection
-/// when the gateway still holds all of it: no body, or a body that had wholly arrived (<see cref="HeldBody"/>). A request
-/// whose body was being streamed from the client is never sent twice: it answers 502.
+/// when nothing of it was written (the connection was already dead), or when it is repeatable (<see cref="RequestReplay"/>)
+/// and the gateway still holds all of it: no body, or a body that had wholly arrived (<see cref="HeldBody"/>). Any other
+/// request that reached an upstream is sent once: a POST an upstream read before it died answers 502.
 /// </summary>
 internal sealed partial class FastRelay(FastConnection client) : IDisposable
 {
@@ -20,6 +21,9 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
 
     /// <summary>This request's body length while it is held in the client's pipe (0: no body); -1 when it is streamed or released.</summary>
     private long _held = -1;
+
+    /// <summary>Whether any byte of this attempt's request was written to the upstream.</summary>
+    private bool _written;
 
     /// <summary>Decides, once per request and before the first attempt, whether its body is held (all arrived) or streamed.</summary>
     public void Hold() => _held = HeldBody.Measure(client.Input, client.Exchange.Request);
@@ -37,7 +41,8 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         var head = client.Exchange.Request;
         for (var attempt = 0; ; attempt++)
         {
-            var upstream = attempt == 0 ? pool.TakeIdle() : null;
+            // A request that could not be sent again if it met a close is more careful about which connection it takes.
+            var upstream = attempt == 0 ? pool.TakeIdle(once: !request.Repeatable || _held < 0) : null;
             if (upstream is null)
             {
                 try
@@ -55,7 +60,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
             var result = await ExchangeOnAsync(upstream, request, pool, timeout).ConfigureAwait(false);
             if (result.Outcome == ForwardOutcome.ConnectFailed && upstream.Reused && attempt == 0)
             {
-                continue; // a stale keep-alive connection: nothing reached the upstream's application, try a new one
+                continue; // a stale keep-alive connection, and the request was not written or may be repeated: a new one
             }
 
             return result;
@@ -72,6 +77,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         var head = client.Exchange.Request;
         var reusable = false;
         Task<BodyResult>? body = null;
+        _written = false;
         try
         {
             var from = UpstreamRequestWriter.WritePrefix(request.Out, request.Line.Span, pool.Authority, head.Http11);
@@ -83,16 +89,23 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
                 bodySent = true;
             }
 
-            if (!await TrySendAsync(upstream.Socket, request.Out.AsMemory(from, end - from), timeout.Token).ConfigureAwait(false)
-                || (!bodySent && _held > 0 && !await HeldBody.SendAsync(client.Input, _held, upstream.Socket, timeout.Token).ConfigureAwait(false)))
+            if (!await SendHeadAsync(upstream.Socket, request.Out.AsMemory(from, end - from), timeout.Token).ConfigureAwait(false))
             {
                 // Under load the request timeout can run out before the head is even written (e.g. while connecting).
                 return timeout.IsCancellationRequested && !client.Aborted.IsCancellationRequested
                     ? DeadlineBeforeBody(head)
-                    : Unanswered(upstream, head, timeout, null, "sending the request failed");
+                    : Unanswered(upstream, request, null, "sending the request failed");
             }
 
-            if (head.HasBody && _held < 0)
+            if (!bodySent && _held > 0)
+            {
+                // Sent next to the wait for the response head, as a streamed body is: an upstream that answers early (401,
+                // 413) and closes without reading the body resets the send, and its answer is still read and relayed. An
+                // upgrade's body goes first, as the tunnel reads the client's pipe after the 101.
+                body = HeldBody.SendAsync(client.Input, _held, upstream.Socket, timeout.Token);
+                if (head.IsUpgrade && await body.ConfigureAwait(false) != BodyResult.Sent) return Unanswered(upstream, request, body, "sending the request body failed");
+            }
+            else if (head.HasBody && _held < 0)
             {
                 if (head.ExpectContinue) await client.SendAsync(Continue, timeout.Token).ConfigureAwait(false);
                 body = RequestBodyPump.SendAsync(client, head, upstream.Socket, timeout);
@@ -107,7 +120,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
                     // The upstream may close because the request timeout cut the body off: then that decides (408/504).
                     return body is not null && timeout.IsCancellationRequested
                         ? await CancelledAsync(head, timeout, body).ConfigureAwait(false)
-                        : Unanswered(upstream, head, timeout, body, "the upstream closed the connection before answering");
+                        : Unanswered(upstream, request, body, "the upstream closed the connection before answering");
                 }
 
                 if (status != HeadStatus.Complete) return new FastResult(ForwardOutcome.UpstreamFailed, KeepAlive: false, Detail: $"{pool.Endpoint.Address} sent a malformed response head");
@@ -122,17 +135,17 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
                 break;
             }
 
-            Release(); // the upstream answered: the request cannot be sent again, and its body is done with
+            // The upstream answered: the request cannot be sent again. A held body still being sent is consumed once that
+            // send ended (it holds the client's pipe until then: the exchange's end releases it).
+            var held = body is not null && _held > 0;
+            if (!held || body!.IsCompleted) Release();
             timeout.CancelAfter(Timeout.InfiniteTimeSpan); // past the response head the request timeout no longer applies
             var result = await RelayResponseAsync(upstream, request, timeout.Token).ConfigureAwait(false);
             if (body is not null)
             {
-                if (!await BodyFinishedAsync(body, timeout).ConfigureAwait(false))
-                {
-                    // The upstream answered without reading the whole body: the rest is dropped with both connections.
-                    return result with { KeepAlive = false };
-                }
-
+                // The upstream answered without reading the whole body: the rest is dropped with the upstream connection,
+                // and with the client's too unless the gateway held all of it (then it is consumed from the pipe).
+                if (!await BodyFinishedAsync(body, timeout).ConfigureAwait(false)) return held ? result : result with { KeepAlive = false };
                 var sent = await body.ConfigureAwait(false);
                 if (sent is BodyResult.Malformed or BodyResult.ClientGone or BodyResult.ClientTooSlow && result.Outcome == ForwardOutcome.Relayed)
                 {
@@ -140,7 +153,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
                     return new FastResult(ForwardOutcome.Relayed, result.Status, KeepAlive: false);
                 }
 
-                if (sent != BodyResult.Sent) return result with { KeepAlive = false };
+                if (sent != BodyResult.Sent) return held ? result : result with { KeepAlive = false };
             }
 
             reusable = result.Outcome == ForwardOutcome.Relayed && result.KeepAlive && upstream.Start == upstream.End
@@ -156,12 +169,16 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         {
             if (client.Aborted.IsCancellationRequested) return new FastResult(ForwardOutcome.ClientAborted);
             if (body is not null && timeout.IsCancellationRequested) return await CancelledAsync(head, timeout, body).ConfigureAwait(false);
-            return Unanswered(upstream, head, timeout, body, e.Message);
+            return Unanswered(upstream, request, body, e.Message);
         }
         finally
         {
             if (reusable) pool.Return(upstream);
             else upstream.Dispose();
+
+            // A held body's send still running (an answer came first, or the attempt failed) ends with the socket; only
+            // then may the body be consumed or sent again.
+            if (_held > 0 && body is { IsCompleted: false }) await body.ConfigureAwait(false);
         }
     }
 
@@ -209,27 +226,6 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         ? new FastResult(ForwardOutcome.RequestBodyFailed, 408, Detail: "the request body did not arrive in time")
         : new FastResult(ForwardOutcome.TimedOut, KeepAlive: head is { KeepAlive: true, HasBody: false });
 
-    /// <summary>
-    /// No response head: on a reused connection that gave not one response byte, while the gateway still holds the whole
-    /// request, a connect-level failure (sent again on a new connection); else 502.
-    /// </summary>
-    private FastResult Unanswered(UpstreamConnection upstream, RequestHead head, CancellationTokenSource timeout, Task<BodyResult>? body, string detail)
-    {
-        if (client.Aborted.IsCancellationRequested) return new FastResult(ForwardOutcome.ClientAborted);
-        if (body is { IsCompleted: true, Result: not BodyResult.Sent and not BodyResult.UpstreamFailed } failed)
-        {
-            return new FastResult(ForwardOutcome.RequestBodyFailed, failed.Result == BodyResult.ClientTooSlow ? 408 : 400, Detail: failed.Result.ToString());
-        }
-
-        if (upstream.Reused && (!head.HasBody || _held > 0) && upstream.End == 0)
-        {
-            return new FastResult(ForwardOutcome.ConnectFailed, Detail: detail);
-        }
-
-        _ = timeout;
-        return new FastResult(ForwardOutcome.UpstreamFailed, KeepAlive: head is { KeepAlive: true, HasBody: false }, Detail: detail);
-    }
-
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<HeadStatus> ReadHeadAsync(UpstreamConnection upstream, ResponseHead response, byte[]? versionHeader, CancellationToken cancellationToken)
     {
@@ -259,7 +255,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
 
             return true;
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (IsSendFailure(e, cancellationToken))
         {
             return false;
         }

@@ -6,8 +6,8 @@ namespace Canaria.Gateway.FastPath;
 
 /// <summary>
 /// A request body that had wholly arrived when its request was forwarded: it is sent from the client's pipe without
-/// being consumed, and consumed only once the response head came (or the exchange ended), so a request that met a
-/// stale keep-alive connection can be sent again, body and all. A body still arriving is streamed instead
+/// being consumed, and consumed only once the response head came and its send ended (or the exchange ended), so a request
+/// that met a stale keep-alive connection can be sent again, body and all. A body still arriving is streamed instead
 /// (<see cref="RequestBodyPump"/>) and cannot be replayed.
 /// </summary>
 internal static class HeldBody
@@ -53,18 +53,21 @@ internal static class HeldBody
         return true;
     }
 
-    /// <summary>Sends the held body (too large to go with the head) from the pipe, leaving it there.</summary>
-    public static async ValueTask<bool> SendAsync(PipeReader input, long length, Socket upstream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the held body (too large to go with the head) from the pipe, leaving it there: runs next to the wait for the
+    /// response head and keeps the pipe read until it ends, so the body is consumed (<see cref="Release"/>) only after.
+    /// </summary>
+    public static async Task<BodyResult> SendAsync(PipeReader input, long length, Socket upstream, CancellationToken cancellationToken)
     {
-        if (!TryRead(input, out var read)) return false;
+        if (!TryRead(input, out var read)) return BodyResult.UpstreamFailed;
         try
         {
             foreach (var segment in read.Buffer.Slice(0, length))
             {
-                if (!await FastRelay.TrySendAsync(upstream, segment, cancellationToken).ConfigureAwait(false)) return false;
+                if (!await FastRelay.TrySendAsync(upstream, segment, cancellationToken).ConfigureAwait(false)) return BodyResult.UpstreamFailed;
             }
 
-            return true;
+            return BodyResult.Sent;
         }
         finally
         {

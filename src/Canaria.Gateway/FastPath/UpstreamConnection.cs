@@ -49,6 +49,23 @@ internal sealed class UpstreamConnection : IDisposable
     public bool PeerClosedOrSent => _isParked && _parked.IsCompleted;
 
     /// <summary>
+    /// The same asked of the kernel now (a poll, one system call): a close or reset that already arrived but whose parked
+    /// receive the socket engine has not completed yet. For a request that must not be sent twice, that lag is the window
+    /// in which it would be written to a connection already closed.
+    /// </summary>
+    public bool PeerClosedOrSentNow()
+    {
+        try
+        {
+            return Socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
     /// Parks a receive on the idle connection (its buffer is empty); false when it completed at once: the upstream
     /// already closed the connection or sent something after the response, so it is not fit for reuse.
     /// </summary>
@@ -78,6 +95,18 @@ internal sealed class UpstreamConnection : IDisposable
         Buffer.AsSpan(Start, End - Start).CopyTo(Buffer);
         End -= Start;
         Start = 0;
+    }
+
+    /// <summary>
+    /// Takes in what a parked receive that already completed brought (an answer that came while the request was still being
+    /// written), so <see cref="End"/> counts every response byte before a request is called unanswered. A receive still
+    /// pending stays parked.
+    /// </summary>
+    public void Settle()
+    {
+        if (!_isParked || !_parked.IsCompleted) return;
+        _isParked = false;
+        End = Observe(_parked);
     }
 
     public ValueTask<int> ReadMoreAsync(CancellationToken cancellationToken) =>
@@ -127,14 +156,16 @@ internal sealed class UpstreamConnection : IDisposable
         return read;
     }
 
-    private static void Observe(ValueTask<int> receive)
+    /// <summary>The result of a completed receive: the bytes it read, 0 for a close or a reset.</summary>
+    private static int Observe(ValueTask<int> receive)
     {
         try
         {
-            receive.GetAwaiter().GetResult();
+            return receive.GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
+            return 0;
         }
     }
 }

@@ -10,15 +10,25 @@ internal sealed class RawUpstream : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    private RawUpstream(Func<NetworkStream, CancellationToken, Task> handler)
+    private RawUpstream(Func<NetworkStream, CancellationToken, Task> handler, int? receiveBuffer)
     {
+        // Set on the listener, inherited by every accepted connection: a small one stops the gateway's send early.
+        if (receiveBuffer is { } size) _listener.Server.ReceiveBufferSize = size;
         _listener.Start();
         _accepting = AcceptAsync(handler);
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public static RawUpstream Start(Func<NetworkStream, CancellationToken, Task> handler) => new(handler);
+    /// <param name="receiveBuffer">SO_RCVBUF of its connections: small, a large body does not fit in the socket buffers.</param>
+    public static RawUpstream Start(Func<NetworkStream, CancellationToken, Task> handler, int? receiveBuffer = null) => new(handler, receiveBuffer);
+
+    /// <summary>Dies as a crashed process does: every open connection is closed and new ones are refused.</summary>
+    public void Kill()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+    }
 
     public async ValueTask DisposeAsync()
     {

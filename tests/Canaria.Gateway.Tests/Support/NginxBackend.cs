@@ -28,6 +28,13 @@ internal sealed class NginxBackend : IAsyncDisposable
     /// <summary>The requests nginx served (lines of its access log, written as each request ends).</summary>
     public int Served => File.Exists(AccessLog) ? File.ReadAllLines(AccessLog).Length : 0;
 
+    /// <summary>From the access log: how many connections served requests, and how many requests came on a reused one.</summary>
+    public (int Connections, int OnReused) ConnectionUse()
+    {
+        var lines = File.Exists(AccessLog) ? File.ReadAllLines(AccessLog) : [];
+        return (lines.Select(l => l.Split(' ')[0]).Distinct().Count(), lines.Count(l => l.Split(' ')[1] != "1"));
+    }
+
     private string AccessLog => Path.Combine(_directory, "access.log");
 
     public static async Task<NginxBackend> StartAsync(TimeSpan keepAliveTimeout)
@@ -44,7 +51,8 @@ internal sealed class NginxBackend : IAsyncDisposable
             error_log {{directory}}/error.log warn;
             events { worker_connections 1024; }
             http {
-              access_log {{directory}}/access.log;
+              log_format connections '$connection $connection_requests';
+              access_log {{directory}}/access.log connections;
               client_body_temp_path {{temp}}/body; proxy_temp_path {{temp}}/proxy; fastcgi_temp_path {{temp}}/fastcgi;
               uwsgi_temp_path {{temp}}/uwsgi; scgi_temp_path {{temp}}/scgi;
               keepalive_timeout {{(int)keepAliveTimeout.TotalMilliseconds}}ms;

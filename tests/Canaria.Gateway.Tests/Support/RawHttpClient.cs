@@ -21,6 +21,8 @@ internal sealed class RawHttpClient : IDisposable
         return client;
     }
 
+    public int LocalPort => ((System.Net.IPEndPoint)_tcp.Client.LocalEndPoint!).Port;
+
     public Task SendAsync(string text) => SendAsync(Encoding.ASCII.GetBytes(text));
 
     public Task SendAsync(byte[] bytes) => _tcp.GetStream().WriteAsync(bytes).AsTask();
