@@ -104,7 +104,7 @@ public sealed class ProxySemanticsTests
     }
 
     /// <summary>Sends "part1", then waits until the backend has read it before sending "part2".</summary>
-    private sealed class GatedContent(Task gate) : HttpContent
+    internal sealed class GatedContent(Task gate) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
         {
