@@ -8,13 +8,17 @@
 # Both proxies split 90/10 (a WebSocket session stays on the version it was sent to). The load client is .NET, not
 # h2load: h2load (Debian nghttp2-client) reports no percentiles and speaks no WebSocket.
 # CPU budget as in run.sh: the proxy pinned to core ${PROXY_CPU} (one thread / the gateway's runtime sees one CPU),
-# the load client and the backends on core ${LOAD_CPU}. Each target: a warm-up run, then a measured run.
+# the load client and the backends on core ${LOAD_CPU}. Each target: warm-up windows of WARMUP seconds until the proxy's
+# CPU per request settles (at least WARMUP_MIN windows, then until a window is within 10% of the one before, at most
+# WARMUP_MAX), then a measured run. The gateway's first 30-60 s under load (longer on a busy machine) are mostly the JIT
+# recompiling hot methods at tier 1 (the cold column shows the first window; two windows can agree while it is still at
+# work, hence the minimum of 40 s), so a single short warm-up measures the JIT, not the proxy.
 #
 # Needs: haproxy (Debian), the .NET SDK. Usage: bench/gateway/protocols.sh [seconds]
 set -euo pipefail
 
 DURATION="${1:-10}"
-WARMUP="${WARMUP:-4}"
+WARMUP="${WARMUP:-5}"; WARMUP_MIN="${WARMUP_MIN:-8}"; WARMUP_MAX="${WARMUP_MAX:-12}"
 GRPC_CONNECTIONS="${GRPC_CONNECTIONS:-4}"; GRPC_STREAMS="${GRPC_STREAMS:-8}"; WS_CONNECTIONS="${WS_CONNECTIONS:-20}"
 PROXY_CPU="${PROXY_CPU:-1}"
 LOAD_CPU="${LOAD_CPU:-0}"
@@ -67,27 +71,51 @@ load() { # kind port seconds
 
 echo "Machine: $(nproc) cores, load average before measuring: $(cut -d' ' -f1-3 /proc/loadavg) (shared machine: other work adds noise; CPU us/req is the steadier figure)."
 echo "CPU budget: proxy pinned to core $PROXY_CPU; the .NET load client and both backends on core $LOAD_CPU."
-echo "grpc: $GRPC_CONNECTIONS h2c connections x $GRPC_STREAMS calls in flight; ws: $WS_CONNECTIONS sessions, 1 round trip in flight each; ${WARMUP}s warm-up then ${DURATION}s measured per target."
+echo "grpc: $GRPC_CONNECTIONS h2c connections x $GRPC_STREAMS calls in flight; ws: $WS_CONNECTIONS sessions, 1 round trip in flight each; warm-up windows of ${WARMUP}s until the CPU per request settles (${WARMUP_MIN}-${WARMUP_MAX} windows), then ${DURATION}s measured per target."
+# CPU microseconds per request of the proxy over one load run: kind port seconds pid -> "us requests=N ..." on stdout.
+measured_load() {
+  local before result
+  before=$(cpu_seconds "$4")
+  result=$(load "$1" "$2" "$3")
+  echo "$before $(cpu_seconds "$4") $(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<< "$result")" | awk '{printf "%.1f", ($2 - $1) * 1e6 / ($3 > 0 ? $3 : 1)}'
+}
+
+# Warm-up windows until the CPU per request settles; prints "windows first-window-us last-window-us".
+warm_up() { # kind port pid
+  local n=0 first="" previous="" current
+  while :; do
+    n=$((n + 1))
+    current=$(measured_load "$1" "$2" "$WARMUP" "$3")
+    first="${first:-$current}"
+    if [ "$n" -ge "$WARMUP_MAX" ] || { [ "$n" -ge "$WARMUP_MIN" ] && awk -v a="$previous" -v b="$current" 'BEGIN { exit !(b >= a * 0.9 && b <= a * 1.1) }'; }; then break; fi
+    previous=$current
+  done
+  echo "$n $first $current"
+}
+
 for target in "grpc:haproxy:$HAPROXY_GRPC:$HAPROXY_PID" "grpc:canaria:$CANARIA_GRPC:$CANARIA_PID" "ws:haproxy:$HAPROXY_WS:$HAPROXY_PID" "ws:canaria:$CANARIA_WS:$CANARIA_PID"; do
   IFS=: read -r kind name port pid <<< "$target"
-  load "$kind" "$port" "$WARMUP" > /dev/null
+  read -r windows cold settled <<< "$(warm_up "$kind" "$port" "$pid")"
   before=$(cpu_seconds "$pid"); switches=$(context_switches "$pid")
   result=$(load "$kind" "$port" "$DURATION")
-  echo "$kind $name $result cpu=$(echo "$before $(cpu_seconds "$pid")" | awk '{printf "%.3f", $2 - $1}') cs=$(( $(context_switches "$pid") - switches ))" >> "$WORK/results.txt"
+  echo "$kind $name $result cpu=$(echo "$before $(cpu_seconds "$pid")" | awk '{printf "%.3f", $2 - $1}') cs=$(( $(context_switches "$pid") - switches )) cold=$cold warmup=$windows load=$(cut -d' ' -f1 /proc/loadavg)" >> "$WORK/results.txt"
 done
 
-python3 - "$WORK/results.txt" <<'PY'
+python3 - "$WORK/results.txt" "$WARMUP" <<'PY'
 import sys
 rows = {}
 for line in open(sys.argv[1]):
     kind, name, *fields = line.split()
     f = dict(x.split("=") for x in fields)
     n = max(int(f["requests"]), 1)
-    rows[(kind, name)] = (float(f["rps"]), float(f["p50_ms"]), float(f["p99_ms"]), float(f["cpu"]) * 1e6 / n, int(f["cs"]) / n, int(f["errors"]), int(f["v2"]) / n)
-print(f"{'case':<14}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'CPU us/req':>11}{'cs/req':>8}{'to v2':>7}   {'vs HAProxy: req/s':>17}{'p99':>6}{'CPU':>6}{'cs':>6}  errors")
-for (kind, name), (rps, p50, p99, cpu, cs, errors, v2) in rows.items():
+    rows[(kind, name)] = (float(f["rps"]), float(f["p50_ms"]), float(f["p99_ms"]), float(f["cpu"]) * 1e6 / n, int(f["cs"]) / n, int(f["errors"]), int(f["v2"]) / n,
+                          float(f["cold"]), int(f["warmup"]), f["load"])
+print(f"{'case':<14}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'CPU us/req':>11}{'cs/req':>8}{'to v2':>7}   {'vs HAProxy: req/s':>17}{'p99':>6}{'CPU':>6}{'cs':>6}  errors"
+      f"{'cold CPU':>10}{'warm-up':>9}{'load':>7}")
+for (kind, name), (rps, p50, p99, cpu, cs, errors, v2, cold, warmup, load) in rows.items():
     h = rows.get((kind, "haproxy"))
     ratios = f"{rps / h[0]:>17.2f}{p99 / h[2]:>6.2f}{cpu / h[3]:>6.2f}{cs / h[4] if h[4] else float('nan'):>6.2f}" if h else ""
-    print(f"{kind + ' ' + name:<14}{rps:>9.0f}{p50:>8.3f}{p99:>8.3f}{cpu:>11.1f}{cs:>8.2f}{v2:>7.0%}   {ratios}  {errors}")
+    print(f"{kind + ' ' + name:<14}{rps:>9.0f}{p50:>8.3f}{p99:>8.3f}{cpu:>11.1f}{cs:>8.2f}{v2:>7.0%}   {ratios}  {errors:>6}{cold:>10.1f}{warmup:>8}w{load:>7}")
 print("(CPU and context switches of the proxy process per request. Target for canaria: gRPC and WebSocket req/s >= 0.80 x HAProxy.)")
+print(f"(cold CPU: us/request in the first {sys.argv[2]} s warm-up window; warm-up: windows until the CPU per request settled; load: 1-min load average after the measured run.)")
 PY

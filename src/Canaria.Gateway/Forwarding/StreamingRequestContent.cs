@@ -30,11 +30,18 @@ internal sealed class StreamingRequestContent(Stream body) : HttpContent
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
+            // Flushed only when the client's next bytes are not there yet: a body that has fully arrived (a unary gRPC
+            // request) goes out with its end in one write, and a stream that pauses is never held back in the gateway.
+            var next = ReadClientAsync(buffer, cancellationToken);
             int read;
-            while ((read = await ReadClientAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await next.ConfigureAwait(false)) > 0)
             {
                 await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                next = ReadClientAsync(buffer, cancellationToken);
+                if (!next.IsCompleted)
+                {
+                    await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         finally
