@@ -23,16 +23,16 @@ internal static class GatewayExecutable
     public static async Task<GatewayChoice> ChooseAsync(string? nativePath, IReadOnlyList<string> fallback, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(nativePath))
-            return new(fallback, null, "turned off");
+            return new(fallback, null, "turned off", fallback);
         nativePath = Path.GetFullPath(nativePath);
         if (!File.Exists(nativePath))
-            return new(fallback, null, $"{nativePath} was not built (Native AOT needs clang: apt-get install clang, then build again)");
+            return new(fallback, null, $"{nativePath} was not built (Native AOT needs clang: apt-get install clang, then build again)", fallback);
         var (build, problem) = await ProbeAsync(nativePath, ct).ConfigureAwait(false);
         if (problem is not null)
-            return new(fallback, null, $"{nativePath} does not run here ({problem})");
+            return new(fallback, null, $"{nativePath} does not run here ({problem})", fallback);
         if (build != ManagedGatewayInfo.CurrentBuild)
-            return new(fallback, null, $"{nativePath} is stale: built from other gateway code than this canaria (build {build}, canaria has {ManagedGatewayInfo.CurrentBuild}); build again with clang installed");
-        return new([nativePath], nativePath, null);
+            return new(fallback, null, $"{nativePath} is stale: built from other gateway code than this canaria (build {build}, canaria has {ManagedGatewayInfo.CurrentBuild}); build again with clang installed", fallback);
+        return new([nativePath], nativePath, null, fallback);
     }
 
     /// <summary>Runs <c>canaria-gateway --build-id</c> with the gateway's clean environment; the build it prints, or what went wrong.</summary>

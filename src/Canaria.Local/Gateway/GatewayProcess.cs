@@ -18,7 +18,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
     private readonly ManagedGatewayPaths _paths;
     private readonly string _token;
-    private readonly GatewayChoice _program;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ListenerLender _lender;
@@ -31,7 +30,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
         _lender = ListenerLender.Start(Path.Combine(paths.Directory, "lend-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".sock"), token, logger);
         _paths = paths;
         _token = token;
-        _program = program;
+        Program = program;
         _time = time;
         _logger = logger;
     }
@@ -39,7 +38,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
     public ManagedGatewayInfo Info { get; private set; } = null!;
 
     /// <summary>The program this controller starts a gateway process with.</summary>
-    public GatewayChoice Program => _program;
+    public GatewayChoice Program { get; private set; }
 
     public GatewayClient Client { get; private set; } = null!;
 
@@ -162,10 +161,31 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     private async Task StartAsync(bool takeover, CancellationToken ct)
     {
+        if (Program.NativeExecutable is null)
+        {
+            await StartWithAsync(Program.Command, takeover, ct).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            await StartWithAsync(Program.Command, takeover, ct).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            // It answered --build-id but cannot serve here (a library it loads, a limit of this machine): canaria runs the
+            // gateway from now on rather than leaving the data plane down.
+            Program = Program.WithoutNative($"it did not start: {e.Message}");
+            GatewayProcessLog.Program(_logger, Program.Describe());
+            await StartWithAsync(Program.Command, takeover, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartWithAsync(IReadOnlyList<string> command, bool takeover, CancellationToken ct)
+    {
         var clock = Stopwatch.StartNew();
         // A successor of a dead gateway takes the copies of its listening sockets this controller holds.
         var listenersFrom = !takeover && _lender.Count > 0 ? _lender.Path : null;
-        using var process = GatewayLaunch.Start(_program.Command, _paths.StateDirectory, _paths.LogFile, takeover, listenersFrom);
+        using var process = GatewayLaunch.Start(command, _paths.StateDirectory, _paths.LogFile, takeover, listenersFrom);
         var pid = process.Id;
         while (clock.Elapsed < StartTimeout)
         {

@@ -97,6 +97,24 @@ public sealed class GatewayExecutableTests
         Assert.Contains("does not run here", choice.FallbackReason);
     }
 
+    [Theory]
+    [InlineData("--bogus", "--bogus: unknown argument")]
+    [InlineData("gateway --managed", "--state-dir: required with --managed")]
+    [InlineData("gateway --managed --state-dir", "--state-dir: a value is required")]
+    [InlineData("--managed --state-dir /tmp --config x.yaml", "--config: cannot be used with --managed")]
+    [InlineData("--takeover --config x.yaml", "--takeover and --listeners-from: only with --managed")]
+    public async Task NativeGateway_BadArguments_ExitsTwoNamingTheArgument(string arguments, string error)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(BuiltNativeGateway(), arguments.Split(' ')) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.StartsWith("canaria-gateway: " + error, stderr);
+        Assert.Contains("Usage:", stderr);
+    }
+
     /// <summary>A fake canaria-gateway: a shell script in <paramref name="dir"/>.</summary>
     internal static string FakeExecutable(TempDirectory dir, string script)
     {

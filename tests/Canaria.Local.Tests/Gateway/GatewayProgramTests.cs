@@ -1,4 +1,5 @@
 using Canaria.Core.Engine;
+using Canaria.Gateway.Managed;
 using Canaria.Local.Api;
 using Canaria.Local.Processes;
 using Canaria.Local.Tests.Support;
@@ -42,6 +43,22 @@ public sealed class GatewayProgramTests
 
         Assert.Contains("is stale", host.GatewayProgram.FallbackReason);
         Assert.NotEqual(stale, UnixProcess.Executable(host.GatewayPid));
+        Assert.Contains("canaria.dll", await File.ReadAllTextAsync($"/proc/{host.GatewayPid}/cmdline"));
+        await AssertServesAsync(host, app.Address);
+    }
+
+    [Fact]
+    public async Task StartAsync_FakeNativeGatewayThatCannotServe_CanariaRunsTheGatewayAndServes()
+    {
+        await using var app = await TestHttpServer.StartAsync(ctx => ctx.Response.WriteAsync("ok"));
+        using var dir = new TempDirectory();
+        using var bin = new TempDirectory();
+        // Passes the probe (the controller's own build id), then fails as a gateway would that cannot load what it needs.
+        var broken = GatewayExecutableTests.FakeExecutable(bin,
+            $"if [ \"$1\" = --build-id ]; then echo {ManagedGatewayInfo.CurrentBuild}; exit 0; fi; echo 'cannot load libssl' >&2; exit 1");
+        await using var host = await ControllerHost.StartAsync(TestController.Options(dir.Path) with { NativeGateway = broken }, CancellationToken.None);
+
+        Assert.Contains("it did not start: the gateway process exited with code 1", host.GatewayProgram.FallbackReason);
         Assert.Contains("canaria.dll", await File.ReadAllTextAsync($"/proc/{host.GatewayPid}/cmdline"));
         await AssertServesAsync(host, app.Address);
     }
