@@ -45,15 +45,16 @@ publish_gateway() {
   esac
 }
 
-# Sets GATEWAY_AOT to a Native AOT build of the same gateway: $AOT_BUILD (a folder with a published GatewayBench) when
-# given, else published into $1 (needs clang and lld from Debian; several minutes), optimized for speed and for x86-64-v3
-# (AVX2; the default AOT build, for any x86-64, measured 1.56x HAProxy's CPU per request against 1.29x for ReadyToRun).
+# Sets GATEWAY_AOT to the Native AOT gateway the local platform runs, canaria-gateway (src/Canaria.Gateway.Host: optimized
+# for speed and for x86-64-v3, see its project file), serving a config file: $AOT_BUILD (a folder holding a canaria-gateway
+# built before, e.g. src/Canaria.Cli/bin/Debug/net10.0 after a `dotnet build`) when given, else a Release publish into $1
+# (needs clang; a few minutes).
 publish_gateway_aot() {
   local dir="${AOT_BUILD:-$1}"
   if [ -z "${AOT_BUILD:-}" ]; then
-    command -v clang >/dev/null && command -v ld.lld >/dev/null || { echo "Native AOT needs clang and lld (apt-get install clang lld)" >&2; exit 1; }
-    dotnet publish -c Release -r linux-x64 -p:PublishAot=true -p:OptimizationPreference=Speed -p:IlcInstructionSet=x86-64-v3 "$HERE/GatewayBench" -o "$dir" -v quiet -nologo >/dev/null
+    command -v clang >/dev/null || { echo "Native AOT needs clang (apt-get install clang)" >&2; exit 1; }
+    dotnet publish -c Release "$ROOT/src/Canaria.Gateway.Host" -o "$dir" -v quiet -nologo >/dev/null
   fi
-  [ -x "$dir/GatewayBench" ] || { echo "no Native AOT gateway in $dir" >&2; exit 1; }
-  GATEWAY_AOT=("$dir/GatewayBench")
+  [ -x "$dir/canaria-gateway" ] || { echo "no canaria-gateway in $dir" >&2; exit 1; }
+  GATEWAY_AOT=("$dir/canaria-gateway" --config)
 }

@@ -7,9 +7,9 @@
 #   nginx    : wrk -> nginx as a 90/10 proxy (upstream keepalive)        -> nginx backends
 #   canaria  : wrk -> Canaria gateway, fast path (90/10)                 -> nginx backends
 #   kestrel  : wrk -> Canaria gateway, CANARIA_GATEWAY_ENGINE=kestrel     -> nginx backends
-#   aot      : wrk -> the same fast path as a Native AOT executable       -> nginx backends
+#   aot      : wrk -> canaria-gateway, the shipped Native AOT gateway (fast path) -> nginx backends
 # canaria and kestrel run the ReadyToRun-published GatewayBench (PUBLISH=jit runs a plain JIT build instead); aot the
-# Native AOT one (AOT_BUILD=DIR reuses one published before). For the gateways it also prints the start time (launch
+# Native AOT canaria-gateway the local platform runs (AOT_BUILD=DIR uses one built before). For the gateways it also prints the start time (launch
 # until the listener answers) and the resident memory after the run.
 #
 # CPU budget (2-core machine): every proxy is pinned to core ${PROXY_CPU} with ONE worker/thread

@@ -43,6 +43,7 @@ internal static class DemoCommand
         AnsiConsole.MarkupLine($"[bold]canaria demo[/]: state in {Markup.Escape(stateDir)}");
         var report = new DemoReport();
         var host = await ControllerHost.StartAsync(new ControllerHostOptions { StateDirectory = stateDir, StopReplicasOnExit = true, OnEvent = OnEvent }, ct).ConfigureAwait(false);
+        AnsiConsole.MarkupLine($"[grey]{Markup.Escape(host.GatewayProgram.Describe())}[/]");
         LoadGenerator? load = null;
         try
         {

@@ -51,6 +51,9 @@ internal sealed class ControllerHost : IAsyncDisposable
     public Uri? ServiceAddress(string rollout) =>
         _gateway.Listeners.TryGetValue(rollout, out var address) ? new Uri("http://" + address + "/") : null;
 
+    /// <summary>What runs the gateway process when this controller starts one: the native executable, or canaria and why.</summary>
+    public GatewayChoice GatewayProgram => _gateway.Process.Program;
+
     /// <summary>The gateway process serving this state directory.</summary>
     public int GatewayPid => _gateway.Process.Info.Pid;
 
@@ -73,8 +76,10 @@ internal sealed class ControllerHost : IAsyncDisposable
         var supervisor = new ReplicaSupervisor(dir.Path, options.Time, options.LoggerFactory.CreateLogger<ReplicaSupervisor>(),
             new ReplicaSupervisorOptions { LeaveRunningOnDispose = !options.StopReplicasOnExit });
         await supervisor.StartAsync(ct).ConfigureAwait(false);
-        var process = await GatewayProcess.StartOrAdoptAsync(dir.Path, token, options.GatewayCommand ?? GatewayLaunch.DefaultCommand(), options.Time,
-            options.LoggerFactory.CreateLogger<GatewayProcess>(), ct).ConfigureAwait(false);
+        var gatewayLogger = options.LoggerFactory.CreateLogger<GatewayProcess>();
+        var choice = await GatewayExecutable.ChooseAsync(options.NativeGateway, options.GatewayCommand ?? GatewayLaunch.DefaultCommand(), ct).ConfigureAwait(false);
+        GatewayProcessLog.Program(gatewayLogger, choice.Describe());
+        var process = await GatewayProcess.StartOrAdoptAsync(dir.Path, token, choice, options.Time, gatewayLogger, ct).ConfigureAwait(false);
         var gateway = new GatewayLink(process);
         await gateway.RefreshAsync(ct).ConfigureAwait(false);
 

@@ -1,4 +1,5 @@
 using Canaria.Core.Engine;
+using Canaria.Local.Gateway;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,8 +16,17 @@ internal sealed record ControllerHostOptions
     /// <summary>Stop every replica and the gateway process when the controller stops (the demo); by default they keep serving for the next controller to adopt.</summary>
     public bool StopReplicasOnExit { get; init; }
 
-    /// <summary>The command that runs `canaria` (the gateway is `canaria gateway --managed`); default: this program, or canaria.dll beside it.</summary>
+    /// <summary>
+    /// The command that runs `canaria` (the gateway is then `canaria gateway --managed`) when the native gateway cannot be
+    /// used; default: this program, or canaria.dll beside it.
+    /// </summary>
     public IReadOnlyList<string>? GatewayCommand { get; init; }
+
+    /// <summary>
+    /// The native gateway executable (Native AOT), preferred to <see cref="GatewayCommand"/> when it reports this
+    /// controller's gateway build; default: canaria-gateway beside this program. Null or empty: always run `canaria gateway`.
+    /// </summary>
+    public string? NativeGateway { get; init; } = GatewayExecutable.BesideThisProgram();
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

@@ -4,7 +4,8 @@ using Canaria.Local.Processes;
 namespace Canaria.Local.Gateway;
 
 /// <summary>
-/// How the controller starts its gateway process: <c>canaria gateway --managed --state-dir DIR</c> in a session of its
+/// How the controller starts its gateway process: <c>canaria-gateway gateway --managed --state-dir DIR</c> (the native
+/// executable, see <see cref="GatewayExecutable"/>) or <c>canaria gateway --managed --state-dir DIR</c>, in a session of its
 /// own (so a signal to the controller's process group does not reach it), output to <c>logs/gateway.log</c>, no pipes to
 /// the controller, and a clean environment: no secret of the controller's is handed to the data plane.
 /// </summary>
@@ -14,7 +15,7 @@ internal static class GatewayLaunch
     public static readonly IReadOnlyList<string> AllowedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64", "DOTNET_HOST_PATH", "CANARIA_GATEWAY_ENGINE"];
 
     /// <summary>
-    /// The command that runs `canaria`: this program when it is canaria, else canaria.dll next to this assembly (tests and
+    /// The command that runs `canaria` (when the native gateway cannot be used): this program when it is canaria, else canaria.dll next to this assembly (tests and
     /// embedders), through the dotnet host.
     /// </summary>
     public static IReadOnlyList<string> DefaultCommand()
@@ -27,6 +28,16 @@ internal static class GatewayLaunch
         var dll = Path.Combine(AppContext.BaseDirectory, "canaria.dll");
         var dotnet = viaHost ? process : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         return [dotnet, dll];
+    }
+
+    /// <summary>Only <see cref="AllowedEnvironment"/> of this process's variables reach the gateway's program.</summary>
+    public static void UseCleanEnvironment(ProcessStartInfo start)
+    {
+        start.Environment.Clear();
+        foreach (var name in AllowedEnvironment)
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value) start.Environment[name] = value;
+        }
     }
 
     public static Process Start(IReadOnlyList<string> command, string stateDirectory, string logPath, bool takeover, string? listenersFrom = null)
@@ -45,11 +56,7 @@ internal static class GatewayLaunch
             start.ArgumentList.Add("--listeners-from");
             start.ArgumentList.Add(listenersFrom);
         }
-        start.Environment.Clear();
-        foreach (var name in AllowedEnvironment)
-        {
-            if (Environment.GetEnvironmentVariable(name) is { } value) start.Environment[name] = value;
-        }
+        UseCleanEnvironment(start);
         start.Environment["NO_COLOR"] = "1";
 
         // The fast path's socket continuations run on the socket engine's thread (no hop to the thread pool per I/O):

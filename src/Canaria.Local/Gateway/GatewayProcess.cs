@@ -18,7 +18,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
     private readonly ManagedGatewayPaths _paths;
     private readonly string _token;
-    private readonly IReadOnlyList<string> _command;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ListenerLender _lender;
@@ -26,17 +25,20 @@ internal sealed class GatewayProcess : IAsyncDisposable
     private DateTimeOffset _nextStart;
     private ulong? _startTime;
 
-    private GatewayProcess(ManagedGatewayPaths paths, string token, IReadOnlyList<string> command, TimeProvider time, ILogger logger)
+    private GatewayProcess(ManagedGatewayPaths paths, string token, GatewayChoice program, TimeProvider time, ILogger logger)
     {
         _lender = ListenerLender.Start(Path.Combine(paths.Directory, "lend-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".sock"), token, logger);
         _paths = paths;
         _token = token;
-        _command = command;
+        Program = program;
         _time = time;
         _logger = logger;
     }
 
     public ManagedGatewayInfo Info { get; private set; } = null!;
+
+    /// <summary>The program this controller starts a gateway process with.</summary>
+    public GatewayChoice Program { get; private set; }
 
     public GatewayClient Client { get; private set; } = null!;
 
@@ -48,16 +50,20 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>How many gateway processes this controller started (a new one may serve an older saved config).</summary>
     public int Restarts { get; private set; }
 
-    public static async Task<GatewayProcess> StartOrAdoptAsync(string stateDirectory, string token, IReadOnlyList<string> command, TimeProvider time, ILogger logger, CancellationToken ct)
+    public static async Task<GatewayProcess> StartOrAdoptAsync(string stateDirectory, string token, GatewayChoice program, TimeProvider time, ILogger logger, CancellationToken ct)
     {
         var paths = new ManagedGatewayPaths(stateDirectory);
         if (paths.Prepare() is { } error) throw new InvalidOperationException(error);
-        var process = new GatewayProcess(paths, token, command, time, logger);
+        var process = new GatewayProcess(paths, token, program, time, logger);
         if (ManagedGatewayInfo.Read(paths.InfoFile) is { } running && await process.TryAdoptAsync(running, ct).ConfigureAwait(false))
         {
-            if (running.Build != ManagedGatewayInfo.CurrentBuild)
+            var notNative = program.NativeExecutable is { } native && UnixProcess.Executable(running.Pid) is { } executable && executable != native ? executable : null;
+            if (running.Build != ManagedGatewayInfo.CurrentBuild || notNative is not null)
             {
-                GatewayProcessLog.Upgrading(logger, running.Pid);
+                // Another build, or the same gateway code run by canaria while the native executable is there now (built
+                // since, e.g. after installing clang): the successor takes over the listening sockets.
+                if (notNative is not null && running.Build == ManagedGatewayInfo.CurrentBuild) GatewayProcessLog.ToNative(logger, running.Pid, notNative, program.NativeExecutable!);
+                else GatewayProcessLog.Upgrading(logger, running.Pid);
                 try
                 {
                     await process.ReplaceAsync(ct).ConfigureAwait(false);
@@ -155,10 +161,31 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     private async Task StartAsync(bool takeover, CancellationToken ct)
     {
+        if (Program.NativeExecutable is null)
+        {
+            await StartWithAsync(Program.Command, takeover, ct).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            await StartWithAsync(Program.Command, takeover, ct).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            // It answered --build-id but cannot serve here (a library it loads, a limit of this machine): canaria runs the
+            // gateway from now on rather than leaving the data plane down.
+            Program = Program.WithoutNative($"it did not start: {e.Message}");
+            GatewayProcessLog.Program(_logger, Program.Describe());
+            await StartWithAsync(Program.Command, takeover, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task StartWithAsync(IReadOnlyList<string> command, bool takeover, CancellationToken ct)
+    {
         var clock = Stopwatch.StartNew();
         // A successor of a dead gateway takes the copies of its listening sockets this controller holds.
         var listenersFrom = !takeover && _lender.Count > 0 ? _lender.Path : null;
-        using var process = GatewayLaunch.Start(_command, _paths.StateDirectory, _paths.LogFile, takeover, listenersFrom);
+        using var process = GatewayLaunch.Start(command, _paths.StateDirectory, _paths.LogFile, takeover, listenersFrom);
         var pid = process.Id;
         while (clock.Elapsed < StartTimeout)
         {

@@ -25,6 +25,12 @@ internal static partial class GatewayProcessLog
     [LoggerMessage(207, LogLevel.Warning, "Could not hold copies of the gateway's listening sockets ({Detail}); if the gateway dies, connections are refused until a new one serves")]
     public static partial void BorrowFailed(ILogger logger, string detail);
 
+    [LoggerMessage(209, LogLevel.Information, "{Choice}")]
+    public static partial void Program(ILogger logger, string choice);
+
+    [LoggerMessage(210, LogLevel.Information, "The gateway process pid {Pid} runs {Running}, not the native {Native}; replacing it without dropping requests")]
+    public static partial void ToNative(ILogger logger, int pid, string running, string native);
+
     [LoggerMessage(208, LogLevel.Error, "Could not start a gateway process (trying again in {Seconds} s): {Detail}")]
     public static partial void StartFailed(ILogger logger, int seconds, string detail);
 }

@@ -44,6 +44,19 @@ internal static partial class UnixProcess
     /// <summary>True when <paramref name="pid"/> runs and is the same process (same start time), not a reused pid.</summary>
     public static bool IsAlive(int pid, ulong startTime) => pid > 0 && ReadStartTime(pid) == startTime;
 
+    /// <summary>The program file <paramref name="pid"/> runs (/proc/&lt;pid&gt;/exe), or null when it cannot be read.</summary>
+    public static string? Executable(int pid)
+    {
+        try
+        {
+            return File.ResolveLinkTarget($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/exe", returnFinalTarget: false)?.FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }

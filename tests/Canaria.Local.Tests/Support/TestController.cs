@@ -3,7 +3,10 @@ using Canaria.Local.Api;
 
 namespace Canaria.Local.Tests.Support;
 
-/// <summary>Options for a real controller in a test: its gateway process runs from the built canaria.dll, and stops with it.</summary>
+/// <summary>
+/// Options for a real controller in a test: its gateway process is the native canaria-gateway the build put beside the
+/// tests (the default, as for a user), or, when that cannot be used, the built canaria.dll; it stops with the controller.
+/// </summary>
 internal static class TestController
 {
     private static readonly Lazy<string> CanariaDll = new(() =>

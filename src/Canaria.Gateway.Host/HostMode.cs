@@ -1,0 +1,10 @@
+namespace Canaria.Gateway.Host;
+
+internal enum HostMode
+{
+    Invalid,
+    Help,
+    BuildId,
+    Managed,
+    Standalone,
+}
