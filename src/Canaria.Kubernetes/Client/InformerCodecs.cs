@@ -13,8 +13,8 @@ internal static class InformerCodecs
     /// <summary>Objects as <see cref="JsonObject"/>s: fields no model knows survive a read-modify-write.</summary>
     public static readonly InformerCodec<JsonObject> Json = new JsonCodec();
 
-    public static readonly InformerCodec<V1Deployment> Deployments = new TypedCodec<V1Deployment>();
-    public static readonly InformerCodec<V1ReplicaSet> ReplicaSets = new TypedCodec<V1ReplicaSet>();
+    public static readonly InformerCodec<V1Deployment> Deployments = new TypedCodec<V1Deployment>(d => d.Spec?.Template);
+    public static readonly InformerCodec<V1ReplicaSet> ReplicaSets = new TypedCodec<V1ReplicaSet>(rs => rs.Spec?.Template);
     public static readonly InformerCodec<V1Service> Services = new TypedCodec<V1Service>();
     public static readonly InformerCodec<V1Pod> Pods = new TypedCodec<V1Pod>();
 
@@ -52,9 +52,15 @@ internal static class InformerCodecs
             (string?)obj["metadata"]?["uid"], (string?)obj["metadata"]?["resourceVersion"]);
     }
 
-    private sealed class TypedCodec<T> : InformerCodec<T> where T : class, IKubernetesObject<V1ObjectMeta>
+    /// <param name="template">The object's pod template, whose hash is taken from the JSON (see <see cref="Resources.PodTemplates.Hash(V1PodTemplateSpec?)"/>).</param>
+    private sealed class TypedCodec<T>(Func<T, V1PodTemplateSpec?>? template = null) : InformerCodec<T> where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        public override T Decode(JsonObject raw) => Typed<T>(Strip(raw));
+        public override T Decode(JsonObject raw)
+        {
+            var typed = Typed<T>(Strip(raw));
+            if (template is not null) Resources.PodTemplates.Remember(template(typed), raw["spec"]?["template"]);
+            return typed;
+        }
 
         public override CachedIdentity Identity(T obj) =>
             new(obj.Metadata?.NamespaceProperty, obj.Metadata?.Name, obj.Metadata?.Uid, obj.Metadata?.ResourceVersion);

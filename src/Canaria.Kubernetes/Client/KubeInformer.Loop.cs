@@ -40,7 +40,12 @@ internal sealed partial class KubeInformer<T>
             return list.Error!.ToString();
         }
         Interlocked.Increment(ref _listCount);
-        var fresh = list.Value!.Items.Select(_codec.Decode).ToDictionary(KeyOf, StringComparer.Ordinal);
+        var fresh = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var raw in list.Value!.Items)
+        {
+            if (TryDecode(raw, out var decoded)) fresh[KeyOf(decoded)] = decoded;
+            else if (_store.TryGetValue(RawKey(raw), out var lastGood)) fresh[RawKey(raw)] = lastGood; // kept, not reported deleted
+        }
         KubeClientLog.Listed(_logger, fresh.Count, _resource.Plural, list.Value.ResourceVersion);
         foreach (var (key, old) in _store)
         {
@@ -103,13 +108,18 @@ internal sealed partial class KubeInformer<T>
                     LastResourceVersion = (string?)ev.Object?["metadata"]?["resourceVersion"] ?? LastResourceVersion;
                     break;
                 case WatchEventType.Deleted:
-                    var gone = _codec.Decode(ev.Object!);
-                    _store.TryRemove(KeyOf(gone), out _);
-                    LastResourceVersion = ResourceVersionOf(gone) ?? LastResourceVersion;
+                    var goneKey = RawKey(ev.Object!);
+                    LastResourceVersion = RawResourceVersion(ev.Object!) ?? LastResourceVersion;
+                    if (!TryDecode(ev.Object!, out var gone) && !_store.TryGetValue(goneKey, out gone)) break;
+                    _store.TryRemove(goneKey, out _);
                     await EmitAsync(new InformerEvent<T>(InformerEventType.Deleted, gone), cancellationToken).ConfigureAwait(false);
                     break;
                 default:
-                    var obj = _codec.Decode(ev.Object!);
+                    if (!TryDecode(ev.Object!, out var obj))
+                    {
+                        LastResourceVersion = RawResourceVersion(ev.Object!) ?? LastResourceVersion; // never meet it again on a resume
+                        break;
+                    }
                     var key = KeyOf(obj);
                     var had = _store.ContainsKey(key);
                     _store[key] = obj;
@@ -121,10 +131,38 @@ internal sealed partial class KubeInformer<T>
         }
         return null;
     }
+
+    /// <summary>
+    /// One object as the cache holds it; false (logged) when it cannot be read, e.g. a field the client's model parses
+    /// differently on a newer server. One such object must not stop the informer: it is skipped and the cache keeps its
+    /// last good copy, while every other object of the kind keeps flowing.
+    /// </summary>
+    private bool TryDecode(System.Text.Json.Nodes.JsonObject raw, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out T? obj)
+    {
+        try
+        {
+            obj = _codec.Decode(raw);
+            return true;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException or OverflowException or NotSupportedException)
+        {
+            InformerLog.Unreadable(_logger, _resource.Plural, RawKey(raw), RawResourceVersion(raw) ?? "", e.Message);
+            obj = null;
+            return false;
+        }
+    }
+
+    private static string RawKey(System.Text.Json.Nodes.JsonObject raw) =>
+        KubeInformer.Key((string?)raw["metadata"]?["namespace"], (string?)raw["metadata"]?["name"] ?? "");
+
+    private static string? RawResourceVersion(System.Text.Json.Nodes.JsonObject raw) => (string?)raw["metadata"]?["resourceVersion"];
 }
 
 internal static partial class InformerLog
 {
+    [LoggerMessage(21, LogLevel.Error, "{Resource} {Key} at resourceVersion {ResourceVersion} could not be read ({Error}); skipped, the cache keeps its last good copy")]
+    public static partial void Unreadable(ILogger logger, string resource, string key, string resourceVersion, string error);
+
     [LoggerMessage(20, LogLevel.Error, "Informer callback for {Resource} failed")]
     public static partial void CallbackFailed(ILogger logger, string resource, Exception exception);
 }

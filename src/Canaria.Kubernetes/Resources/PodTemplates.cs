@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -16,16 +17,36 @@ public static class PodTemplates
     public const string HashLabel = "pod-template-hash";
     private const string Alphabet = "bcdfghjklmnpqrstvwxz2456789"; // the API's SafeEncodeString alphabet: no vowels, no 0/1/3
 
-    /// <summary>
-    /// A 10-character hash of the template ignoring pod-template-hash; equal templates, equal hashes. The template is
-    /// hashed in the API server's own JSON form (as earlier Canaria versions hashed the JSON they read), so the revisions
-    /// stored in a Rollout's status keep their hashes across the move to typed objects.
-    /// </summary>
-    public static string Hash(V1PodTemplateSpec? template) => HashOfCanonical(Canonical(template));
+    /// <summary>Hashes of templates the informers read, taken from the server's JSON before it became a typed model.</summary>
+    private static readonly ConditionalWeakTable<V1PodTemplateSpec, string> FromJson = new();
 
-    /// <summary>The same hash of a template read as JSON (it is read as the typed model first, so both forms hash alike).</summary>
-    public static string Hash(JsonNode? template) =>
-        Hash(template is JsonObject o ? InformerCodecs.Typed<V1PodTemplateSpec>(o) : null);
+    /// <summary>
+    /// A 10-character hash of the template ignoring pod-template-hash; equal templates, equal hashes. A template the
+    /// informers cached has the hash of the server's JSON (<see cref="Remember"/>): a field the client's model does not
+    /// know (a newer server's) still makes a new revision, and revisions stored by earlier versions keep their hashes.
+    /// Any other typed template is hashed in the API server's JSON form rebuilt from the model (equal for every field the
+    /// model knows).
+    /// </summary>
+    public static string Hash(V1PodTemplateSpec? template) =>
+        template is not null && FromJson.TryGetValue(template, out var hash) ? hash : HashOfCanonical(Canonical(template));
+
+    /// <summary>The hash of a template read as JSON, every field counted.</summary>
+    public static string Hash(JsonNode? template)
+    {
+        var copy = template?.DeepClone();
+        if (copy?["metadata"]?["labels"] is JsonObject labels)
+        {
+            labels.Remove(HashLabel);
+            if (labels.Count == 0) copy["metadata"]!.AsObject().Remove("labels");
+        }
+        return HashOfCanonical(CanonicalJson.Of(copy));
+    }
+
+    /// <summary>Keeps the JSON hash of <paramref name="raw"/> for the typed <paramref name="typed"/> read from it.</summary>
+    internal static void Remember(V1PodTemplateSpec? typed, JsonNode? raw)
+    {
+        if (typed is not null) FromJson.AddOrUpdate(typed, Hash(raw));
+    }
 
     /// <summary>Sorted-key JSON of the template without the pod-template-hash label, as the API server writes it.</summary>
     public static string Canonical(V1PodTemplateSpec? template)

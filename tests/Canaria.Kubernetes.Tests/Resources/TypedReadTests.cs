@@ -75,6 +75,62 @@ public sealed class TypedReadTests(ControlPlaneFixture cluster)
         Assert.Equal("""{"team":"a"}""", raw["metadata"]!["annotations"]!.ToJsonString());
     }
 
+    [Fact]
+    public void Hash_CachedTemplateWithAFieldTheModelDoesNotKnow_ThatFieldMakesANewHash()
+    {
+        // A newer server's pod field, unknown to the client's model: an edit of only that field must still be a new revision.
+        var before = Objects.Deployment("app", 1, "app");
+        var after = (JsonObject)before.DeepClone();
+        after["spec"]!["template"]!["spec"]!["futureSchedulingField"] = new JsonObject { ["mode"] = "new" };
+
+        var cachedBefore = InformerCodecs.Deployments.Decode((JsonObject)before.DeepClone());
+        var cachedAfter = InformerCodecs.Deployments.Decode((JsonObject)after.DeepClone());
+
+        Assert.NotEqual(PodTemplates.Hash(cachedBefore.Spec.Template), PodTemplates.Hash(cachedAfter.Spec.Template));
+        Assert.Equal(JsonHash(after["spec"]!["template"]!.AsObject()), PodTemplates.Hash(cachedAfter.Spec.Template));
+        Assert.Equal(JsonHash(after["spec"]!["template"]!.AsObject()), DeploymentView.Of(cachedAfter, []).TemplateHash);
+    }
+
+    [Fact]
+    public async Task Informer_OneObjectCannotBeRead_SkippedAndEveryOtherObjectKeepsFlowing()
+    {
+        var ns = await cluster.CreateNamespaceAsync("typed");
+        foreach (var name in new[] { "good", "broken" })
+            (await cluster.Client.CreateAsync(KubeResource.ConfigMaps, ns, ConfigMap(name, "1"))).ValueOrThrow();
+        var log = new ListLogger();
+        await using var informer = new KubeInformer<JsonObject>(cluster.Client, KubeResource.ConfigMaps, ns, new RefusesBroken(), logger: log);
+        informer.Start();
+        using var cts = new CancellationTokenSource(Deadline);
+        await informer.WaitForSyncAsync(cts.Token);
+        Assert.NotNull(informer.Get(ns, "good"));
+        Assert.Null(informer.Get(ns, "broken"));
+
+        // The broken object changes (a watch event the codec refuses again), then a good one: the watch goes on past both.
+        (await cluster.Client.PatchAsync(KubeResource.ConfigMaps, ns, "broken", PatchType.Merge, new JsonObject { ["data"] = new JsonObject { ["v"] = "2" } })).ValueOrThrow();
+        (await cluster.Client.PatchAsync(KubeResource.ConfigMaps, ns, "good", PatchType.Merge, new JsonObject { ["data"] = new JsonObject { ["v"] = "2" } })).ValueOrThrow();
+        (await cluster.Client.CreateAsync(KubeResource.ConfigMaps, ns, ConfigMap("later", "1"))).ValueOrThrow();
+
+        await Eventually.WaitAsync(() => Task.FromResult((string?)informer.Get(ns, "good")?["data"]?["v"] == "2" && informer.Get(ns, "later") is not null),
+            Deadline, "the good objects' changes after the unreadable one");
+        Assert.True(log.CountContaining($"{ns}/broken") >= 2, log.Tail()); // once listed, once watched
+        Assert.True(log.CountContaining("could not be read") >= 2, log.Tail());
+        Assert.Equal(1, informer.ListCount); // read past it, never relisted because of it
+    }
+
+    private static JsonObject ConfigMap(string name, string v) => new()
+    {
+        ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = name }, ["data"] = new JsonObject { ["v"] = v },
+    };
+
+    /// <summary>A codec that cannot read the object named "broken", as the client's model may fail on a newer server's field.</summary>
+    private sealed class RefusesBroken : InformerCodec<JsonObject>
+    {
+        public override JsonObject Decode(JsonObject raw) =>
+            (string?)raw["metadata"]?["name"] == "broken" ? throw new System.Text.Json.JsonException("cannot read field spec.x") : InformerCodecs.Json.Decode(raw);
+
+        public override CachedIdentity Identity(JsonObject obj) => InformerCodecs.Json.Identity(obj);
+    }
+
     /// <summary>The hash as Canaria computed it before reads were typed: the template's own JSON, sorted, without pod-template-hash.</summary>
     private static string JsonHash(JsonObject template)
     {
