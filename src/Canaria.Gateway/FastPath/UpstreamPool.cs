@@ -68,18 +68,30 @@ internal sealed class UpstreamPool(EndpointState endpoint, TimeProvider time)
 
     /// <summary>
     /// Learns that the upstream closed a connection idle for <paramref name="idleAge"/> (timestamp ticks) or less (found
-    /// closed when taken). The shortest such age is kept, and forgotten after <see cref="Forget"/> without a new one (an
-    /// upstream restart closes young connections too). A close after a request was written is not counted: it may be an
+    /// closed when taken). The shortest such age is kept, and forgotten after <see cref="Forget"/> unless a close at that age
+    /// or younger is seen again (an upstream restart closes young connections too). A close after a request was written is not counted: it may be an
     /// upstream that read the request and died, not its keep-alive timeout.
     /// </summary>
-    private void NoteClosedAt(long idleAge)
+    internal void NoteClosedAt(long idleAge)
     {
         var now = time.GetTimestamp();
         lock (_lock)
         {
-            if (idleAge < _closedAt || time.GetElapsedTime(_learnedAt, now) > Forget) _closedAt = idleAge;
-            _learnedAt = now;
+            // Only a new shortest age (or the same again) renews it: a minimum that is not seen again is forgotten after
+            // Forget even while longer idle closes keep coming, so one restart's young closes cannot pin it for ever.
+            if (idleAge <= _closedAt || time.GetElapsedTime(_learnedAt, now) > Forget)
+            {
+                _closedAt = idleAge;
+                _learnedAt = now;
+            }
         }
+    }
+
+    /// <summary>The idle age (timestamp ticks) above which a request that must not be sent twice takes no pooled connection now.</summary>
+    internal long SafeAgeNow()
+    {
+        var now = time.GetTimestamp();
+        lock (_lock) return SafeAge(now);
     }
 
     /// <summary>Half the shortest idle age at which the upstream closed a connection; no limit before one was seen. Under the lock.</summary>

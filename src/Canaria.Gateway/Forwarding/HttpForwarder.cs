@@ -158,6 +158,9 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
     /// leave together, and a unary gRPC answer (headers, message, trailers) costs the client's connection one write
     /// instead of one per part, while a stream whose upstream pauses is never held back in the gateway.
     /// </summary>
+    /// <summary>The most of a response written to the client without waiting on a flush (the flush is where the client's pace pushes back).</summary>
+    private const int MaxUnflushed = 64 * 1024;
+
     private static async ValueTask<ForwardResult> CopyBodyAsync(HttpContext context, HttpResponseMessage response, StreamingRequestContent? content, CancellationToken aborted)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
@@ -168,6 +171,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
             {
                 var body = context.Response.BodyWriter;
                 var next = ReadAsync(upstream, buffer, aborted);
+                var unflushed = 0; // bytes written since the last flush: a fast upstream to a slow client must still wait on the flush
                 while (true)
                 {
                     int read;
@@ -194,10 +198,12 @@ internal sealed class HttpForwarder(HttpMessageInvoker client)
                     try
                     {
                         body.Write(buffer.AsSpan(0, read));
+                        unflushed += read;
                         next = ReadAsync(upstream, buffer, aborted);
-                        if (!next.IsCompleted)
+                        if (!next.IsCompleted || unflushed >= MaxUnflushed)
                         {
                             await body.FlushAsync(aborted).ConfigureAwait(false);
+                            unflushed = 0;
                         }
                     }
                     catch (Exception e) when (e is OperationCanceledException or IOException)
