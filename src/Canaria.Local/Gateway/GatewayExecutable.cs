@@ -70,9 +70,26 @@ internal static class GatewayExecutable
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                process.Kill();
+                KillQuietly(process);
                 return (null, $"no answer to --build-id within {ProbeTimeout.TotalSeconds:0} s");
             }
+            catch (OperationCanceledException)
+            {
+                KillQuietly(process); // the controller is stopping: never leave the probe behind
+                throw;
+            }
+        }
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
+        {
+            // already gone
         }
     }
 
