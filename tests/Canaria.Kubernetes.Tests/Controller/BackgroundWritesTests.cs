@@ -66,9 +66,11 @@ public sealed class BackgroundWritesTests
     public async Task DisposeAsync_WriteHangs_CancelsItAfterTheDrainTimeout()
     {
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var writes = new BackgroundWrites(capacity: 10, writers: 1, TimeSpan.FromMilliseconds(200), TimeProvider.System, NullLogger.Instance);
         writes.TryQueue("hangs", async ct =>
         {
+            started.TrySetResult();
             try
             {
                 await Task.Delay(Timeout.InfiniteTimeSpan, ct);
@@ -80,6 +82,7 @@ public sealed class BackgroundWritesTests
             }
         });
 
+        await started.Task.WaitAsync(Wait); // on a busy machine the writer may not have taken it before the drain timeout ends
         await writes.DisposeAsync().AsTask().WaitAsync(Wait); // returns: a hanging write never keeps the controller from stopping
         Assert.True(cancelled.Task.IsCompleted);
     }
