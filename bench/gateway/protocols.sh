@@ -35,9 +35,9 @@ V1GRPC=18281; V1WS=18282; V2GRPC=18283; V2WS=18284
 HAPROXY_GRPC=18290; HAPROXY_WS=18291; CANARIA_GRPC=18292; CANARIA_WS=18293
 ports() { sed -e "s#@V1GRPC@#$V1GRPC#g" -e "s#@V1WS@#$V1WS#g" -e "s#@V2GRPC@#$V2GRPC#g" -e "s#@V2WS@#$V2WS#g" -e "s#@GRPC@#$1#g" -e "s#@WS@#$2#g"; }
 
-echo "building the load client, the backends and the gateway (ReadyToRun unless PUBLISH=jit)..." >&2
+echo "building the load client, the backends and the gateway (ReadyToRun unless PUBLISH=jit; BUILD=aot: the Native AOT canaria-gateway)..." >&2
 dotnet build -c Release "$HERE/ProtocolBench" -o "$WORK/pb" -v quiet -nologo >/dev/null
-publish_gateway "$WORK/gw"
+if [ "${BUILD:-r2r}" = aot ]; then publish_gateway_aot "$WORK/gw-aot"; GATEWAY=("${GATEWAY_AOT[@]}"); else publish_gateway "$WORK/gw"; fi
 PB="$WORK/pb/ProtocolBench.dll"
 
 taskset -c "$LOAD_CPU" dotnet "$PB" backend v1 "$V1GRPC" "$V1WS" & PIDS+=($!)
