@@ -131,6 +131,12 @@ internal sealed class FastListener : IDataListener
         }
     }
 
+    /// <summary>
+    /// Closes this process's copy of the listening socket: the accept loop ends, connections already accepted are served
+    /// on, and the socket itself stays open in the process it was handed to.
+    /// </summary>
+    public void StopAccepting() => ListenSocket.Dispose();
+
     public async ValueTask DisposeAsync()
     {
         if (_stopping.IsCancellationRequested) return;

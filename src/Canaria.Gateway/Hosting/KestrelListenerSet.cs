@@ -19,8 +19,16 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
     private readonly ConcurrentDictionary<string, InheritedListener> _inherited = new(StringComparer.Ordinal);
     private volatile bool _draining;
 
-    /// <summary>After a handover: every response closes its connection, so clients move to the successor cleanly.</summary>
-    public void StartDraining() => _draining = true;
+    /// <summary>
+    /// After a handover: every response closes its connection, so clients move to the successor cleanly, and the fast
+    /// listeners stop accepting at once (the successor accepts on the same sockets), so no connection is accepted here in
+    /// the last moment before this process closes it unanswered.
+    /// </summary>
+    public void StartDraining()
+    {
+        _draining = true;
+        foreach (var listener in _live.Values.OfType<FastPath.FastListener>()) listener.StopAccepting();
+    }
 
     /// <summary>
     /// Listening sockets handed over by the gateway process this one replaces: a listener of the same name and
