@@ -21,12 +21,16 @@ internal sealed partial class FastRelay
     }
 
     /// <summary>
-    /// Reusable, and this request's body send ended with all of it sent. A send still busy (an upstream that answered
-    /// before reading the whole body) is not waited for here, which would hold the response back: the exchange's end
-    /// settles it and returns the connection then, as before.
+    /// Reusable, and this request's body send ended with all of it sent (its last continuation, when still on its way, is
+    /// waited for briefly; a send still busy after that is left to the exchange's end, which returns the connection then).
     /// </summary>
-    private bool MayReturnEarly(UpstreamConnection upstream, ResponseHead response, bool keepAlive) =>
-        Reusable(upstream, response, keepAlive) && _body is null or { IsCompletedSuccessfully: true, Result: BodyResult.Sent };
+    private async ValueTask<bool> MayReturnEarlyAsync(UpstreamConnection upstream, ResponseHead response, bool keepAlive)
+    {
+        if (!Reusable(upstream, response, keepAlive)) return false;
+        if (_body is not { } body) return true;
+        if (!body.IsCompleted) await ((Task)body).WaitAsync(BodyGrace).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return body.IsCompletedSuccessfully && body.Result == BodyResult.Sent;
+    }
 
     private void ReturnEarly(UpstreamConnection upstream, UpstreamPool pool)
     {
@@ -38,7 +42,7 @@ internal sealed partial class FastRelay
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> WriteLastAsync(UpstreamConnection upstream, ReadOnlyMemory<byte> bytes, UpstreamPool pool, ResponseHead response, bool keepAlive, CancellationToken cancellationToken)
     {
-        if (!MayReturnEarly(upstream, response, keepAlive))
+        if (!await MayReturnEarlyAsync(upstream, response, keepAlive).ConfigureAwait(false))
             return await TryWriteClientAsync(bytes, cancellationToken).ConfigureAwait(false);
         var copy = ArrayPool<byte>.Shared.Rent(bytes.Length);
         try

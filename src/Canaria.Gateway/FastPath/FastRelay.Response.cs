@@ -42,7 +42,7 @@ internal sealed partial class FastRelay
                 length += first;
 
                 // A response that is all in the copy: its connection may go back to the pool before the copy is written.
-                if (whole && MayReturnEarly(upstream, response, keepAlive)) ReturnEarly(upstream, pool);
+                if (whole && await MayReturnEarlyAsync(upstream, response, keepAlive).ConfigureAwait(false)) ReturnEarly(upstream, pool);
             }
 
             if (!await TryWriteClientAsync(clientHead.AsMemory(0, length), cancellationToken).ConfigureAwait(false)
