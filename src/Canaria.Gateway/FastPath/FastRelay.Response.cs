@@ -10,7 +10,7 @@ internal sealed partial class FastRelay
     private const int OutSize = ResponseHead.MaxHeadBytes + (8 * 1024);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<FastResult> RelayResponseAsync(UpstreamConnection upstream, UpstreamRequest request, UpstreamPool pool, CancellationToken cancellationToken)
+    private async ValueTask<FastResult> RelayResponseAsync(UpstreamConnection upstream, UpstreamRequest request, CancellationToken cancellationToken)
     {
         var head = client.Exchange.Request;
         var response = request.Response;
@@ -27,8 +27,7 @@ internal sealed partial class FastRelay
         var scanner = default(ChunkedScanner);
         var first = Take(upstream, response.Chunked, ref remaining, ref scanner);
         if (scanner.IsError) return Broken(upstream, "bad chunked framing in the response");
-        var whole = !upgraded && !closeDelimited && (remaining == 0 || scanner.IsDone);
-        if (whole) client.Exchange.Record(status);
+        if (!upgraded && !closeDelimited && (remaining == 0 || scanner.IsDone)) client.Exchange.Record(status);
         var clientHead = System.Buffers.ArrayPool<byte>.Shared.Rent(OutSize);
         try
         {
@@ -38,26 +37,20 @@ internal sealed partial class FastRelay
             if (inline)
             {
                 upstream.Buffer.AsSpan(upstream.Start, first).CopyTo(clientHead.AsSpan(length));
-                upstream.Start += first;
-                length += first;
-
-                // A response that is all in the copy: its connection may go back to the pool before the copy is written.
-                if (whole && await MayReturnEarlyAsync(upstream, response, keepAlive).ConfigureAwait(false)) ReturnEarly(upstream, pool);
             }
 
-            if (!await TryWriteClientAsync(clientHead.AsMemory(0, length), cancellationToken).ConfigureAwait(false)
+            if (!await TryWriteClientAsync(clientHead.AsMemory(0, inline ? length + first : length), cancellationToken).ConfigureAwait(false)
                 || (!inline && !await TryWriteClientAsync(upstream.Buffer.AsMemory(upstream.Start, first), cancellationToken).ConfigureAwait(false)))
             {
                 return new FastResult(ForwardOutcome.ClientAborted);
             }
-
-            if (!inline) upstream.Start += first;
         }
         finally
         {
             System.Buffers.ArrayPool<byte>.Shared.Return(clientHead);
         }
 
+        upstream.Start += first;
         if (upgraded)
         {
             await FastTunnel.RunAsync(client, upstream).ConfigureAwait(false);
@@ -85,17 +78,13 @@ internal sealed partial class FastRelay
 
             var chunk = Take(upstream, response.Chunked, ref remaining, ref scanner);
             if (scanner.IsError) return Broken(upstream, "bad chunked framing in the response");
-            var last = !closeDelimited && (remaining == 0 || scanner.IsDone);
-            if (last) client.Exchange.Record(status);
-            var bytes = upstream.Buffer.AsMemory(upstream.Start, chunk);
-            upstream.Start += chunk;
-            var written = last
-                ? await WriteLastAsync(upstream, bytes, pool, response, keepAlive, cancellationToken).ConfigureAwait(false)
-                : await TryWriteClientAsync(bytes, cancellationToken).ConfigureAwait(false);
-            if (!written)
+            if (!closeDelimited && (remaining == 0 || scanner.IsDone)) client.Exchange.Record(status);
+            if (!await TryWriteClientAsync(upstream.Buffer.AsMemory(upstream.Start, chunk), cancellationToken).ConfigureAwait(false))
             {
                 return new FastResult(ForwardOutcome.ClientAborted);
             }
+
+            upstream.Start += chunk;
         }
 
         return new FastResult(ForwardOutcome.Relayed, status, keepAlive);

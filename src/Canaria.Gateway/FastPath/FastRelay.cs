@@ -25,12 +25,6 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
     /// <summary>Whether any byte of this attempt's request was written to the upstream.</summary>
     private bool _written;
 
-    /// <summary>This attempt's request body send (null: none), which must have ended before the connection is reused.</summary>
-    private Task<BodyResult>? _body;
-
-    /// <summary>The upstream connection went back to the pool as soon as the response was read whole: this attempt no longer touches it.</summary>
-    private bool _returned;
-
     /// <summary>Decides, once per request and before the first attempt, whether its body is held (all arrived) or streamed.</summary>
     public void Hold() => _held = HeldBody.Measure(client.Input, client.Exchange.Request);
 
@@ -84,8 +78,6 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         var reusable = false;
         Task<BodyResult>? body = null;
         _written = false;
-        _returned = false;
-        _body = null;
         try
         {
             var from = UpstreamRequestWriter.WritePrefix(request.Out, request.Line.Span, pool.Authority, head.Http11);
@@ -148,8 +140,7 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
             var held = body is not null && _held > 0;
             if (!held || body!.IsCompleted) Release();
             timeout.CancelAfter(Timeout.InfiniteTimeSpan); // past the response head the request timeout no longer applies
-            _body = body;
-            var result = await RelayResponseAsync(upstream, request, pool, timeout.Token).ConfigureAwait(false);
+            var result = await RelayResponseAsync(upstream, request, timeout.Token).ConfigureAwait(false);
             if (body is not null)
             {
                 // The upstream answered without reading the whole body: the rest is dropped with the upstream connection,
@@ -165,7 +156,9 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
                 if (sent != BodyResult.Sent) return held ? result : result with { KeepAlive = false };
             }
 
-            reusable = result.Outcome == ForwardOutcome.Relayed && Reusable(upstream, response, result.KeepAlive);
+            reusable = result.Outcome == ForwardOutcome.Relayed && result.KeepAlive && upstream.Start == upstream.End
+                && !response.ConnectionClose && response.Http11 && (head.Http11 || response.ConnectionKeepAlive)
+                && !response.CloseDelimited(head.IsHead) && response.Status != 101;
             return result;
         }
         catch (OperationCanceledException)
@@ -174,24 +167,14 @@ internal sealed partial class FastRelay(FastConnection client) : IDisposable
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException)
         {
-            if (client.Aborted.IsCancellationRequested || _returned) return new FastResult(ForwardOutcome.ClientAborted);
+            if (client.Aborted.IsCancellationRequested) return new FastResult(ForwardOutcome.ClientAborted);
             if (body is not null && timeout.IsCancellationRequested) return await CancelledAsync(head, timeout, body).ConfigureAwait(false);
             return Unanswered(upstream, request, body, e.Message);
         }
         finally
         {
-            if (_returned)
-            {
-                // Already pooled (another request may use it now): nothing here may touch it, whatever the client write did.
-            }
-            else if (reusable)
-            {
-                pool.Return(upstream);
-            }
-            else
-            {
-                upstream.Dispose();
-            }
+            if (reusable) pool.Return(upstream);
+            else upstream.Dispose();
 
             // A held body's send still running (an answer came first, or the attempt failed) ends with the socket; only
             // then may the body be consumed or sent again.

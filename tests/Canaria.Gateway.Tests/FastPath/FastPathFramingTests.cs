@@ -104,9 +104,10 @@ public sealed class FastPathFramingTests
             Assert.Contains("hello" + new string('x', i + 1), response);
         }
 
-        // Reused: five requests over one upstream connection. The relay gives it back to the pool as soon as the response
-        // was read whole, before its last bytes reach the client, so the next request (sent on seeing them) finds it.
-        Assert.Single(connections);
+        // Reused: five requests over at most two upstream connections. The relay returns a connection to the pool just
+        // after the response's last bytes reach the client, so a next request that arrives in that moment may open one
+        // more (seen once in a clean-clone CI run); without reuse there would be five.
+        Assert.InRange(connections.Count, 1, 2);
         var signals = gw.Runtime.Signals.Query("shop", "v1", TimeSpan.FromMinutes(1));
         Assert.Equal((5L, 0L), (signals.Requests, signals.Failures));
     }
