@@ -82,13 +82,19 @@ internal sealed class GatewayRuntime : IDisposable
 
             var errors = GatewayConfigValidator.Validate(config);
             var snapshot = errors.Count == 0 ? SnapshotCompiler.Compile(config, canonical, Endpoints, Signals) : null;
+            var before = Snapshot;
             if (errors.Count == 0 && Binder is not null)
             {
+                // A listener accepts as soon as it is bound. The first config's routes go live before that: a successor
+                // gateway's listeners are sockets with clients already queued, which would otherwise meet no route (404).
+                // Nothing was served before it, so a config that then fails to bind leaves nothing else changed.
+                if (Generation == 0) Volatile.Write(ref _snapshot, snapshot!);
                 errors = await Binder.PrepareAsync(config, cancellationToken).ConfigureAwait(false);
             }
 
             if (errors.Count > 0)
             {
+                Volatile.Write(ref _snapshot, before);
                 GatewayLog.ConfigRejected(_logger, string.Join("; ", errors));
                 return ConfigApplyResult.Rejected(errors);
             }

@@ -9,8 +9,8 @@ namespace Canaria.Gateway.Managed;
 /// The serving gateway's side of a zero-downtime replacement. A successor process connects to the handover socket
 /// (0600) with the token; this side freezes config changes, sends every listening socket (SCM_RIGHTS) and the config
 /// that serves, and waits for <c>commit</c>: from then on both processes accept on the same sockets, and this one stops
-/// accepting, lets requests in flight finish and exits (<see cref="HandedOver"/>). A successor that fails or goes away
-/// before committing changes nothing here.
+/// accepting, lets requests in flight finish and exits (<see cref="HandedOver"/>); any later request is refused at once.
+/// A successor that fails or goes away before committing changes nothing here.
 /// </summary>
 internal sealed class HandoverServer : IAsyncDisposable
 {
@@ -59,7 +59,7 @@ internal sealed class HandoverServer : IAsyncDisposable
 
     private async Task AcceptLoopAsync()
     {
-        while (!_stop.IsCancellationRequested && !_handedOver.Task.IsCompleted)
+        while (!_stop.IsCancellationRequested)
         {
             Socket channel;
             try
@@ -96,6 +96,14 @@ internal sealed class HandoverServer : IAsyncDisposable
         if (hello is not { Op: "takeover" or "lend", Pid: { } pid } || !AdminAuth.TokenEquals(hello.Token, _token))
         {
             SocketPassing.Send(channel, new HandoverMessage { Op = "error", Text = "a takeover needs the state directory's token" }.Encode(), null);
+            return;
+        }
+
+        if (_handedOver.Task.IsCompleted)
+        {
+            // Drained meanwhile: the sockets belong to the successor now. Said at once, so a controller asking whether this
+            // process still serves (after the successor failed) need not wait for a timeout.
+            SocketPassing.Send(channel, new HandoverMessage { Op = "error", Text = $"this gateway handed its listeners over to pid {_handedOver.Task.Result} and is draining" }.Encode(), null);
             return;
         }
 

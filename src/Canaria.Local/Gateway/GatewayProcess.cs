@@ -57,7 +57,10 @@ internal sealed class GatewayProcess : IAsyncDisposable
         var process = new GatewayProcess(paths, token, program, time, logger);
         if (ManagedGatewayInfo.Read(paths.InfoFile) is { } running && await process.TryAdoptAsync(running, ct).ConfigureAwait(false))
         {
-            var notNative = program.NativeExecutable is { } native && UnixProcess.Executable(running.Pid) is { } executable && executable != native ? executable : null;
+            // /proc/PID/exe names the real file: compared with the real path of the one this controller would start, so an
+            // install reached through a symlink (or a path with `..`) is the same program, not a reason to hand over.
+            var notNative = program.NativeExecutable is { } native && UnixProcess.Executable(running.Pid) is { } executable
+                && executable != UnixProcess.RealPath(native) ? executable : null;
             if (running.Build != ManagedGatewayInfo.CurrentBuild || notNative is not null)
             {
                 // Another build, or the same gateway code run by canaria while the native executable is there now (built
@@ -161,6 +164,12 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     private async Task StartAsync(bool takeover, CancellationToken ct)
     {
+        if (takeover)
+        {
+            // Copies of the serving gateway's sockets first: should the successor take them over, commit and then fail, the
+            // replaced gateway drains and exits, and these copies are what the next gateway serves on.
+            if (await _lender.TryBorrowAsync(Info.HandoverSocket, ct).ConfigureAwait(false) is { } problem) GatewayProcessLog.BorrowFailed(_logger, problem);
+        }
         if (Program.NativeExecutable is null)
         {
             await StartWithAsync(Program.Command, takeover, ct).ConfigureAwait(false);
@@ -176,8 +185,28 @@ internal sealed class GatewayProcess : IAsyncDisposable
             // gateway from now on rather than leaving the data plane down.
             Program = Program.WithoutNative($"it did not start: {e.Message}");
             GatewayProcessLog.Program(_logger, Program.Describe());
+            if (takeover) takeover = await ReplacedStillServesAsync(ct).ConfigureAwait(false);
             await StartWithAsync(Program.Command, takeover, ct).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// After a successor that was to take over failed (it is dead by now): whether the gateway it was to replace still
+    /// serves. It does when the successor died before committing (it lends its sockets again); then the fallback takes
+    /// over from it, and the record names it again (the successor may have written its own just before dying). It does
+    /// not when it is gone or handed over (it is draining): then the fallback starts as the successor of a dead gateway,
+    /// on the copies of the sockets this controller holds, so no listener closes and what waited in the queues is served.
+    /// </summary>
+    private async Task<bool> ReplacedStillServesAsync(CancellationToken ct)
+    {
+        if (!ServingAlive()) return false;
+        if (await _lender.TryBorrowAsync(Info.HandoverSocket, ct).ConfigureAwait(false) is { } problem)
+        {
+            GatewayProcessLog.SuccessorFailedAfterCommit(_logger, Info.Pid, problem);
+            return false;
+        }
+        Info.Write(_paths.InfoFile);
+        return true;
     }
 
     private async Task StartWithAsync(IReadOnlyList<string> command, bool takeover, CancellationToken ct)
@@ -194,7 +223,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 var client = new GatewayClient(info.AdminSocket, _token);
                 if (await client.HealthAsync(ct).ConfigureAwait(false) is { } health && health.Instance == info.Instance)
                 {
-                    Draining = takeover ? Client : null;
+                    // The replaced gateway's totals are read while it drains: after a takeover, or when this one started on
+                    // the held copies of the sockets of one that handed over to a successor that failed.
+                    Draining = takeover || (Info is not null && ServingAlive()) ? Client : null;
                     Use(info, client);
                     Restarts++;
                     GatewayProcessLog.Started(_logger, pid, info.Instance, takeover ? "took over the listeners" : "started", clock.ElapsedMilliseconds);
@@ -206,7 +237,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 throw new InvalidOperationException($"the gateway process exited with code {process.ExitCode} while starting: {Tail(_paths.LogFile)}");
             await Task.Delay(TimeSpan.FromMilliseconds(25), ct).ConfigureAwait(false);
         }
+        // Dead before the caller goes on: a fallback must not meet it still holding (or taking) the listening sockets.
         UnixProcess.Signal(pid, UnixProcess.SigKill);
+        await WaitForExitAsync(pid, TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
         throw new InvalidOperationException($"the gateway process did not start within {StartTimeout.TotalSeconds:0} s: {Tail(_paths.LogFile)}");
     }
 

@@ -33,4 +33,7 @@ internal static partial class GatewayProcessLog
 
     [LoggerMessage(208, LogLevel.Error, "Could not start a gateway process (trying again in {Seconds} s): {Detail}")]
     public static partial void StartFailed(ILogger logger, int seconds, string detail);
+
+    [LoggerMessage(211, LogLevel.Warning, "The gateway pid {Pid} no longer serves ({Detail}): its successor took over and failed; the fallback starts on the copies of the listening sockets this controller holds")]
+    public static partial void SuccessorFailedAfterCommit(ILogger logger, int pid, string detail);
 }

@@ -64,7 +64,18 @@ internal sealed class ListenerLender : IDisposable
     /// <summary>Replaces the held copies by copies of what the gateway listens on now. A failure keeps nothing (and is logged).</summary>
     public async Task BorrowAsync(string handoverSocket, CancellationToken ct)
     {
-        IReadOnlyList<InheritedListener> fresh = [];
+        if (await TryBorrowAsync(handoverSocket, ct).ConfigureAwait(false) is not { } problem) return;
+        GatewayProcessLog.BorrowFailed(_logger, problem);
+        Release();
+    }
+
+    /// <summary>
+    /// Replaces the held copies by copies of what the gateway listens on now. When it lends none (it is gone, or it handed
+    /// its listeners over to a successor) the copies held so far are kept, and the reason is returned.
+    /// </summary>
+    public async Task<string?> TryBorrowAsync(string handoverSocket, CancellationToken ct)
+    {
+        IReadOnlyList<InheritedListener> fresh;
         try
         {
             fresh = await Task.Run(() =>
@@ -75,9 +86,10 @@ internal sealed class ListenerLender : IDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or TimeoutException)
         {
-            GatewayProcessLog.BorrowFailed(_logger, e.Message);
+            return e.Message;
         }
         Replace(fresh);
+        return null;
     }
 
     /// <summary>Closes every held copy (the gateway's own descriptors are not touched).</summary>

@@ -57,6 +57,31 @@ internal static partial class UnixProcess
         }
     }
 
+    /// <summary>
+    /// <paramref name="path"/> as the kernel names the file (realpath(3): absolute, every symlink and <c>..</c> resolved),
+    /// the form /proc/&lt;pid&gt;/exe shows; the full path unchanged when it cannot be resolved (e.g. it does not exist).
+    /// </summary>
+    public static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var resolved = RealPathOf(full, 0);
+        if (resolved == 0) return full;
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved) ?? full;
+        }
+        finally
+        {
+            Free(resolved);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint RealPathOf(string path, nint resolved);
+
+    [LibraryImport("libc", EntryPoint = "free")]
+    private static partial void Free(nint pointer);
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }

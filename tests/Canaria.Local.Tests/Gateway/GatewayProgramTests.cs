@@ -1,6 +1,7 @@
 using Canaria.Core.Engine;
 using Canaria.Gateway.Managed;
 using Canaria.Local.Api;
+using Canaria.Local.Gateway;
 using Canaria.Local.Processes;
 using Canaria.Local.Tests.Support;
 using Canaria.Tests.Support;
@@ -81,6 +82,53 @@ public sealed class GatewayProgramTests
 
         Assert.NotEqual(before, second.GatewayPid);
         Assert.Equal(native, UnixProcess.Executable(second.GatewayPid));
+        await Poll.UntilAsync(() => UnixProcess.ReadStartTime(before) is null, "the replaced gateway to drain and exit");
+        await AssertServesAsync(second, app.Address);
+    }
+
+    [Fact]
+    public async Task StartAsync_NativeGatewayRunningFromASymlinkedInstallPath_AdoptedWithoutAHandover()
+    {
+        var native = GatewayExecutableTests.BuiltNativeGateway();
+        await using var app = await TestHttpServer.StartAsync(ctx => ctx.Response.WriteAsync("ok"));
+        using var dir = new TempDirectory();
+        using var bin = new TempDirectory();
+        Directory.CreateSymbolicLink(Path.Combine(bin.Path, "current"), Path.GetDirectoryName(native)!);
+        var installed = Path.Combine(bin.Path, "current", "..", "current", GatewayExecutable.FileName); // a symlink and a `..`
+        int before;
+        await using (var first = await ControllerHost.StartAsync(TestController.Options(dir.Path) with { NativeGateway = installed, StopReplicasOnExit = false }, CancellationToken.None))
+        {
+            before = first.GatewayPid;
+            Assert.Equal(native, UnixProcess.Executable(before));
+            await AssertServesAsync(first, app.Address);
+        }
+
+        await using var second = await ControllerHost.StartAsync(TestController.Options(dir.Path) with { NativeGateway = installed }, CancellationToken.None);
+
+        Assert.Equal(before, second.GatewayPid);
+        await AssertServesAsync(second, app.Address);
+    }
+
+    [Fact]
+    public async Task StartAsync_NativeGatewayRunningFromAnotherFile_HandedOverToTheOneThisControllerStarts()
+    {
+        var native = GatewayExecutableTests.BuiltNativeGateway();
+        await using var app = await TestHttpServer.StartAsync(ctx => ctx.Response.WriteAsync("ok"));
+        using var dir = new TempDirectory();
+        using var bin = new TempDirectory();
+        var other = Path.Combine(bin.Path, GatewayExecutable.FileName);
+        File.Copy(native, other);
+        int before;
+        await using (var first = await ControllerHost.StartAsync(TestController.Options(dir.Path) with { StopReplicasOnExit = false }, CancellationToken.None))
+        {
+            before = first.GatewayPid;
+            await AssertServesAsync(first, app.Address);
+        }
+
+        await using var second = await ControllerHost.StartAsync(TestController.Options(dir.Path) with { NativeGateway = other }, CancellationToken.None);
+
+        Assert.NotEqual(before, second.GatewayPid);
+        Assert.Equal(other, UnixProcess.Executable(second.GatewayPid));
         await Poll.UntilAsync(() => UnixProcess.ReadStartTime(before) is null, "the replaced gateway to drain and exit");
         await AssertServesAsync(second, app.Address);
     }

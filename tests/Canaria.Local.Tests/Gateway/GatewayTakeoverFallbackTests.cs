@@ -1,0 +1,130 @@
+using Canaria.Gateway.Managed;
+using Canaria.Local.Api;
+using Canaria.Local.Processes;
+using Canaria.Local.Tests.Support;
+using Canaria.Tests.Support;
+using Microsoft.AspNetCore.Http;
+
+namespace Canaria.Local.Tests.Gateway;
+
+/// <summary>
+/// A controller replaces a gateway canaria runs by the native executable, and the native one fails during its takeover.
+/// The native one here is a fake (a script that passes the build probe): the takeover handshake it would make with the
+/// real gateway is made by the test, over the real protocol, at the moment the script names, and the script then exits
+/// 1 as a native gateway that crashed would. Everything else is real: the controller, the replaced gateway, the fallback
+/// canaria gateway and the traffic, which must never see a refused or failed request.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class GatewayTakeoverFallbackTests
+{
+    public enum Failure
+    {
+        /// <summary>It took the sockets and wrote its record, and died before it committed: the old gateway serves on.</summary>
+        BeforeCommit,
+
+        /// <summary>It committed and died while the old gateway was still draining (that one refuses to lend now).</summary>
+        AfterCommitWhileTheOldOneDrains,
+
+        /// <summary>It committed and died after the old gateway had exited: only the controller's copies hold the sockets.</summary>
+        AfterCommitOldOneGone,
+    }
+
+    [Theory]
+    [InlineData(Failure.BeforeCommit)]
+    [InlineData(Failure.AfterCommitWhileTheOldOneDrains)]
+    [InlineData(Failure.AfterCommitOldOneGone)]
+    public async Task StartAsync_NativeSuccessorFailsDuringTakeover_OneCanariaGatewayServesTheSameListenerAndNoRequestFails(Failure failure)
+    {
+        await using var app = await TestHttpServer.StartAsync(ctx => ctx.Response.WriteAsync("ok"));
+        using var dir = new TempDirectory();
+        using var bin = new TempDirectory();
+        var paths = new ManagedGatewayPaths(dir.Path);
+        Uri address;
+        int old;
+        await using (var first = await ControllerHost.StartAsync(TestController.Options(dir.Path) with { NativeGateway = null, StopReplicasOnExit = false }, CancellationToken.None))
+        {
+            Assert.True((await first.Controller.ApplyAsync(UpstreamRollout.Head("v1", app.Address) + "  strategy: {canary: {steps: [{traffic: 50}]}}\n", CancellationToken.None)).Ok);
+            address = await Poll.UntilAsync(() => first.ServiceAddress("shop"), a => a is not null, "the gateway's listener for shop") ?? throw new InvalidOperationException();
+            await Poll.UntilAsync(() => Answers(address), "the first gateway to serve shop");
+            old = first.GatewayPid;
+        }
+
+        var started = Path.Combine(bin.Path, "started");
+        var exit = Path.Combine(bin.Path, "exit");
+        var native = GatewayExecutableTests.FakeExecutable(bin,
+            $"if [ \"$1\" = --build-id ]; then echo {ManagedGatewayInfo.CurrentBuild}; exit 0; fi\n"
+            + $"echo $$ > '{started}'; while [ ! -e '{exit}' ]; do sleep 0.02; done; echo 'crashed after the takeover' >&2; exit 1");
+
+        var load = new LoadGenerator(address, workers: 4, pauseMs: 10);
+        var loadRuns = true;
+        Task<ControllerHost>? second = null;
+        try
+        {
+            await Poll.UntilAsync(() => load.Answers.Count >= 20, "traffic through the first gateway");
+            second = ControllerHost.StartAsync(TestController.Options(dir.Path) with { NativeGateway = native }, CancellationToken.None);
+            var pid = await Poll.UntilAsync(() => File.Exists(started) ? File.ReadAllText(started) : "", t => t.EndsWith('\n'), "the native gateway to start");
+            await TakeOverAndDieAsync(paths, old, int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), failure);
+            await File.WriteAllTextAsync(exit, "");
+            var host = await second;
+            await Poll.UntilAsync(() => UnixProcess.ReadStartTime(old) is null, "the replaced gateway to exit", TimeSpan.FromSeconds(30));
+            var served = load.Answers.Count;
+            await Poll.UntilAsync(() => load.Answers.Count >= served + 20, "traffic through the new gateway");
+            await load.DisposeAsync();
+            loadRuns = false;
+
+            Assert.Contains("it did not start: the gateway process exited with code 1", host.GatewayProgram.FallbackReason);
+            Assert.NotEqual(old, host.GatewayPid);
+            Assert.Contains("canaria.dll", await File.ReadAllTextAsync($"/proc/{host.GatewayPid}/cmdline"));
+            Assert.Equal(host.GatewayPid, ManagedGatewayInfo.Read(paths.InfoFile)?.Pid);
+            Assert.Equal(address, host.ServiceAddress("shop"));
+            var failed = load.Answers.Where(a => a.Status != 200).ToList();
+            Assert.True(failed.Count == 0, $"{failed.Count} of {load.Answers.Count} requests failed ({string.Join(", ", failed.Select(a => a.Status).Distinct())}); gateway log:\n{File.ReadAllText(paths.LogFile)}");
+        }
+        finally
+        {
+            if (loadRuns) await load.DisposeAsync();
+            File.WriteAllText(exit, "");
+            if (second is not null) await (await second).DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// What a native gateway does on <c>--takeover</c> up to its failure: takes the sockets and config, writes its record
+    /// (with sockets nobody answers on), commits or not, and dies (its copies of the sockets close). The test process takes
+    /// the descriptors without close-on-exec and starts no process until they are closed, so none inherits them.
+    /// </summary>
+    private static async Task TakeOverAndDieAsync(ManagedGatewayPaths paths, int old, int fakePid, Failure failure)
+    {
+        var serving = ManagedGatewayInfo.Read(paths.InfoFile);
+        Assert.Equal(old, serving?.Pid);
+        var token = (await File.ReadAllTextAsync(paths.TokenFile)).Trim();
+        var handover = await Task.Run(() => HandoverClient.TakeOver(serving!.HandoverSocket, token, TimeSpan.FromSeconds(20)));
+        try
+        {
+            Assert.NotEmpty(handover.Listeners);
+            new ManagedGatewayInfo(fakePid, "fake-native", ManagedGatewayInfo.CurrentBuild, paths.AdminSocket(fakePid), paths.HandoverSocket(fakePid), DateTimeOffset.UtcNow).Write(paths.InfoFile);
+            if (failure == Failure.BeforeCommit) return;
+            handover.Commit();
+            if (failure == Failure.AfterCommitOldOneGone)
+                await Poll.UntilAsync(() => UnixProcess.ReadStartTime(old) is null, "the replaced gateway to drain and exit");
+        }
+        finally
+        {
+            foreach (var listener in handover.Listeners) SocketPassing.Close(listener.Socket);
+            handover.Dispose();
+        }
+    }
+
+    private static bool Answers(Uri address)
+    {
+        try
+        {
+            using var response = Http.Client.GetAsync(address).GetAwaiter().GetResult();
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+}
