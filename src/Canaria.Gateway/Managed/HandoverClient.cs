@@ -28,9 +28,10 @@ internal sealed class HandoverClient : IDisposable
     /// <summary>
     /// Asks for the listening sockets: <c>takeover</c> (a successor gateway: commit later, the sender then drains and exits)
     /// or, with <paramref name="lend"/>, copies for a controller to hold (taken with FD_CLOEXEC; close them with
-    /// <see cref="SocketPassing.Close(Socket)"/>, never Dispose).
+    /// <see cref="SocketPassing.Close(Socket)"/>, never Dispose). A successor takes them without FD_CLOEXEC unless
+    /// <paramref name="closeOnExec"/> says otherwise (a process that starts others meanwhile and must not pass them on).
     /// </summary>
-    public static HandoverClient TakeOver(string handoverSocket, string token, TimeSpan timeout, bool lend = false)
+    public static HandoverClient TakeOver(string handoverSocket, string token, TimeSpan timeout, bool lend = false, bool? closeOnExec = null)
     {
         var channel = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
         var listeners = new List<InheritedListener>();
@@ -43,7 +44,7 @@ internal sealed class HandoverClient : IDisposable
             while (true)
             {
                 if (!channel.Poll(timeout, SelectMode.SelectRead)) throw new TimeoutException($"the serving gateway sent nothing for {timeout.TotalSeconds:0} s");
-                var (payload, fd) = SocketPassing.Receive(channel, closeOnExec: lend);
+                var (payload, fd) = SocketPassing.Receive(channel, closeOnExec: closeOnExec ?? lend);
                 var socket = fd is { } d ? new Socket(new SafeSocketHandle(d, ownsHandle: true)) : null;
                 var message = HandoverMessage.Decode(payload);
                 switch (message)
@@ -57,6 +58,8 @@ internal sealed class HandoverClient : IDisposable
                     case { Op: "ready" }:
                         var parsed = config.Length == 0 ? null : GatewayConfigLoader.Parse(config.ToString()).Config;
                         return new HandoverClient(channel, listeners, parsed);
+                    case { Op: "error", Pid: { } successor, Text: var handedOver }:
+                        throw new HandedOverException(successor, $"the serving gateway refused the takeover: {handedOver}");
                     case { Op: "error", Text: var error }:
                         throw new IOException($"the serving gateway refused the takeover: {error}");
                     case null:

@@ -103,7 +103,9 @@ internal sealed class HandoverServer : IAsyncDisposable
         {
             // Drained meanwhile: the sockets belong to the successor now. Said at once, so a controller asking whether this
             // process still serves (after the successor failed) need not wait for a timeout.
-            SocketPassing.Send(channel, new HandoverMessage { Op = "error", Text = $"this gateway handed its listeners over to pid {_handedOver.Task.Result} and is draining" }.Encode(), null);
+            // The successor's pid rides along: only this refusal tells the asker that this process no longer serves.
+            var successor = _handedOver.Task.Result;
+            SocketPassing.Send(channel, new HandoverMessage { Op = "error", Pid = successor, Text = $"this gateway handed its listeners over to pid {successor} and is draining" }.Encode(), null);
             return;
         }
 

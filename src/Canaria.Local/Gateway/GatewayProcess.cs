@@ -45,6 +45,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>The gateway being replaced while it drains: its totals are still read, so what it serves meanwhile counts.</summary>
     public GatewayClient? Draining { get; private set; }
 
+    /// <summary>The gateway this start replaces handed its listeners to a successor that failed: it drains, and its totals are still read.</summary>
+    private bool _predecessorDraining;
+
     public void DrainingGone() => Draining = null;
 
     /// <summary>How many gateway processes this controller started (a new one may serve an older saved config).</summary>
@@ -168,8 +171,9 @@ internal sealed class GatewayProcess : IAsyncDisposable
         {
             // Copies of the serving gateway's sockets first: should the successor take them over, commit and then fail, the
             // replaced gateway drains and exits, and these copies are what the next gateway serves on.
-            if (await _lender.TryBorrowAsync(Info.HandoverSocket, ct).ConfigureAwait(false) is { } problem) GatewayProcessLog.BorrowFailed(_logger, problem);
+            if (await _lender.TryBorrowAsync(Info.HandoverSocket, ct).ConfigureAwait(false) is { } problem) GatewayProcessLog.BorrowFailed(_logger, problem.Message);
         }
+        _predecessorDraining = false;
         if (Program.NativeExecutable is null)
         {
             await StartWithAsync(Program.Command, takeover, ct).ConfigureAwait(false);
@@ -191,19 +195,26 @@ internal sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// After a successor that was to take over failed (it is dead by now): whether the gateway it was to replace still
-    /// serves. It does when the successor died before committing (it lends its sockets again); then the fallback takes
-    /// over from it, and the record names it again (the successor may have written its own just before dying). It does
-    /// not when it is gone or handed over (it is draining): then the fallback starts as the successor of a dead gateway,
-    /// on the copies of the sockets this controller holds, so no listener closes and what waited in the queues is served.
+    /// After a successor that was to take over failed (it is dead by now): whether the fallback takes over from the gateway
+    /// it was to replace. It does when that gateway may still serve: it lent its sockets again (the successor died before
+    /// committing), or it is alive and did not answer (a second gateway must never start beside one that may serve: the
+    /// takeover fails and is tried again later while it serves). The record then names it again (the successor may have
+    /// written its own just before dying). Only when it is gone, or said it handed its listeners over (it is draining),
+    /// does the fallback start as the successor of a dead gateway, on the copies of the sockets this controller holds,
+    /// so no listener closes and what waited in the queues is served.
     /// </summary>
     private async Task<bool> ReplacedStillServesAsync(CancellationToken ct)
     {
         if (!ServingAlive()) return false;
-        if (await _lender.TryBorrowAsync(Info.HandoverSocket, ct).ConfigureAwait(false) is { } problem)
+        switch (await _lender.TryBorrowAsync(Info.HandoverSocket, ct).ConfigureAwait(false))
         {
-            GatewayProcessLog.SuccessorFailedAfterCommit(_logger, Info.Pid, problem);
-            return false;
+            case HandedOverException handedOver:
+                GatewayProcessLog.SuccessorFailedAfterCommit(_logger, Info.Pid, handedOver.Message);
+                _predecessorDraining = true;
+                return false;
+            case { } problem:
+                GatewayProcessLog.ReplacedDoesNotAnswer(_logger, Info.Pid, problem.Message);
+                break;
         }
         Info.Write(_paths.InfoFile);
         return true;
@@ -225,7 +236,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 {
                     // The replaced gateway's totals are read while it drains: after a takeover, or when this one started on
                     // the held copies of the sockets of one that handed over to a successor that failed.
-                    Draining = takeover || (Info is not null && ServingAlive()) ? Client : null;
+                    Draining = takeover || _predecessorDraining ? Client : null;
                     Use(info, client);
                     Restarts++;
                     GatewayProcessLog.Started(_logger, pid, info.Instance, takeover ? "took over the listeners" : "started", clock.ElapsedMilliseconds);

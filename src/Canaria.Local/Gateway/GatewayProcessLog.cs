@@ -36,4 +36,7 @@ internal static partial class GatewayProcessLog
 
     [LoggerMessage(211, LogLevel.Warning, "The gateway pid {Pid} no longer serves ({Detail}): its successor took over and failed; the fallback starts on the copies of the listening sockets this controller holds")]
     public static partial void SuccessorFailedAfterCommit(ILogger logger, int pid, string detail);
+
+    [LoggerMessage(212, LogLevel.Warning, "The gateway pid {Pid} did not lend its listening sockets after its successor failed ({Detail}); it may still serve, so the fallback takes over from it rather than start beside it")]
+    public static partial void ReplacedDoesNotAnswer(ILogger logger, int pid, string detail);
 }

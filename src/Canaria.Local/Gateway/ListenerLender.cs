@@ -65,15 +65,16 @@ internal sealed class ListenerLender : IDisposable
     public async Task BorrowAsync(string handoverSocket, CancellationToken ct)
     {
         if (await TryBorrowAsync(handoverSocket, ct).ConfigureAwait(false) is not { } problem) return;
-        GatewayProcessLog.BorrowFailed(_logger, problem);
+        GatewayProcessLog.BorrowFailed(_logger, problem.Message);
         Release();
     }
 
     /// <summary>
-    /// Replaces the held copies by copies of what the gateway listens on now. When it lends none (it is gone, or it handed
-    /// its listeners over to a successor) the copies held so far are kept, and the reason is returned.
+    /// Replaces the held copies by copies of what the gateway listens on now. When it lends none (it is gone, does not
+    /// answer, or handed its listeners over to a successor: a <see cref="HandedOverException"/>) the copies held so far
+    /// are kept, and why is returned.
     /// </summary>
-    public async Task<string?> TryBorrowAsync(string handoverSocket, CancellationToken ct)
+    public async Task<Exception?> TryBorrowAsync(string handoverSocket, CancellationToken ct)
     {
         IReadOnlyList<InheritedListener> fresh;
         try
@@ -86,7 +87,7 @@ internal sealed class ListenerLender : IDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or TimeoutException)
         {
-            return e.Message;
+            return e;
         }
         Replace(fresh);
         return null;

@@ -128,7 +128,7 @@ public sealed class GatewayProgramTests
         await using var second = await ControllerHost.StartAsync(TestController.Options(dir.Path) with { NativeGateway = other }, CancellationToken.None);
 
         Assert.NotEqual(before, second.GatewayPid);
-        Assert.Equal(other, UnixProcess.Executable(second.GatewayPid));
+        Assert.Equal(UnixProcess.RealPath(other), UnixProcess.Executable(second.GatewayPid));
         await Poll.UntilAsync(() => UnixProcess.ReadStartTime(before) is null, "the replaced gateway to drain and exit");
         await AssertServesAsync(second, app.Address);
     }

@@ -27,12 +27,23 @@ public sealed class GatewayTakeoverFallbackTests
 
         /// <summary>It committed and died after the old gateway had exited: only the controller's copies hold the sockets.</summary>
         AfterCommitOldOneGone,
+
+        /// <summary>
+        /// It died before it committed, and the old gateway (which serves on) is stopped (SIGSTOP) until the fallback is
+        /// started, so it answers neither the controller's lend nor anything else for seconds: the fallback must take over
+        /// from it, never start beside it on the controller's copies (two gateways would then serve, one never updated).
+        /// </summary>
+        BeforeCommitOldOneHangs,
     }
+
+    private const int SigCont = 18;
+    private const int SigStop = 19;
 
     [Theory]
     [InlineData(Failure.BeforeCommit)]
     [InlineData(Failure.AfterCommitWhileTheOldOneDrains)]
     [InlineData(Failure.AfterCommitOldOneGone)]
+    [InlineData(Failure.BeforeCommitOldOneHangs)]
     public async Task StartAsync_NativeSuccessorFailsDuringTakeover_OneCanariaGatewayServesTheSameListenerAndNoRequestFails(Failure failure)
     {
         await using var app = await TestHttpServer.StartAsync(ctx => ctx.Response.WriteAsync("ok"));
@@ -56,6 +67,7 @@ public sealed class GatewayTakeoverFallbackTests
             + $"echo $$ > '{started}'; while [ ! -e '{exit}' ]; do sleep 0.02; done; echo 'crashed after the takeover' >&2; exit 1");
 
         var load = new LoadGenerator(address, workers: 4, pauseMs: 10);
+        var before = new List<Answer>();
         var loadRuns = true;
         Task<ControllerHost>? second = null;
         try
@@ -64,6 +76,20 @@ public sealed class GatewayTakeoverFallbackTests
             second = ControllerHost.StartAsync(TestController.Options(dir.Path) with { NativeGateway = native }, CancellationToken.None);
             var pid = await Poll.UntilAsync(() => File.Exists(started) ? File.ReadAllText(started) : "", t => t.EndsWith('\n'), "the native gateway to start");
             await TakeOverAndDieAsync(paths, old, int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture), failure);
+            if (failure == Failure.BeforeCommitOldOneHangs)
+            {
+                // No traffic while it is stopped (requests would wait longer than a client's timeout); what was answered
+                // before is checked with the rest.
+                loadRuns = false;
+                await load.DisposeAsync();
+                before.AddRange(load.Answers);
+                UnixProcess.Signal(old, SigStop);
+                await File.WriteAllTextAsync(exit, "");
+                await Poll.UntilAsync(() => FallbackStarted(dir.Path, old), "the fallback gateway to start", TimeSpan.FromSeconds(60));
+                UnixProcess.Signal(old, SigCont);
+                load = new LoadGenerator(address, workers: 4, pauseMs: 10);
+                loadRuns = true;
+            }
             await File.WriteAllTextAsync(exit, "");
             var host = await second;
             await Poll.UntilAsync(() => UnixProcess.ReadStartTime(old) is null, "the replaced gateway to exit", TimeSpan.FromSeconds(30));
@@ -77,8 +103,9 @@ public sealed class GatewayTakeoverFallbackTests
             Assert.Contains("canaria.dll", await File.ReadAllTextAsync($"/proc/{host.GatewayPid}/cmdline"));
             Assert.Equal(host.GatewayPid, ManagedGatewayInfo.Read(paths.InfoFile)?.Pid);
             Assert.Equal(address, host.ServiceAddress("shop"));
-            var failed = load.Answers.Where(a => a.Status != 200).ToList();
-            Assert.True(failed.Count == 0, $"{failed.Count} of {load.Answers.Count} requests failed ({string.Join(", ", failed.Select(a => a.Status).Distinct())}); gateway log:\n{File.ReadAllText(paths.LogFile)}");
+            var answers = before.Concat(load.Answers).ToList();
+            var failed = answers.Where(a => a.Status != 200).ToList();
+            Assert.True(failed.Count == 0, $"{failed.Count} of {answers.Count} requests failed ({string.Join(", ", failed.Select(a => a.Status).Distinct())}); gateway log:\n{File.ReadAllText(paths.LogFile)}");
         }
         finally
         {
@@ -91,19 +118,19 @@ public sealed class GatewayTakeoverFallbackTests
     /// <summary>
     /// What a native gateway does on <c>--takeover</c> up to its failure: takes the sockets and config, writes its record
     /// (with sockets nobody answers on), commits or not, and dies (its copies of the sockets close). The test process takes
-    /// the descriptors without close-on-exec and starts no process until they are closed, so none inherits them.
+    /// the descriptors with close-on-exec: other tests in this process start processes meanwhile, and none may inherit them.
     /// </summary>
     private static async Task TakeOverAndDieAsync(ManagedGatewayPaths paths, int old, int fakePid, Failure failure)
     {
         var serving = ManagedGatewayInfo.Read(paths.InfoFile);
         Assert.Equal(old, serving?.Pid);
         var token = (await File.ReadAllTextAsync(paths.TokenFile)).Trim();
-        var handover = await Task.Run(() => HandoverClient.TakeOver(serving!.HandoverSocket, token, TimeSpan.FromSeconds(20)));
+        var handover = await Task.Run(() => HandoverClient.TakeOver(serving!.HandoverSocket, token, TimeSpan.FromSeconds(20), closeOnExec: true));
         try
         {
             Assert.NotEmpty(handover.Listeners);
             new ManagedGatewayInfo(fakePid, "fake-native", ManagedGatewayInfo.CurrentBuild, paths.AdminSocket(fakePid), paths.HandoverSocket(fakePid), DateTimeOffset.UtcNow).Write(paths.InfoFile);
-            if (failure == Failure.BeforeCommit) return;
+            if (failure is Failure.BeforeCommit or Failure.BeforeCommitOldOneHangs) return;
             handover.Commit();
             if (failure == Failure.AfterCommitOldOneGone)
                 await Poll.UntilAsync(() => UnixProcess.ReadStartTime(old) is null, "the replaced gateway to drain and exit");
@@ -113,6 +140,26 @@ public sealed class GatewayTakeoverFallbackTests
             foreach (var listener in handover.Listeners) SocketPassing.Close(listener.Socket);
             handover.Dispose();
         }
+    }
+
+    /// <summary>Whether a `canaria gateway --managed` for this state directory, other than <paramref name="old"/>, runs (the controller's fallback).</summary>
+    private static bool FallbackStarted(string stateDirectory, int old)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (Path.GetFileName(dir) == old.ToString(System.Globalization.CultureInfo.InvariantCulture)) continue;
+                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                if (cmdline.Contains("canaria.dll", StringComparison.Ordinal) && cmdline.Contains(" gateway --managed", StringComparison.Ordinal)
+                    && cmdline.Contains(stateDirectory, StringComparison.Ordinal)) return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not a process, or gone meanwhile.
+            }
+        }
+        return false;
     }
 
     private static bool Answers(Uri address)

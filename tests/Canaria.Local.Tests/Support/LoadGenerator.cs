@@ -41,9 +41,11 @@ internal sealed class LoadGenerator : IAsyncDisposable
             {
                 return;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
             {
-                Answers.Enqueue(new Answer("(error)", 0, Stopwatch.GetTimestamp()));
+                // A refused connection, or no answer within the client's timeout: a failed answer the test reports with
+                // the others, not a worker that ends and leaves only an unexplained cancellation.
+                Answers.Enqueue(new Answer(e is HttpRequestException ? "(error)" : "(timeout)", 0, Stopwatch.GetTimestamp()));
             }
         }
     }
