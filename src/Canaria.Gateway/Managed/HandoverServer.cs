@@ -22,21 +22,27 @@ internal sealed class HandoverServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<int> _handedOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<int>? _abandoned;
     private Task _loop = Task.CompletedTask;
 
-    private HandoverServer(Socket listener, string path, string token, GatewayHost host, ILogger logger)
+    private HandoverServer(Socket listener, string path, string token, GatewayHost host, ILogger logger, Action<int>? abandoned)
     {
         _listener = listener;
         _path = path;
         _token = token;
         _host = host;
         _logger = logger;
+        _abandoned = abandoned;
     }
 
     /// <summary>Completes with the successor's pid once it has committed.</summary>
     public Task<int> HandedOver => _handedOver.Task;
 
-    public static HandoverServer Start(string path, string token, GatewayHost host, ILogger logger)
+    /// <summary>
+    /// Listens on <paramref name="path"/>. <paramref name="abandoned"/> is told the pid of a successor that took the sockets
+    /// and went away (or timed out) without committing: this process serves on, and may have to say so again.
+    /// </summary>
+    public static HandoverServer Start(string path, string token, GatewayHost host, ILogger logger, Action<int>? abandoned = null)
     {
         AtomicFile.TryDelete(path);
         var socket = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
@@ -52,7 +58,7 @@ internal sealed class HandoverServer : IAsyncDisposable
             throw;
         }
 
-        var server = new HandoverServer(socket, path, token, host, logger);
+        var server = new HandoverServer(socket, path, token, host, logger, abandoned);
         server._loop = Task.Run(server.AcceptLoopAsync);
         return server;
     }
@@ -124,6 +130,7 @@ internal sealed class HandoverServer : IAsyncDisposable
         if (answer is not { Op: "commit" })
         {
             ManagedGatewayLog.HandoverAbandoned(_logger, pid);
+            _abandoned?.Invoke(pid);
             return;
         }
 

@@ -79,11 +79,17 @@ internal static class ManagedGateway
 
             await using (host.ConfigureAwait(false))
             {
-                var handoverServer = HandoverServer.Start(paths.HandoverSocket(Environment.ProcessId), token, host, logger);
+                var info = new ManagedGatewayInfo(Environment.ProcessId, host.Runtime.Instance, ManagedGatewayInfo.CurrentBuild,
+                    paths.AdminSocket(Environment.ProcessId), paths.HandoverSocket(Environment.ProcessId), DateTimeOffset.UtcNow);
+
+                // A successor writes its record before it commits. One that dies in between leaves the record naming a dead
+                // process while this one serves on; said again here, so a controller started later (the one that started
+                // the successor may have died too) adopts this gateway instead of starting one beside it.
+                var handoverServer = HandoverServer.Start(paths.HandoverSocket(Environment.ProcessId), token, host, logger,
+                    abandoned: successor => NameAgain(paths, info, successor));
                 await using (handoverServer.ConfigureAwait(false))
                 {
-                    new ManagedGatewayInfo(Environment.ProcessId, host.Runtime.Instance, ManagedGatewayInfo.CurrentBuild,
-                        paths.AdminSocket(Environment.ProcessId), paths.HandoverSocket(Environment.ProcessId), DateTimeOffset.UtcNow).Write(paths.InfoFile);
+                    info.Write(paths.InfoFile);
                     handover?.Commit();
                     ManagedGatewayLog.Serving(logger, Environment.ProcessId, host.Runtime.Instance, host.ListenerAddresses.Count,
                         handover is not null ? (servingAlive ? $"took over from pid {serving!.Pid}" : "took the listening sockets the controller kept") : config.Listeners.Count > 0 ? "started from the saved config" : "waiting for a config");
@@ -157,6 +163,19 @@ internal static class ManagedGateway
     }
 
     /// <summary>True when a process accepts connections on the socket (a killed gateway leaves its socket file behind, unanswered).</summary>
+    /// <summary>Writes this gateway's record again if it names <paramref name="successor"/> (which gave up its takeover).</summary>
+    private static void NameAgain(ManagedGatewayPaths paths, ManagedGatewayInfo info, int successor)
+    {
+        try
+        {
+            if (ManagedGatewayInfo.Read(paths.InfoFile)?.Pid == successor) info.Write(paths.InfoFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not written (a full disk): the record keeps naming the successor until the next write; serving goes on.
+        }
+    }
+
     private static bool Answers(string socketPath)
     {
         using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);

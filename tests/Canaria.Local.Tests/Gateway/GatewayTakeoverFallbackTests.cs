@@ -115,6 +115,36 @@ public sealed class GatewayTakeoverFallbackTests
         }
     }
 
+    [Fact]
+    public async Task Handover_SuccessorWritesItsRecordAndDiesBeforeCommitWhileNoControllerRuns_ServingGatewayNamesItselfAgain()
+    {
+        await using var app = await TestHttpServer.StartAsync(ctx => ctx.Response.WriteAsync("ok"));
+        using var dir = new TempDirectory();
+        var paths = new ManagedGatewayPaths(dir.Path);
+        int old;
+        await using (var first = await ControllerHost.StartAsync(TestController.Options(dir.Path) with { NativeGateway = null, StopReplicasOnExit = false }, CancellationToken.None))
+        {
+            Assert.True((await first.Controller.ApplyAsync(UpstreamRollout.Head("v1", app.Address) + "  strategy: {canary: {steps: [{traffic: 50}]}}\n", CancellationToken.None)).Ok);
+            await Poll.UntilAsync(() => first.ServiceAddress("shop"), a => a is not null, "the gateway's listener for shop");
+            old = first.GatewayPid;
+        }
+
+        try
+        {
+            // The successor is this test process (the handover names the pid that asks): it writes its record and goes away.
+            await TakeOverAndDieAsync(paths, old, Environment.ProcessId, Failure.BeforeCommit);
+            await Poll.UntilAsync(() => ManagedGatewayInfo.Read(paths.InfoFile)?.Pid, pid => pid == old, "the serving gateway to name itself in the record again");
+
+            // A controller started now adopts it (no second gateway, no takeover).
+            await using var second = await ControllerHost.StartAsync(TestController.Options(dir.Path) with { NativeGateway = null }, CancellationToken.None);
+            Assert.Equal(old, second.GatewayPid);
+        }
+        finally
+        {
+            if (UnixProcess.ReadStartTime(old) is not null) UnixProcess.Signal(old, UnixProcess.SigTerm);
+        }
+    }
+
     /// <summary>
     /// What a native gateway does on <c>--takeover</c> up to its failure: takes the sockets and config, writes its record
     /// (with sockets nobody answers on), commits or not, and dies (its copies of the sockets close). The test process takes
