@@ -162,7 +162,6 @@ internal static class ManagedGateway
             AtomicFile.TryDelete(paths.InfoFile);
     }
 
-    /// <summary>True when a process accepts connections on the socket (a killed gateway leaves its socket file behind, unanswered).</summary>
     /// <summary>Writes this gateway's record again if it names <paramref name="successor"/> (which gave up its takeover).</summary>
     private static void NameAgain(ManagedGatewayPaths paths, ManagedGatewayInfo info, int successor)
     {
@@ -176,6 +175,7 @@ internal static class ManagedGateway
         }
     }
 
+    /// <summary>True when a process accepts connections on the socket (a killed gateway leaves its socket file behind, unanswered).</summary>
     private static bool Answers(string socketPath)
     {
         using var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
