@@ -109,6 +109,8 @@ public sealed class GatewayTakeoverFallbackTests
         }
         finally
         {
+            // Never leave the old gateway stopped (a failure between the two signals), whatever else failed.
+            if (failure == Failure.BeforeCommitOldOneHangs && UnixProcess.ReadStartTime(old) is not null) UnixProcess.Signal(old, SigCont);
             if (loadRuns) await load.DisposeAsync();
             File.WriteAllText(exit, "");
             if (second is not null) await (await second).DisposeAsync();
