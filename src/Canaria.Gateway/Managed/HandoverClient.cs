@@ -58,8 +58,8 @@ internal sealed class HandoverClient : IDisposable
                     case { Op: "ready" }:
                         var parsed = config.Length == 0 ? null : GatewayConfigLoader.Parse(config.ToString()).Config;
                         return new HandoverClient(channel, listeners, parsed);
-                    case { Op: "error", Pid: { } successor, Text: var handedOver }:
-                        throw new HandedOverException(successor, $"the serving gateway refused the takeover: {handedOver}");
+                    case { Op: "error", Pid: not null, Text: var handedOver }:
+                        throw new HandedOverException($"the serving gateway refused the takeover: {handedOver}");
                     case { Op: "error", Text: var error }:
                         throw new IOException($"the serving gateway refused the takeover: {error}");
                     case null:
