@@ -66,7 +66,9 @@ for port in $V1WS $V2WS $HAPROXY_WS $CANARIA_WS; do wait_port "$port"; done
 # CLIENT=h2load: gRPC load from h2load (Debian nghttp2-client, C) instead of ProtocolBench: same connections and calls in
 # flight and the same request (a 5-byte gRPC frame header and the payload), at a fraction of the .NET client's CPU, so the
 # load core saturates later and req/s says more about the proxy. h2load prints no percentiles and cannot see which backend
-# answered: p50 is then its mean, p99 its max, "to v2" 0; a call counts as succeeded on HTTP 200 (grpc-status is not read).
+# answered: p50 is then its mean, p99 its max. It counts any HTTP 200 as a success (grpc-status is not read), so the
+# bench counts what each backend answered around the measured run: "to v2" comes from those counts, and calls h2load
+# finished that no backend answered are errors.
 printf '\x00\x00\x00\x00\x14hello from the bench' > "$WORK/grpc-body"
 h2load_grpc() { # port seconds -> the ProtocolBench line
   taskset -c "$LOAD_CPU" h2load -c"$GRPC_CONNECTIONS" -m"$GRPC_STREAMS" -t1 -D "$2" -d "$WORK/grpc-body" -H 'content-type: application/grpc' \
@@ -77,6 +79,7 @@ h2load_grpc() { # port seconds -> the ProtocolBench line
     /^time for request:/ { mean = ms($6); max = ms($5) }
     END { printf "requests=%d errors=%d rps=%s p50_ms=%.3f p99_ms=%.3f v2=0\n", ok, total - ok, rps, mean, max }'
 }
+backend_calls() { curl -sS "http://127.0.0.1:$1/calls"; } # the WebSocket port of a backend -> gRPC calls it answered
 load() { # kind port seconds
   if [ "$1" = grpc ] && [ "${CLIENT:-}" = h2load ]; then
     h2load_grpc "$2" "$3"
@@ -125,7 +128,20 @@ for target in "grpc:haproxy:$HAPROXY_GRPC:$HAPROXY_PID" "grpc:canaria:$CANARIA_G
   read -r windows cold settled <<< "$(warm_up "$kind" "$port" "$pid")"
   before=$(cpu_seconds "$pid"); switches=$(context_switches "$pid"); backends=$(cpu_seconds "${BACKEND_PIDS[@]}")
   idle_load=$(idle_ticks "$LOAD_CPU"); idle_proxy=$(idle_ticks "$PROXY_CPU"); ticks=$(date +%s%N)
+  calls_v1=$(backend_calls "$V1WS"); calls_v2=$(backend_calls "$V2WS")
   result=$(load "$kind" "$port" "$DURATION")
+  if [ "$kind" = grpc ]; then
+    # What the backends answered, not what the client was told: the share to v2 for any client, and with h2load (which
+    # counts any HTTP 200, a proxy's own gRPC error included) the calls that reached no backend as errors.
+    served_v1=$(( $(backend_calls "$V1WS") - calls_v1 )); served_v2=$(( $(backend_calls "$V2WS") - calls_v2 ))
+    result=$(awk -v s1="$served_v1" -v s2="$served_v2" -v h2load="${CLIENT:-}" '{
+      for (i = 1; i <= NF; i++) {
+        split($i, kv, "=")
+        if (kv[1] == "v2") $i = "v2=" s2
+        if (kv[1] == "errors" && h2load == "h2load") { n = 0; for (j = 1; j <= NF; j++) { split($j, r, "="); if (r[1] == "requests") n = r[2] } e = n - s1 - s2; $i = "errors=" (e > 0 ? e : 0) }
+      }
+      print $0 " served=" (s1 + s2) }' <<< "$result")
+  fi
   echo "$kind $name $result cpu=$(echo "$before $(cpu_seconds "$pid")" | awk '{printf "%.3f", $2 - $1}') cs=$(( $(context_switches "$pid") - switches )) backends=$(echo "$backends $(cpu_seconds "${BACKEND_PIDS[@]}")" | awk '{printf "%.3f", $2 - $1}') busy_load=$(busy_share "$LOAD_CPU" "$idle_load" "$ticks") busy_proxy=$(busy_share "$PROXY_CPU" "$idle_proxy" "$ticks") cold=$cold warmup=$windows load=$(cut -d' ' -f1 /proc/loadavg)" >> "$WORK/results.txt"
 done
 

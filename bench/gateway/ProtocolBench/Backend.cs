@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ProtocolBench;
 
-/// <summary>One backend process: gRPC on an HTTP/2-only cleartext port, a WebSocket echo ("name|message") on an HTTP/1.1 port.</summary>
+/// <summary>One backend process: gRPC on an HTTP/2-only cleartext port, a WebSocket echo ("name|message") and GET /calls (gRPC calls answered) on an HTTP/1.1 port.</summary>
 internal static class Backend
 {
     public static async Task RunAsync(string name, int grpcPort, int wsPort)
@@ -29,6 +29,9 @@ internal static class Backend
         app.UseRouting();
         app.MapGrpcService<EchoService>();
         var prefix = System.Text.Encoding.ASCII.GetBytes(name + "|");
+        // The bench reads this before and after a run: h2load cannot read grpc-status, so a gRPC error answered with HTTP
+        // 200 (a proxy's own UNAVAILABLE) would pass as a call; what the backends answered cannot.
+        app.MapGet("/calls", () => EchoService.Calls.ToString(System.Globalization.CultureInfo.InvariantCulture));
         app.MapGet("/", async context =>
         {
             if (!context.WebSockets.IsWebSocketRequest)

@@ -27,8 +27,16 @@ internal abstract class EchoServiceBase
     public abstract Task<byte[]> Say(byte[] request, ServerCallContext context);
 }
 
-/// <summary>Answers every call with the backend's name.</summary>
+/// <summary>Answers every call with the backend's name, and counts the calls it answered (GET /calls on the WebSocket port).</summary>
 internal sealed class EchoService(EchoName name) : EchoServiceBase
 {
-    public override Task<byte[]> Say(byte[] request, ServerCallContext context) => Task.FromResult(name.Bytes);
+    private static long s_calls;
+
+    public static long Calls => Interlocked.Read(ref s_calls);
+
+    public override Task<byte[]> Say(byte[] request, ServerCallContext context)
+    {
+        Interlocked.Increment(ref s_calls);
+        return Task.FromResult(name.Bytes);
+    }
 }
