@@ -1,0 +1,219 @@
+namespace Canaria.Gateway.FastPath.Http2;
+
+/// <summary>
+/// Decodes HPACK header blocks (RFC 7541) from one peer: one instance per connection and direction. Bytes from the peer are
+/// hostile: every index, length and integer is checked against the block and the limits before it is used, so any input
+/// ends in fields or an <see cref="HpackError"/>, never an exception, and memory stays bounded by the limits given here.
+/// </summary>
+internal sealed class HpackDecoder
+{
+    private readonly int _maxHeaderListSize;
+    private readonly HpackDynamicTable _table;
+    private byte[] _scratch = []; // Huffman output and copied names; at most twice the largest field's need, which the limits bound
+
+    /// <param name="maxTableSize">SETTINGS_HEADER_TABLE_SIZE we advertised (the peer's size updates may not exceed it).</param>
+    /// <param name="maxHeaderListSize">Limit on the sum over fields of name + value + 32 (RFC 9113 §6.5.2).</param>
+    public HpackDecoder(int maxTableSize = 4096, int maxHeaderListSize = 65536)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTableSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxHeaderListSize);
+        _table = new HpackDynamicTable(maxTableSize);
+        _maxHeaderListSize = maxHeaderListSize;
+    }
+
+    /// <summary>The dynamic table as the peer's blocks have built it (tests read it).</summary>
+    internal HpackDynamicTable Table => _table;
+
+    /// <summary>
+    /// Decodes one complete header block (HEADERS + CONTINUATION fragments joined, padding and priority removed), calling
+    /// <paramref name="sink"/> once per field in order. After an error the table no longer matches the peer's: the
+    /// connection must end with COMPRESSION_ERROR. Allocates nothing once the scratch buffer has grown to the largest field seen.
+    /// </summary>
+    public HpackError Decode<TSink>(ReadOnlySpan<byte> block, ref TSink sink)
+        where TSink : IHpackHeaderSink, allows ref struct
+    {
+        var pos = 0;
+        var fieldSeen = false;
+        long listSize = 0;
+        while (pos < block.Length)
+        {
+            var first = block[pos];
+            HpackError error;
+            if ((first & 0x80) != 0)
+            {
+                error = Indexed(block, ref pos, ref listSize, ref sink);
+                fieldSeen = true;
+            }
+            else if ((first & 0xe0) == 0x20)
+            {
+                error = fieldSeen ? HpackError.TableSizeUpdateNotAllowed : SizeUpdate(block, ref pos);
+            }
+            else
+            {
+                // 01xxxxxx: incremental indexing (6-bit prefix); 0000xxxx without indexing, 0001xxxx never indexed (4-bit).
+                var indexing = (first & 0xc0) == 0x40;
+                error = Literal(block, ref pos, indexing ? 6 : 4, indexing, ref listSize, ref sink);
+                fieldSeen = true;
+            }
+
+            if (error != HpackError.None)
+            {
+                return error;
+            }
+        }
+
+        return HpackError.None;
+    }
+
+    private HpackError SizeUpdate(ReadOnlySpan<byte> block, ref int pos)
+    {
+        var error = HpackInteger.Read(block, ref pos, 5, out var size);
+        if (error != HpackError.None)
+        {
+            return error;
+        }
+
+        if (size > _table.MaxCapacity)
+        {
+            return HpackError.TableSizeOverLimit;
+        }
+
+        _table.SetCapacity(size);
+        return HpackError.None;
+    }
+
+    private HpackError Indexed<TSink>(ReadOnlySpan<byte> block, ref int pos, ref long listSize, ref TSink sink)
+        where TSink : IHpackHeaderSink, allows ref struct
+    {
+        var error = HpackInteger.Read(block, ref pos, 7, out var index);
+        if (error != HpackError.None)
+        {
+            return error;
+        }
+
+        if (index == 0 || index > HpackStaticTable.Count + _table.Count)
+        {
+            return HpackError.IndexOutOfRange;
+        }
+
+        var name = index <= HpackStaticTable.Count ? HpackStaticTable.Name(index) : _table.Name(index - HpackStaticTable.Count);
+        var value = index <= HpackStaticTable.Count ? HpackStaticTable.Value(index) : _table.Value(index - HpackStaticTable.Count);
+        return Emit(name, value, ref listSize, ref sink);
+    }
+
+    private HpackError Literal<TSink>(ReadOnlySpan<byte> block, ref int pos, int prefixBits, bool indexing, ref long listSize, ref TSink sink)
+        where TSink : IHpackHeaderSink, allows ref struct
+    {
+        var error = HpackInteger.Read(block, ref pos, prefixBits, out var nameIndex);
+        if (error != HpackError.None)
+        {
+            return error;
+        }
+
+        if (nameIndex > HpackStaticTable.Count + _table.Count)
+        {
+            return HpackError.IndexOutOfRange;
+        }
+
+        var rawName = default(HpackString);
+        if (nameIndex == 0 && (error = ReadString(block, ref pos, out rawName)) != HpackError.None)
+        {
+            return error;
+        }
+
+        if ((error = ReadString(block, ref pos, out var rawValue)) != HpackError.None)
+        {
+            return error;
+        }
+
+        // Size the scratch once, before any span into it is taken: Huffman output of both strings, and a copy of a name
+        // that lives in the dynamic table (the insert below may evict or move it, RFC 7541 §4.4).
+        var nameFromTable = nameIndex > HpackStaticTable.Count;
+        var nameRoom = nameIndex == 0 ? rawName.DecodedBound : 0;
+        var copyRoom = indexing && nameFromTable ? _table.Name(nameIndex - HpackStaticTable.Count).Length : 0;
+        EnsureScratch(nameRoom + rawValue.DecodedBound + copyRoom);
+
+        ReadOnlySpan<byte> name;
+        if (nameIndex == 0)
+        {
+            if ((error = rawName.Decode(block, _scratch.AsSpan(0, nameRoom), out name)) != HpackError.None)
+            {
+                return error;
+            }
+        }
+        else
+        {
+            name = nameFromTable ? _table.Name(nameIndex - HpackStaticTable.Count) : HpackStaticTable.Name(nameIndex);
+        }
+
+        if ((error = rawValue.Decode(block, _scratch.AsSpan(nameRoom, rawValue.DecodedBound), out var value)) != HpackError.None)
+        {
+            return error;
+        }
+
+        if (indexing)
+        {
+            if (copyRoom > 0)
+            {
+                var copy = _scratch.AsSpan(nameRoom + rawValue.DecodedBound, copyRoom);
+                name.CopyTo(copy);
+                name = copy;
+            }
+
+            _table.Add(name, value);
+        }
+
+        return Emit(name, value, ref listSize, ref sink);
+    }
+
+    private HpackError ReadString(ReadOnlySpan<byte> block, ref int pos, out HpackString raw)
+    {
+        raw = default;
+        if (pos >= block.Length)
+        {
+            return HpackError.Malformed;
+        }
+
+        var huffman = (block[pos] & 0x80) != 0;
+        var error = HpackInteger.Read(block, ref pos, 7, out var length);
+        if (error != HpackError.None)
+        {
+            return error;
+        }
+
+        if (length > _maxHeaderListSize)
+        {
+            return HpackError.StringTooLong;
+        }
+
+        if (length > block.Length - pos)
+        {
+            return HpackError.Malformed;
+        }
+
+        raw = new HpackString(pos, length, huffman);
+        pos += length;
+        return HpackError.None;
+    }
+
+    private HpackError Emit<TSink>(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, ref long listSize, ref TSink sink)
+        where TSink : IHpackHeaderSink, allows ref struct
+    {
+        listSize += name.Length + value.Length + HpackDynamicTable.EntryOverhead;
+        if (listSize > _maxHeaderListSize)
+        {
+            return HpackError.HeaderListTooLarge;
+        }
+
+        sink.OnHeader(name, value);
+        return HpackError.None;
+    }
+
+    private void EnsureScratch(int length)
+    {
+        if (_scratch.Length < length)
+        {
+            _scratch = new byte[Math.Max(length, 2 * _scratch.Length)];
+        }
+    }
+}
