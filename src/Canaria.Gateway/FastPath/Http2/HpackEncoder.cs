@@ -9,9 +9,10 @@ namespace Canaria.Gateway.FastPath.Http2;
 /// <c>:path</c>, <c>:authority</c>, <c>content-type application/grpc</c>, <c>te trailers</c>, <c>user-agent</c>,
 /// <c>grpc-accept-encoding</c>, <c>:status 200</c>, <c>grpc-status 0</c>), so every field is sent with incremental indexing
 /// the first time and as a one- or two-byte index afterwards; a full match in the static table (<c>:method POST</c>,
-/// <c>:status 200</c>) is used directly. Not indexed: fields that change on nearly every message (<c>grpc-timeout</c>,
-/// <c>content-length</c>, <c>date</c>, trace and request ids) and fields over a quarter of the table, which would only
-/// evict the repeated ones; sensitive fields (<c>authorization</c>, <c>proxy-authorization</c>, <c>cookie</c>,
+/// <c>:status 200</c>) is used directly. Fields that change on nearly every message (<c>grpc-timeout</c>,
+/// <c>content-length</c>, <c>date</c>, trace and request ids) are indexed once, so their name gets an index, and from then
+/// on sent as literals that refer to that name and leave the table alone; fields over a quarter of the table are never
+/// indexed, since they would evict the repeated ones; sensitive fields (<c>authorization</c>, <c>proxy-authorization</c>, <c>cookie</c>,
 /// <c>set-cookie</c>) are "never indexed" so no intermediary stores them either (RFC 7541 §7.1.3).
 /// </para>
 /// <para>
@@ -92,7 +93,10 @@ internal sealed class HpackEncoder
             return;
         }
 
-        if (HpackFieldPolicy.ChangesPerMessage(name) || name.Length + value.Length + HpackDynamicTable.EntryOverhead > _table.Capacity / 4)
+        // A field that changes per message is indexed only while its name is in no table, so that later messages can
+        // refer to the name (about 3 bytes for grpc-timeout instead of 16).
+        var oversized = name.Length + value.Length + HpackDynamicTable.EntryOverhead > _table.Capacity / 4;
+        if (oversized || (nameIndex != 0 && HpackFieldPolicy.ChangesPerMessage(name)))
         {
             WriteLiteral(0x00, 4, nameIndex, name, value, huffman: false, output);
             return;
@@ -123,10 +127,11 @@ internal sealed class HpackEncoder
         return dynamicName == 0 ? 0 : HpackStaticTable.Count + dynamicName;
     }
 
-    private static void WriteSizeUpdate(int size, IBufferWriter<byte> output)
+    private void WriteSizeUpdate(int size, IBufferWriter<byte> output)
     {
         var span = output.GetSpan(HpackInteger.MaxLength);
         output.Advance(HpackInteger.Write(span, size, 5, 0x20));
+        _table.SetCapacity(size);
     }
 
     private static void WriteLiteral(byte flags, int prefixBits, int nameIndex, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, bool huffman, IBufferWriter<byte> output)

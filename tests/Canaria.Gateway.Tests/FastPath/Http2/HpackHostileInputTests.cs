@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Text;
+using Canaria.Gateway.FastPath.Http2;
+using CsCheck;
+
+namespace Canaria.Gateway.Tests.FastPath.Http2;
+
+/// <summary>
+/// Bytes a hostile or broken client can send: each kind of damage gets its own <see cref="HpackError"/>, and random or
+/// mutated blocks end in fields or an error, never an exception.
+/// </summary>
+public sealed class HpackHostileInputTests
+{
+    [Theory]
+    [InlineData("ff ff ff ff ff ff 0f")] // index 127 + 2^35-ish: over int.MaxValue
+    [InlineData("ff 80 80 80 80 80 80 01")] // more continuation bytes than any int needs
+    [InlineData("ff 80")] // the block ends inside the integer
+    [InlineData("40 0a 61 62")] // a string of 10 bytes in a block with 2 left
+    [InlineData("40 01 61")] // a name with no value after it
+    [InlineData("7f")] // an incremental literal's name index cut off
+    [InlineData("40")] // a literal with nothing after its first byte
+    public void Decode_TruncatedOrOverflowingField_ReturnsMalformed(string hex)
+    {
+        Assert.Equal(HpackError.Malformed, HpackFields.Decode(new HpackDecoder(), HpackFields.Hex(hex)).Error);
+    }
+
+    [Theory]
+    [InlineData("80")] // index 0 is never valid
+    [InlineData("be")] // 62: the first dynamic index, with an empty table
+    [InlineData("7e 01 61")] // a literal whose name index is 62, past the empty table
+    [InlineData("0f 30 01 61")] // a literal (not indexed) whose name index is 63
+    public void Decode_IndexPastTables_ReturnsIndexOutOfRange(string hex)
+    {
+        Assert.Equal(HpackError.IndexOutOfRange, HpackFields.Decode(new HpackDecoder(), HpackFields.Hex(hex)).Error);
+    }
+
+    [Fact]
+    public void Decode_SizeUpdateAboveAdvertised_ReturnsTableSizeOverLimit()
+    {
+        Span<byte> update = stackalloc byte[HpackInteger.MaxLength];
+        var length = HpackInteger.Write(update, 4097, 5, 0x20);
+
+        Assert.Equal(HpackError.TableSizeOverLimit, HpackFields.Decode(new HpackDecoder(4096), update[..length]).Error);
+    }
+
+    [Fact]
+    public void Decode_SizeUpdateAfterAField_ReturnsTableSizeUpdateNotAllowed()
+    {
+        Assert.Equal(HpackError.TableSizeUpdateNotAllowed, HpackFields.Decode(new HpackDecoder(), HpackFields.Hex("82 20")).Error);
+    }
+
+    [Fact]
+    public void Decode_SizeUpdatesAtBlockStart_ApplyAndEvict()
+    {
+        var decoder = new HpackDecoder();
+        Assert.Equal(HpackError.None, HpackFields.Decode(decoder, HpackFields.Hex("40 01 61 01 62")).Error);
+
+        var (error, fields) = HpackFields.Decode(decoder, HpackFields.Hex("20 3f 01 82"));
+
+        Assert.Equal(HpackError.None, error);
+        Assert.Equal([(":method", "GET")], fields);
+        Assert.Equal(0, decoder.Table.Count);
+        Assert.Equal(32, decoder.Table.Capacity);
+    }
+
+    [Fact]
+    public void Decode_ManyCheapIndexedFields_ReturnsHeaderListTooLarge()
+    {
+        // Each ":method: GET" counts 7 + 3 + 32 = 42 against the limit: 100 of them are 4200 > 4096.
+        var block = Enumerable.Repeat((byte)0x82, 100).ToArray();
+
+        var (error, fields) = HpackFields.Decode(new HpackDecoder(maxHeaderListSize: 4096), block);
+
+        Assert.Equal(HpackError.HeaderListTooLarge, error);
+        Assert.Equal(4096 / 42, fields.Count);
+    }
+
+    [Fact]
+    public void Decode_OneLargeEntryRepeatedByIndex_ReturnsHeaderListTooLarge()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var encoder = new HpackEncoder();
+        encoder.BeginBlock(output);
+        encoder.Encode("x-big"u8, Encoding.ASCII.GetBytes(new string('v', 900)), output);
+        var block = output.WrittenSpan.ToArray().Concat(Enumerable.Repeat((byte)0xbe, 200)).ToArray();
+
+        Assert.Equal(HpackError.HeaderListTooLarge, HpackFields.Decode(new HpackDecoder(maxHeaderListSize: 65536), block).Error);
+    }
+
+    [Fact]
+    public void Decode_StringLongerThanListLimit_ReturnsStringTooLong()
+    {
+        var block = new byte[2 + HpackInteger.MaxLength + 200];
+        block[0] = 0x40;
+        var length = HpackInteger.Write(block.AsSpan(1), 150, 7, 0x00);
+
+        Assert.Equal(HpackError.StringTooLong, HpackFields.Decode(new HpackDecoder(maxHeaderListSize: 100), block.AsSpan(0, 1 + length + 150)).Error);
+    }
+
+    [Theory]
+    [InlineData("1f", "None")] // 'a' (00011) + 111: the one valid padding
+    [InlineData("18", "BadHuffman")] // 'a' + 000: padding not all ones
+    [InlineData("1e", "BadHuffman")] // 'a' + 110
+    [InlineData("1f ff", "BadHuffman")] // 'a' + 11 ones: padding over 7 bits
+    [InlineData("ff ff ff ff", "BadHuffman")] // EOS (30 ones) inside the string
+    [InlineData("fe", "BadHuffman")] // 8 bits that are no whole code and not padding
+    public void Decode_HuffmanPadding_OnlyShortAllOnesAccepted(string huffmanHex, string expectedError)
+    {
+        var expected = Enum.Parse<HpackError>(expectedError);
+        var huffman = HpackFields.Hex(huffmanHex);
+        byte[] block = [0x04, (byte)(0x80 | huffman.Length), .. huffman]; // :path, not indexed, Huffman value
+
+        var (error, fields) = HpackFields.Decode(new HpackDecoder(), block);
+
+        Assert.Equal(expected, error);
+        if (expected == HpackError.None)
+        {
+            Assert.Equal([(":path", "a")], fields);
+        }
+    }
+
+    [Fact]
+    public void Decode_NameIndexedFromEntryTheInsertEvicts_KeepsTheName()
+    {
+        // Table of 64 bytes holds one small entry; the new field reuses its name (index 62) and is too big to keep both.
+        var decoder = new HpackDecoder(maxTableSize: 64);
+        Assert.Equal(HpackError.None, HpackFields.Decode(decoder, HpackFields.Hex("40 0a 63 75 73 74 6f 6d 2d 6b 65 79 01 31")).Error);
+        byte[] block = [0x7e, 20, .. Encoding.ASCII.GetBytes(new string('z', 20))];
+
+        var (error, fields) = HpackFields.Decode(decoder, block);
+
+        Assert.Equal(HpackError.None, error);
+        Assert.Equal([("custom-key", new string('z', 20))], fields);
+        Assert.Equal([("custom-key", new string('z', 20))], HpackFields.Entries(decoder.Table));
+    }
+
+    [Fact]
+    public void Decode_RandomBytes_NeverThrows()
+    {
+        Gen.Byte.Array[0, 300].Sample(block =>
+        {
+            var decoder = new HpackDecoder(maxTableSize: 256, maxHeaderListSize: 2048);
+            var (error, fields) = HpackFields.Decode(decoder, block);
+            Assert.True(error != HpackError.None || fields.Sum(f => f.Name.Length + f.Value.Length + 32) <= 2048);
+            Assert.True(decoder.Table.Size <= 256);
+        }, iter: 20_000);
+    }
+
+    [Fact]
+    public void Decode_MutatedValidBlocks_NeverThrow()
+    {
+        var valid = ValidBlock();
+        Gen.Select(Gen.Int[0, valid.Length - 1].Array[1, 4], Gen.Byte.Array[1, 4], Gen.Int[0, valid.Length]).Sample((positions, bytes, cut) =>
+        {
+            var block = valid.ToArray();
+            for (var i = 0; i < positions.Length; i++)
+            {
+                block[positions[i]] = bytes[i % bytes.Length];
+            }
+
+            var decoder = new HpackDecoder();
+            HpackFields.Decode(decoder, block.AsSpan(0, cut));
+            HpackFields.Decode(decoder, block);
+            Assert.True(decoder.Table.Size <= 4096);
+        }, iter: 20_000);
+    }
+
+    private static byte[] ValidBlock()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        var encoder = new HpackEncoder();
+        encoder.SetPeerMaxTableSize(1024);
+        encoder.BeginBlock(output);
+        encoder.Encode(":method"u8, "POST"u8, output);
+        encoder.Encode(":path"u8, "/shop.Cart/Add"u8, output);
+        encoder.Encode(":authority"u8, "cart.internal:8080"u8, output);
+        encoder.Encode("content-type"u8, "application/grpc"u8, output);
+        encoder.Encode("authorization"u8, "Bearer abc.def"u8, output);
+        encoder.Encode("grpc-timeout"u8, "250m"u8, output);
+        encoder.Encode("x-tenant"u8, "\u00e9t\u00e9\u0001\u00ff"u8, output);
+        return output.WrittenSpan.ToArray();
+    }
+}

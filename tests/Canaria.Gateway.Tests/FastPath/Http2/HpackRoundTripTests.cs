@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.Text;
+using Canaria.Gateway.FastPath.Http2;
+using CsCheck;
+
+namespace Canaria.Gateway.Tests.FastPath.Http2;
+
+/// <summary>
+/// The encoder and decoder as one connection's two ends: whatever header lists go in, across many blocks and table size
+/// changes, the same lists come out and both tables stay identical. Also what the encoder chooses to index.
+/// </summary>
+public sealed class HpackRoundTripTests
+{
+    private static readonly string[] KnownNames =
+    [
+        ":method", ":path", ":authority", ":scheme", ":status", "content-type", "te", "user-agent", "grpc-status",
+        "grpc-timeout", "authorization", "proxy-authorization", "cookie", "set-cookie", "accept-encoding", "date",
+    ];
+
+    private static readonly string[] KnownValues = ["POST", "GET", "/", "http", "https", "200", "application/grpc", "trailers", "0", ""];
+
+    // Latin-1 strings so every byte value 0..255 occurs (Huffman has a code for each).
+    private static readonly Gen<string> AnyBytes = Gen.Char[(char)0, (char)255].Array[0, 40].Select(c => new string(c));
+    private static readonly Gen<string> Name = Gen.Frequency((3, Gen.Int[0, KnownNames.Length - 1].Select(i => KnownNames[i])), (1, Gen.Char["abcdefghijklmnopqrstuvwxyz-0123456789"].Array[1, 20].Select(c => new string(c))));
+    private static readonly Gen<string> Value = Gen.Frequency((2, Gen.Int[0, KnownValues.Length - 1].Select(i => KnownValues[i])), (2, AnyBytes), (1, Gen.Char['a', 'z'].Array[500, 1500].Select(c => new string(c))));
+    private static readonly Gen<(string, string)[]> HeaderList = Gen.Select(Name, Value).Array[0, 12];
+
+    // A block, and before it (sometimes) a new SETTINGS_HEADER_TABLE_SIZE from the peer, once or twice.
+    private static readonly Gen<(int[] Sizes, (string, string)[] Fields)> Step =
+        Gen.Select(Gen.Frequency((6, Gen.Const(Array.Empty<int>())), (1, Gen.Int[0, 4096].Array[1, 2])), HeaderList);
+
+    [Fact]
+    public void EncodeThenDecode_RandomBlocksAndSizeChanges_GiveSameFieldsAndSameTable()
+    {
+        Step.Array[1, 40].Sample(steps =>
+        {
+            var encoder = new HpackEncoder();
+            var decoder = new HpackDecoder(maxTableSize: 4096, maxHeaderListSize: 1 << 20);
+            var output = new ArrayBufferWriter<byte>();
+            foreach (var (sizes, fields) in steps)
+            {
+                foreach (var size in sizes)
+                {
+                    encoder.SetPeerMaxTableSize(size);
+                }
+
+                output.Clear();
+                encoder.BeginBlock(output);
+                foreach (var (name, value) in fields)
+                {
+                    encoder.Encode(Encoding.Latin1.GetBytes(name), Encoding.Latin1.GetBytes(value), output);
+                }
+
+                var (error, decoded) = HpackFields.Decode(decoder, output.WrittenSpan);
+
+                Assert.Equal(HpackError.None, error);
+                Assert.Equal(fields, decoded);
+                Assert.Equal(HpackFields.Entries(encoder.Table), HpackFields.Entries(decoder.Table));
+                Assert.Equal(encoder.Table.Capacity, decoder.Table.Capacity);
+            }
+        }, iter: 500);
+    }
+
+    [Fact]
+    public void Encode_RepeatedGrpcCall_SecondBlockIsAByteAFieldPlusTheNewTimeout()
+    {
+        var encoder = new HpackEncoder();
+        var first = GrpcRequest(encoder, "99m"u8);
+        var second = GrpcRequest(encoder, "98m"u8);
+
+        // 8 indexed fields of one byte each, and the new grpc-timeout as a literal that refers to the name the first call
+        // indexed: name index 2 (a dynamic index past a 4-bit prefix) + length 1 + "98m".
+        Assert.True(first.Length > 100, $"first block {first.Length} bytes");
+        Assert.Equal(8 + 6, second.Length);
+        var (error, fields) = HpackFields.Decode(new HpackDecoder(), [.. first, .. second]);
+        Assert.Equal(HpackError.None, error);
+        Assert.Equal(18, fields.Count);
+    }
+
+    [Theory]
+    [InlineData("authorization")]
+    [InlineData("proxy-authorization")]
+    [InlineData("cookie")]
+    [InlineData("set-cookie")]
+    public void Encode_SensitiveField_IsNeverIndexedAndNotStored(string name)
+    {
+        var encoder = new HpackEncoder();
+        var output = new ArrayBufferWriter<byte>();
+
+        encoder.BeginBlock(output);
+        encoder.Encode(Encoding.ASCII.GetBytes(name), "secret"u8, output);
+
+        Assert.Equal(0x10, output.WrittenSpan[0] & 0xf0);
+        Assert.Equal(0, encoder.Table.Count);
+        Assert.Contains("secret", Encoding.ASCII.GetString(output.WrittenSpan), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(200, new byte[] { 0x88 })]
+    [InlineData(404, new byte[] { 0x8d })]
+    [InlineData(503, new byte[] { 0x48, 0x03, (byte)'5', (byte)'0', (byte)'3' })]
+    public void EncodeStatus_Status_UsesStaticTableOrIndexedLiteral(int status, byte[] expected)
+    {
+        var output = new ArrayBufferWriter<byte>();
+
+        new HpackEncoder().EncodeStatus(status, output);
+
+        Assert.Equal(expected, output.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void BeginBlock_SizeLoweredThenRaised_EmitsSmallestThenFinal()
+    {
+        var encoder = new HpackEncoder();
+        var output = new ArrayBufferWriter<byte>();
+        encoder.SetPeerMaxTableSize(100);
+        encoder.SetPeerMaxTableSize(2048);
+
+        encoder.BeginBlock(output);
+        encoder.BeginBlock(output);
+
+        Assert.Equal(HpackFields.Hex("3f 45 3f e1 0f"), output.WrittenSpan.ToArray());
+        Assert.Equal(2048, encoder.Table.Capacity);
+    }
+
+    [Fact]
+    public void Decode_WarmBlock_AllocatesNothing()
+    {
+        var encoder = new HpackEncoder();
+        var decoder = new HpackDecoder();
+        var blocks = new[] { GrpcRequest(encoder, "1S"u8), GrpcRequest(encoder, "2S"u8) };
+        byte[] huffmanLiterals = HpackFields.Hex("8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf"); // C.4.3
+        var sink = new FieldCounter();
+        decoder.Decode(blocks[0], ref sink);
+        decoder.Decode(huffmanLiterals, ref sink);
+        decoder.Decode(blocks[1], ref sink);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            decoder.Decode(blocks[1], ref sink);
+            decoder.Decode(huffmanLiterals, ref sink);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(9 + 5 + 9 + (1000 * 14), sink.Count);
+    }
+
+    private static byte[] GrpcRequest(HpackEncoder encoder, ReadOnlySpan<byte> timeout)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        encoder.BeginBlock(output);
+        encoder.Encode(":method"u8, "POST"u8, output);
+        encoder.Encode(":scheme"u8, "http"u8, output);
+        encoder.Encode(":path"u8, "/shop.Cart/AddItem"u8, output);
+        encoder.Encode(":authority"u8, "cart.shop.svc:8080"u8, output);
+        encoder.Encode("content-type"u8, "application/grpc"u8, output);
+        encoder.Encode("te"u8, "trailers"u8, output);
+        encoder.Encode("user-agent"u8, "grpc-dotnet/2.67.0 (.NET 10.0.0; CLR 10.0.0; net10.0; linux; x64)"u8, output);
+        encoder.Encode("grpc-accept-encoding"u8, "identity,gzip,deflate"u8, output);
+        encoder.Encode("grpc-timeout"u8, timeout, output);
+        return output.WrittenSpan.ToArray();
+    }
+
+    private struct FieldCounter : IHpackHeaderSink
+    {
+        public int Count { get; private set; }
+
+        public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) => Count++;
+    }
+}
