@@ -25,6 +25,7 @@ internal sealed class FastConnection : IDisposable
     private readonly CancellationTokenSource _aborted = new();
     private readonly FastExchange _exchange;
     private byte[]? _scratch;
+    private Http2.Http2ClientSession? _http2;
     private int _disposed;
 
     public FastConnection(FastListener listener, Socket socket)
@@ -54,6 +55,15 @@ internal sealed class FastConnection : IDisposable
     public bool PartialHead { get; private set; }
 
     public bool Draining => _listener.Draining;
+
+    /// <summary>An HTTP/2 connection has streams in flight: not idle (for the keep-alive sweep and shutdown).</summary>
+    public void MarkBusy() => WaitingSince = 0;
+
+    /// <summary>An HTTP/2 connection's last stream ended: idle since now.</summary>
+    public void MarkIdle() => WaitingSince = _listener.Context.Time.GetTimestamp();
+
+    /// <summary>Shutdown or handover: an HTTP/2 connection sends GOAWAY and closes after its streams in flight.</summary>
+    public void BeginDrain() => Volatile.Read(ref _http2)?.BeginDrain();
 
     public async Task RunAsync()
     {
@@ -143,10 +153,28 @@ internal sealed class FastConnection : IDisposable
             }
 
             WaitingSince = 0;
+            if (_listener.Protocols == Config.ListenerProtocols.Http2 && status != HeadStatus.Http2Preface)
+            {
+                // An HTTP/2-only listener: what is not h2c gets the answer of Kestrel's HTTP/2-only endpoint.
+                Input.AdvanceTo(read.Buffer.Start);
+                await _listener.HandToFullPathAsync(this, h2cPreface: true).ConfigureAwait(false);
+                return;
+            }
+
             switch (status)
             {
                 case HeadStatus.Http2Preface:
                     Input.AdvanceTo(read.Buffer.Start);
+                    if (_listener.Context.Http2 && _listener.Protocols != Config.ListenerProtocols.Http1)
+                    {
+                        var session = new Http2.Http2ClientSession(this, _listener);
+                        Volatile.Write(ref _http2, session);
+                        MarkIdle();
+                        if (Draining) session.BeginDrain();
+                        await session.RunAsync().ConfigureAwait(false);
+                        return;
+                    }
+
                     await _listener.HandToFullPathAsync(this, h2cPreface: true).ConfigureAwait(false);
                     return;
                 case HeadStatus.Complete:

@@ -59,7 +59,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var mirror = new MirrorSender(client, runtime.Signals, logger, stopping.Token);
         var pipeline = new ProxyPipeline(runtime, new HttpForwarder(client), mirror, logger);
-        var fastPath = options.FastPath ? new FastPath.FastPathContext(runtime, mirror, logger) : null;
+        var fastPath = options.FastPath ? new FastPath.FastPathContext(runtime, mirror, logger, options.Http2FastPath) : null;
         var listeners = new KestrelListenerSet(pipeline, options.LoggerFactory, options.Time, fastPath);
         var host = new GatewayHost(runtime, client, listeners, stopping) { _fastPath = fastPath };
         runtime.Binder = listeners;

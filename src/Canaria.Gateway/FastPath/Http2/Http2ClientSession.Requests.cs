@@ -1,0 +1,179 @@
+using System.Buffers;
+
+namespace Canaria.Gateway.FastPath.Http2;
+
+/// <summary>The client's request frames: HEADERS (+ CONTINUATION), DATA and RST_STREAM.</summary>
+internal sealed partial class Http2ClientSession
+{
+    private Http2ErrorCode OnHeaders(byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (streamId == 0 || (streamId & 1) == 0) return Http2ErrorCode.ProtocolError; // clients open odd streams only
+        if (!Http2Wire.Unpad(flags, ref payload)) return Http2ErrorCode.ProtocolError;
+        if ((flags & Http2Wire.PriorityFlag) != 0)
+        {
+            if (payload.Length < 5) return Http2ErrorCode.FrameSizeError;
+            payload = payload[5..];
+        }
+
+        _headerStream = streamId;
+        _headerFlags = flags;
+        if ((flags & Http2Wire.EndHeaders) != 0) return OnHeaderBlock(payload);
+        if (payload.Length > Http2Wire.MaxHeaderBlock) return Http2ErrorCode.EnhanceYourCalm;
+        _headerBlock = ArrayPool<byte>.Shared.Rent(Http2Wire.MaxHeaderBlock);
+        payload.CopyTo(_headerBlock);
+        _headerBlockLength = payload.Length;
+        return Http2ErrorCode.NoError;
+    }
+
+    private Http2ErrorCode OnContinuation(byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (_headerBlock is null || streamId != _headerStream) return Http2ErrorCode.ProtocolError;
+
+        // Endless CONTINUATION (CVE-2024-27316): the joined block is bounded before any of it is decoded.
+        if (_headerBlockLength + payload.Length > Http2Wire.MaxHeaderBlock) return Http2ErrorCode.EnhanceYourCalm;
+        payload.CopyTo(_headerBlock.AsSpan(_headerBlockLength));
+        _headerBlockLength += payload.Length;
+        if ((flags & Http2Wire.EndHeaders) == 0) return Http2ErrorCode.NoError;
+        var block = _headerBlock;
+        _headerBlock = null;
+        try
+        {
+            return OnHeaderBlock(block.AsSpan(0, _headerBlockLength));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+    }
+
+    private Http2ErrorCode OnHeaderBlock(ReadOnlySpan<byte> block)
+    {
+        var id = _headerStream;
+        var endStream = (_headerFlags & Http2Wire.EndStream) != 0;
+        if (id <= _lastStreamId)
+        {
+            // Trailers of an open request (decoded to keep the table in step; the upstream gets the request's end), or a
+            // HEADERS on a closed stream: a connection error (§5.1).
+            _trailers.Clear();
+            var trailerSink = _trailers;
+            if (_decoder.Decode(block, ref trailerSink) != HpackError.None) return Http2ErrorCode.CompressionError;
+            if (!_streams.TryGetValue(id, out var open) || open.RequestEnded) return Http2ErrorCode.StreamClosed;
+            if (!endStream)
+            {
+                AbortStream(open, Http2ErrorCode.ProtocolError, notifyClient: true);
+                return Http2ErrorCode.NoError;
+            }
+
+            open.RequestEnded = true;
+            PumpRequestLocked(open, _flush);
+            return Http2ErrorCode.NoError;
+        }
+
+        _lastStreamId = id;
+        var stream = new Http2Stream(this, id);
+        var sink = stream.Request;
+        if (_decoder.Decode(block, ref sink) != HpackError.None) return Http2ErrorCode.CompressionError;
+        if (_goAwaySent || _peerGoAway)
+        {
+            ResetClient(id, Http2ErrorCode.RefusedStream);
+            return Http2ErrorCode.NoError;
+        }
+
+        if (_streams.Count >= Http2Wire.MaxConcurrentStreams)
+        {
+            ResetClient(id, Http2ErrorCode.RefusedStream);
+            return _resets.TryTake() ? Http2ErrorCode.NoError : Http2ErrorCode.EnhanceYourCalm;
+        }
+
+        if (!RequestFields.Validate(stream))
+        {
+            ResetClient(id, Http2ErrorCode.ProtocolError);
+            return Http2ErrorCode.NoError;
+        }
+
+        stream.RequestEnded = endStream;
+        stream.ClientSendWindow = _peer.InitialWindowSize;
+        _streams[id] = stream;
+        _connection.MarkBusy();
+        Route(stream);
+        return Http2ErrorCode.NoError;
+    }
+
+    private Http2ErrorCode OnData(byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (streamId == 0 || streamId > _lastStreamId) return Http2ErrorCode.ProtocolError;
+        var flowLength = payload.Length;
+        if (!Http2Wire.Unpad(flags, ref payload)) return Http2ErrorCode.ProtocolError;
+        if (flowLength > _recvWindow) return Http2ErrorCode.FlowControlError;
+        _recvWindow -= flowLength;
+        if (!_streams.TryGetValue(streamId, out var stream) || stream.RequestEnded)
+        {
+            CreditClient(null, flowLength, _flush);
+            ResetClient(streamId, Http2ErrorCode.StreamClosed);
+            return Http2ErrorCode.NoError;
+        }
+
+        if (flowLength > stream.ClientRecvWindow)
+        {
+            CreditClient(null, flowLength, _flush);
+            AbortStream(stream, Http2ErrorCode.FlowControlError, notifyClient: true);
+            return Http2ErrorCode.NoError;
+        }
+
+        stream.ClientRecvWindow -= flowLength;
+        stream.ToUpstream.Enqueue(payload);
+        if (flowLength > payload.Length) CreditClient(stream, flowLength - payload.Length, _flush); // padding is never forwarded
+        if ((flags & Http2Wire.EndStream) != 0) stream.RequestEnded = true;
+        PumpRequestLocked(stream, _flush);
+        return Http2ErrorCode.NoError;
+    }
+
+    private Http2ErrorCode OnReset(int streamId)
+    {
+        if (_streams.TryGetValue(streamId, out var stream)) AbortStream(stream, Http2ErrorCode.Cancel, notifyClient: false);
+
+        // Rapid reset (CVE-2023-44487): every reset stream cost an upstream stream; past the budget the connection ends.
+        return _resets.TryTake() ? Http2ErrorCode.NoError : Http2ErrorCode.EnhanceYourCalm;
+    }
+
+    /// <summary>Sends RST_STREAM to the client (caller holds the lock).</summary>
+    private void ResetClient(int streamId, Http2ErrorCode code)
+    {
+        Output.Frame(Http2Wire.RstStream, streamId, (uint)code);
+        _flush.Add(Output);
+    }
+
+    /// <summary>An upstream connection's window or backlog moved: send what this stream's request queue holds.</summary>
+    public void PumpRequest(Http2Stream stream, FlushList flush)
+    {
+        lock (Sync) PumpRequestLocked(stream, flush);
+    }
+
+    private void PumpRequestLocked(Http2Stream stream, FlushList flush)
+    {
+        if (stream.Closed || stream.Upstream is not { } upstream) return;
+        var sent = upstream.Pump(stream, flush);
+        if (sent > 0) CreditClient(stream, sent, flush);
+    }
+
+    /// <summary>The client's bytes left the gateway: grant the client that much again (in batches of a quarter window).</summary>
+    private void CreditClient(Http2Stream? stream, int bytes, FlushList flush)
+    {
+        _recvCredit += bytes;
+        if (_recvCredit >= Http2Wire.ConnectionWindow / 4)
+        {
+            Output.Frame(Http2Wire.WindowUpdate, 0, (uint)_recvCredit);
+            _recvWindow += _recvCredit;
+            _recvCredit = 0;
+            flush.Add(Output);
+        }
+
+        if (stream is null || stream.RequestEnded || stream.Closed) return;
+        stream.ClientCredit += bytes;
+        if (stream.ClientCredit < Http2Wire.StreamWindow / 2) return;
+        Output.Frame(Http2Wire.WindowUpdate, stream.ClientId, (uint)stream.ClientCredit);
+        stream.ClientRecvWindow += stream.ClientCredit;
+        stream.ClientCredit = 0;
+        flush.Add(Output);
+    }
+}
