@@ -16,6 +16,8 @@ internal sealed class FastPathContext(GatewayRuntime runtime, MirrorSender mirro
     /// <summary>h2c client connections are proxied by the fast path's own HTTP/2 loop (else handed to Kestrel whole).</summary>
     public bool Http2 { get; } = http2;
 
+    public Http2.Http2Counters Http2Counters { get; } = new();
+
     public GatewayRuntime Runtime { get; } = runtime;
 
     public GoldenSignals Signals => Runtime.Signals;

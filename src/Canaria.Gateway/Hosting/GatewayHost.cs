@@ -39,6 +39,9 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public GatewayRuntime Runtime { get; }
 
+    /// <summary>The fast path's shared state (null with the Kestrel engine): its HTTP/2 counters tell which path served h2c streams.</summary>
+    internal FastPath.FastPathContext? FastPath => _fastPath;
+
     internal KestrelListenerSet Listeners => _listeners;
 
     /// <summary>Analysis baselines kept for a controller (managed mode).</summary>

@@ -116,6 +116,15 @@ internal sealed class FrameOutput(Action drained) : IBufferWriter<byte>
         _ = SendLoopAsync(toSend, length);
     }
 
+    /// <summary>
+    /// Drops the frames not yet handed to the socket (they are whole frames: a send takes whole buffers), so a connection
+    /// error's GOAWAY is not queued behind a flood's acks the peer never read.
+    /// </summary>
+    public void DropPending()
+    {
+        lock (Sync) _length = 0;
+    }
+
     /// <summary>Drops what is unsent and returns the buffers (the connection is gone).</summary>
     public void Close()
     {

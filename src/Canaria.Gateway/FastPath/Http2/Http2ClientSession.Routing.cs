@@ -49,10 +49,12 @@ internal sealed partial class Http2ClientSession
             : null;
         if (!ServedHere(service, request.Value(stream.MethodIndex)))
         {
+            _context.Http2Counters.CountFullPath();
             OpenFullPath(stream);
             return;
         }
 
+        _context.Http2Counters.CountFast();
         stream.Service = service;
         stream.Start = start;
         var contentType = request.Find("content-type"u8);

@@ -140,7 +140,12 @@ internal sealed partial class Http2ClientSession
         lock (Sync)
         {
             // A protocol error gets its GOAWAY; a client that went away or a finished drain needs none.
-            if (error is not Http2ErrorCode.NoError and not Http2ErrorCode.Cancel) WriteGoAway(error);
+            if (error is not Http2ErrorCode.NoError and not Http2ErrorCode.Cancel)
+            {
+                Output.DropPending();
+                WriteGoAway(error);
+            }
+
             left = [.. _streams.Values];
             foreach (var stream in left) AbortStream(stream, Http2ErrorCode.Cancel, notifyClient: false);
             _fullPath?.CloseIfIdle(0, TimeSpan.Zero);

@@ -1,0 +1,35 @@
+using Canaria.Gateway.Config;
+using Canaria.Gateway.Tests.Support;
+using Grpc.Net.Client;
+
+namespace Canaria.Gateway.Tests.FastPath.Http2;
+
+/// <summary>Configs and clients for tests of the HTTP/2 fast path: gRPC services on a cleartext HTTP/2 listener.</summary>
+internal static class Http2Gateway
+{
+    public static GatewayConfig Grpc(string stable, int w1, string canary, int w2, Func<ServiceConfig, ServiceConfig>? customize = null)
+    {
+        var config = Configs.TwoVersions(stable, w1, canary, w2, s =>
+        {
+            s = s with { Name = "echo", Grpc = new GrpcConfig() };
+            s = s with { Versions = [s.Versions[0] with { Name = "stable" }, s.Versions[1] with { Name = "canary" }] };
+            return customize is null ? s : customize(s);
+        });
+        return config with { Listeners = [config.Listeners[0] with { Protocols = ListenerProtocols.Http2 }] };
+    }
+
+    public static GrpcChannel Channel(GatewayTestHost gw, SocketsHttpHandler? handler = null) =>
+        GrpcChannel.ForAddress(gw.Client.BaseAddress!, new GrpcChannelOptions { HttpHandler = handler ?? new SocketsHttpHandler() });
+
+    public static Uri Listener(GatewayTestHost gw) => gw.Host.ListenerAddresses["main"];
+
+    /// <summary>Writes one gRPC message frame (uncompressed) to the response body.</summary>
+    public static async Task WriteGrpcMessageAsync(Microsoft.AspNetCore.Http.HttpResponse response, byte[] payload, CancellationToken cancellationToken)
+    {
+        var prefix = new byte[5];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(prefix.AsSpan(1), payload.Length);
+        await response.Body.WriteAsync(prefix, cancellationToken);
+        await response.Body.WriteAsync(payload, cancellationToken);
+        await response.Body.FlushAsync(cancellationToken);
+    }
+}

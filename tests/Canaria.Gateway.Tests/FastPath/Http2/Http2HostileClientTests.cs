@@ -1,0 +1,207 @@
+using System.Buffers.Binary;
+using System.Net.Sockets;
+using Canaria.Gateway.FastPath.Http2;
+using Canaria.Gateway.Tests.Support;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
+
+namespace Canaria.Gateway.Tests.FastPath.Http2;
+
+/// <summary>
+/// Hostile h2c clients (a hand-driven client, since real ones cannot be made to misbehave): each gets the RFC 9113 error
+/// it earned, the gateway's work and memory stay bounded, and a second, well-behaved client is served meanwhile.
+/// </summary>
+public sealed class Http2HostileClientTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private const string Say = "/canaria.test.Echo/Say";
+
+    [Fact]
+    public async Task RapidReset_TenThousandStreamsOpenedAndReset_GoAwayEnhanceYourCalmWorkBounded()
+    {
+        await using var v1 = await GrpcBackend.StartAsync("stable");
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+
+        var rst = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(rst, (uint)Http2ErrorCode.Cancel);
+        await SendUntilClosedAsync(client, Enumerable.Range(0, 20).Select(batch =>
+        {
+            var bytes = new List<byte>();
+            for (var i = 0; i < 500; i++)
+            {
+                var id = ((batch * 500) + i) * 2 + 1;
+                bytes.AddRange(RawH2Client.Frame(Http2Wire.Headers, Http2Wire.EndHeaders, id, client.Block(Say)));
+                bytes.AddRange(RawH2Client.Frame(Http2Wire.RstStream, 0, id, rst));
+            }
+
+            return bytes.ToArray();
+        }));
+
+        Assert.Equal(Http2ErrorCode.EnhanceYourCalm, await client.ReadGoAwayAsync(Patience));
+        Assert.True(v1.Calls < 1000, $"the upstream saw {v1.Calls} of the reset streams");
+        await AssertOthersServedAsync(gw);
+    }
+
+    [Fact]
+    public async Task Continuation_Endless_GoAwayEnhanceYourCalmBeforeDecoding()
+    {
+        await using var v1 = await GrpcBackend.StartAsync("stable");
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+
+        var filler = new byte[16384];
+        await client.SendFrameAsync(Http2Wire.Headers, 0, 1, client.Block(Say));
+        await SendUntilClosedAsync(client, Enumerable.Range(0, 200).Select(_ => RawH2Client.Frame(Http2Wire.Continuation, 0, 1, filler)));
+
+        Assert.Equal(Http2ErrorCode.EnhanceYourCalm, await client.ReadGoAwayAsync(Patience));
+        Assert.Equal(0, v1.Calls);
+        await AssertOthersServedAsync(gw);
+    }
+
+    [Fact]
+    public async Task Data_PastStreamWindow_StreamResetFlowControlError()
+    {
+        // An upstream that accepts the connection and never answers: its window is never granted again, so the client's
+        // request DATA stays in the gateway, and the gateway grants the client nothing past its window.
+        using var silent = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var address = $"127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}";
+        await using var v1 = await GrpcBackend.StartAsync("stable");
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(address, 1, address, 0, s => s with { Name = "echo" }));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+
+        await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders, 1, client.Block(Say));
+        var data = new byte[16384];
+        await SendUntilClosedAsync(client, Enumerable.Range(0, 40).Select(_ => RawH2Client.Frame(Http2Wire.Data, 0, 1, data))); // 640 KiB
+
+        RawFrame? frame;
+        while ((frame = await client.ReadFrameAsync(Patience)) is not null && frame.Type != Http2Wire.RstStream) { }
+        Assert.NotNull(frame);
+        Assert.Equal((1, Http2ErrorCode.FlowControlError), (frame.StreamId, (Http2ErrorCode)BinaryPrimitives.ReadUInt32BigEndian(frame.Payload)));
+    }
+
+    [Fact]
+    public async Task Frame_OverMaxFrameSize_GoAwayFrameSizeError()
+    {
+        await using var v1 = await GrpcBackend.StartAsync("stable");
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+
+        await client.SendFrameAsync(Http2Wire.Data, 0, 1, new byte[20000]);
+
+        Assert.Equal(Http2ErrorCode.FrameSizeError, await client.ReadGoAwayAsync(Patience));
+        await AssertOthersServedAsync(gw);
+    }
+
+    [Theory]
+    [InlineData(Http2Wire.Settings)]
+    [InlineData(Http2Wire.Ping)]
+    public async Task ControlFlood_AcksNeverRead_GoAwayEnhanceYourCalm(byte type)
+    {
+        await using var v1 = await GrpcBackend.StartAsync("stable");
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+        var one = RawH2Client.Frame(type, 0, 0, type == Http2Wire.Ping ? new byte[8] : []);
+        var batch = Enumerable.Repeat(one, 4096).SelectMany(f => f).ToArray();
+
+        await SendUntilClosedAsync(client, Enumerable.Range(0, 1000).Select(_ => batch));
+
+        Assert.Equal(Http2ErrorCode.EnhanceYourCalm, await client.ReadGoAwayAsync(Patience));
+        await AssertOthersServedAsync(gw);
+    }
+
+    [Fact]
+    public async Task HeaderBlock_FailsHpack_GoAwayCompressionError()
+    {
+        await using var v1 = await GrpcBackend.StartAsync("stable");
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+
+        await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders | Http2Wire.EndStream, 1, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+
+        Assert.Equal(Http2ErrorCode.CompressionError, await client.ReadGoAwayAsync(Patience));
+        Assert.Equal(0, v1.Calls);
+        await AssertOthersServedAsync(gw);
+    }
+
+    [Theory]
+    [InlineData(new[] { 2 }, (int)Http2ErrorCode.ProtocolError)]
+    [InlineData(new[] { 5, 3 }, (int)Http2ErrorCode.StreamClosed)]
+    public async Task StreamIds_EvenOrGoingBackwards_GoAwayWithTheRfcCode(int[] ids, int expected)
+    {
+        await using var v1 = await GrpcBackend.StartAsync("stable");
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+
+        foreach (var id in ids) await client.SendUnaryAsync(id, Say, "x");
+
+        Assert.Equal((Http2ErrorCode)expected, await client.ReadGoAwayAsync(Patience));
+        await AssertOthersServedAsync(gw);
+    }
+
+    [Fact]
+    public async Task Client_NeverReadsResponses_UpstreamBackPressured()
+    {
+        const int messages = 100_000;
+        var written = 0;
+        await using var v1 = await TestBackend.StartAsync("v1", async ctx =>
+        {
+            ctx.Response.ContentType = "application/grpc";
+            if (ctx.Request.Headers["x-flood"] != "1")
+            {
+                await Http2Gateway.WriteGrpcMessageAsync(ctx.Response, "stable:ok"u8.ToArray(), ctx.RequestAborted);
+                ctx.Response.AppendTrailer("grpc-status", "0");
+                return;
+            }
+
+            var payload = new byte[100];
+            for (var i = 0; i < messages; i++)
+            {
+                await Http2Gateway.WriteGrpcMessageAsync(ctx.Response, payload, ctx.RequestAborted);
+                Interlocked.Increment(ref written);
+            }
+
+            ctx.Response.AppendTrailer("grpc-status", "0");
+        }, http2Only: true);
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+
+        await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders, 1, client.Block(Say, extra: ("x-flood", "1")));
+        await client.SendFrameAsync(Http2Wire.Data, Http2Wire.EndStream, 1, RawH2Client.GrpcMessage("x")); // ~10 MB of answer to a client that reads none of it
+        var last = -1;
+        await Wait.UntilAsync(() =>
+        {
+            var now = Volatile.Read(ref written);
+            var settled = now == last && now > 0;
+            last = now;
+            return settled;
+        }, Patience, "the upstream's writes to stall");
+
+        Assert.True(last < messages / 4, $"the upstream wrote {last} of {messages} messages to a client that read nothing");
+        await AssertOthersServedAsync(gw);
+    }
+
+    /// <summary>Sends the chunks until the gateway closes the connection (a reset or a send that no longer completes).</summary>
+    private static async Task SendUntilClosedAsync(RawH2Client client, IEnumerable<byte[]> chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            try
+            {
+                await client.SendRawAsync(chunk).WaitAsync(TimeSpan.FromMilliseconds(500)); // the gateway stopped reading: it ended the connection
+            }
+            catch (Exception e) when (e is SocketException or TimeoutException or ObjectDisposedException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A well-behaved gRPC client on its own connection is served while (or after) the hostile one was dealt with.</summary>
+    private static async Task AssertOthersServedAsync(GatewayTestHost gw)
+    {
+        using var channel = Http2Gateway.Channel(gw);
+        Assert.Equal("stable:ok", await channel.CreateCallInvoker().AsyncUnaryCall(EchoGrpc.Say, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)), "ok"));
+    }
+}
