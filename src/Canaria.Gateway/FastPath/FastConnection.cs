@@ -80,8 +80,11 @@ internal sealed class FastConnection : IDisposable
         finally
         {
             Dispose();
-            await receiving.ConfigureAwait(false);
+
+            // The reader completes first: a receive loop waiting for room in a full pipe (a client that sent more than
+            // was read, as a hostile HTTP/2 peer does) then ends instead of waiting forever.
             await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
+            await receiving.ConfigureAwait(false);
             _exchange.Dispose();
             if (_scratch is not null) ArrayPool<byte>.Shared.Return(_scratch);
             _aborted.Dispose();

@@ -89,6 +89,7 @@ internal sealed partial class Http2ClientSession
         endpoint.RequestStarted();
         stream.Counted = true;
         _context.Http2PoolFor(endpoint).Open(stream, stream.Service!.ConnectTimeout, flush);
+        PumpRequestLocked(stream, flush); // request DATA that waited while an earlier attempt connected
     }
 
     private void OpenFullPath(Http2Stream stream)

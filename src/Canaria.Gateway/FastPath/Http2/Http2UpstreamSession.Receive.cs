@@ -291,8 +291,9 @@ internal sealed partial class Http2UpstreamSession
     {
         lock (Sync)
         {
-            if (!_streams.Remove(streamId, out var stream)) return null;
-            if (_streams.Count == 0) IdleSince = _time.GetTimestamp();
+            if (!_streams.TryGetValue(streamId, out var stream)) return null;
+            Forget(stream);
+            stream.Upstream = this; // the client session detaches it (it checks which connection reset it)
             return stream;
         }
     }

@@ -77,7 +77,11 @@ internal sealed partial class Http2UpstreamSession
         }
     }
 
-    public void Start(TimeSpan connectTimeout) => _ = RunAsync(connectTimeout);
+    /// <summary>
+    /// Connects and runs the receive loop. Started off the caller's thread (once per new connection): a connect that
+    /// fails at once then reaches the streams' client sessions from outside their locks, never re-entering them.
+    /// </summary>
+    public void Start(TimeSpan connectTimeout) => _ = Task.Run(() => RunAsync(connectTimeout));
 
     /// <summary>Opens a stream for <paramref name="stream"/> and writes its head; false when this connection takes no more streams.</summary>
     public bool TryOpen(Http2Stream stream, FlushList flush)

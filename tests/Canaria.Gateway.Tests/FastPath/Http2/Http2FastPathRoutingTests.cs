@@ -131,7 +131,8 @@ public sealed class Http2FastPathRoutingTests
         config = config with { Listeners = [config.Listeners[0] with { Protocols = ListenerProtocols.Http1AndHttp2 }] };
         var options = new Canaria.Gateway.Hosting.GatewayHostOptions { InitialConfig = config, Http2FastPath = false, AdminToken = GatewayTestHost.Token };
         await using var host = await Canaria.Gateway.Hosting.GatewayHost.StartAsync(options, CancellationToken.None);
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(host.ListenerAddresses["main"], new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = new SocketsHttpHandler() });
+        using var handler = new SocketsHttpHandler();
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(host.ListenerAddresses["main"], new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = handler });
 
         Assert.Equal("stable:k", await channel.CreateCallInvoker().AsyncUnaryCall(EchoGrpc.Say, null, new CallOptions(), "k"));
         Assert.Equal(0L, host.FastPath!.Http2Counters.Fast + host.FastPath.Http2Counters.FullPath);
