@@ -51,9 +51,18 @@ internal sealed partial class Http2ClientSession
             else
             {
                 stream.GrpcStatus = ReadGrpcStatus(fields);
+                upstream.ResponseEnded(stream, flush);
+                if (stream.ToClient.Length == 0)
+                {
+                    // The usual case (a unary answer's message already went): the trailers go now, nothing is copied.
+                    WriteFields(stream.ClientId, fields, endStream: true, flush);
+                    stream.ResponseEnded = true;
+                    EndResponse(stream, flush);
+                    return;
+                }
+
                 stream.PendingTrailers = new HeaderList();
                 stream.PendingTrailers.CopyFrom(fields);
-                upstream.ResponseEnded(stream, flush);
                 PumpResponse(stream, flush);
                 return;
             }
