@@ -8,48 +8,28 @@ internal sealed partial class Http2ClientSession
     private Http2ErrorCode OnHeaders(byte flags, int streamId, ReadOnlySpan<byte> payload)
     {
         if (streamId == 0 || (streamId & 1) == 0) return Http2ErrorCode.ProtocolError; // clients open odd streams only
-        if (!Http2Wire.Unpad(flags, ref payload)) return Http2ErrorCode.ProtocolError;
-        if ((flags & Http2Wire.PriorityFlag) != 0)
-        {
-            if (payload.Length < 5) return Http2ErrorCode.FrameSizeError;
-            payload = payload[5..];
-        }
-
-        _headerStream = streamId;
-        _headerFlags = flags;
-        if ((flags & Http2Wire.EndHeaders) != 0) return OnHeaderBlock(payload);
-        if (payload.Length > Http2Wire.MaxHeaderBlock) return Http2ErrorCode.EnhanceYourCalm;
-        _headerBlock = ArrayPool<byte>.Shared.Rent(Http2Wire.MaxHeaderBlock);
-        payload.CopyTo(_headerBlock);
-        _headerBlockLength = payload.Length;
-        return Http2ErrorCode.NoError;
+        var error = _headers.Headers(flags, streamId, ref payload, out var complete);
+        return error != Http2ErrorCode.NoError || !complete ? error : OnHeaderBlock(payload);
     }
 
     private Http2ErrorCode OnContinuation(byte flags, int streamId, ReadOnlySpan<byte> payload)
     {
-        if (_headerBlock is null || streamId != _headerStream) return Http2ErrorCode.ProtocolError;
-
-        // Endless CONTINUATION (CVE-2024-27316): the joined block is bounded before any of it is decoded.
-        if (_headerBlockLength + payload.Length > Http2Wire.MaxHeaderBlock) return Http2ErrorCode.EnhanceYourCalm;
-        payload.CopyTo(_headerBlock.AsSpan(_headerBlockLength));
-        _headerBlockLength += payload.Length;
-        if ((flags & Http2Wire.EndHeaders) == 0) return Http2ErrorCode.NoError;
-        var block = _headerBlock;
-        _headerBlock = null;
+        var error = _headers.Continuation(flags, streamId, payload, out var complete);
+        if (error != Http2ErrorCode.NoError || !complete) return error;
         try
         {
-            return OnHeaderBlock(block.AsSpan(0, _headerBlockLength));
+            return OnHeaderBlock(_headers.Joined);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(block);
+            _headers.Release();
         }
     }
 
     private Http2ErrorCode OnHeaderBlock(ReadOnlySpan<byte> block)
     {
-        var id = _headerStream;
-        var endStream = (_headerFlags & Http2Wire.EndStream) != 0;
+        var id = _headers.StreamId;
+        var endStream = _headers.EndStream;
         if (id <= _lastStreamId)
         {
             // Trailers of an open request (decoded to keep the table in step; the upstream gets the request's end), or a
@@ -108,6 +88,8 @@ internal sealed partial class Http2ClientSession
         _recvWindow -= flowLength;
         if (!_streams.TryGetValue(streamId, out var stream) || stream.RequestEnded)
         {
+            // Each such frame costs an RST_STREAM back: bounded like PING and SETTINGS acks, against a peer that never reads them.
+            if (Output.Pending > MaxQueuedControl) return Http2ErrorCode.EnhanceYourCalm;
             CreditClient(null, flowLength, _flush);
             ResetClient(streamId, Http2ErrorCode.StreamClosed);
             return Http2ErrorCode.NoError;

@@ -37,10 +37,7 @@ internal sealed partial class Http2ClientSession
     private int _sendWindow = Http2Wire.DefaultWindow;
     private int _recvWindow = Http2Wire.ConnectionWindow;
     private int _recvCredit;
-    private byte[]? _headerBlock;
-    private int _headerBlockLength;
-    private int _headerStream;
-    private byte _headerFlags;
+    private readonly HeaderBlockJoiner _headers = new();
     private bool _sawSettings;
     private bool _goAwaySent;
     private bool _peerGoAway;
@@ -161,8 +158,8 @@ internal sealed partial class Http2ClientSession
 
         Output.Close();
         if (_payload is not null) ArrayPool<byte>.Shared.Return(_payload);
-        if (_headerBlock is not null) ArrayPool<byte>.Shared.Return(_headerBlock);
-        _payload = _headerBlock = null;
+        _payload = null;
+        _headers.Release();
     }
 
     /// <summary>Handles every complete frame of <paramref name="buffer"/> (caller holds the lock); leaves a partial one in it.</summary>
@@ -200,7 +197,7 @@ internal sealed partial class Http2ClientSession
 
     private Http2ErrorCode OnFrame(byte type, byte flags, int streamId, ReadOnlySpan<byte> payload)
     {
-        if (_headerBlock is not null && (type != Http2Wire.Continuation || streamId != _headerStream)) return Http2ErrorCode.ProtocolError;
+        if (_headers.Interrupted(type, streamId)) return Http2ErrorCode.ProtocolError;
         switch (type)
         {
             case Http2Wire.Data:

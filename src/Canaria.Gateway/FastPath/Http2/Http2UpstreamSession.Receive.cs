@@ -68,8 +68,7 @@ internal sealed partial class Http2UpstreamSession
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            if (_headerBlock is not null) ArrayPool<byte>.Shared.Return(_headerBlock);
-            _headerBlock = null;
+            _headers.Release();
             Fail(connectFailed: false);
         }
     }
@@ -109,38 +108,30 @@ internal sealed partial class Http2UpstreamSession
 
     private Http2ErrorCode OnFrame(byte type, byte flags, int streamId, ReadOnlySpan<byte> payload)
     {
-        if (_headerBlock is not null && (type != Http2Wire.Continuation || streamId != _headerStream)) return Http2ErrorCode.ProtocolError;
+        if (_headers.Interrupted(type, streamId)) return Http2ErrorCode.ProtocolError;
         switch (type)
         {
             case Http2Wire.Data:
                 return OnData(flags, streamId, payload);
             case Http2Wire.Headers:
-                if (!Http2Wire.Unpad(flags, ref payload)) return Http2ErrorCode.ProtocolError;
-                if ((flags & Http2Wire.PriorityFlag) != 0)
-                {
-                    if (payload.Length < 5) return Http2ErrorCode.FrameSizeError;
-                    payload = payload[5..];
-                }
+            {
+                var error = _headers.Headers(flags, streamId, ref payload, out var complete);
+                return error != Http2ErrorCode.NoError || !complete ? error : OnHeaderBlock(payload);
+            }
 
-                _headerStream = streamId;
-                _headerEndStream = (flags & Http2Wire.EndStream) != 0;
-                return (flags & Http2Wire.EndHeaders) != 0 ? OnHeaderBlock(payload) : StartBlock(payload);
             case Http2Wire.Continuation:
-                if (_headerBlock is null) return Http2ErrorCode.ProtocolError;
-                if (_headerBlockLength + payload.Length > Http2Wire.MaxHeaderBlock) return Http2ErrorCode.EnhanceYourCalm;
-                payload.CopyTo(_headerBlock.AsSpan(_headerBlockLength));
-                _headerBlockLength += payload.Length;
-                if ((flags & Http2Wire.EndHeaders) == 0) return Http2ErrorCode.NoError;
-                var block = _headerBlock;
-                _headerBlock = null;
+            {
+                var error = _headers.Continuation(flags, streamId, payload, out var complete);
+                if (error != Http2ErrorCode.NoError || !complete) return error;
                 try
                 {
-                    return OnHeaderBlock(block.AsSpan(0, _headerBlockLength));
+                    return OnHeaderBlock(_headers.Joined);
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(block);
+                    _headers.Release();
                 }
+            }
 
             case Http2Wire.RstStream:
                 if (payload.Length != 4) return Http2ErrorCode.FrameSizeError;
@@ -175,22 +166,14 @@ internal sealed partial class Http2UpstreamSession
         }
     }
 
-    private Http2ErrorCode StartBlock(ReadOnlySpan<byte> fragment)
-    {
-        _headerBlock = ArrayPool<byte>.Shared.Rent(Http2Wire.MaxHeaderBlock);
-        fragment.CopyTo(_headerBlock);
-        _headerBlockLength = fragment.Length;
-        return Http2ErrorCode.NoError;
-    }
-
     private Http2ErrorCode OnHeaderBlock(ReadOnlySpan<byte> block)
     {
         _response.Clear();
         var sink = _response;
         if (_decoder.Decode(block, ref sink) != HpackError.None) return Http2ErrorCode.CompressionError;
         Http2Stream? stream;
-        lock (Sync) _streams.TryGetValue(_headerStream, out stream);
-        stream?.Client.OnResponseHeaders(stream, this, _response, _headerEndStream, _flush);
+        lock (Sync) _streams.TryGetValue(_headers.StreamId, out stream);
+        stream?.Client.OnResponseHeaders(stream, this, _response, _headers.EndStream, _flush);
         return Http2ErrorCode.NoError;
     }
 

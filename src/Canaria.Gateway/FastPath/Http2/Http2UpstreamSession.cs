@@ -31,10 +31,7 @@ internal sealed partial class Http2UpstreamSession
     private int _recvWindow = Http2Wire.ConnectionWindow;
     private int _recvCredit;
     private int _maxStreams = Http2Wire.MaxConcurrentStreams; // until its SETTINGS say otherwise (Kestrel's default too)
-    private byte[]? _headerBlock;
-    private int _headerBlockLength;
-    private int _headerStream;
-    private bool _headerEndStream;
+    private readonly HeaderBlockJoiner _headers = new();
     private int _failed;
 
     public Http2UpstreamSession(Func<CancellationToken, ValueTask<Socket>> connect, Action<Http2UpstreamSession> closed, TimeProvider time, byte[] authority)

@@ -153,15 +153,7 @@ public sealed class Http2FastPathFailureTests
         await stream.ReadExactlyAsync(chunk);
 
         // The reader pauses: the upstream must stop once the windows between are full, not stream all into the gateway.
-        long last = -1;
-        await Wait.UntilAsync(() =>
-        {
-            var now = Interlocked.Read(ref written);
-            var settled = now == last;
-            last = now;
-            return settled;
-        }, Patience, "the upstream's writes to stall");
-        var stalledAt = Interlocked.Read(ref written);
+        var stalledAt = await Http2Gateway.UntilStalledAsync(() => Interlocked.Read(ref written), "the upstream's writes to stall");
         var total = (long)chunk.Length;
         var mismatch = false;
         int n;

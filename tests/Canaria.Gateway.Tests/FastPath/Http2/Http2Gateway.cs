@@ -23,6 +23,20 @@ internal static class Http2Gateway
 
     public static Uri Listener(GatewayTestHost gw) => gw.Host.ListenerAddresses["main"];
 
+    /// <summary>Waits until <paramref name="progress"/> is above 0 and unchanged between two looks 50 ms apart; returns it.</summary>
+    public static async Task<long> UntilStalledAsync(Func<long> progress, string what)
+    {
+        long last = -1;
+        await Wait.UntilAsync(() =>
+        {
+            var now = progress();
+            var settled = now == last && now > 0;
+            last = now;
+            return settled;
+        }, TimeSpan.FromSeconds(20), what);
+        return last;
+    }
+
     /// <summary>Writes one gRPC message frame (uncompressed) to the response body.</summary>
     public static async Task WriteGrpcMessageAsync(Microsoft.AspNetCore.Http.HttpResponse response, byte[] payload, CancellationToken cancellationToken)
     {

@@ -19,9 +19,8 @@ public sealed class Http2HostileClientTests
     [Fact]
     public async Task RapidReset_TenThousandStreamsOpenedAndReset_GoAwayEnhanceYourCalmWorkBounded()
     {
-        await using var v1 = await GrpcBackend.StartAsync("stable");
-        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
-        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+        await using var setup = await HostileSetup.StartAsync();
+        var (v1, gw, client) = (setup.Backend, setup.Gateway, setup.Client);
 
         var rst = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(rst, (uint)Http2ErrorCode.Cancel);
@@ -46,9 +45,8 @@ public sealed class Http2HostileClientTests
     [Fact]
     public async Task Continuation_Endless_GoAwayEnhanceYourCalmBeforeDecoding()
     {
-        await using var v1 = await GrpcBackend.StartAsync("stable");
-        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
-        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+        await using var setup = await HostileSetup.StartAsync();
+        var (v1, gw, client) = (setup.Backend, setup.Gateway, setup.Client);
 
         var filler = new byte[16384];
         await client.SendFrameAsync(Http2Wire.Headers, 0, 1, client.Block(Say));
@@ -67,8 +65,7 @@ public sealed class Http2HostileClientTests
         using var silent = new TcpListener(System.Net.IPAddress.Loopback, 0);
         silent.Start();
         var address = $"127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}";
-        await using var v1 = await GrpcBackend.StartAsync("stable");
-        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(address, 1, address, 0, s => s with { Name = "echo" }));
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(address, 1, address, 0));
         await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
 
         await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders, 1, client.Block(Say));
@@ -84,9 +81,8 @@ public sealed class Http2HostileClientTests
     [Fact]
     public async Task Frame_OverMaxFrameSize_GoAwayFrameSizeError()
     {
-        await using var v1 = await GrpcBackend.StartAsync("stable");
-        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
-        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+        await using var setup = await HostileSetup.StartAsync();
+        var (_, gw, client) = (setup.Backend, setup.Gateway, setup.Client);
 
         await client.SendFrameAsync(Http2Wire.Data, 0, 1, new byte[20000]);
 
@@ -99,9 +95,8 @@ public sealed class Http2HostileClientTests
     [InlineData(Http2Wire.Ping)]
     public async Task ControlFlood_AcksNeverRead_GoAwayEnhanceYourCalm(byte type)
     {
-        await using var v1 = await GrpcBackend.StartAsync("stable");
-        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
-        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+        await using var setup = await HostileSetup.StartAsync();
+        var (_, gw, client) = (setup.Backend, setup.Gateway, setup.Client);
         var one = RawH2Client.Frame(type, 0, 0, type == Http2Wire.Ping ? new byte[8] : []);
         var batch = Enumerable.Repeat(one, 4096).SelectMany(f => f).ToArray();
 
@@ -114,9 +109,8 @@ public sealed class Http2HostileClientTests
     [Fact]
     public async Task HeaderBlock_FailsHpack_GoAwayCompressionError()
     {
-        await using var v1 = await GrpcBackend.StartAsync("stable");
-        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
-        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+        await using var setup = await HostileSetup.StartAsync();
+        var (v1, gw, client) = (setup.Backend, setup.Gateway, setup.Client);
 
         await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders | Http2Wire.EndStream, 1, [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
 
@@ -130,9 +124,8 @@ public sealed class Http2HostileClientTests
     [InlineData(new[] { 5, 3 }, (int)Http2ErrorCode.StreamClosed)]
     public async Task StreamIds_EvenOrGoingBackwards_GoAwayWithTheRfcCode(int[] ids, int expected)
     {
-        await using var v1 = await GrpcBackend.StartAsync("stable");
-        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
-        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+        await using var setup = await HostileSetup.StartAsync();
+        var (_, gw, client) = (setup.Backend, setup.Gateway, setup.Client);
 
         foreach (var id in ids) await client.SendUnaryAsync(id, Say, "x");
 
@@ -169,17 +162,28 @@ public sealed class Http2HostileClientTests
 
         await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders, 1, client.Block(Say, extra: ("x-flood", "1")));
         await client.SendFrameAsync(Http2Wire.Data, Http2Wire.EndStream, 1, RawH2Client.GrpcMessage("x")); // ~10 MB of answer to a client that reads none of it
-        var last = -1;
-        await Wait.UntilAsync(() =>
-        {
-            var now = Volatile.Read(ref written);
-            var settled = now == last && now > 0;
-            last = now;
-            return settled;
-        }, Patience, "the upstream's writes to stall");
+        var last = await Http2Gateway.UntilStalledAsync(() => Volatile.Read(ref written), "the upstream's writes to stall");
 
         Assert.True(last < messages / 4, $"the upstream wrote {last} of {messages} messages to a client that read nothing");
         await AssertOthersServedAsync(gw);
+    }
+
+    /// <summary>A gRPC backend, a gateway in front of it and a hand-driven client connected to the gateway.</summary>
+    private sealed record HostileSetup(GrpcBackend Backend, GatewayTestHost Gateway, RawH2Client Client) : IAsyncDisposable
+    {
+        public static async Task<HostileSetup> StartAsync()
+        {
+            var backend = await GrpcBackend.StartAsync("stable");
+            var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(backend.Address, 1, backend.Address, 0));
+            return new HostileSetup(backend, gw, await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw)));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Gateway.DisposeAsync();
+            await Backend.DisposeAsync();
+        }
     }
 
     /// <summary>Sends the chunks until the gateway closes the connection (a reset or a send that no longer completes).</summary>
