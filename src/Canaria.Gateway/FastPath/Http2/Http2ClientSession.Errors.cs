@@ -124,6 +124,7 @@ internal sealed partial class Http2ClientSession
         stream.Deadline = null;
         stream.ToClient.Release();
         stream.ToUpstream.Release();
+        stream.Sent.Release();
         if (stream.Upstream is { } upstream) upstream.Reset(stream, Http2ErrorCode.Cancel, flush);
         Detach(stream);
         if (_streams.Count > 0) return;

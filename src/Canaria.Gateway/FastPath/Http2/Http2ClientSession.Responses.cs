@@ -34,6 +34,7 @@ internal sealed partial class Http2ClientSession
                 }
 
                 stream.ResponseStarted = true;
+                stream.Sent.Release(); // answered: never sent again
                 stream.Status = status;
                 stream.Endpoint?.ReportSuccess();
                 stream.Deadline?.Dispose();

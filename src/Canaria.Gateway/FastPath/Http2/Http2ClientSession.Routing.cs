@@ -82,10 +82,16 @@ internal sealed partial class Http2ClientSession
         Dispatch(stream, endpoint, _flush);
     }
 
-    private void Dispatch(Http2Stream stream, EndpointState endpoint, FlushList flush)
+    /// <summary>
+    /// Sends the stream to <paramref name="endpoint"/>. <paramref name="replay"/>: again to the same endpoint, on a new
+    /// connection, because the last one refused or lost it unanswered; replays (at most two) do not use up the failover
+    /// over the version's endpoints.
+    /// </summary>
+    private void Dispatch(Http2Stream stream, EndpointState endpoint, FlushList flush, bool replay = false)
     {
         stream.Endpoint = endpoint;
-        stream.Attempts++;
+        if (replay) stream.Replays++;
+        else stream.Attempts++;
         endpoint.RequestStarted();
         stream.Counted = true;
         _context.Http2PoolFor(endpoint).Open(stream, stream.Service!.ConnectTimeout, flush);
@@ -151,9 +157,9 @@ internal sealed partial class Http2ClientSession
                 return;
             }
 
-            if (!stream.ResponseStarted && !stream.RequestDataSent && stream.Attempts < 3)
+            if (!stream.ResponseStarted && !stream.RequestDataSent && stream.Replays < 2)
             {
-                Dispatch(stream, stream.Endpoint!, flush);
+                Dispatch(stream, stream.Endpoint!, flush, replay: true);
                 return;
             }
 
@@ -173,9 +179,15 @@ internal sealed partial class Http2ClientSession
             if (code == Http2ErrorCode.RefusedStream && !stream.ResponseStarted)
             {
                 // Not processed upstream (RFC 9113 §8.7): sent again when the gateway still holds all of it, else the client may retry.
-                if (!stream.FullPath && !stream.RequestDataSent && stream.Attempts < 3)
+                if (!stream.FullPath && !stream.SentOverflow && stream.Replays < 2)
                 {
-                    Dispatch(stream, stream.Endpoint!, flush);
+                    var again = stream.Sent;
+                    stream.Sent = default;
+                    again.Enqueue(stream.ToUpstream.Peek(stream.ToUpstream.Length));
+                    stream.ToUpstream.Release();
+                    stream.ToUpstream = again;
+                    stream.RequestDataSent = false;
+                    Dispatch(stream, stream.Endpoint!, flush, replay: true);
                     return;
                 }
 

@@ -44,7 +44,11 @@ internal sealed class Http2Stream(Http2ClientSession client, int clientId)
 
     public long Start { get; set; }
 
+    /// <summary>Endpoints tried (a connect failure moves on to the version's next one).</summary>
     public int Attempts { get; set; }
+
+    /// <summary>Times sent again on a new connection to the same endpoint (refused, or lost unanswered).</summary>
+    public int Replays { get; set; }
 
     public ITimer? Deadline { get; set; }
 
@@ -90,6 +94,14 @@ internal sealed class Http2Stream(Http2ClientSession client, int clientId)
 
     /// <summary>Request DATA waiting for the upstream's window (or its connection).</summary>
     public ByteQueue ToUpstream;
+
+    /// <summary>
+    /// A copy of the request DATA already sent upstream, kept until the response head comes (at most a stream window;
+    /// past that <see cref="SentOverflow"/>): a stream the upstream refuses (GOAWAY, REFUSED_STREAM) is sent again whole.
+    /// </summary>
+    public ByteQueue Sent;
+
+    public bool SentOverflow { get; set; }
 
     /// <summary>Response DATA waiting for the client's window.</summary>
     public ByteQueue ToClient;

@@ -124,6 +124,7 @@ internal sealed partial class Http2UpstreamSession
                 if (n <= 0) break;
                 var last = n == stream.ToUpstream.Length && stream.RequestEnded;
                 Output.Frame(Http2Wire.Data, last ? Http2Wire.EndStream : (byte)0, stream.UpstreamId, stream.ToUpstream.Peek(n));
+                KeepForReplay(stream, stream.ToUpstream.Peek(n));
                 stream.ToUpstream.Dequeue(n);
                 stream.UpstreamSendWindow -= n;
                 _sendWindow -= n;
@@ -142,6 +143,20 @@ internal sealed partial class Http2UpstreamSession
             if (stream.UpstreamDone && stream.RequestForwardedEnd) Forget(stream);
             return sent;
         }
+    }
+
+    /// <summary>Keeps a copy of request DATA until the response head came, up to a stream window (then no replay).</summary>
+    private static void KeepForReplay(Http2Stream stream, ReadOnlySpan<byte> bytes)
+    {
+        if (stream.ResponseStarted || stream.SentOverflow) return;
+        if (stream.Sent.Length + bytes.Length > Http2Wire.StreamWindow)
+        {
+            stream.SentOverflow = true;
+            stream.Sent.Release();
+            return;
+        }
+
+        stream.Sent.Enqueue(bytes);
     }
 
     /// <summary>The client consumed <paramref name="bytes"/> of this stream's response: the upstream may send that much more.</summary>

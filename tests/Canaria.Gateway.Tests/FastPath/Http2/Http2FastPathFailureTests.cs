@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Sockets;
+using Canaria.Gateway.FastPath.Http2;
 using Canaria.Gateway.Config;
 using Canaria.Gateway.Metrics;
 using Canaria.Gateway.Tests.Support;
@@ -93,6 +95,86 @@ public sealed class Http2FastPathFailureTests
         Assert.Equal(0, failures);
         Assert.Equal(1200, done);
         Assert.True(b.Calls > 0);
+    }
+
+    [Fact]
+    public async Task RequestTimeout_UpstreamSilent_DeadlineExceededTrailersOnlyAnd504RecordedUpstreamCancelled()
+    {
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var v1 = await TestBackend.StartAsync("v1", async ctx =>
+        {
+            ctx.RequestAborted.Register(() => cancelled.TrySetResult());
+            await Task.Delay(Timeout.Infinite, ctx.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        }, http2Only: true);
+        var config = Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0, s => s with { Timeouts = new TimeoutConfig { Request = TimeSpan.FromMilliseconds(300) } });
+        await using var gw = await GatewayTestHost.StartAsync(config);
+        using var channel = Http2Gateway.Channel(gw);
+
+        var call = channel.CreateCallInvoker().AsyncUnaryCall(EchoGrpc.Say, null, new CallOptions(), "x");
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await call);
+        await cancelled.Task.WaitAsync(Patience);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        Assert.StartsWith("canaria gateway: no answer within 300 ms", error.Status.Detail);
+        Assert.Equal("stable", call.GetTrailers().GetValue("x-canaria-version") ?? (await call.ResponseHeadersAsync).GetValue("x-canaria-version"));
+        Assert.Equal(1, gw.Runtime.Signals.Totals("echo", "stable").Classes[5]);
+    }
+
+    [Fact]
+    public async Task UpstreamRefusesWithGoAway_FakeUpstream_StreamSentAgainWholeOnNewConnection()
+    {
+        // A fake upstream (raw frames): Kestrel cannot be made to refuse a stream it has read all of on purpose. Its
+        // first connection reads the whole call, then says GOAWAY with last stream 0 (nothing processed); its second answers.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var address = $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+        var replayedBody = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var upstream = Task.Run(async () =>
+        {
+            for (var connection = 0; connection < 2; connection++)
+            {
+                await using var peer = RawH2Client.Accept(await listener.AcceptSocketAsync());
+                await peer.SkipPrefaceAsync();
+                await peer.SendFrameAsync(Http2Wire.Settings, 0, 0, []);
+                var body = new List<byte>();
+                RawFrame? frame;
+                while ((frame = await peer.ReadFrameAsync(Patience)) is not null)
+                {
+                    if (frame.Type == Http2Wire.Settings && (frame.Flags & Http2Wire.Ack) == 0) await peer.SendFrameAsync(Http2Wire.Settings, Http2Wire.Ack, 0, []);
+                    if (frame.Type == Http2Wire.Data) body.AddRange(frame.Payload);
+                    if (frame.Type is Http2Wire.Data or Http2Wire.Headers && (frame.Flags & Http2Wire.EndStream) != 0) break;
+                }
+
+                if (connection == 0)
+                {
+                    await peer.SendFrameAsync(Http2Wire.GoAway, 0, 0, new byte[8]); // last stream 0, NO_ERROR
+                    continue;
+                }
+
+                replayedBody.SetResult([.. body]);
+                var id = frame!.StreamId;
+                await peer.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders, id, peer.Fields((":status", "200"), ("content-type", "application/grpc")));
+                await peer.SendFrameAsync(Http2Wire.Data, 0, id, RawH2Client.GrpcMessage("replayed"));
+                await peer.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders | Http2Wire.EndStream, id, peer.Fields(("grpc-status", "0")));
+                await peer.ReadFrameAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        });
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(address, 1, address, 0));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw)); // a client that never retries by itself
+
+        await client.SendUnaryAsync(1, "/canaria.test.Echo/Say", "x");
+        var frames = new List<RawFrame>();
+        while (await client.ReadFrameAsync(Patience) is { } frame)
+        {
+            frames.Add(frame);
+            if (frame.StreamId == 1 && (frame.Flags & Http2Wire.EndStream) != 0 || frame.Type == Http2Wire.RstStream) break;
+        }
+
+        Assert.DoesNotContain(frames, f => f.Type == Http2Wire.RstStream);
+        Assert.Contains(frames, f => f.Type == Http2Wire.Data && f.StreamId == 1 && f.Payload.SequenceEqual(RawH2Client.GrpcMessage("replayed")));
+        Assert.Equal(RawH2Client.GrpcMessage("x"), await replayedBody.Task.WaitAsync(Patience));
+        Assert.Equal(1, gw.Runtime.Signals.Query("echo", "stable", TimeSpan.FromMinutes(1)).Requests);
+        await upstream.WaitAsync(Patience);
     }
 
     [Fact]

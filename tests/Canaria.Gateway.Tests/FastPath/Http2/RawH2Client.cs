@@ -30,6 +30,31 @@ internal sealed class RawH2Client : IAsyncDisposable
         return client;
     }
 
+    /// <summary>The server side of an accepted connection (a fake upstream): call <see cref="SkipPrefaceAsync"/> first.</summary>
+    public static RawH2Client Accept(Socket socket) => new(socket);
+
+    /// <summary>Reads past the client's 24-byte connection preface.</summary>
+    public async Task SkipPrefaceAsync()
+    {
+        while (_end - _start < 24)
+        {
+            var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None);
+            if (read == 0) throw new IOException("closed before the preface");
+            _end += read;
+        }
+
+        _start += 24;
+    }
+
+    /// <summary>A response head or trailers block encoded with this connection's encoder.</summary>
+    public byte[] Fields(params (string Name, string Value)[] fields)
+    {
+        var block = new ArrayBufferWriter<byte>();
+        _encoder.BeginBlock(block);
+        foreach (var (name, value) in fields) _encoder.Encode(System.Text.Encoding.ASCII.GetBytes(name), System.Text.Encoding.ASCII.GetBytes(value), block);
+        return block.WrittenSpan.ToArray();
+    }
+
     public static byte[] Frame(byte type, byte flags, int streamId, ReadOnlySpan<byte> payload)
     {
         var frame = new byte[9 + payload.Length];
