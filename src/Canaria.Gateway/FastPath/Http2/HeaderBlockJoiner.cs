@@ -9,6 +9,9 @@ namespace Canaria.Gateway.FastPath.Http2;
 /// </summary>
 internal sealed class HeaderBlockJoiner
 {
+    /// <summary>Decodes and acts on one complete header block.</summary>
+    public delegate Http2ErrorCode BlockHandler(ReadOnlySpan<byte> block);
+
     private byte[]? _buffer;
     private int _length;
 
@@ -46,19 +49,23 @@ internal sealed class HeaderBlockJoiner
         return Http2ErrorCode.NoError;
     }
 
-    /// <summary>Takes a CONTINUATION; <paramref name="complete"/> once END_HEADERS came (the block is then <see cref="Joined"/> until <see cref="Release"/>).</summary>
-    public Http2ErrorCode Continuation(byte flags, int streamId, ReadOnlySpan<byte> payload, out bool complete)
+    /// <summary>Takes a CONTINUATION; once END_HEADERS came, hands the joined block to <paramref name="onBlock"/> and frees it.</summary>
+    public Http2ErrorCode Continuation(byte flags, int streamId, ReadOnlySpan<byte> payload, BlockHandler onBlock)
     {
-        complete = false;
         if (_buffer is null || streamId != StreamId) return Http2ErrorCode.ProtocolError;
         if (_length + payload.Length > Http2Wire.MaxHeaderBlock) return Http2ErrorCode.EnhanceYourCalm;
         payload.CopyTo(_buffer.AsSpan(_length));
         _length += payload.Length;
-        complete = (flags & Http2Wire.EndHeaders) != 0;
-        return Http2ErrorCode.NoError;
+        if ((flags & Http2Wire.EndHeaders) == 0) return Http2ErrorCode.NoError;
+        try
+        {
+            return onBlock(_buffer.AsSpan(0, _length));
+        }
+        finally
+        {
+            Release();
+        }
     }
-
-    public ReadOnlySpan<byte> Joined => _buffer.AsSpan(0, _length);
 
     /// <summary>Returns the joined block's buffer (after it was decoded, or when the connection ends).</summary>
     public void Release()

@@ -12,19 +12,8 @@ internal sealed partial class Http2ClientSession
         return error != Http2ErrorCode.NoError || !complete ? error : OnHeaderBlock(payload);
     }
 
-    private Http2ErrorCode OnContinuation(byte flags, int streamId, ReadOnlySpan<byte> payload)
-    {
-        var error = _headers.Continuation(flags, streamId, payload, out var complete);
-        if (error != Http2ErrorCode.NoError || !complete) return error;
-        try
-        {
-            return OnHeaderBlock(_headers.Joined);
-        }
-        finally
-        {
-            _headers.Release();
-        }
-    }
+    private Http2ErrorCode OnContinuation(byte flags, int streamId, ReadOnlySpan<byte> payload) =>
+        _headers.Continuation(flags, streamId, payload, OnHeaderBlock);
 
     private Http2ErrorCode OnHeaderBlock(ReadOnlySpan<byte> block)
     {

@@ -120,18 +120,7 @@ internal sealed partial class Http2UpstreamSession
             }
 
             case Http2Wire.Continuation:
-            {
-                var error = _headers.Continuation(flags, streamId, payload, out var complete);
-                if (error != Http2ErrorCode.NoError || !complete) return error;
-                try
-                {
-                    return OnHeaderBlock(_headers.Joined);
-                }
-                finally
-                {
-                    _headers.Release();
-                }
-            }
+                return _headers.Continuation(flags, streamId, payload, OnHeaderBlock);
 
             case Http2Wire.RstStream:
                 if (payload.Length != 4) return Http2ErrorCode.FrameSizeError;
