@@ -18,7 +18,8 @@ internal sealed partial class Http2ClientSession
 {
     /// <summary>Unsent bytes past which another PING or SETTINGS (whose answer would queue more) ends the connection.</summary>
     private const int MaxQueuedControl = 64 * 1024;
-    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>How long the last frames (a GOAWAY behind unread answers) may take to leave before the connection closes; memory stays bounded meanwhile.</summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
     private readonly FastConnection _connection;
     private readonly FastListener _listener;
     private readonly FastPathContext _context;

@@ -147,7 +147,10 @@ public sealed class Http2FastPathFailureTests
 
                 if (connection == 0)
                 {
-                    await peer.SendFrameAsync(Http2Wire.GoAway, 0, 0, new byte[8]); // last stream 0, NO_ERROR
+                    // Last stream 0, NO_ERROR; then the connection stays until the gateway closes it (its last stream gone):
+                    // closing it first could reset it before the gateway read the GOAWAY, a connection lost, not a refusal.
+                    await peer.SendFrameAsync(Http2Wire.GoAway, 0, 0, new byte[8]);
+                    while (await peer.ReadFrameAsync(Patience) is not null) { }
                     continue;
                 }
 
