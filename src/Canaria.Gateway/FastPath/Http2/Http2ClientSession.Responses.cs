@@ -35,6 +35,8 @@ internal sealed partial class Http2ClientSession
 
                 stream.ResponseStarted = true;
                 stream.Sent.Release(); // answered: never sent again
+                var contentType = fields.Find("content-type"u8);
+                stream.GrpcResponse = contentType >= 0 && fields.Value(contentType).StartsWith("application/grpc"u8);
                 stream.Status = status;
                 stream.Endpoint?.ReportSuccess();
                 stream.Deadline?.Dispose();
@@ -232,7 +234,9 @@ internal sealed partial class Http2ClientSession
         if (stream.Recorded || stream.Version is null) return;
         stream.Recorded = true;
         var service = stream.Service!;
-        _context.Signals.Record(stream.Version.Recorder, GrpcStatus.StatusToRecord(status, stream.GrpcStatus, service.GrpcFailureMask), _context.Time.GetTimestamp() - stream.Start);
+        // A gRPC answer that ended without grpc-status is UNKNOWN, as gRPC clients read it (and as the Kestrel path records it).
+        var grpcStatus = stream.GrpcStatus ?? (stream.GrpcResponse ? GrpcStatus.Unknown : null);
+        _context.Signals.Record(stream.Version.Recorder, GrpcStatus.StatusToRecord(status, grpcStatus, service.GrpcFailureMask), _context.Time.GetTimestamp() - stream.Start);
     }
 
     private byte[] VersionHeaderBytes(string? name)

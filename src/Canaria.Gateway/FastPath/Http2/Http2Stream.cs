@@ -75,6 +75,9 @@ internal sealed class Http2Stream(Http2ClientSession client, int clientId)
 
     public int? GrpcStatus { get; set; }
 
+    /// <summary>The response head said <c>content-type: application/grpc…</c>: an end without <c>grpc-status</c> is UNKNOWN.</summary>
+    public bool GrpcResponse { get; set; }
+
     public bool Recorded { get; set; }
 
     /// <summary>The endpoint's in-flight count includes this stream (ended once, when the attempt ends).</summary>

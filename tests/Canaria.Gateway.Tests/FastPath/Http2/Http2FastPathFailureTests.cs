@@ -181,6 +181,23 @@ public sealed class Http2FastPathFailureTests
     }
 
     [Fact]
+    public async Task GrpcAnswerWithoutGrpcStatus_RecordedAsUnknownFailure()
+    {
+        await using var v1 = await TestBackend.StartAsync("v1", async ctx =>
+        {
+            ctx.Response.ContentType = "application/grpc";
+            await Http2Gateway.WriteGrpcMessageAsync(ctx.Response, "v1:x"u8.ToArray(), ctx.RequestAborted); // and no trailers
+        }, http2Only: true);
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
+        using var channel = Http2Gateway.Channel(gw);
+
+        await Assert.ThrowsAsync<RpcException>(async () => await channel.CreateCallInvoker().AsyncUnaryCall(EchoGrpc.Say, null, new CallOptions(), "x"));
+
+        var totals = gw.Runtime.Signals.Totals("echo", "stable");
+        Assert.Equal((0L, 1L), (totals.Classes[2], totals.Classes[5]));
+    }
+
+    [Fact]
     public async Task ClientCancels_UpstreamSeesCancel_RecordedAsAborted()
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
