@@ -3,10 +3,17 @@ namespace Canaria.Gateway.FastPath.Http2;
 /// <summary>
 /// Decodes HPACK header blocks (RFC 7541) from one peer: one instance per connection and direction. Bytes from the peer are
 /// hostile: every index, length and integer is checked against the block and the limits before it is used, so any input
-/// ends in fields or an <see cref="HpackError"/>, never an exception, and memory stays bounded by the limits given here.
+/// ends in fields or an <see cref="HpackError"/>, never an exception, and memory stays bounded by the limits given here
+/// (the dynamic table's buffer of 2 × maxTableSize, and a scratch buffer for Huffman output of at most
+/// 2 × maxHeaderListSize + maxTableSize, kept for the connection's life). Not thread-safe: one connection's reader uses it.
+/// Not checked here: that a peer sends a size update after we lower SETTINGS_HEADER_TABLE_SIZE (the API takes the setting
+/// once), and the HTTP/2 rules on names (lower case, pseudo-headers first), which the caller applies.
 /// </summary>
 internal sealed class HpackDecoder
 {
+    // Memory per decoder is a small multiple of the limits: keep them in the range a gateway would advertise.
+    private const int MaxSetting = 1 << 24;
+
     private readonly int _maxHeaderListSize;
     private readonly HpackDynamicTable _table;
     private byte[] _scratch = []; // Huffman output and copied names; at most twice the largest field's need, which the limits bound
@@ -16,7 +23,9 @@ internal sealed class HpackDecoder
     public HpackDecoder(int maxTableSize = 4096, int maxHeaderListSize = 65536)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxTableSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxTableSize, MaxSetting);
         ArgumentOutOfRangeException.ThrowIfNegative(maxHeaderListSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxHeaderListSize, MaxSetting);
         _table = new HpackDynamicTable(maxTableSize);
         _maxHeaderListSize = maxHeaderListSize;
     }
@@ -126,12 +135,15 @@ internal sealed class HpackDecoder
             return error;
         }
 
-        // Size the scratch once, before any span into it is taken: Huffman output of both strings, and a copy of a name
-        // that lives in the dynamic table (the insert below may evict or move it, RFC 7541 §4.4).
+        // Size the scratch once, before any span into it is taken: Huffman output of both strings (never more than what is
+        // left of the header list limit: longer output is HeaderListTooLarge), and a copy of a name that lives in the
+        // dynamic table (the insert below may evict or move it, RFC 7541 §4.4).
+        var budget = (int)Math.Max(0, _maxHeaderListSize - listSize - HpackDynamicTable.EntryOverhead);
         var nameFromTable = nameIndex > HpackStaticTable.Count;
-        var nameRoom = nameIndex == 0 ? rawName.DecodedBound : 0;
+        var nameRoom = nameIndex == 0 ? Math.Min(rawName.DecodedBound, budget) : 0;
+        var valueRoom = Math.Min(rawValue.DecodedBound, budget);
         var copyRoom = indexing && nameFromTable ? _table.Name(nameIndex - HpackStaticTable.Count).Length : 0;
-        EnsureScratch(nameRoom + rawValue.DecodedBound + copyRoom);
+        EnsureScratch(nameRoom + valueRoom + copyRoom);
 
         ReadOnlySpan<byte> name;
         if (nameIndex == 0)
@@ -146,7 +158,7 @@ internal sealed class HpackDecoder
             name = nameFromTable ? _table.Name(nameIndex - HpackStaticTable.Count) : HpackStaticTable.Name(nameIndex);
         }
 
-        if ((error = rawValue.Decode(block, _scratch.AsSpan(nameRoom, rawValue.DecodedBound), out var value)) != HpackError.None)
+        if ((error = rawValue.Decode(block, _scratch.AsSpan(nameRoom, valueRoom), out var value)) != HpackError.None)
         {
             return error;
         }
@@ -155,7 +167,7 @@ internal sealed class HpackDecoder
         {
             if (copyRoom > 0)
             {
-                var copy = _scratch.AsSpan(nameRoom + rawValue.DecodedBound, copyRoom);
+                var copy = _scratch.AsSpan(nameRoom + valueRoom, copyRoom);
                 name.CopyTo(copy);
                 name = copy;
             }
@@ -209,11 +221,13 @@ internal sealed class HpackDecoder
         return HpackError.None;
     }
 
+    // Grows by doubling, up to the most one field can need: two strings within the list limit and a name from the table.
     private void EnsureScratch(int length)
     {
         if (_scratch.Length < length)
         {
-            _scratch = new byte[Math.Max(length, 2 * _scratch.Length)];
+            var most = (2 * _maxHeaderListSize) + _table.MaxCapacity;
+            _scratch = new byte[Math.Max(length, Math.Min(2 * _scratch.Length, most))];
         }
     }
 }

@@ -97,6 +97,19 @@ public sealed class HpackHostileInputTests
         Assert.Equal(HpackError.StringTooLong, HpackFields.Decode(new HpackDecoder(maxHeaderListSize: 100), block.AsSpan(0, 1 + length + 150)).Error);
     }
 
+    [Fact]
+    public void Decode_HuffmanValueDecodingPastListLimit_ReturnsHeaderListTooLarge()
+    {
+        // 60 Huffman bytes hold 96 'a's: with the name "x" and 32 of overhead, over a limit of 100.
+        var text = Encoding.ASCII.GetBytes(new string('a', 96));
+        var huffman = new byte[Huffman.EncodedLength(text)];
+        Huffman.Encode(text, huffman);
+        byte[] block = [0x00, 0x01, (byte)'x', (byte)(0x80 | huffman.Length), .. huffman];
+
+        Assert.Equal(HpackError.HeaderListTooLarge, HpackFields.Decode(new HpackDecoder(maxHeaderListSize: 100), block).Error);
+        Assert.Equal(HpackError.None, HpackFields.Decode(new HpackDecoder(maxHeaderListSize: 129), block).Error);
+    }
+
     [Theory]
     [InlineData("1f", "None")] // 'a' (00011) + 111: the one valid padding
     [InlineData("18", "BadHuffman")] // 'a' + 000: padding not all ones
