@@ -62,6 +62,20 @@ public sealed class HpackRoundTripTests
     }
 
     [Fact]
+    public void HuffmanDecode_EncodedRandomBytes_GivesThemBack()
+    {
+        Gen.Byte.Array[0, 100].Sample(text =>
+        {
+            var encoded = new byte[Huffman.EncodedLength(text)];
+            Assert.Equal(encoded.Length, Huffman.Encode(text, encoded));
+            var decoded = new byte[(encoded.Length * 8 / 5) + 1];
+
+            Assert.Equal(HpackError.None, Huffman.Decode(encoded, decoded, out var written));
+            Assert.Equal(text, decoded[..written]);
+        }, iter: 20_000);
+    }
+
+    [Fact]
     public void Encode_RepeatedGrpcCall_SecondBlockIsAByteAFieldPlusTheNewTimeout()
     {
         var encoder = new HpackEncoder();
