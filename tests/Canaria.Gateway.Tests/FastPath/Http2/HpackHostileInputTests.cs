@@ -156,7 +156,7 @@ public sealed class HpackHostileInputTests
             var (error, fields) = HpackFields.Decode(decoder, block);
             Assert.True(error != HpackError.None || fields.Sum(f => f.Name.Length + f.Value.Length + 32) <= 2048);
             Assert.True(decoder.Table.Size <= 256);
-        }, iter: 20_000);
+        }, iter: 10_000);
     }
 
     [Fact]
@@ -175,22 +175,18 @@ public sealed class HpackHostileInputTests
             HpackFields.Decode(decoder, block.AsSpan(0, cut));
             HpackFields.Decode(decoder, block);
             Assert.True(decoder.Table.Size <= 4096);
-        }, iter: 20_000);
+        }, iter: 10_000);
     }
 
+    // A gRPC call's fields with a sensitive one and a non-ASCII value after them, all one block.
     private static byte[] ValidBlock()
     {
-        var output = new ArrayBufferWriter<byte>();
         var encoder = new HpackEncoder();
         encoder.SetPeerMaxTableSize(1024);
-        encoder.BeginBlock(output);
-        encoder.Encode(":method"u8, "POST"u8, output);
-        encoder.Encode(":path"u8, "/shop.Cart/Add"u8, output);
-        encoder.Encode(":authority"u8, "cart.internal:8080"u8, output);
-        encoder.Encode("content-type"u8, "application/grpc"u8, output);
-        encoder.Encode("authorization"u8, "Bearer abc.def"u8, output);
-        encoder.Encode("grpc-timeout"u8, "250m"u8, output);
-        encoder.Encode("x-tenant"u8, "\u00e9t\u00e9\u0001\u00ff"u8, output);
-        return output.WrittenSpan.ToArray();
+        var call = HpackFields.GrpcRequest(encoder, "250m"u8);
+        var more = new ArrayBufferWriter<byte>();
+        encoder.Encode("authorization"u8, "Bearer abc.def"u8, more);
+        encoder.Encode("x-tenant"u8, "\u00e9t\u00e9\u0001\u00ff"u8, more);
+        return [.. call, .. more.WrittenSpan];
     }
 }

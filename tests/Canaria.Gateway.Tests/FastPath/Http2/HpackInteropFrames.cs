@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Canaria.Gateway.Tests.FastPath.Http2;
 
@@ -13,6 +15,26 @@ internal static class HpackInteropFrames
     public const byte EndStream = 0x1, Ack = 0x1, EndHeaders = 0x4, Padded = 0x8, Priority = 0x20;
 
     public static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
+
+    /// <summary>A listener on 127.0.0.1 and a free port.</summary>
+    public static TcpListener Listen(out int port)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
+    }
+
+    /// <summary>Accepts one h2c client: checks its preface and sends our (empty) SETTINGS. The stream owns the socket.</summary>
+    public static async Task<NetworkStream> AcceptAsync(TcpListener listener, CancellationToken cancellationToken)
+    {
+        var stream = new NetworkStream(await listener.AcceptSocketAsync(cancellationToken), ownsSocket: true);
+        var preface = new byte[Preface.Length];
+        await stream.ReadExactlyAsync(preface, cancellationToken);
+        Assert.Equal(Preface.ToArray(), preface);
+        await WriteAsync(stream, Settings, 0, 0, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        return stream;
+    }
 
     public static async Task WriteAsync(Stream stream, byte type, byte flags, int streamId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {

@@ -23,20 +23,13 @@ public sealed class HpackInteropTests
     public async Task Decode_HttpClientH2cRequests_GiveTheSentFieldsAndClientReadsOurResponses()
     {
         using var cts = new CancellationTokenSource(Patience);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Listen(out var port);
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         var decoder = new HpackDecoder();
         var encoder = new HpackEncoder();
 
         var first = client.SendAsync(Request(port, "/shop/cart?id=1", "v2"), cts.Token);
-        using var socket = await listener.AcceptSocketAsync(cts.Token);
-        await using var stream = new NetworkStream(socket);
-        var preface = new byte[Preface.Length];
-        await stream.ReadExactlyAsync(preface, cts.Token);
-        Assert.Equal(Preface.ToArray(), preface);
-        await WriteAsync(stream, Settings, 0, 0, ReadOnlyMemory<byte>.Empty, cts.Token);
+        await using var stream = await AcceptAsync(listener, cts.Token);
 
         for (var call = 1; call <= 3; call++)
         {
@@ -111,9 +104,7 @@ public sealed class HpackInteropTests
     public async Task Decode_NghttpRequests_DecodeHuffmanAndDynamicTableReferences()
     {
         using var cts = new CancellationTokenSource(Patience);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var listener = Listen(out var port);
         var start = new ProcessStartInfo("nghttp") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in (string[])["-n", "-H", "x-canary: canary-version-two",
                      $"http://127.0.0.1:{port}/shop/cart/items?page=1", $"http://127.0.0.1:{port}/shop/cart/items?page=2"])
@@ -122,10 +113,7 @@ public sealed class HpackInteropTests
         }
 
         using var nghttp = Process.Start(start) ?? throw new InvalidOperationException("nghttp (Debian nghttp2-client) did not start");
-        using var socket = await listener.AcceptSocketAsync(cts.Token);
-        await using var stream = new NetworkStream(socket);
-        await stream.ReadExactlyAsync(new byte[Preface.Length], cts.Token);
-        await WriteAsync(stream, Settings, 0, 0, ReadOnlyMemory<byte>.Empty, cts.Token);
+        await using var stream = await AcceptAsync(listener, cts.Token);
         var decoder = new HpackDecoder();
         var encoder = new HpackEncoder();
 

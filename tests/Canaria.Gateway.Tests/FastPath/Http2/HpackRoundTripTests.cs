@@ -58,7 +58,7 @@ public sealed class HpackRoundTripTests
                 Assert.Equal(HpackFields.Entries(encoder.Table), HpackFields.Entries(decoder.Table));
                 Assert.Equal(encoder.Table.Capacity, decoder.Table.Capacity);
             }
-        }, iter: 500);
+        }, iter: 300);
     }
 
     [Fact]
@@ -72,15 +72,15 @@ public sealed class HpackRoundTripTests
 
             Assert.Equal(HpackError.None, Huffman.Decode(encoded, decoded, out var written));
             Assert.Equal(text, decoded[..written]);
-        }, iter: 20_000);
+        }, iter: 10_000);
     }
 
     [Fact]
     public void Encode_RepeatedGrpcCall_SecondBlockIsAByteAFieldPlusTheNewTimeout()
     {
         var encoder = new HpackEncoder();
-        var first = GrpcRequest(encoder, "99m"u8);
-        var second = GrpcRequest(encoder, "98m"u8);
+        var first = HpackFields.GrpcRequest(encoder, "99m"u8);
+        var second = HpackFields.GrpcRequest(encoder, "98m"u8);
 
         // 8 indexed fields of one byte each, and the new grpc-timeout as a literal that refers to the name the first call
         // indexed: name index 2 (a dynamic index past a 4-bit prefix) + length 1 + "98m".
@@ -142,7 +142,7 @@ public sealed class HpackRoundTripTests
     {
         var encoder = new HpackEncoder();
         var decoder = new HpackDecoder();
-        var blocks = new[] { GrpcRequest(encoder, "1S"u8), GrpcRequest(encoder, "2S"u8) };
+        var blocks = new[] { HpackFields.GrpcRequest(encoder, "1S"u8), HpackFields.GrpcRequest(encoder, "2S"u8) };
         byte[] huffmanLiterals = HpackFields.Hex("8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf"); // C.4.3
         var sink = new FieldCounter();
         decoder.Decode(blocks[0], ref sink);
@@ -160,22 +160,6 @@ public sealed class HpackRoundTripTests
 
         Assert.Equal(0, allocated);
         Assert.Equal(9 + 5 + 9 + (1000 * 14), sink.Count);
-    }
-
-    private static byte[] GrpcRequest(HpackEncoder encoder, ReadOnlySpan<byte> timeout)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        encoder.BeginBlock(output);
-        encoder.Encode(":method"u8, "POST"u8, output);
-        encoder.Encode(":scheme"u8, "http"u8, output);
-        encoder.Encode(":path"u8, "/shop.Cart/AddItem"u8, output);
-        encoder.Encode(":authority"u8, "cart.shop.svc:8080"u8, output);
-        encoder.Encode("content-type"u8, "application/grpc"u8, output);
-        encoder.Encode("te"u8, "trailers"u8, output);
-        encoder.Encode("user-agent"u8, "grpc-dotnet/2.67.0 (.NET 10.0.0; CLR 10.0.0; net10.0; linux; x64)"u8, output);
-        encoder.Encode("grpc-accept-encoding"u8, "identity,gzip,deflate"u8, output);
-        encoder.Encode("grpc-timeout"u8, timeout, output);
-        return output.WrittenSpan.ToArray();
     }
 
     private struct FieldCounter : IHpackHeaderSink
