@@ -4,8 +4,9 @@ namespace Canaria.Gateway.FastPath.Http2;
 /// Decodes HPACK header blocks (RFC 7541) from one peer: one instance per connection and direction. Bytes from the peer are
 /// hostile: every index, length and integer is checked against the block and the limits before it is used, so any input
 /// ends in fields or an <see cref="HpackError"/>, never an exception, and memory stays bounded by the limits given here
-/// (the dynamic table, grown to what the peer stores and at most 2 × maxTableSize, and a scratch buffer for Huffman output of at most
-/// 2 × maxHeaderListSize + maxTableSize, kept for the connection's life). Not thread-safe: one connection's reader uses it.
+/// (the dynamic table, grown to what the peer stores and at most 2 × maxTableSize, and a scratch buffer for Huffman
+/// output of at most 2 × maxHeaderListSize + maxTableSize, kept for the connection's life). Not thread-safe: one
+/// connection's reader uses it.
 /// Not checked here: that a peer sends a size update after we lower SETTINGS_HEADER_TABLE_SIZE (the API takes the setting
 /// once), and the HTTP/2 rules on names (lower case, pseudo-headers first), which the caller applies.
 /// </summary>

@@ -21,8 +21,15 @@ public sealed class HpackRoundTripTests
 
     // Latin-1 strings so every byte value 0..255 occurs (Huffman has a code for each).
     private static readonly Gen<string> AnyBytes = Gen.Char[(char)0, (char)255].Array[0, 40].Select(c => new string(c));
-    private static readonly Gen<string> Name = Gen.Frequency((3, Gen.Int[0, KnownNames.Length - 1].Select(i => KnownNames[i])), (1, Gen.Char["abcdefghijklmnopqrstuvwxyz-0123456789"].Array[1, 20].Select(c => new string(c))));
-    private static readonly Gen<string> Value = Gen.Frequency((2, Gen.Int[0, KnownValues.Length - 1].Select(i => KnownValues[i])), (2, AnyBytes), (1, Gen.Char['a', 'z'].Array[500, 1500].Select(c => new string(c))));
+    private static readonly Gen<string> Name = Gen.Frequency(
+        (3, Gen.Int[0, KnownNames.Length - 1].Select(i => KnownNames[i])),
+        (1, Gen.Char["abcdefghijklmnopqrstuvwxyz-0123456789"].Array[1, 20].Select(c => new string(c))));
+
+    // Known values, any bytes, and long values (500..1500: over a quarter of the table, or evicting much of it).
+    private static readonly Gen<string> Value = Gen.Frequency(
+        (2, Gen.Int[0, KnownValues.Length - 1].Select(i => KnownValues[i])),
+        (2, AnyBytes),
+        (1, Gen.Char['a', 'z'].Array[500, 1500].Select(c => new string(c))));
     private static readonly Gen<(string, string)[]> HeaderList = Gen.Select(Name, Value).Array[0, 12];
 
     // A block, and before it (sometimes) a new SETTINGS_HEADER_TABLE_SIZE from the peer, once or twice.
