@@ -65,6 +65,9 @@ internal sealed class HpackDynamicTable
         EvictUntil(capacity);
     }
 
+    /// <summary>Empties the table, as inserting a field larger than the capacity does.</summary>
+    public void Clear() => EvictUntil(0);
+
     /// <summary>
     /// Inserts a field as the newest entry, evicting the oldest to make room; a field larger than the capacity empties the
     /// table and is not inserted (RFC 7541 §4.4). <paramref name="name"/> and <paramref name="value"/> must not lie in this table.

@@ -16,9 +16,9 @@ internal readonly record struct HpackString(int Start, int Length, bool Huffman)
             return HpackError.None;
         }
 
-        // The scratch holds only what the header list limit has left: output that does not fit is over that limit.
+        // StringTooLong: the output does not fit the room the decoder gave it (see HpackDecoder.Literal).
         var error = Http2.Huffman.Decode(raw, scratch, out var written);
         text = scratch[..written];
-        return error == HpackError.StringTooLong ? HpackError.HeaderListTooLarge : error;
+        return error;
     }
 }

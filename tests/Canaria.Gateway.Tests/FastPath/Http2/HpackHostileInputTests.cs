@@ -88,6 +88,53 @@ public sealed class HpackHostileInputTests
     }
 
     [Fact]
+    public void Decode_ListTooLarge_StillMakesTheBlocksInsertsSoTheNextBlockDecodes()
+    {
+        var encoder = new HpackEncoder();
+        var decoder = new HpackDecoder(maxHeaderListSize: 1000);
+        var pad = Encoding.ASCII.GetBytes(new string('p', 300));
+        var first = new ArrayBufferWriter<byte>();
+        encoder.BeginBlock(first);
+        foreach (var name in (string[])["x-pad-1", "x-pad-2", "x-pad-3", "x-after"])
+        {
+            encoder.Encode(Encoding.ASCII.GetBytes(name), name == "x-after" ? "one"u8 : pad, first); // 3 x 339 > 1000
+        }
+
+        var second = new ArrayBufferWriter<byte>();
+        encoder.BeginBlock(second);
+        encoder.Encode("x-after"u8, "one"u8, second);
+        encoder.Encode("x-pad-3"u8, pad, second);
+
+        var (tooLarge, firstFields) = HpackFields.Decode(decoder, first.WrittenSpan);
+        Assert.Equal(HpackError.HeaderListTooLarge, tooLarge);
+        Assert.Equal(["x-pad-1", "x-pad-2"], firstFields.Select(f => f.Name));
+        Assert.Equal(HpackFields.Entries(encoder.Table), HpackFields.Entries(decoder.Table));
+
+        var (error, fields) = HpackFields.Decode(decoder, second.WrittenSpan);
+        Assert.Equal(HpackError.None, error);
+        Assert.Equal([("x-after", "one"), ("x-pad-3", new string('p', 300))], fields);
+    }
+
+    [Theory]
+    [InlineData(4096, 1)] // the field is over the list limit but fits the table: it is stored
+    [InlineData(64, 0)] // it is bigger than the table too: the table empties (RFC 7541 §4.4)
+    public void Decode_IndexedHuffmanFieldOverListLimit_TableStillFollowsThePeer(int tableSize, int entries)
+    {
+        var decoder = new HpackDecoder(maxTableSize: tableSize, maxHeaderListSize: 100);
+        Assert.Equal(HpackError.None, HpackFields.Decode(decoder, HpackFields.Hex("40 01 6b 01 76")).Error); // k: v, 34 bytes
+        var text = Encoding.ASCII.GetBytes(new string('a', 96));
+        var huffman = new byte[Huffman.EncodedLength(text)];
+        Huffman.Encode(text, huffman);
+        byte[] block = [0x40, 0x01, (byte)'x', (byte)(0x80 | huffman.Length), .. huffman]; // 1 + 96 + 32 > 100
+
+        var (error, fields) = HpackFields.Decode(decoder, block);
+
+        Assert.Equal(HpackError.HeaderListTooLarge, error);
+        Assert.Empty(fields);
+        Assert.Equal(entries == 0 ? [] : [("x", new string('a', 96)), ("k", "v")], HpackFields.Entries(decoder.Table));
+    }
+
+    [Fact]
     public void Decode_StringLongerThanListLimit_ReturnsStringTooLong()
     {
         var block = new byte[2 + HpackInteger.MaxLength + 200];
