@@ -5,7 +5,7 @@ namespace Canaria.Gateway.FastPath.Http2;
 /// hostile: every index, length and integer is checked against the block and the limits before it is used, so any input
 /// ends in fields or an <see cref="HpackError"/>, never an exception, and memory stays bounded by the limits given here
 /// (the dynamic table, grown to what the peer stores and at most 2 × maxTableSize, and a scratch buffer for Huffman
-/// output of at most 2 × max(maxHeaderListSize, maxTableSize) + maxTableSize, kept for the connection's life). Not thread-safe: one
+/// output of at most max(maxHeaderListSize, maxTableSize) + maxTableSize, kept for the connection's life). Not thread-safe: one
 /// connection's reader uses it.
 /// Not checked here: that a peer sends a size update after we lower SETTINGS_HEADER_TABLE_SIZE (the API takes the setting
 /// once), and the HTTP/2 rules on names (lower case, pseudo-headers first), which the caller applies.
@@ -144,18 +144,22 @@ internal sealed class HpackDecoder
         // that lives in the dynamic table (the insert below may evict or move it, RFC 7541 §4.4). A string needs no more
         // room than what is left of the header list limit, or, to be stored, than the table's capacity: output past both
         // means a field over the limit that the table would not keep either.
+        // Name and value share that room (a field whose two decoded strings do not fit it is over both bounds), so the
+        // value gets what the decoded name left.
         var budget = (int)Math.Max(0, _maxHeaderListSize - listSize - HpackDynamicTable.EntryOverhead);
         var room = Math.Max(budget, indexing ? _table.Capacity : 0);
         var nameFromTable = nameIndex > HpackStaticTable.Count;
         var nameRoom = nameIndex == 0 ? Math.Min(rawName.DecodedBound, room) : 0;
-        var valueRoom = Math.Min(rawValue.DecodedBound, room);
+        var stringsRoom = Math.Min(nameRoom + rawValue.DecodedBound, room);
         var copyRoom = indexing && nameFromTable ? _table.Name(nameIndex - HpackStaticTable.Count).Length : 0;
-        EnsureScratch(nameRoom + valueRoom + copyRoom);
+        EnsureScratch(stringsRoom + copyRoom);
 
         ReadOnlySpan<byte> name;
+        var nameUsed = 0;
         if (nameIndex == 0)
         {
             error = rawName.Decode(block, _scratch.AsSpan(0, nameRoom), out name);
+            nameUsed = rawName.Huffman ? name.Length : 0;
         }
         else
         {
@@ -165,7 +169,12 @@ internal sealed class HpackDecoder
         var value = ReadOnlySpan<byte>.Empty;
         if (error == HpackError.None)
         {
-            error = rawValue.Decode(block, _scratch.AsSpan(nameRoom, valueRoom), out value);
+            error = rawValue.Decode(block, _scratch.AsSpan(nameUsed, stringsRoom - nameUsed), out value);
+        }
+
+        if (error == HpackError.None && name.Length + value.Length > room)
+        {
+            error = HpackError.StringTooLong; // plain strings are used in place: only their lengths show they are over
         }
 
         if (error == HpackError.StringTooLong)
@@ -189,7 +198,7 @@ internal sealed class HpackDecoder
         {
             if (copyRoom > 0)
             {
-                var copy = _scratch.AsSpan(nameRoom + valueRoom, copyRoom);
+                var copy = _scratch.AsSpan(stringsRoom, copyRoom);
                 name.CopyTo(copy);
                 name = copy;
             }
@@ -216,11 +225,6 @@ internal sealed class HpackDecoder
             return error;
         }
 
-        if (length > _maxHeaderListSize)
-        {
-            return HpackError.StringTooLong;
-        }
-
         if (length > block.Length - pos)
         {
             return HpackError.Malformed;
@@ -242,12 +246,12 @@ internal sealed class HpackDecoder
         }
     }
 
-    // Grows by doubling, up to the most one field can need: two strings within the list limit and a name from the table.
+    // Grows by doubling, up to the most one field can need: its strings within the list limit (or the table) and a name from the table.
     private void EnsureScratch(int length)
     {
         if (_scratch.Length < length)
         {
-            var most = (2 * Math.Max(_maxHeaderListSize, _table.MaxCapacity)) + _table.MaxCapacity;
+            var most = Math.Max(_maxHeaderListSize, _table.MaxCapacity) + _table.MaxCapacity;
             _scratch = new byte[Math.Max(length, Math.Min(2 * _scratch.Length, most))];
         }
     }

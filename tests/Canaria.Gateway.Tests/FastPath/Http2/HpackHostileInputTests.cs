@@ -135,13 +135,29 @@ public sealed class HpackHostileInputTests
     }
 
     [Fact]
-    public void Decode_StringLongerThanListLimit_ReturnsStringTooLong()
+    public void Decode_PlainStringLongerThanListLimit_HeaderListTooLargeAndTheTableKeepsStep()
     {
-        var block = new byte[2 + HpackInteger.MaxLength + 200];
-        block[0] = 0x40;
-        var length = HpackInteger.Write(block.AsSpan(1), 150, 7, 0x00);
+        // A plain (not Huffman) name of 150 bytes and a value of 100 under a limit of 100: the field is over the limit, so
+        // only its stream may be refused (a connection error would end every stream of a client that sends one big cookie),
+        // and its insert is still made, so the next block refers to the peer's table correctly.
+        var block = new List<byte> { 0x40 };
+        var scratch = new byte[HpackInteger.MaxLength];
+        block.AddRange(scratch.AsSpan(0, HpackInteger.Write(scratch, 150, 7, 0x00)).ToArray());
+        block.AddRange(Enumerable.Repeat((byte)'x', 150));
+        block.AddRange(scratch.AsSpan(0, HpackInteger.Write(scratch, 100, 7, 0x00)).ToArray());
+        block.AddRange(Enumerable.Repeat((byte)'v', 100));
+        var decoder = new HpackDecoder(maxHeaderListSize: 100);
 
-        Assert.Equal(HpackError.StringTooLong, HpackFields.Decode(new HpackDecoder(maxHeaderListSize: 100), block.AsSpan(0, 1 + length + 150)).Error);
+        var (error, fields) = HpackFields.Decode(decoder, block.ToArray());
+
+        Assert.Equal(HpackError.HeaderListTooLarge, error);
+        Assert.Empty(fields);
+        Assert.Equal([(new string('x', 150), new string('v', 100))], HpackFields.Entries(decoder.Table));
+        var (next, nextFields) = HpackFields.Decode(decoder, [0xbe]); // index 62: the entry just stored
+        Assert.Equal(HpackError.HeaderListTooLarge, next);
+        (next, nextFields) = HpackFields.Decode(decoder, [0x82]);
+        Assert.Equal(HpackError.None, next);
+        Assert.Equal([(":method", "GET")], nextFields);
     }
 
     [Fact]
