@@ -4,17 +4,19 @@ namespace Canaria.Gateway.FastPath.Http2;
 
 /// <summary>
 /// HPACK's dynamic table (RFC 7541 §2.3.2, §4), the same structure on the decoding and the encoding side. Entries are
-/// copied into one byte buffer twice the largest capacity, appended in order and evicted from the oldest, so the live
-/// bytes are always one contiguous run; when the run reaches the buffer's end it is moved to the start (at most once per
-/// capacity's worth of inserted bytes). Nothing is allocated after construction.
+/// copied into one byte buffer, appended in order and evicted from the oldest, so the live bytes are always one
+/// contiguous run; when the run reaches the buffer's end it is moved to the start. The buffer and the ring of entries
+/// start empty and double when the live entries need it, up to twice the largest capacity (bytes) and one slot per
+/// 32 bytes of it (entries): a connection pays for what its peer stores (a gRPC connection's table is a few hundred
+/// bytes, not 2 × 4096), and once the table has reached its working size nothing more is allocated.
 /// </summary>
 internal sealed class HpackDynamicTable
 {
     /// <summary>Per-entry overhead counted in the table size (RFC 7541 §4.1).</summary>
     public const int EntryOverhead = 32;
 
-    private readonly byte[] _bytes;
-    private readonly Entry[] _entries; // a ring: oldest at _oldest, newest at _oldest + _count - 1
+    private byte[] _bytes = [];
+    private Entry[] _entries = []; // a ring: oldest at _oldest, newest at _oldest + _count - 1
     private int _oldest;
     private int _count;
     private int _end; // first free byte in _bytes
@@ -24,8 +26,6 @@ internal sealed class HpackDynamicTable
         ArgumentOutOfRangeException.ThrowIfNegative(maxCapacity);
         MaxCapacity = maxCapacity;
         Capacity = maxCapacity;
-        _bytes = new byte[2 * maxCapacity];
-        _entries = new Entry[(maxCapacity / EntryOverhead) + 1];
     }
 
     /// <summary>The largest capacity <see cref="SetCapacity"/> accepts.</summary>
@@ -65,6 +65,9 @@ internal sealed class HpackDynamicTable
         EvictUntil(capacity);
     }
 
+    /// <summary>Empties the table, as inserting a field larger than the capacity does.</summary>
+    public void Clear() => EvictUntil(0);
+
     /// <summary>
     /// Inserts a field as the newest entry, evicting the oldest to make room; a field larger than the capacity empties the
     /// table and is not inserted (RFC 7541 §4.4). <paramref name="name"/> and <paramref name="value"/> must not lie in this table.
@@ -83,7 +86,12 @@ internal sealed class HpackDynamicTable
         var length = name.Length + value.Length;
         if (_end + length > _bytes.Length)
         {
-            Compact();
+            MakeRoom(length);
+        }
+
+        if (_count == _entries.Length)
+        {
+            GrowEntries();
         }
 
         name.CopyTo(_bytes.AsSpan(_end));
@@ -146,18 +154,42 @@ internal sealed class HpackDynamicTable
         }
     }
 
-    // Live bytes ≤ Capacity - 32 per entry, so after the move at least MaxCapacity bytes are free: any entry fits.
-    private void Compact()
+    // Moves the live run to the buffer's start, and doubles the buffer if the new entry still does not fit. Live bytes
+    // plus the new entry are at most Capacity, so the buffer never needs more than 2 × MaxCapacity (the doubling's slack).
+    private void MakeRoom(int length)
     {
-        var start = _entries[_oldest].Start;
-        _bytes.AsSpan(start, _end - start).CopyTo(_bytes);
-        for (var i = 0; i < _count; i++)
+        if (_count > 0)
         {
-            ref var e = ref _entries[(_oldest + i) % _entries.Length];
-            e = e with { Start = e.Start - start };
+            var start = _entries[_oldest].Start;
+            _bytes.AsSpan(start, _end - start).CopyTo(_bytes);
+            for (var i = 0; i < _count; i++)
+            {
+                ref var e = ref _entries[(_oldest + i) % _entries.Length];
+                e = e with { Start = e.Start - start };
+            }
+
+            _end -= start;
         }
 
-        _end -= start;
+        if (_end + length > _bytes.Length)
+        {
+            var grown = new byte[Math.Min(2 * MaxCapacity, Math.Max(2 * _bytes.Length, Math.Max(_end + length, 256)))];
+            _bytes.AsSpan(0, _end).CopyTo(grown);
+            _bytes = grown;
+        }
+    }
+
+    // The ring is full: double it (up to one slot per 32 bytes of MaxCapacity), oldest entry first.
+    private void GrowEntries()
+    {
+        var grown = new Entry[Math.Min((MaxCapacity / EntryOverhead) + 1, Math.Max(2 * _entries.Length, 8))];
+        for (var i = 0; i < _count; i++)
+        {
+            grown[i] = _entries[(_oldest + i) % _entries.Length];
+        }
+
+        _entries = grown;
+        _oldest = 0;
     }
 
     private readonly record struct Entry(int Start, int NameLength, int ValueLength);

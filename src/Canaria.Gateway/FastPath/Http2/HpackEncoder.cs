@@ -64,7 +64,10 @@ internal sealed class HpackEncoder
         _pendingSmallest = _pendingFinal = -1;
     }
 
-    /// <summary>Appends one field's encoding to <paramref name="output"/> (see the class summary for what is indexed).</summary>
+    /// <summary>
+    /// Appends one field's encoding to <paramref name="output"/> (see the class summary for what is indexed). Names go as
+    /// given: the caller passes them in lower case, as HTTP/2 requires (RFC 9113 §8.2.1).
+    /// </summary>
     public void Encode(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, IBufferWriter<byte> output)
     {
         if (HpackFieldPolicy.IsSensitive(name))
@@ -106,7 +109,7 @@ internal sealed class HpackEncoder
         _table.Add(name, value);
     }
 
-    /// <summary>Appends <c>:status</c>: one byte for the seven codes in the static table, an indexed literal otherwise.</summary>
+    /// <summary>Appends <c>:status</c>: one byte for the seven codes in the static table, an indexed literal otherwise. <paramref name="status"/> is 100..999.</summary>
     public void EncodeStatus(int status, IBufferWriter<byte> output)
     {
         Span<byte> digits = stackalloc byte[3];

@@ -1,8 +1,9 @@
 namespace Canaria.Gateway.FastPath.Http2;
 
 /// <summary>
-/// Why a header block could not be decoded. Any value but <see cref="None"/> ends the connection with COMPRESSION_ERROR
-/// (RFC 9113 §4.3), because the dynamic table can no longer be trusted to match the peer's.
+/// Why a header block could not be decoded. Any value but <see cref="None"/> and <see cref="HeaderListTooLarge"/> ends
+/// the connection with COMPRESSION_ERROR (RFC 9113 §4.3), because the dynamic table can no longer be trusted to match the
+/// peer's.
 /// </summary>
 internal enum HpackError
 {
@@ -27,6 +28,10 @@ internal enum HpackError
     /// <summary>One string's encoded length is over the header list limit, so no field holding it could be accepted.</summary>
     StringTooLong,
 
-    /// <summary>The fields' sizes (name + value + 32 each, RFC 9113 §6.5.2) add up to more than the header list limit.</summary>
+    /// <summary>
+    /// The fields' sizes (name + value + 32 each, RFC 9113 §6.5.2) add up to more than the header list limit. The only
+    /// error after which the table still matches the peer's: the block was processed to its end, so the caller may
+    /// refuse just this stream (431 or RST_STREAM) instead of ending the connection.
+    /// </summary>
     HeaderListTooLarge,
 }

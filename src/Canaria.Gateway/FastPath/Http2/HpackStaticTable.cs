@@ -92,6 +92,13 @@ internal static class HpackStaticTable
         _ => [],
     };
 
+    // For the encoder's lookups: names and values as arrays (index 0 unused), and per name length the first index of each
+    // distinct name of that length (entries sharing a name are adjacent), so a lookup compares a handful of names at most.
+    private static readonly byte[][] Names = [[], .. Enumerable.Range(1, Count).Select(i => Name(i).ToArray())];
+    private static readonly byte[][] Values = [[], .. Enumerable.Range(1, Count).Select(i => Value(i).ToArray())];
+    private static readonly int[][] FirstIndexByLength = [.. Enumerable.Range(0, Names.Max(n => n.Length) + 1)
+        .Select(length => Enumerable.Range(1, Count).Where(i => Names[i].Length == length && !Names[i].AsSpan().SequenceEqual(Names[i - 1])).ToArray())];
+
     /// <summary>
     /// The index of the entry holding <paramref name="name"/> and <paramref name="value"/>, or 0; <paramref name="nameIndex"/>
     /// is the first entry with that name, or 0.
@@ -99,23 +106,28 @@ internal static class HpackStaticTable
     public static int Find(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, out int nameIndex)
     {
         nameIndex = 0;
-        for (var index = 1; index <= Count; index++)
+        if (name.Length >= FirstIndexByLength.Length)
         {
-            var candidate = Name(index);
-            if (candidate.Length != name.Length || candidate[1] != name[1] || !candidate.SequenceEqual(name))
+            return 0;
+        }
+
+        foreach (var first in FirstIndexByLength[name.Length])
+        {
+            if (!Names[first].AsSpan().SequenceEqual(name))
             {
                 continue;
             }
 
-            if (nameIndex == 0)
+            nameIndex = first;
+            for (var index = first; index <= Count && Names[index].AsSpan().SequenceEqual(name); index++)
             {
-                nameIndex = index;
+                if (Values[index].AsSpan().SequenceEqual(value))
+                {
+                    return index;
+                }
             }
 
-            if (Value(index).SequenceEqual(value))
-            {
-                return index;
-            }
+            return 0;
         }
 
         return 0;

@@ -16,6 +16,7 @@ internal readonly record struct HpackString(int Start, int Length, bool Huffman)
             return HpackError.None;
         }
 
+        // StringTooLong: the output does not fit the room the decoder gave it (see HpackDecoder.Literal).
         var error = Http2.Huffman.Decode(raw, scratch, out var written);
         text = scratch[..written];
         return error;

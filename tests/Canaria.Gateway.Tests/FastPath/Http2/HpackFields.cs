@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Canaria.Gateway.FastPath.Http2;
 
@@ -37,4 +38,21 @@ internal struct HpackFields : IHpackHeaderSink
 
     /// <summary>Bytes from hex as the RFC prints them (spaces and line breaks ignored).</summary>
     public static byte[] Hex(string hex) => Convert.FromHexString(string.Concat(hex.Where(char.IsAsciiHexDigit)));
+
+    /// <summary>A typical gRPC call's request fields as one block, with the given <c>grpc-timeout</c>.</summary>
+    public static byte[] GrpcRequest(HpackEncoder encoder, ReadOnlySpan<byte> timeout)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        encoder.BeginBlock(output);
+        encoder.Encode(":method"u8, "POST"u8, output);
+        encoder.Encode(":scheme"u8, "http"u8, output);
+        encoder.Encode(":path"u8, "/shop.Cart/AddItem"u8, output);
+        encoder.Encode(":authority"u8, "cart.shop.svc:8080"u8, output);
+        encoder.Encode("content-type"u8, "application/grpc"u8, output);
+        encoder.Encode("te"u8, "trailers"u8, output);
+        encoder.Encode("user-agent"u8, "grpc-dotnet/2.67.0 (.NET 10.0.0; CLR 10.0.0; net10.0; linux; x64)"u8, output);
+        encoder.Encode("grpc-accept-encoding"u8, "identity,gzip,deflate"u8, output);
+        encoder.Encode("grpc-timeout"u8, timeout, output);
+        return output.WrittenSpan.ToArray();
+    }
 }

@@ -113,6 +113,23 @@ public sealed class HpackRfcExampleTests
         Assert.Equal(HpackFields.Hex(hex), destination[..written]);
     }
 
+    [Fact]
+    public void StaticTableFind_EveryEntry_FindsItsIndexAndItsNamesFirstIndex()
+    {
+        for (var index = 1; index <= HpackStaticTable.Count; index++)
+        {
+            var found = HpackStaticTable.Find(HpackStaticTable.Name(index), HpackStaticTable.Value(index), out var nameIndex);
+
+            Assert.Equal(index, found);
+            Assert.Equal(Enumerable.Range(1, index).First(i => HpackStaticTable.Name(i).SequenceEqual(HpackStaticTable.Name(index))), nameIndex);
+        }
+
+        Assert.Equal(0, HpackStaticTable.Find(":status"u8, "302"u8, out var statusName));
+        Assert.Equal(8, statusName);
+        Assert.Equal(0, HpackStaticTable.Find("x-unknown"u8, ""u8, out var unknownName));
+        Assert.Equal(0, unknownName);
+    }
+
     private static void AssertSeries(int tableSize, params (string Hex, (string, string)[] Fields, (string, string)[] Table, int Size)[] steps)
     {
         var decoder = new HpackDecoder(tableSize);

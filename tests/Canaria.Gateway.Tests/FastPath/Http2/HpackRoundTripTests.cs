@@ -21,8 +21,15 @@ public sealed class HpackRoundTripTests
 
     // Latin-1 strings so every byte value 0..255 occurs (Huffman has a code for each).
     private static readonly Gen<string> AnyBytes = Gen.Char[(char)0, (char)255].Array[0, 40].Select(c => new string(c));
-    private static readonly Gen<string> Name = Gen.Frequency((3, Gen.Int[0, KnownNames.Length - 1].Select(i => KnownNames[i])), (1, Gen.Char["abcdefghijklmnopqrstuvwxyz-0123456789"].Array[1, 20].Select(c => new string(c))));
-    private static readonly Gen<string> Value = Gen.Frequency((2, Gen.Int[0, KnownValues.Length - 1].Select(i => KnownValues[i])), (2, AnyBytes), (1, Gen.Char['a', 'z'].Array[500, 1500].Select(c => new string(c))));
+    private static readonly Gen<string> Name = Gen.Frequency(
+        (3, Gen.Int[0, KnownNames.Length - 1].Select(i => KnownNames[i])),
+        (1, Gen.Char["abcdefghijklmnopqrstuvwxyz-0123456789"].Array[1, 20].Select(c => new string(c))));
+
+    // Known values, any bytes, and long values (500..1500: over a quarter of the table, or evicting much of it).
+    private static readonly Gen<string> Value = Gen.Frequency(
+        (2, Gen.Int[0, KnownValues.Length - 1].Select(i => KnownValues[i])),
+        (2, AnyBytes),
+        (1, Gen.Char['a', 'z'].Array[500, 1500].Select(c => new string(c))));
     private static readonly Gen<(string, string)[]> HeaderList = Gen.Select(Name, Value).Array[0, 12];
 
     // A block, and before it (sometimes) a new SETTINGS_HEADER_TABLE_SIZE from the peer, once or twice.
@@ -58,15 +65,29 @@ public sealed class HpackRoundTripTests
                 Assert.Equal(HpackFields.Entries(encoder.Table), HpackFields.Entries(decoder.Table));
                 Assert.Equal(encoder.Table.Capacity, decoder.Table.Capacity);
             }
-        }, iter: 500);
+        }, iter: 300);
+    }
+
+    [Fact]
+    public void HuffmanDecode_EncodedRandomBytes_GivesThemBack()
+    {
+        Gen.Byte.Array[0, 100].Sample(text =>
+        {
+            var encoded = new byte[Huffman.EncodedLength(text)];
+            Assert.Equal(encoded.Length, Huffman.Encode(text, encoded));
+            var decoded = new byte[(encoded.Length * 8 / 5) + 1];
+
+            Assert.Equal(HpackError.None, Huffman.Decode(encoded, decoded, out var written));
+            Assert.Equal(text, decoded[..written]);
+        }, iter: 10_000);
     }
 
     [Fact]
     public void Encode_RepeatedGrpcCall_SecondBlockIsAByteAFieldPlusTheNewTimeout()
     {
         var encoder = new HpackEncoder();
-        var first = GrpcRequest(encoder, "99m"u8);
-        var second = GrpcRequest(encoder, "98m"u8);
+        var first = HpackFields.GrpcRequest(encoder, "99m"u8);
+        var second = HpackFields.GrpcRequest(encoder, "98m"u8);
 
         // 8 indexed fields of one byte each, and the new grpc-timeout as a literal that refers to the name the first call
         // indexed: name index 2 (a dynamic index past a 4-bit prefix) + length 1 + "98m".
@@ -124,44 +145,37 @@ public sealed class HpackRoundTripTests
     }
 
     [Fact]
-    public void Decode_WarmBlock_AllocatesNothing()
+    public void Decode_WarmBlocks_AllocateNothingAndWarmingUpOnlyGrowsTheTable()
     {
         var encoder = new HpackEncoder();
         var decoder = new HpackDecoder();
-        var blocks = new[] { GrpcRequest(encoder, "1S"u8), GrpcRequest(encoder, "2S"u8) };
-        byte[] huffmanLiterals = HpackFields.Hex("8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf"); // C.4.3
+        var first = HpackFields.GrpcRequest(encoder, "1S"u8);
+        var second = HpackFields.GrpcRequest(encoder, "2S"u8); // all indexed but the timeout
+        byte[] huffmanLiterals = HpackFields.Hex("8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf"); // C.4.3: inserts every time
         var sink = new FieldCounter();
-        decoder.Decode(blocks[0], ref sink);
-        decoder.Decode(huffmanLiterals, ref sink);
-        decoder.Decode(blocks[1], ref sink);
+        decoder.Decode(first, ref sink);
 
+        var warmUp = DecodeThousandTimes(decoder, second, huffmanLiterals, ref sink);
+        var warm = DecodeThousandTimes(decoder, second, huffmanLiterals, ref sink);
+
+        // Warming up fills the table to its 4096 bytes: its buffer (at most 2 x 4096) and entry ring (129 slots of 12 bytes) grow.
+        Assert.InRange(warmUp, 1, (2 * 4096) + (2 * 129 * 12) + 1024);
+        Assert.Equal(4096, decoder.Table.Capacity);
+        Assert.InRange(decoder.Table.Size, 4096 - 100, 4096);
+        Assert.Equal(0, warm);
+        Assert.Equal(9 + (2000 * 14), sink.Count);
+    }
+
+    private static long DecodeThousandTimes(HpackDecoder decoder, byte[] a, byte[] b, ref FieldCounter sink)
+    {
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 1000; i++)
         {
-            decoder.Decode(blocks[1], ref sink);
-            decoder.Decode(huffmanLiterals, ref sink);
+            decoder.Decode(a, ref sink);
+            decoder.Decode(b, ref sink);
         }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        Assert.Equal(0, allocated);
-        Assert.Equal(9 + 5 + 9 + (1000 * 14), sink.Count);
-    }
-
-    private static byte[] GrpcRequest(HpackEncoder encoder, ReadOnlySpan<byte> timeout)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        encoder.BeginBlock(output);
-        encoder.Encode(":method"u8, "POST"u8, output);
-        encoder.Encode(":scheme"u8, "http"u8, output);
-        encoder.Encode(":path"u8, "/shop.Cart/AddItem"u8, output);
-        encoder.Encode(":authority"u8, "cart.shop.svc:8080"u8, output);
-        encoder.Encode("content-type"u8, "application/grpc"u8, output);
-        encoder.Encode("te"u8, "trailers"u8, output);
-        encoder.Encode("user-agent"u8, "grpc-dotnet/2.67.0 (.NET 10.0.0; CLR 10.0.0; net10.0; linux; x64)"u8, output);
-        encoder.Encode("grpc-accept-encoding"u8, "identity,gzip,deflate"u8, output);
-        encoder.Encode("grpc-timeout"u8, timeout, output);
-        return output.WrittenSpan.ToArray();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
     private struct FieldCounter : IHpackHeaderSink
