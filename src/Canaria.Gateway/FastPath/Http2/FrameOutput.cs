@@ -20,6 +20,8 @@ internal sealed class FrameOutput(Action drained) : IBufferWriter<byte>
     private byte[] _spare = ArrayPool<byte>.Shared.Rent(16 * 1024);
     private int _length;
     private int _inFlight;
+    private int _controlLength;
+    private int _controlInFlight;
     private bool _sending;
     private bool _congested;
     private bool _closed;
@@ -45,6 +47,12 @@ internal sealed class FrameOutput(Action drained) : IBufferWriter<byte>
     public int Pending => _length + _inFlight;
 
     public bool Closed => _closed;
+
+    /// <summary>
+    /// Bytes of answers the peer caused (acks, resets; <see cref="Control"/>) not yet sent: what a flood that does not read
+    /// them piles up. Response DATA is not counted: a client slow to read a download still gets its PING acked.
+    /// </summary>
+    public int PendingControl => _controlLength + _controlInFlight;
 
     /// <summary>The socket is connected: what was appended so far goes out.</summary>
     public void Start(Socket socket)
@@ -75,6 +83,14 @@ internal sealed class FrameOutput(Action drained) : IBufferWriter<byte>
         Http2Wire.WriteHeader(span, payload.Length, type, flags, streamId);
         payload.CopyTo(span[Http2Wire.FrameHeaderLength..]);
         _length += Http2Wire.FrameHeaderLength + payload.Length;
+    }
+
+    /// <summary>Appends an answer the peer caused (an ack, a reset), counted in <see cref="PendingControl"/> (caller holds <see cref="Sync"/>).</summary>
+    public void Control(byte type, byte flags, int streamId, ReadOnlySpan<byte> payload)
+    {
+        if (_closed) return;
+        Frame(type, flags, streamId, payload);
+        _controlLength += Http2Wire.FrameHeaderLength + payload.Length;
     }
 
     /// <summary>Appends a frame whose payload is one 32-bit value: RST_STREAM's or WINDOW_UPDATE's (caller holds <see cref="Sync"/>).</summary>
@@ -122,7 +138,11 @@ internal sealed class FrameOutput(Action drained) : IBufferWriter<byte>
     /// </summary>
     public void DropPending()
     {
-        lock (Sync) _length = 0;
+        lock (Sync)
+        {
+            _length = 0;
+            _controlLength = 0;
+        }
     }
 
     /// <summary>Drops what is unsent and returns the buffers (the connection is gone).</summary>
@@ -133,6 +153,7 @@ internal sealed class FrameOutput(Action drained) : IBufferWriter<byte>
             if (_closed) return;
             _closed = true;
             _length = 0;
+            _controlLength = 0;
             if (!_sending) ReturnBuffers();
         }
     }
@@ -145,6 +166,8 @@ internal sealed class FrameOutput(Action drained) : IBufferWriter<byte>
         _spare = full;
         _length = 0;
         _inFlight = length;
+        _controlInFlight = _controlLength;
+        _controlLength = 0;
         return (full, length);
     }
 
@@ -167,6 +190,7 @@ internal sealed class FrameOutput(Action drained) : IBufferWriter<byte>
                     _sending = false;
                     _closed = true;
                     _inFlight = 0;
+                    _controlInFlight = 0;
                     ReturnBuffers();
                 }
 
@@ -178,6 +202,7 @@ internal sealed class FrameOutput(Action drained) : IBufferWriter<byte>
             lock (Sync)
             {
                 _inFlight = 0;
+                _controlInFlight = 0;
                 if (_closed)
                 {
                     _sending = false;

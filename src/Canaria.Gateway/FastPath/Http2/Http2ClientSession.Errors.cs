@@ -90,6 +90,7 @@ internal sealed partial class Http2ClientSession
         }
 
         var body = Encoding.UTF8.GetBytes(text + "\n");
+        stream.DataFrom = null; // the gateway's own body: no upstream connection is owed window for it
         _encoder.EncodeStatus(status, _block);
         _encoder.Encode("content-type"u8, "text/plain; charset=utf-8"u8, _block);
         _encoder.Encode("content-length"u8, Encoding.ASCII.GetBytes(body.Length.ToString(CultureInfo.InvariantCulture)), _block);
@@ -122,6 +123,7 @@ internal sealed partial class Http2ClientSession
         _streams.Remove(stream.ClientId);
         stream.Deadline?.Dispose();
         stream.Deadline = null;
+        GiveBackDropped(stream, flush);
         stream.ToClient.Release();
         stream.ToUpstream.Release();
         stream.Sent.Release();
@@ -130,5 +132,20 @@ internal sealed partial class Http2ClientSession
         if (_streams.Count > 0) return;
         _connection.MarkIdle();
         if (_goAwaySent || _peerGoAway) Close();
+    }
+
+    /// <summary>
+    /// The bytes a closing stream still holds counted against both peers' connection windows: the response DATA is granted
+    /// to the upstream connection it came on, the request DATA to the client, or the connections shrink for good.
+    /// </summary>
+    private void GiveBackDropped(Http2Stream stream, FlushList flush)
+    {
+        if (stream.ToClient.Length > 0 && stream.DataFrom is { } from)
+        {
+            from.CreditDropped(stream.ToClient.Length, flush);
+        }
+
+        var unsent = stream.ToUpstream.Length - stream.ReplayCredited; // a replayed copy was granted when it first went
+        if (unsent > 0) CreditClient(null, unsent, flush);
     }
 }

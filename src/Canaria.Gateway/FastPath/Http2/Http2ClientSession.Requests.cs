@@ -78,7 +78,7 @@ internal sealed partial class Http2ClientSession
         if (!_streams.TryGetValue(streamId, out var stream) || stream.RequestEnded)
         {
             // Each such frame costs an RST_STREAM back: bounded like PING and SETTINGS acks, against a peer that never reads them.
-            if (Output.Pending > MaxQueuedControl) return Http2ErrorCode.EnhanceYourCalm;
+            if (Output.PendingControl > MaxQueuedControl) return Http2ErrorCode.EnhanceYourCalm;
             CreditClient(null, flowLength, _flush);
             ResetClient(streamId, Http2ErrorCode.StreamClosed);
             return Http2ErrorCode.NoError;
@@ -110,7 +110,9 @@ internal sealed partial class Http2ClientSession
     /// <summary>Sends RST_STREAM to the client (caller holds the lock).</summary>
     private void ResetClient(int streamId, Http2ErrorCode code)
     {
-        Output.Frame(Http2Wire.RstStream, streamId, (uint)code);
+        Span<byte> payload = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)code);
+        Output.Control(Http2Wire.RstStream, 0, streamId, payload);
         _flush.Add(Output);
     }
 
@@ -124,7 +126,9 @@ internal sealed partial class Http2ClientSession
     {
         if (stream.Closed || stream.Upstream is not { } upstream) return;
         var sent = upstream.Pump(stream, flush);
-        if (sent > 0) CreditClient(stream, sent, flush);
+        var again = Math.Min(sent, stream.ReplayCredited); // the front of a replay: granted when it first went
+        stream.ReplayCredited -= again;
+        if (sent > again) CreditClient(stream, sent - again, flush);
     }
 
     /// <summary>The client's bytes left the gateway: grant the client that much again (in batches of a quarter window).</summary>

@@ -95,6 +95,7 @@ internal sealed partial class Http2ClientSession
 
             if (flowLength > stream.UpstreamRecvWindow)
             {
+                upstream.CreditDropped(flowLength, flush);
                 upstream.Reset(stream, Http2ErrorCode.FlowControlError, flush);
                 Detach(stream);
                 FailStream(stream, "the upstream overran its stream window", flush);

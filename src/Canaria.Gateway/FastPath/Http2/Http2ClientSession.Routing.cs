@@ -183,6 +183,7 @@ internal sealed partial class Http2ClientSession
                 {
                     var again = stream.Sent;
                     stream.Sent = default;
+                    stream.ReplayCredited = again.Length;
                     again.Enqueue(stream.ToUpstream.Peek(stream.ToUpstream.Length));
                     stream.ToUpstream.Release();
                     stream.ToUpstream = again;

@@ -16,7 +16,7 @@ namespace Canaria.Gateway.FastPath.Http2;
 /// </summary>
 internal sealed partial class Http2ClientSession
 {
-    /// <summary>Unsent bytes past which another PING or SETTINGS (whose answer would queue more) ends the connection.</summary>
+    /// <summary>Unsent acks and resets (<see cref="FrameOutput.PendingControl"/>) past which another PING, SETTINGS or DATA on a closed stream ends the connection.</summary>
     private const int MaxQueuedControl = 64 * 1024;
     /// <summary>How long the last frames (a GOAWAY behind unread answers) may take to leave before the connection closes; memory stays bounded meanwhile.</summary>
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
@@ -221,8 +221,8 @@ internal sealed partial class Http2ClientSession
                 if (streamId != 0) return Http2ErrorCode.ProtocolError;
                 if (payload.Length != 8) return Http2ErrorCode.FrameSizeError;
                 if ((flags & Http2Wire.Ack) != 0) return Http2ErrorCode.NoError;
-                if (Output.Pending > MaxQueuedControl) return Http2ErrorCode.EnhanceYourCalm; // a PING flood that does not read its acks
-                Output.Frame(Http2Wire.Ping, Http2Wire.Ack, 0, payload);
+                if (Output.PendingControl > MaxQueuedControl) return Http2ErrorCode.EnhanceYourCalm; // a PING flood that does not read its acks
+                Output.Control(Http2Wire.Ping, Http2Wire.Ack, 0, payload);
                 _flush.Add(Output);
                 return Http2ErrorCode.NoError;
             case Http2Wire.GoAway:
@@ -244,11 +244,11 @@ internal sealed partial class Http2ClientSession
     {
         if (streamId != 0) return Http2ErrorCode.ProtocolError;
         if ((flags & Http2Wire.Ack) != 0) return payload.IsEmpty ? Http2ErrorCode.NoError : Http2ErrorCode.FrameSizeError;
-        if (Output.Pending > MaxQueuedControl) return Http2ErrorCode.EnhanceYourCalm; // a SETTINGS flood that does not read its acks
+        if (Output.PendingControl > MaxQueuedControl) return Http2ErrorCode.EnhanceYourCalm; // a SETTINGS flood that does not read its acks
         var error = _peer.Apply(payload, out var delta, out var tableChanged);
         if (error != Http2ErrorCode.NoError) return error;
         if (tableChanged) _encoder.SetPeerMaxTableSize(_peer.HeaderTableSize);
-        Output.Frame(Http2Wire.Settings, Http2Wire.Ack, 0, default);
+        Output.Control(Http2Wire.Settings, Http2Wire.Ack, 0, default);
         _flush.Add(Output);
         if (delta == 0) return Http2ErrorCode.NoError;
         foreach (var stream in _streams.Values)

@@ -106,6 +106,9 @@ internal sealed class Http2Stream(Http2ClientSession client, int clientId)
 
     public bool SentOverflow { get; set; }
 
+    /// <summary>Bytes at the front of <see cref="ToUpstream"/> that are a replayed copy: the client was granted them when they first went.</summary>
+    public int ReplayCredited { get; set; }
+
     /// <summary>Response DATA waiting for the client's window.</summary>
     public ByteQueue ToClient;
 

@@ -196,7 +196,7 @@ internal sealed partial class Http2UpstreamSession
             var error = _peer.Apply(payload, out var delta, out var tableChanged);
             if (error != Http2ErrorCode.NoError) return error;
             if (tableChanged) _encoder.SetPeerMaxTableSize(_peer.HeaderTableSize);
-            _maxStreams = Math.Min(_peer.MaxConcurrentStreams, 1000);
+            _maxStreams = Math.Min(_peer.MaxConcurrentStreams, Http2Wire.UpstreamMaxStreams);
             Output.Frame(Http2Wire.Settings, Http2Wire.Ack, 0, default);
             _flush.Add(Output);
             if (delta == 0) return Http2ErrorCode.NoError;

@@ -28,7 +28,7 @@ internal sealed partial class Http2UpstreamSession
     private Socket? _socket;
     private int _nextId = 1;
     private int _sendWindow = Http2Wire.DefaultWindow;
-    private int _recvWindow = Http2Wire.ConnectionWindow;
+    private int _recvWindow = Http2Wire.UpstreamConnectionWindow;
     private int _recvCredit;
     private int _maxStreams = Http2Wire.MaxConcurrentStreams; // until its SETTINGS say otherwise (Kestrel's default too)
     private readonly HeaderBlockJoiner _headers = new();
@@ -50,7 +50,7 @@ internal sealed partial class Http2UpstreamSession
             Http2Wire.WriteSetting(settings[6..], Http2Wire.SettingsInitialWindowSize, Http2Wire.StreamWindow);
             Http2Wire.WriteSetting(settings[12..], Http2Wire.SettingsMaxHeaderListSize, Http2Wire.MaxHeaderListSize);
             Output.Frame(Http2Wire.Settings, 0, 0, settings);
-            Output.Frame(Http2Wire.WindowUpdate, 0, Http2Wire.ConnectionWindow - Http2Wire.DefaultWindow);
+            Output.Frame(Http2Wire.WindowUpdate, 0, Http2Wire.UpstreamConnectionWindow - Http2Wire.DefaultWindow);
         }
     }
 
@@ -181,6 +181,17 @@ internal sealed partial class Http2UpstreamSession
         }
     }
 
+    /// <summary>Response bytes of a stream the gateway dropped unsent (the stream closed): the connection's window gets them back.</summary>
+    public void CreditDropped(int bytes, FlushList flush)
+    {
+        lock (Sync)
+        {
+            if (Volatile.Read(ref _failed) != 0) return;
+            CreditConnection(bytes);
+            flush.Add(Output);
+        }
+    }
+
     /// <summary>Resets the stream upstream (unless it already ended there) and forgets it.</summary>
     public void Reset(Http2Stream stream, Http2ErrorCode code, FlushList flush)
     {
@@ -243,7 +254,7 @@ internal sealed partial class Http2UpstreamSession
     private void CreditConnection(int bytes)
     {
         _recvCredit += bytes;
-        if (_recvCredit < Http2Wire.ConnectionWindow / 4) return;
+        if (_recvCredit < Http2Wire.UpstreamCreditBatch) return;
         Output.Frame(Http2Wire.WindowUpdate, 0, (uint)_recvCredit);
         _recvWindow += _recvCredit;
         _recvCredit = 0;

@@ -13,10 +13,24 @@ internal static class Http2Wire
     /// <summary>What the gateway advertises to both peers: the stream window (and so the most it buffers per stream and direction).</summary>
     public const int StreamWindow = 64 * 1024;
 
-    /// <summary>The connection window the gateway grants each peer (and so the most it buffers per connection and direction).</summary>
+    /// <summary>The connection window the gateway grants each client (and so the most request DATA it buffers per client connection).</summary>
     public const int ConnectionWindow = 1024 * 1024;
 
     public const int MaxConcurrentStreams = 100;
+
+    /// <summary>The most streams the gateway opens on one upstream connection (fewer if the upstream's SETTINGS say so).</summary>
+    public const int UpstreamMaxStreams = 256;
+
+    /// <summary>Window granted back to an upstream connection in one WINDOW_UPDATE, once that much is owed.</summary>
+    public const int UpstreamCreditBatch = 4 * StreamWindow;
+
+    /// <summary>
+    /// The connection window the gateway grants an upstream: every stream's window plus one credit batch, so the shared
+    /// connection window is never what holds a stream back. Streams of a client that does not read fill their own
+    /// windows and stop there; other clients' streams on the same connection keep flowing. Memory stays bounded by the
+    /// stream windows (16 MiB only if all 256 streams hold a full window).
+    /// </summary>
+    public const int UpstreamConnectionWindow = UpstreamMaxStreams * StreamWindow + UpstreamCreditBatch;
     public const int MaxHeaderListSize = 64 * 1024;
 
     /// <summary>The most a HEADERS frame and its CONTINUATIONs may carry joined (CVE-2024-27316: bounded before decoding).</summary>

@@ -306,4 +306,74 @@ public sealed class Http2FastPathFailureTests
         Assert.Contains(("grpc-status", "0"), client.Decode(headers[1]));
         Assert.Contains(frames, f => f.Type == Canaria.Gateway.FastPath.Http2.Http2Wire.Data && f.StreamId == 1 && f.Payload.Length == 9);
     }
+
+    [Fact]
+    public async Task ConnectFails_LargeRequests_EveryCallUnavailableConnectionNeverStalls()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var dead = $"127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}";
+        probe.Stop();
+        var config = Http2Gateway.Grpc(dead, 1, dead, 0, s => s with { Health = new HealthConfig { ConsecutiveFailures = 100_000 } });
+        await using var gw = await GatewayTestHost.StartAsync(config);
+        using var channel = Http2Gateway.Channel(gw);
+        var invoker = channel.CreateCallInvoker();
+        var big = new string('x', 32 * 1024);
+
+        // 60 x 32 KiB is more than the 1 MiB connection window the gateway grants: the request bytes it drops with each 502
+        // must be granted back, or call 33 or so waits for window until its deadline.
+        for (var i = 0; i < 60; i++)
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(() => invoker.AsyncUnaryCall(EchoGrpc.Say, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(5)), big).ResponseAsync);
+            Assert.True(e.StatusCode == StatusCode.Unavailable, $"call {i}: {e.StatusCode} {e.Status.Detail}");
+        }
+    }
+
+    [Fact]
+    public async Task GatewayShutdown_SlowReaderLargeResponse_ResponseEndsWhole()
+    {
+        const int messages = 2048;
+        const int size = 16 * 1024;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var v1 = await TestBackend.StartAsync("v1", async ctx =>
+        {
+            ctx.Response.ContentType = "application/grpc";
+            await release.Task;
+            var payload = new byte[size];
+            for (var i = 0; i < messages; i++) await Http2Gateway.WriteGrpcMessageAsync(ctx.Response, payload, ctx.RequestAborted);
+            ctx.Response.AppendTrailer("grpc-status", "0");
+        }, http2Only: true);
+        var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw), sendSettings: false);
+        var settings = new byte[6];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(settings, Http2Wire.SettingsInitialWindowSize);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(settings.AsSpan(2), int.MaxValue);
+        await client.SendFrameAsync(Http2Wire.Settings, 0, 0, settings);
+        var increment = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(increment, int.MaxValue - 65535);
+        await client.SendFrameAsync(Http2Wire.WindowUpdate, 0, 0, increment);
+        await client.SendUnaryAsync(1, "/canaria.test.Echo/Say", "x");
+
+        var stopping = gw.DisposeAsync().AsTask();
+        await Task.Delay(100); // the drain has begun (its GOAWAY is on the way) before the answer starts
+        release.SetResult();
+        long bytes = 0;
+        var ended = false;
+        var frames = 0;
+        while (await client.ReadFrameAsync(Patience) is { } frame)
+        {
+            if (frame.StreamId == 1 && frame.Type == Http2Wire.Data) bytes += frame.Payload.Length;
+            if (frame.StreamId == 1 && (frame.Flags & Http2Wire.EndStream) != 0)
+            {
+                ended = true;
+                break;
+            }
+
+            if (++frames % 4 == 0) await Task.Delay(5); // a slow reader
+        }
+
+        await stopping;
+        Assert.True(ended, $"the connection closed before the response ended: {bytes} of {messages * (size + 5)} bytes");
+        Assert.Equal(messages * (size + 5), bytes);
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Canaria.Gateway.Config;
 using Canaria.Gateway.Tests.Support;
 using Grpc.Net.Client;
@@ -36,6 +37,37 @@ internal static class Http2Gateway
         }, TimeSpan.FromSeconds(20), what);
         return last;
     }
+
+    /// <summary>
+    /// A gRPC backend that answers <c>stable:ok</c>, and to a call with <c>x-flood: 1</c> streams up to
+    /// <paramref name="messages"/> messages of <paramref name="size"/> bytes, calling <paramref name="onWrite"/> after each
+    /// (a client that reads none of them stalls it); a cancelled flood ends quietly.
+    /// </summary>
+    public static Task<TestBackend> FloodBackendAsync(int size, int messages, Action onWrite) => TestBackend.StartAsync("v1", async ctx =>
+    {
+        ctx.Response.ContentType = "application/grpc";
+        if (ctx.Request.Headers["x-flood"] != "1")
+        {
+            await WriteGrpcMessageAsync(ctx.Response, "stable:ok"u8.ToArray(), ctx.RequestAborted);
+            ctx.Response.AppendTrailer("grpc-status", "0");
+            return;
+        }
+
+        var payload = new byte[size];
+        try
+        {
+            for (var i = 0; i < messages; i++)
+            {
+                await WriteGrpcMessageAsync(ctx.Response, payload, ctx.RequestAborted);
+                onWrite();
+            }
+
+            ctx.Response.AppendTrailer("grpc-status", "0");
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+        }
+    }, http2Only: true);
 
     /// <summary>Writes one gRPC message frame (uncompressed) to the response body.</summary>
     public static async Task WriteGrpcMessageAsync(Microsoft.AspNetCore.Http.HttpResponse response, byte[] payload, CancellationToken cancellationToken)

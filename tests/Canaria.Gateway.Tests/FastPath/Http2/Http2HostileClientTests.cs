@@ -38,7 +38,41 @@ public sealed class Http2HostileClientTests
         }));
 
         Assert.Equal(Http2ErrorCode.EnhanceYourCalm, await client.ReadGoAwayAsync(Patience));
-        Assert.True(v1.Calls < 1000, $"the upstream saw {v1.Calls} of the reset streams");
+        AssertFewOpenedUpstream(gw);
+        await AssertOthersServedAsync(gw);
+    }
+
+    /// <summary>MadeYouReset (CVE-2025-8671): streams the gateway resets because of the client cost the same budget as the client's own resets.</summary>
+    [Theory]
+    [InlineData("window-update-zero")]
+    [InlineData("data-past-window")]
+    [InlineData("trailers-without-end-stream")]
+    public async Task ClientCausedResets_Flood_GoAwayEnhanceYourCalmWorkBounded(string how)
+    {
+        await using var setup = await HostileSetup.StartAsync();
+        var (_, gw, client) = (setup.Backend, setup.Gateway, setup.Client);
+
+        await SendUntilClosedAsync(client, Enumerable.Range(0, 20).Select(batch =>
+        {
+            var bytes = new List<byte>();
+            for (var i = 0; i < 250; i++)
+            {
+                var id = ((batch * 250) + i) * 2 + 1;
+                bytes.AddRange(RawH2Client.Frame(Http2Wire.Headers, Http2Wire.EndHeaders, id, client.Block(Say)));
+                bytes.AddRange(how switch
+                {
+                    "window-update-zero" => RawH2Client.Frame(Http2Wire.WindowUpdate, 0, id, new byte[4]),
+                    "data-past-window" => RawH2Client.Frame(Http2Wire.Data, 0, id, new byte[Http2Wire.StreamWindow / 4]).Concat(
+                        Enumerable.Repeat(RawH2Client.Frame(Http2Wire.Data, 0, id, new byte[Http2Wire.DefaultMaxFrameSize]), 4).SelectMany(f => f)),
+                    _ => RawH2Client.Frame(Http2Wire.Headers, Http2Wire.EndHeaders, id, client.Block(Say)),
+                });
+            }
+
+            return bytes.ToArray();
+        }));
+
+        Assert.Equal(Http2ErrorCode.EnhanceYourCalm, await client.ReadGoAwayAsync(Patience));
+        AssertFewOpenedUpstream(gw);
         await AssertOthersServedAsync(gw);
     }
 
@@ -53,6 +87,7 @@ public sealed class Http2HostileClientTests
         await SendUntilClosedAsync(client, Enumerable.Range(0, 200).Select(_ => RawH2Client.Frame(Http2Wire.Continuation, 0, 1, filler)));
 
         Assert.Equal(Http2ErrorCode.EnhanceYourCalm, await client.ReadGoAwayAsync(Patience));
+        Assert.Equal(0, gw.Host.FastPath!.Http2Counters.Fast); // the stream was never routed, let alone opened upstream
         Assert.Equal(0, v1.Calls);
         await AssertOthersServedAsync(gw);
     }
@@ -138,25 +173,7 @@ public sealed class Http2HostileClientTests
     {
         const int messages = 100_000;
         var written = 0;
-        await using var v1 = await TestBackend.StartAsync("v1", async ctx =>
-        {
-            ctx.Response.ContentType = "application/grpc";
-            if (ctx.Request.Headers["x-flood"] != "1")
-            {
-                await Http2Gateway.WriteGrpcMessageAsync(ctx.Response, "stable:ok"u8.ToArray(), ctx.RequestAborted);
-                ctx.Response.AppendTrailer("grpc-status", "0");
-                return;
-            }
-
-            var payload = new byte[100];
-            for (var i = 0; i < messages; i++)
-            {
-                await Http2Gateway.WriteGrpcMessageAsync(ctx.Response, payload, ctx.RequestAborted);
-                Interlocked.Increment(ref written);
-            }
-
-            ctx.Response.AppendTrailer("grpc-status", "0");
-        }, http2Only: true);
+        await using var v1 = await Http2Gateway.FloodBackendAsync(100, messages, () => Interlocked.Increment(ref written));
         await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
         await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
 
@@ -202,6 +219,16 @@ public sealed class Http2HostileClientTests
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// The streams the gateway routed and opened upstream for the hostile client stayed within the reset budget (with room
+    /// for what was in flight when it ran out): the upstream's handler count cannot tell, reset streams never reach it.
+    /// </summary>
+    private static void AssertFewOpenedUpstream(GatewayTestHost gw)
+    {
+        var opened = gw.Host.FastPath!.Http2Counters.Fast;
+        Assert.True(opened > 0 && opened < 2 * ResetBudget.Burst, $"the gateway opened {opened} upstream streams for a client resetting them");
     }
 
     /// <summary>A well-behaved gRPC client on its own connection is served while (or after) the hostile one was dealt with.</summary>
