@@ -27,11 +27,7 @@ internal sealed partial class Http2ClientSession
             var trailerSink = _trailers;
             if (_decoder.Decode(block, ref trailerSink) != HpackError.None) return Http2ErrorCode.CompressionError;
             if (!_streams.TryGetValue(id, out var open) || open.RequestEnded) return Http2ErrorCode.StreamClosed;
-            if (!endStream)
-            {
-                AbortStream(open, Http2ErrorCode.ProtocolError, notifyClient: true);
-                return Http2ErrorCode.NoError;
-            }
+            if (!endStream) return ResetForClient(id, Http2ErrorCode.ProtocolError); // trailers must end the stream
 
             open.RequestEnded = true;
             PumpRequestLocked(open, _flush);
@@ -54,11 +50,7 @@ internal sealed partial class Http2ClientSession
             return _resets.TryTake() ? Http2ErrorCode.NoError : Http2ErrorCode.EnhanceYourCalm;
         }
 
-        if (!RequestFields.Validate(stream))
-        {
-            ResetClient(id, Http2ErrorCode.ProtocolError);
-            return Http2ErrorCode.NoError;
-        }
+        if (!RequestFields.Validate(stream)) return ResetForClient(id, Http2ErrorCode.ProtocolError);
 
         stream.RequestEnded = endStream;
         stream.ClientSendWindow = _peer.InitialWindowSize;
@@ -87,8 +79,7 @@ internal sealed partial class Http2ClientSession
         if (flowLength > stream.ClientRecvWindow)
         {
             CreditClient(null, flowLength, _flush);
-            AbortStream(stream, Http2ErrorCode.FlowControlError, notifyClient: true);
-            return Http2ErrorCode.NoError;
+            return ResetForClient(streamId, Http2ErrorCode.FlowControlError);
         }
 
         stream.ClientRecvWindow -= flowLength;
@@ -104,6 +95,17 @@ internal sealed partial class Http2ClientSession
         if (_streams.TryGetValue(streamId, out var stream)) AbortStream(stream, Http2ErrorCode.Cancel, notifyClient: false);
 
         // Rapid reset (CVE-2023-44487): every reset stream cost an upstream stream; past the budget the connection ends.
+        return _resets.TryTake() ? Http2ErrorCode.NoError : Http2ErrorCode.EnhanceYourCalm;
+    }
+
+    /// <summary>
+    /// The client broke one stream (a stream error): it is reset both ways, and, as the client's own RST_STREAM, takes from
+    /// the reset budget (MadeYouReset, CVE-2025-8671: a stream the gateway resets for the client cost an upstream stream too).
+    /// </summary>
+    private Http2ErrorCode ResetForClient(int streamId, Http2ErrorCode code)
+    {
+        if (_streams.TryGetValue(streamId, out var stream)) AbortStream(stream, code, notifyClient: true);
+        else ResetClient(streamId, code);
         return _resets.TryTake() ? Http2ErrorCode.NoError : Http2ErrorCode.EnhanceYourCalm;
     }
 

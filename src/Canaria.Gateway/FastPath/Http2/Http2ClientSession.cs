@@ -209,8 +209,7 @@ internal sealed partial class Http2ClientSession
                 return OnContinuation(flags, streamId, payload);
             case Http2Wire.Priority:
                 if (streamId == 0) return Http2ErrorCode.ProtocolError;
-                if (payload.Length != 5) ResetClient(streamId, Http2ErrorCode.FrameSizeError);
-                return Http2ErrorCode.NoError;
+                return payload.Length == 5 ? Http2ErrorCode.NoError : ResetForClient(streamId, Http2ErrorCode.FrameSizeError);
             case Http2Wire.RstStream:
                 if (streamId == 0 || streamId > _lastStreamId) return Http2ErrorCode.ProtocolError;
                 if (payload.Length != 4) return Http2ErrorCode.FrameSizeError;
@@ -274,11 +273,8 @@ internal sealed partial class Http2ClientSession
 
         if (streamId > _lastStreamId) return Http2ErrorCode.ProtocolError;
         if (!_streams.TryGetValue(streamId, out var one)) return Http2ErrorCode.NoError;
-        if (increment == 0 || (long)one.ClientSendWindow + increment > Http2Wire.MaxWindow)
-        {
-            AbortStream(one, increment == 0 ? Http2ErrorCode.ProtocolError : Http2ErrorCode.FlowControlError, notifyClient: true);
-            return Http2ErrorCode.NoError;
-        }
+        if (increment == 0) return ResetForClient(streamId, Http2ErrorCode.ProtocolError);
+        if ((long)one.ClientSendWindow + increment > Http2Wire.MaxWindow) return ResetForClient(streamId, Http2ErrorCode.FlowControlError);
 
         one.ClientSendWindow += increment;
         PumpResponse(one, _flush);

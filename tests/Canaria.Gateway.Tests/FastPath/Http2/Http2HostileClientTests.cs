@@ -47,6 +47,7 @@ public sealed class Http2HostileClientTests
     [InlineData("window-update-zero")]
     [InlineData("data-past-window")]
     [InlineData("trailers-without-end-stream")]
+    [InlineData("priority-wrong-length")]
     public async Task ClientCausedResets_Flood_GoAwayEnhanceYourCalmWorkBounded(string how)
     {
         await using var setup = await HostileSetup.StartAsync();
@@ -64,6 +65,7 @@ public sealed class Http2HostileClientTests
                     "window-update-zero" => RawH2Client.Frame(Http2Wire.WindowUpdate, 0, id, new byte[4]),
                     "data-past-window" => RawH2Client.Frame(Http2Wire.Data, 0, id, new byte[Http2Wire.StreamWindow / 4]).Concat(
                         Enumerable.Repeat(RawH2Client.Frame(Http2Wire.Data, 0, id, new byte[Http2Wire.DefaultMaxFrameSize]), 4).SelectMany(f => f)),
+                    "priority-wrong-length" => RawH2Client.Frame(Http2Wire.Priority, 0, id, new byte[4]),
                     _ => RawH2Client.Frame(Http2Wire.Headers, Http2Wire.EndHeaders, id, client.Block(Say)),
                 });
             }
