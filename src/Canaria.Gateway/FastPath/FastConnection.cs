@@ -65,6 +65,9 @@ internal sealed class FastConnection : IDisposable
     /// <summary>Shutdown or handover: an HTTP/2 connection sends GOAWAY and closes after its streams in flight.</summary>
     public void BeginDrain() => Volatile.Read(ref _http2)?.BeginDrain();
 
+    /// <summary>An idle HTTP/2 connection's keep-alive ran out: true when it was sent GOAWAY now (false: not HTTP/2, or sent before).</summary>
+    public bool TryDrainIdle() => Volatile.Read(ref _http2) is { } session && session.BeginDrain();
+
     public async Task RunAsync()
     {
         var receiving = ReceiveAsync();
@@ -173,8 +176,7 @@ internal sealed class FastConnection : IDisposable
                         var session = new Http2.Http2ClientSession(this, _listener);
                         Volatile.Write(ref _http2, session);
                         MarkIdle();
-                        if (Draining) session.BeginDrain();
-                        await session.RunAsync().ConfigureAwait(false);
+                        await session.RunAsync().ConfigureAwait(false); // it sends GOAWAY after its SETTINGS when draining
                         return;
                     }
 

@@ -246,7 +246,9 @@ internal sealed class FastListener : IDataListener
             var since = connection.WaitingSince;
             if (since != 0 && Context.Time.GetElapsedTime(since, now) > (connection.PartialHead ? HeadTimeout : KeepAliveTimeout))
             {
-                connection.Dispose();
+                // An idle HTTP/2 connection gets GOAWAY first (a stream the client opens meanwhile is known unprocessed, and
+                // retried); it closes itself, or at the next sweep if it did not.
+                if (connection.PartialHead || !connection.TryDrainIdle()) connection.Dispose();
             }
         }
     }

@@ -43,6 +43,8 @@ internal sealed partial class Http2ClientSession
     private bool _goAwaySent;
     private bool _peerGoAway;
     private bool _closing;
+    private bool _settingsSent;
+    private bool _drainAsked;
     private Http2UpstreamSession? _fullPath;
 
     public Http2ClientSession(FastConnection connection, FastListener listener)
@@ -71,8 +73,12 @@ internal sealed partial class Http2ClientSession
             Http2Wire.WriteSetting(settings[24..], Http2Wire.SettingsEnableConnectProtocol, 1);
             Output.Frame(Http2Wire.Settings, 0, 0, settings);
             Output.Frame(Http2Wire.WindowUpdate, 0, Http2Wire.ConnectionWindow - Http2Wire.DefaultWindow);
+            _settingsSent = true;
         }
 
+        // A drain that began before the SETTINGS were written (or before this connection was accepted) sends its GOAWAY
+        // now, after them (RFC 9113 §3.4: the server's preface is its SETTINGS).
+        if (_drainAsked || _connection.Draining) BeginDrain();
         Output.Start(_connection.Socket);
         var input = _connection.Input;
         var error = Http2ErrorCode.NoError;
@@ -103,17 +109,27 @@ internal sealed partial class Http2ClientSession
         await EndAsync(error).ConfigureAwait(false);
     }
 
-    /// <summary>Shutdown or handover: GOAWAY with the last stream id; the streams in flight finish, then the connection closes.</summary>
-    public void BeginDrain()
+    /// <summary>
+    /// Shutdown, handover or an idle keep-alive run out: GOAWAY with the last stream id; the streams in flight finish, then
+    /// the connection closes. False when the GOAWAY was sent before (or the connection is gone).
+    /// </summary>
+    public bool BeginDrain()
     {
         lock (Sync)
         {
-            if (_goAwaySent || Output.Closed) return;
+            if (!_settingsSent)
+            {
+                _drainAsked = true; // sent after the SETTINGS
+                return true;
+            }
+
+            if (_goAwaySent || Output.Closed) return false;
             WriteGoAway(Http2ErrorCode.NoError);
             if (_streams.Count == 0) Close();
         }
 
         Output.Flush();
+        return true;
     }
 
     private void WriteGoAway(Http2ErrorCode code)

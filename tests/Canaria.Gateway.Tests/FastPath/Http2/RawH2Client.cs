@@ -20,14 +20,21 @@ internal sealed class RawH2Client : IAsyncDisposable
 
     private RawH2Client(Socket socket) => _socket = socket;
 
-    public static async Task<RawH2Client> ConnectAsync(Uri gateway, bool sendSettings = true)
+    /// <param name="sendPreface">False: only connect (<see cref="SendPrefaceAsync"/> later).</param>
+    public static async Task<RawH2Client> ConnectAsync(Uri gateway, bool sendSettings = true, bool sendPreface = true)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(gateway.Host, gateway.Port);
         var client = new RawH2Client(socket);
-        await client.SendRawAsync("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray());
-        if (sendSettings) await client.SendFrameAsync(Http2Wire.Settings, 0, 0, []);
+        if (sendPreface) await client.SendPrefaceAsync(sendSettings);
         return client;
+    }
+
+    /// <summary>The client's connection preface, and (with <paramref name="sendSettings"/>) an empty SETTINGS.</summary>
+    public async Task SendPrefaceAsync(bool sendSettings = true)
+    {
+        await SendRawAsync("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray());
+        if (sendSettings) await SendFrameAsync(Http2Wire.Settings, 0, 0, []);
     }
 
     /// <summary>The server side of an accepted connection (a fake upstream): call <see cref="SkipPrefaceAsync"/> first.</summary>
