@@ -111,6 +111,7 @@ internal sealed partial class Http2ClientSession
 
     private void ResetClientOn(int streamId, Http2ErrorCode code, FlushList flush)
     {
+        _resetByUs.Add(streamId);
         Output.Frame(Http2Wire.RstStream, streamId, (uint)code);
         flush.Add(Output);
     }

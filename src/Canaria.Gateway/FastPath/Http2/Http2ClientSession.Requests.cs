@@ -26,7 +26,11 @@ internal sealed partial class Http2ClientSession
             _trailers.Clear();
             var trailerSink = _trailers;
             if (_decoder.Decode(block, ref trailerSink) != HpackError.None) return Http2ErrorCode.CompressionError;
-            if (!_streams.TryGetValue(id, out var open) || open.RequestEnded) return Http2ErrorCode.StreamClosed;
+            if (!_streams.TryGetValue(id, out var open) || open.RequestEnded)
+            {
+                // Frames already in flight when the gateway reset the stream are ignored (RFC 9113 §5.1), not a connection error.
+                return open is null && _resetByUs.Contains(id) ? Http2ErrorCode.NoError : Http2ErrorCode.StreamClosed;
+            }
             if (!endStream) return ResetForClient(id, Http2ErrorCode.ProtocolError); // trailers must end the stream
 
             open.RequestEnded = true;
@@ -69,6 +73,12 @@ internal sealed partial class Http2ClientSession
         _recvWindow -= flowLength;
         if (!_streams.TryGetValue(streamId, out var stream) || stream.RequestEnded)
         {
+            if (stream is null && _resetByUs.Contains(streamId))
+            {
+                CreditClient(null, flowLength, _flush); // sent before our RST_STREAM reached the client: ignored (§5.1)
+                return Http2ErrorCode.NoError;
+            }
+
             // Each such frame costs an RST_STREAM back: bounded like PING and SETTINGS acks, against a peer that never reads them.
             if (Output.PendingControl > MaxQueuedControl) return Http2ErrorCode.EnhanceYourCalm;
             CreditClient(null, flowLength, _flush);
@@ -112,6 +122,7 @@ internal sealed partial class Http2ClientSession
     /// <summary>Sends RST_STREAM to the client (caller holds the lock).</summary>
     private void ResetClient(int streamId, Http2ErrorCode code)
     {
+        _resetByUs.Add(streamId);
         Span<byte> payload = stackalloc byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(payload, (uint)code);
         Output.Control(Http2Wire.RstStream, 0, streamId, payload);

@@ -43,6 +43,7 @@ internal sealed partial class Http2ClientSession
     private bool _goAwaySent;
     private bool _peerGoAway;
     private bool _closing;
+    private readonly RecentIds _resetByUs = new(Http2Wire.MaxConcurrentStreams);
     private bool _settingsSent;
     private bool _drainAsked;
     private Http2UpstreamSession? _fullPath;

@@ -310,10 +310,7 @@ public sealed class Http2FastPathFailureTests
     [Fact]
     public async Task ConnectFails_LargeRequests_EveryCallUnavailableConnectionNeverStalls()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var dead = $"127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}";
-        probe.Stop();
+        var dead = DeadAddress();
         var config = Http2Gateway.Grpc(dead, 1, dead, 0, s => s with { Health = new HealthConfig { ConsecutiveFailures = 100_000 } });
         await using var gw = await GatewayTestHost.StartAsync(config);
         using var channel = Http2Gateway.Channel(gw);
@@ -375,5 +372,42 @@ public sealed class Http2FastPathFailureTests
         await stopping;
         Assert.True(ended, $"the connection closed before the response ended: {bytes} of {messages * (size + 5)} bytes");
         Assert.Equal(messages * (size + 5), bytes);
+    }
+
+    [Fact]
+    public async Task AnsweredBeforeRequestEnded_ClientSendsTrailersAfterReset_IgnoredConnectionKept()
+    {
+        var dead = DeadAddress();
+        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(dead, 1, dead, 0));
+        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+        const string say = "/canaria.test.Echo/Say";
+
+        // A client-streaming call the gateway answers (UNAVAILABLE) and resets (NO_ERROR) before the client ended it.
+        await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders, 1, client.Block(say));
+        RawFrame? frame;
+        while ((frame = await client.ReadFrameAsync(Patience)) is not null && !(frame.StreamId == 1 && frame.Type == Http2Wire.RstStream)) { }
+        Assert.NotNull(frame);
+
+        // What the client had sent before it saw the reset is ignored (RFC 9113 §5.1), not a connection error.
+        await client.SendFrameAsync(Http2Wire.Data, 0, 1, RawH2Client.GrpcMessage("late"));
+        await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders | Http2Wire.EndStream, 1, client.Block(say));
+        await client.SendUnaryAsync(3, say, "next");
+        while ((frame = await client.ReadFrameAsync(Patience)) is not null && frame.StreamId != 3)
+        {
+            Assert.False(frame.Type == Http2Wire.GoAway, "GOAWAY for frames sent on a stream the gateway had just reset");
+        }
+
+        Assert.NotNull(frame);
+        Assert.Equal(Http2Wire.Headers, frame.Type);
+    }
+
+    /// <summary>A loopback address nothing listens on (connects are refused at once).</summary>
+    private static string DeadAddress()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var dead = $"127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}";
+        probe.Stop();
+        return dead;
     }
 }
