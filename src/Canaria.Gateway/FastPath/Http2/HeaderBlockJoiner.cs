@@ -5,15 +5,20 @@ namespace Canaria.Gateway.FastPath.Http2;
 /// <summary>
 /// Joins a HEADERS frame and its CONTINUATIONs into one header block (RFC 9113 §6.2, §6.10), bounded by
 /// <see cref="Http2Wire.MaxHeaderBlock"/> before any of it is decoded (endless CONTINUATION, CVE-2024-27316: the peer
-/// gets ENHANCE_YOUR_CALM). A block split over frames is copied into a pooled buffer; one in a single frame is not copied.
+/// gets ENHANCE_YOUR_CALM), and in frames (<see cref="MaxContinuations"/>: empty CONTINUATIONs add no bytes but cost work).
+/// A block split over frames is copied into a pooled buffer; one in a single frame is not copied.
 /// </summary>
 internal sealed class HeaderBlockJoiner
 {
     /// <summary>Decodes and acts on one complete header block.</summary>
     public delegate Http2ErrorCode BlockHandler(ReadOnlySpan<byte> block);
 
+    /// <summary>The most CONTINUATION frames one block may take (a full block in 16 KiB frames needs 5).</summary>
+    public const int MaxContinuations = 128;
+
     private byte[]? _buffer;
     private int _length;
+    private int _continuations;
 
     public int StreamId { get; private set; }
 
@@ -53,7 +58,7 @@ internal sealed class HeaderBlockJoiner
     public Http2ErrorCode Continuation(byte flags, int streamId, ReadOnlySpan<byte> payload, BlockHandler onBlock)
     {
         if (_buffer is null || streamId != StreamId) return Http2ErrorCode.ProtocolError;
-        if (_length + payload.Length > Http2Wire.MaxHeaderBlock) return Http2ErrorCode.EnhanceYourCalm;
+        if (_length + payload.Length > Http2Wire.MaxHeaderBlock || ++_continuations > MaxContinuations) return Http2ErrorCode.EnhanceYourCalm;
         payload.CopyTo(_buffer.AsSpan(_length));
         _length += payload.Length;
         if ((flags & Http2Wire.EndHeaders) == 0) return Http2ErrorCode.NoError;
@@ -73,5 +78,6 @@ internal sealed class HeaderBlockJoiner
         if (_buffer is not null) ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = null;
         _length = 0;
+        _continuations = 0;
     }
 }

@@ -102,6 +102,7 @@ internal sealed partial class Http2ClientSession
     {
         if (_fullPath is null || !_fullPath.TryOpen(stream, _flush))
         {
+            _fullPath?.Retire(); // full: it closes once its last stream ends
             var port = 0;
             _fullPath = new Http2UpstreamSession(
                 async ct =>

@@ -240,6 +240,16 @@ internal sealed partial class Http2UpstreamSession
         return true;
     }
 
+    /// <summary>No new streams here (a newer connection replaced this one): it closes once its last stream ends.</summary>
+    public void Retire()
+    {
+        lock (Sync)
+        {
+            GoingAway = true;
+            if (_streams.Count == 0) _socket?.Dispose();
+        }
+    }
+
     private void Forget(Http2Stream stream)
     {
         if (_streams.Remove(stream.UpstreamId) && _streams.Count == 0)

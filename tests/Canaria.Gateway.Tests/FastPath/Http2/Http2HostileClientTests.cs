@@ -95,6 +95,22 @@ public sealed class Http2HostileClientTests
     }
 
     [Fact]
+    public async Task Continuation_EndlessEmpty_GoAwayEnhanceYourCalm()
+    {
+        await using var setup = await HostileSetup.StartAsync();
+        var (v1, gw, client) = (setup.Backend, setup.Gateway, setup.Client);
+
+        var empty = RawH2Client.Frame(Http2Wire.Continuation, 0, 1, []);
+        await client.SendFrameAsync(Http2Wire.Headers, 0, 1, client.Block(Say));
+        await SendUntilClosedAsync(client, Enumerable.Range(0, 100).Select(_ => Enumerable.Repeat(empty, 10_000).SelectMany(f => f).ToArray()));
+
+        Assert.Equal(Http2ErrorCode.EnhanceYourCalm, await client.ReadGoAwayAsync(Patience));
+        Assert.Equal(0, gw.Host.FastPath!.Http2Counters.Fast);
+        Assert.Equal(0, v1.Calls);
+        await AssertOthersServedAsync(gw);
+    }
+
+    [Fact]
     public async Task Data_PastStreamWindow_StreamResetFlowControlError()
     {
         // An upstream that accepts the connection and never answers: its window is never granted again, so the client's
