@@ -7,7 +7,7 @@ namespace Canaria.Gateway.FastPath.Http2;
 internal sealed class HeaderList : IHpackHeaderSink
 {
     private byte[] _store = new byte[1024];
-    private (int NameStart, int NameLength, int ValueStart, int ValueLength)[] _fields = new (int, int, int, int)[16];
+    private (int NameStart, int NameLength, int ValueStart, int ValueLength, bool NeverIndexed)[] _fields = new (int, int, int, int, bool)[16];
     private int _used;
 
     public int Count { get; private set; }
@@ -18,7 +18,7 @@ internal sealed class HeaderList : IHpackHeaderSink
         _used = 0;
     }
 
-    public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, bool neverIndexed)
     {
         if (_used + name.Length + value.Length > _store.Length)
         {
@@ -28,13 +28,16 @@ internal sealed class HeaderList : IHpackHeaderSink
         if (Count == _fields.Length) Array.Resize(ref _fields, Count * 2);
         name.CopyTo(_store.AsSpan(_used));
         value.CopyTo(_store.AsSpan(_used + name.Length));
-        _fields[Count++] = (_used, name.Length, _used + name.Length, value.Length);
+        _fields[Count++] = (_used, name.Length, _used + name.Length, value.Length, neverIndexed);
         _used += name.Length + value.Length;
     }
 
     public ReadOnlySpan<byte> Name(int index) => _store.AsSpan(_fields[index].NameStart, _fields[index].NameLength);
 
     public ReadOnlySpan<byte> Value(int index) => _store.AsSpan(_fields[index].ValueStart, _fields[index].ValueLength);
+
+    /// <summary>The field came never-indexed (RFC 7541 §6.2.3): it must be sent on never-indexed too.</summary>
+    public bool NeverIndexed(int index) => _fields[index].NeverIndexed;
 
     /// <summary>The index of the first field named <paramref name="name"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> name)
@@ -51,6 +54,6 @@ internal sealed class HeaderList : IHpackHeaderSink
     public void CopyFrom(HeaderList other)
     {
         Clear();
-        for (var i = 0; i < other.Count; i++) OnHeader(other.Name(i), other.Value(i));
+        for (var i = 0; i < other.Count; i++) OnHeader(other.Name(i), other.Value(i), other.NeverIndexed(i));
     }
 }

@@ -65,7 +65,7 @@ internal sealed class HpackDecoder
             {
                 // 01xxxxxx: incremental indexing (6-bit prefix); 0000xxxx without indexing, 0001xxxx never indexed (4-bit).
                 var indexing = (first & 0xc0) == 0x40;
-                error = Literal(block, ref pos, indexing ? 6 : 4, indexing, ref listSize, ref sink);
+                error = Literal(block, ref pos, indexing ? 6 : 4, indexing, neverIndexed: (first & 0xf0) == 0x10, ref listSize, ref sink);
                 fieldSeen = true;
             }
 
@@ -111,11 +111,11 @@ internal sealed class HpackDecoder
 
         var name = index <= HpackStaticTable.Count ? HpackStaticTable.Name(index) : _table.Name(index - HpackStaticTable.Count);
         var value = index <= HpackStaticTable.Count ? HpackStaticTable.Value(index) : _table.Value(index - HpackStaticTable.Count);
-        Emit(name, value, ref listSize, ref sink);
+        Emit(name, value, false, ref listSize, ref sink);
         return HpackError.None;
     }
 
-    private HpackError Literal<TSink>(ReadOnlySpan<byte> block, ref int pos, int prefixBits, bool indexing, ref long listSize, ref TSink sink)
+    private HpackError Literal<TSink>(ReadOnlySpan<byte> block, ref int pos, int prefixBits, bool indexing, bool neverIndexed, ref long listSize, ref TSink sink)
         where TSink : IHpackHeaderSink, allows ref struct
     {
         var error = HpackInteger.Read(block, ref pos, prefixBits, out var nameIndex);
@@ -206,7 +206,7 @@ internal sealed class HpackDecoder
             _table.Add(name, value);
         }
 
-        Emit(name, value, ref listSize, ref sink);
+        Emit(name, value, neverIndexed, ref listSize, ref sink);
         return HpackError.None;
     }
 
@@ -236,13 +236,13 @@ internal sealed class HpackDecoder
     }
 
     // Counts the field against the header list limit, and passes it on while the list is within it.
-    private void Emit<TSink>(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, ref long listSize, ref TSink sink)
+    private void Emit<TSink>(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, bool neverIndexed, ref long listSize, ref TSink sink)
         where TSink : IHpackHeaderSink, allows ref struct
     {
         listSize += name.Length + value.Length + HpackDynamicTable.EntryOverhead;
         if (listSize <= _maxHeaderListSize)
         {
-            sink.OnHeader(name, value);
+            sink.OnHeader(name, value, neverIndexed);
         }
     }
 

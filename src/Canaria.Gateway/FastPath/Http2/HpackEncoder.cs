@@ -13,7 +13,7 @@ namespace Canaria.Gateway.FastPath.Http2;
 /// <c>content-length</c>, <c>date</c>, trace and request ids) are indexed once, so their name gets an index, and from then
 /// on sent as literals that refer to that name and leave the table alone; fields over a quarter of the table are never
 /// indexed, since they would evict the repeated ones; sensitive fields (<c>authorization</c>, <c>proxy-authorization</c>, <c>cookie</c>,
-/// <c>set-cookie</c>) are "never indexed" so no intermediary stores them either (RFC 7541 §7.1.3).
+/// <c>set-cookie</c>) and fields that came "never indexed" are sent so, and no intermediary stores them either (RFC 7541 §7.1.3).
 /// </para>
 /// <para>
 /// Huffman: used for the strings of indexed fields when it is shorter, since they are encoded once per connection; the
@@ -66,11 +66,12 @@ internal sealed class HpackEncoder
 
     /// <summary>
     /// Appends one field's encoding to <paramref name="output"/> (see the class summary for what is indexed). Names go as
-    /// given: the caller passes them in lower case, as HTTP/2 requires (RFC 9113 §8.2.1).
+    /// given: the caller passes them in lower case, as HTTP/2 requires (RFC 9113 §8.2.1). <paramref name="neverIndexed"/>:
+    /// the field came never-indexed and is forwarded so (RFC 7541 §7.1.3), as sensitive names always are.
     /// </summary>
-    public void Encode(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, IBufferWriter<byte> output)
+    public void Encode(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, IBufferWriter<byte> output, bool neverIndexed = false)
     {
-        if (HpackFieldPolicy.IsSensitive(name))
+        if (neverIndexed || HpackFieldPolicy.IsSensitive(name))
         {
             HpackStaticTable.Find(name, [], out var staticName);
             var tableName = staticName == 0 ? FindName(name) : staticName;

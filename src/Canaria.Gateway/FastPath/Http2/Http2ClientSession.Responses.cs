@@ -209,7 +209,7 @@ internal sealed partial class Http2ClientSession
             var name = fields.Name(i);
             if (name.IsEmpty || name[0] == (byte)':' || RequestFields.IsConnectionSpecific(name)) continue;
             if (!versionHeader.IsEmpty && name.SequenceEqual(versionHeader)) continue;
-            _encoder.Encode(name, fields.Value(i), _block);
+            _encoder.Encode(name, fields.Value(i), _block, fields.NeverIndexed(i));
         }
     }
 

@@ -242,7 +242,7 @@ internal sealed partial class Http2ClientSession
         var request = stream.Request;
         if (stream.FullPath)
         {
-            for (var i = 0; i < request.Count; i++) encoder.Encode(request.Name(i), request.Value(i), block);
+            for (var i = 0; i < request.Count; i++) encoder.Encode(request.Name(i), request.Value(i), block, request.NeverIndexed(i));
             return;
         }
 
@@ -263,7 +263,7 @@ internal sealed partial class Http2ClientSession
                 continue;
             }
 
-            encoder.Encode(name, request.Value(i), block);
+            encoder.Encode(name, request.Value(i), block, request.NeverIndexed(i));
         }
 
         EncodeForwarded(stream, encoder, block, forwardedFor, priorForwards);

@@ -13,7 +13,7 @@ internal struct HpackFields : IHpackHeaderSink
 
     public List<(string Name, string Value)> Fields { get; } = [];
 
-    public readonly void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
+    public readonly void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, bool neverIndexed) =>
         Fields.Add((Encoding.Latin1.GetString(name), Encoding.Latin1.GetString(value)));
 
     /// <summary>Decodes <paramref name="block"/> and returns the error and the fields decoded before it.</summary>

@@ -178,10 +178,36 @@ public sealed class HpackRoundTripTests
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
+    [Fact]
+    public void Forward_NeverIndexedField_ReencodedNeverIndexedNoTableInsert()
+    {
+        // 0001 0000: a never-indexed literal with a literal name (RFC 7541 §6.2.3): a client's API key it keeps out of tables.
+        byte[] block = [0x10, 9, .. "x-api-key"u8, 6, .. "secret"u8];
+        var fields = new HeaderList();
+        var sink = fields;
+        Assert.Equal(HpackError.None, new HpackDecoder().Decode(block, ref sink));
+        Assert.True(fields.NeverIndexed(0));
+
+        // The gateway forwards it (as the HTTP/2 loop re-encodes fields toward the other peer).
+        var encoder = new HpackEncoder();
+        var output = new ArrayBufferWriter<byte>();
+        encoder.BeginBlock(output);
+        for (var i = 0; i < fields.Count; i++) encoder.Encode(fields.Name(i), fields.Value(i), output, fields.NeverIndexed(i));
+
+        Assert.Equal(0x10, output.WrittenSpan[0] & 0xf0);
+        Assert.Equal(0, encoder.Table.Count);
+        var decoder = new HpackDecoder();
+        var again = new HeaderList();
+        var againSink = again;
+        Assert.Equal(HpackError.None, decoder.Decode(output.WrittenSpan, ref againSink));
+        Assert.Equal(("x-api-key", "secret", true), (Encoding.ASCII.GetString(again.Name(0)), Encoding.ASCII.GetString(again.Value(0)), again.NeverIndexed(0)));
+        Assert.Equal(0, decoder.Table.Count);
+    }
+
     private struct FieldCounter : IHpackHeaderSink
     {
         public int Count { get; private set; }
 
-        public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) => Count++;
+        public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, bool neverIndexed) => Count++;
     }
 }

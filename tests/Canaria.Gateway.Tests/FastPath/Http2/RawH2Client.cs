@@ -186,7 +186,7 @@ internal sealed class RawH2Client : IAsyncDisposable
     {
         public List<(string Name, string Value)> Fields { get; } = [];
 
-        public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
+        public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, bool neverIndexed) =>
             Fields.Add((System.Text.Encoding.ASCII.GetString(name), System.Text.Encoding.ASCII.GetString(value)));
     }
 }
