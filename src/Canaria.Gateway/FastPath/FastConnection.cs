@@ -65,6 +65,9 @@ internal sealed class FastConnection : IDisposable
     /// <summary>Shutdown or handover: an HTTP/2 connection sends GOAWAY and closes after its streams in flight.</summary>
     public void BeginDrain() => Volatile.Read(ref _http2)?.BeginDrain();
 
+    /// <summary>An HTTP/2 connection: after its GOAWAY it closes itself once its last frames left (gracefully, with a FIN).</summary>
+    public bool IsHttp2 => Volatile.Read(ref _http2) is not null;
+
     /// <summary>An idle HTTP/2 connection's keep-alive ran out: true when it was sent GOAWAY now (false: not HTTP/2, or sent before).</summary>
     public bool TryDrainIdle() => Volatile.Read(ref _http2) is { } session && session.BeginDrain();
 

@@ -166,7 +166,9 @@ internal sealed class FastListener : IDataListener
             foreach (var connection in _connections.Keys)
             {
                 connection.BeginDrain();
-                if (connection.WaitingSince != 0 && !connection.PartialHead) connection.Dispose();
+                // An HTTP/2 connection whose last stream ended may still be sending its tail: disposing it now would reset it
+                // and destroy what the client has not read yet; it closes itself (or at the timeout below).
+                if (connection.WaitingSince != 0 && !connection.PartialHead && !connection.IsHttp2) connection.Dispose();
             }
 
             await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
