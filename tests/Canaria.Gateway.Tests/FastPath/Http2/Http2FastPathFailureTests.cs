@@ -342,13 +342,7 @@ public sealed class Http2FastPathFailureTests
         }, http2Only: true);
         var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
         await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw), sendSettings: false);
-        var settings = new byte[6];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(settings, Http2Wire.SettingsInitialWindowSize);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(settings.AsSpan(2), int.MaxValue);
-        await client.SendFrameAsync(Http2Wire.Settings, 0, 0, settings);
-        var increment = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(increment, int.MaxValue - 65535);
-        await client.SendFrameAsync(Http2Wire.WindowUpdate, 0, 0, increment);
+        await client.GrantLargestWindowsAsync();
         await client.SendUnaryAsync(1, "/canaria.test.Echo/Say", "x");
 
         var stopping = gw.DisposeAsync().AsTask();

@@ -17,10 +17,8 @@ public sealed class Http2SlowClientTests
     [Fact]
     public async Task ClientResets_StreamsWithBufferedResponses_SharedUpstreamStillServesOthers()
     {
-        long written = 0;
-        await using var v1 = await Http2Gateway.FloodBackendAsync(1000, 100_000, () => Interlocked.Increment(ref written));
-        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
-        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+        await using var setup = await FloodSetup.StartAsync();
+        var (gw, client) = (setup.Gateway, setup.Client);
         var rst = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(rst, (uint)Http2ErrorCode.Cancel);
 
@@ -29,9 +27,8 @@ public sealed class Http2SlowClientTests
         for (var i = 0; i < 24; i++)
         {
             var id = i * 2 + 1;
-            await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders, id, client.Block(Say, extra: ("x-flood", "1")));
-            await client.SendFrameAsync(Http2Wire.Data, Http2Wire.EndStream, id, RawH2Client.GrpcMessage("x"));
-            await Http2Gateway.UntilStalledAsync(() => Interlocked.Read(ref written), "the upstream's writes to stall");
+            await setup.OpenFloodAsync(id);
+            await setup.UntilStalledAsync();
             await client.SendFrameAsync(Http2Wire.RstStream, 0, id, rst);
         }
 
@@ -41,20 +38,13 @@ public sealed class Http2SlowClientTests
     [Fact]
     public async Task ClientNeverReads_ManyStreams_SharedUpstreamStillServesOthers()
     {
-        long written = 0;
-        await using var v1 = await Http2Gateway.FloodBackendAsync(1000, 100_000, () => Interlocked.Increment(ref written));
-        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
-        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw));
+        await using var setup = await FloodSetup.StartAsync();
+        var (gw, client) = (setup.Gateway, setup.Client);
 
         // 24 streams x a 64 KiB stream window held for a client that reads none of it: more than 1 MiB.
-        for (var i = 0; i < 24; i++)
-        {
-            var id = i * 2 + 1;
-            await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders, id, client.Block(Say, extra: ("x-flood", "1")));
-            await client.SendFrameAsync(Http2Wire.Data, Http2Wire.EndStream, id, RawH2Client.GrpcMessage("x"));
-        }
+        for (var i = 0; i < 24; i++) await setup.OpenFloodAsync(i * 2 + 1);
 
-        var stalled = await Http2Gateway.UntilStalledAsync(() => Interlocked.Read(ref written), "the upstream's writes to stall");
+        var stalled = await setup.UntilStalledAsync();
 
         // Bounded by the stream windows: the gateway's 64 KiB each, plus what Kestrel buffers per stream on its side.
         Assert.True(stalled * 1005 <= 24L * 3 * Http2Wire.StreamWindow, $"the upstream wrote {stalled} messages of 1000 bytes for a client that reads none");
@@ -64,20 +54,10 @@ public sealed class Http2SlowClientTests
     [Fact]
     public async Task Ping_WhileResponseBacklogAbove64K_AckedConnectionKept()
     {
-        long written = 0;
-        await using var v1 = await Http2Gateway.FloodBackendAsync(1000, 100_000, () => Interlocked.Increment(ref written));
-        await using var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(v1.Address, 1, v1.Address, 0));
-        await using var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw), sendSettings: false);
-        var settings = new byte[6];
-        BinaryPrimitives.WriteUInt16BigEndian(settings, Http2Wire.SettingsInitialWindowSize);
-        BinaryPrimitives.WriteUInt32BigEndian(settings.AsSpan(2), int.MaxValue);
-        await client.SendFrameAsync(Http2Wire.Settings, 0, 0, settings);
-        var increment = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(increment, int.MaxValue - 65535);
-        await client.SendFrameAsync(Http2Wire.WindowUpdate, 0, 0, increment);
-        await client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders, 1, client.Block(Say, extra: ("x-flood", "1")));
-        await client.SendFrameAsync(Http2Wire.Data, Http2Wire.EndStream, 1, RawH2Client.GrpcMessage("x"));
-        await Http2Gateway.UntilStalledAsync(() => Interlocked.Read(ref written), "the upstream's writes to stall"); // a download the client is slow to read
+        await using var setup = await FloodSetup.StartAsync(largestWindows: true);
+        var client = setup.Client;
+        await setup.OpenFloodAsync(1);
+        await setup.UntilStalledAsync(); // a download the client is slow to read
 
         await client.SendFrameAsync(Http2Wire.Ping, 0, 0, new byte[8]); // one keepalive (grpc-dotnet and grpc-go send them)
         while (await client.ReadFrameAsync(TimeSpan.FromSeconds(20)) is { } frame)
@@ -87,6 +67,46 @@ public sealed class Http2SlowClientTests
         }
 
         Assert.Fail("the connection closed before the PING was acknowledged");
+    }
+
+    /// <summary>A flooding backend (<see cref="Http2Gateway.FloodBackendAsync"/>), a gateway in front of it and a hand-driven client.</summary>
+    private sealed class FloodSetup : IAsyncDisposable
+    {
+        private long _written;
+
+        public required TestBackend Backend { get; init; }
+
+        public required GatewayTestHost Gateway { get; init; }
+
+        public required RawH2Client Client { get; init; }
+
+        /// <param name="largestWindows">The client grants the largest windows (it can take a whole flood in the gateway's view).</param>
+        public static async Task<FloodSetup> StartAsync(bool largestWindows = false)
+        {
+            FloodSetup? setup = null;
+            var backend = await Http2Gateway.FloodBackendAsync(1000, 100_000, () => Interlocked.Increment(ref setup!._written));
+            var gw = await GatewayTestHost.StartAsync(Http2Gateway.Grpc(backend.Address, 1, backend.Address, 0));
+            var client = await RawH2Client.ConnectAsync(Http2Gateway.Listener(gw), sendSettings: !largestWindows);
+            if (largestWindows) await client.GrantLargestWindowsAsync();
+            return setup = new FloodSetup { Backend = backend, Gateway = gw, Client = client };
+        }
+
+        /// <summary>Opens stream <paramref name="id"/> as a call the backend answers with its flood.</summary>
+        public async Task OpenFloodAsync(int id)
+        {
+            await Client.SendFrameAsync(Http2Wire.Headers, Http2Wire.EndHeaders, id, Client.Block(Say, extra: ("x-flood", "1")));
+            await Client.SendFrameAsync(Http2Wire.Data, Http2Wire.EndStream, id, RawH2Client.GrpcMessage("x"));
+        }
+
+        /// <summary>Waits until the backend's writes stop (the windows are full); returns the messages written.</summary>
+        public Task<long> UntilStalledAsync() => Http2Gateway.UntilStalledAsync(() => Interlocked.Read(ref _written), "the upstream's writes to stall");
+
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Gateway.DisposeAsync();
+            await Backend.DisposeAsync();
+        }
     }
 
     /// <summary>A well-behaved gRPC client on its own connection (sharing the upstream connection) is served within 5 s.</summary>

@@ -30,6 +30,18 @@ internal sealed class RawH2Client : IAsyncDisposable
         return client;
     }
 
+    /// <summary>SETTINGS with the largest initial stream window, and the connection window raised to the largest (a client that can take anything).</summary>
+    public async Task GrantLargestWindowsAsync()
+    {
+        var settings = new byte[6];
+        BinaryPrimitives.WriteUInt16BigEndian(settings, Http2Wire.SettingsInitialWindowSize);
+        BinaryPrimitives.WriteUInt32BigEndian(settings.AsSpan(2), int.MaxValue);
+        await SendFrameAsync(Http2Wire.Settings, 0, 0, settings);
+        var increment = new byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(increment, int.MaxValue - Http2Wire.DefaultWindow);
+        await SendFrameAsync(Http2Wire.WindowUpdate, 0, 0, increment);
+    }
+
     /// <summary>The client's connection preface, and (with <paramref name="sendSettings"/>) an empty SETTINGS.</summary>
     public async Task SendPrefaceAsync(bool sendSettings = true)
     {
