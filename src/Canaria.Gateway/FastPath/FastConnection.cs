@@ -25,6 +25,7 @@ internal sealed class FastConnection : IDisposable
     private readonly CancellationTokenSource _aborted = new();
     private readonly FastExchange _exchange;
     private byte[]? _scratch;
+    private Http2.Http2ClientSession? _http2;
     private int _disposed;
 
     public FastConnection(FastListener listener, Socket socket)
@@ -55,6 +56,21 @@ internal sealed class FastConnection : IDisposable
 
     public bool Draining => _listener.Draining;
 
+    /// <summary>An HTTP/2 connection has streams in flight: not idle (for the keep-alive sweep and shutdown).</summary>
+    public void MarkBusy() => WaitingSince = 0;
+
+    /// <summary>An HTTP/2 connection's last stream ended: idle since now.</summary>
+    public void MarkIdle() => WaitingSince = _listener.Context.Time.GetTimestamp();
+
+    /// <summary>Shutdown or handover: an HTTP/2 connection sends GOAWAY and closes after its streams in flight.</summary>
+    public void BeginDrain() => Volatile.Read(ref _http2)?.BeginDrain();
+
+    /// <summary>An HTTP/2 connection: after its GOAWAY it closes itself once its last frames left (gracefully, with a FIN).</summary>
+    public bool IsHttp2 => Volatile.Read(ref _http2) is not null;
+
+    /// <summary>An idle HTTP/2 connection's keep-alive ran out: true when it was sent GOAWAY now (false: not HTTP/2, or sent before).</summary>
+    public bool TryDrainIdle() => Volatile.Read(ref _http2) is { } session && session.BeginDrain();
+
     public async Task RunAsync()
     {
         var receiving = ReceiveAsync();
@@ -70,8 +86,11 @@ internal sealed class FastConnection : IDisposable
         finally
         {
             Dispose();
-            await receiving.ConfigureAwait(false);
+
+            // The reader completes first: a receive loop waiting for room in a full pipe (a client that sent more than
+            // was read, as a hostile HTTP/2 peer does) then ends instead of waiting forever.
             await _pipe.Reader.CompleteAsync().ConfigureAwait(false);
+            await receiving.ConfigureAwait(false);
             _exchange.Dispose();
             if (_scratch is not null) ArrayPool<byte>.Shared.Return(_scratch);
             _aborted.Dispose();
@@ -143,10 +162,27 @@ internal sealed class FastConnection : IDisposable
             }
 
             WaitingSince = 0;
+            if (_listener.Protocols == Config.ListenerProtocols.Http2 && status != HeadStatus.Http2Preface)
+            {
+                // An HTTP/2-only listener: what is not h2c gets the answer of Kestrel's HTTP/2-only endpoint.
+                Input.AdvanceTo(read.Buffer.Start);
+                await _listener.HandToFullPathAsync(this, h2cPreface: true).ConfigureAwait(false);
+                return;
+            }
+
             switch (status)
             {
                 case HeadStatus.Http2Preface:
                     Input.AdvanceTo(read.Buffer.Start);
+                    if (_listener.Context.Http2 && _listener.Protocols != Config.ListenerProtocols.Http1)
+                    {
+                        var session = new Http2.Http2ClientSession(this, _listener);
+                        Volatile.Write(ref _http2, session);
+                        MarkIdle();
+                        await session.RunAsync().ConfigureAwait(false); // it sends GOAWAY after its SETTINGS when draining
+                        return;
+                    }
+
                     await _listener.HandToFullPathAsync(this, h2cPreface: true).ConfigureAwait(false);
                     return;
                 case HeadStatus.Complete:

@@ -90,6 +90,30 @@ internal sealed class FastListener : IDataListener
     public async Task HandToFullPathAsync(FastConnection connection, bool h2cPreface)
     {
         var http2 = h2cPreface && Protocols != ListenerProtocols.Http1;
+        FastPathLog.HandedToFullPath(Context.Logger, Name, h2cPreface ? "HTTP/2 prior knowledge" : "a request of a service with HTTP/2 upstreams");
+        var (socket, port) = await ConnectFullPathAsync(connection, http2, connection.Aborted).ConfigureAwait(false);
+        try
+        {
+            await FastTunnel.RunAsync(connection, new UpstreamConnection(socket)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseFullPath(port);
+        }
+    }
+
+    /// <summary>
+    /// A loopback connection to this listener's HTTP/2-only Kestrel server (started on first need) for the HTTP/2 loop's
+    /// streams it does not serve itself, registered so that Kestrel sees <paramref name="connection"/>'s client; the
+    /// caller releases the port with <see cref="ReleaseFullPath"/> when the connection ends.
+    /// </summary>
+    public ValueTask<(Socket Socket, int Port)> ConnectFullPathAsync(FastConnection connection, CancellationToken cancellationToken) =>
+        ConnectFullPathAsync(connection, http2: true, cancellationToken);
+
+    public void ReleaseFullPath(int port) => _handedOff.Remove(port);
+
+    private async ValueTask<(Socket Socket, int Port)> ConnectFullPathAsync(FastConnection connection, bool http2, CancellationToken cancellationToken)
+    {
         Task<ListenerServer> start;
         lock (_fullPathLock)
         {
@@ -99,7 +123,7 @@ internal sealed class FastListener : IDataListener
         }
 
         var server = await start.ConfigureAwait(false);
-        FastPathLog.HandedToFullPath(Context.Logger, Name, h2cPreface ? "HTTP/2 prior knowledge" : "a request of a service with HTTP/2 upstreams");
+
         // Bound first, so Kestrel can find the real client by this socket's port from its first byte (X-Forwarded-For).
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var port = 0;
@@ -112,22 +136,14 @@ internal sealed class FastListener : IDataListener
                 _handedOff.Add(port, client.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(client.Address.MapToIPv4(), client.Port) : client);
             }
 
-            await socket.ConnectAsync(IPAddress.Loopback, server.BoundAddress.Port, connection.Aborted).ConfigureAwait(false);
+            await socket.ConnectAsync(IPAddress.Loopback, server.BoundAddress.Port, cancellationToken).ConfigureAwait(false);
+            return (socket, port);
         }
         catch
         {
             _handedOff.Remove(port);
             socket.Dispose();
             throw;
-        }
-
-        try
-        {
-            await FastTunnel.RunAsync(connection, new UpstreamConnection(socket)).ConfigureAwait(false);
-        }
-        finally
-        {
-            _handedOff.Remove(port);
         }
     }
 
@@ -144,11 +160,15 @@ internal sealed class FastListener : IDataListener
         ListenSocket.Dispose();
         await _accepting.ConfigureAwait(false);
         var deadline = Context.Time.GetTimestamp();
+        foreach (var connection in _connections.Keys) connection.BeginDrain(); // HTTP/2: GOAWAY, then close after the streams in flight
         while (!_connections.IsEmpty && Context.Time.GetElapsedTime(deadline) < ShutdownTimeout)
         {
             foreach (var connection in _connections.Keys)
             {
-                if (connection.WaitingSince != 0 && !connection.PartialHead) connection.Dispose();
+                connection.BeginDrain();
+                // An HTTP/2 connection whose last stream ended may still be sending its tail: disposing it now would reset it
+                // and destroy what the client has not read yet; it closes itself (or at the timeout below).
+                if (connection.WaitingSince != 0 && !connection.PartialHead && !connection.IsHttp2) connection.Dispose();
             }
 
             await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
@@ -220,12 +240,17 @@ internal sealed class FastListener : IDataListener
     private void Sweep()
     {
         var now = Context.Time.GetTimestamp();
+        var draining = Draining;
+        Context.SweepHttp2(Http2.Http2UpstreamPool.IdleTimeout);
         foreach (var connection in _connections.Keys)
         {
+            if (draining) connection.BeginDrain();
             var since = connection.WaitingSince;
             if (since != 0 && Context.Time.GetElapsedTime(since, now) > (connection.PartialHead ? HeadTimeout : KeepAliveTimeout))
             {
-                connection.Dispose();
+                // An idle HTTP/2 connection gets GOAWAY first (a stream the client opens meanwhile is known unprocessed, and
+                // retried); it closes itself, or at the next sweep if it did not.
+                if (connection.PartialHead || !connection.TryDrainIdle()) connection.Dispose();
             }
         }
     }

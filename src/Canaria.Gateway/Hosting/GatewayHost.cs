@@ -39,6 +39,9 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public GatewayRuntime Runtime { get; }
 
+    /// <summary>The fast path's shared state (null with the Kestrel engine): its HTTP/2 counters tell which path served h2c streams.</summary>
+    internal FastPath.FastPathContext? FastPath => _fastPath;
+
     internal KestrelListenerSet Listeners => _listeners;
 
     /// <summary>Analysis baselines kept for a controller (managed mode).</summary>
@@ -59,7 +62,7 @@ internal sealed class GatewayHost : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var mirror = new MirrorSender(client, runtime.Signals, logger, stopping.Token);
         var pipeline = new ProxyPipeline(runtime, new HttpForwarder(client), mirror, logger);
-        var fastPath = options.FastPath ? new FastPath.FastPathContext(runtime, mirror, logger) : null;
+        var fastPath = options.FastPath ? new FastPath.FastPathContext(runtime, mirror, logger, options.Http2FastPath) : null;
         var listeners = new KestrelListenerSet(pipeline, options.LoggerFactory, options.Time, fastPath);
         var host = new GatewayHost(runtime, client, listeners, stopping) { _fastPath = fastPath };
         runtime.Binder = listeners;

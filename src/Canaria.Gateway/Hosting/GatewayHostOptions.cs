@@ -38,6 +38,13 @@ internal sealed record GatewayHostOptions
     /// </summary>
     public bool FastPath { get; init; } = !string.Equals(Environment.GetEnvironmentVariable("CANARIA_GATEWAY_ENGINE"), "kestrel", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// On fast-path listeners, proxy h2c (HTTP/2 prior knowledge, gRPC) connections on the fast path's own HTTP/2 loop (the
+    /// default), or hand each such connection whole to a Kestrel HTTP/2 server when false. The environment variable
+    /// <c>CANARIA_GATEWAY_H2=kestrel</c> chooses the hand-off for every gateway of a process.
+    /// </summary>
+    public bool Http2FastPath { get; init; } = !string.Equals(Environment.GetEnvironmentVariable("CANARIA_GATEWAY_H2"), "kestrel", StringComparison.OrdinalIgnoreCase);
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;

@@ -169,14 +169,15 @@ internal sealed class KestrelListenerSet(ProxyPipeline pipeline, ILoggerFactory 
     }
 
     /// <summary>
-    /// Plain-TCP listeners that speak HTTP/1.1 go to the fast path (when it is on); TLS and HTTP/2-only listeners stay
-    /// wholly on Kestrel. A fast-path listener hands what it does not serve (h2c prior knowledge, requests of services
-    /// with HTTP/2 upstreams) to Kestrel servers of the same listener on loopback, started on first need: HTTP/2-only
-    /// for h2c, HTTP/1.1 for requests (Kestrel's Http1AndHttp2 without TLS would refuse h2c prior knowledge).
+    /// Plain-TCP listeners go to the fast path (when it is on; HTTP/2-only ones only with its HTTP/2 loop on); TLS
+    /// listeners stay wholly on Kestrel. A fast-path listener hands what it does not serve (h2c streams it does not proxy
+    /// itself, or whole h2c connections with CANARIA_GATEWAY_H2=kestrel, requests of services with HTTP/2 upstreams) to
+    /// Kestrel servers of the same listener on loopback, started on first need: HTTP/2-only for h2c, HTTP/1.1 for
+    /// requests (Kestrel's Http1AndHttp2 without TLS would refuse h2c prior knowledge).
     /// </summary>
     private async Task<IDataListener> StartListenerAsync(ListenerConfig listener, System.Net.IPEndPoint endPoint, CertificateReloader? tls, System.Net.Sockets.Socket? inherited, CancellationToken cancellationToken)
     {
-        if (fastPath is null || tls is not null || listener.Protocols == ListenerProtocols.Http2)
+        if (fastPath is null || tls is not null || (listener.Protocols == ListenerProtocols.Http2 && !fastPath.Http2))
         {
             return await ListenerServer.StartAsync(listener, endPoint, tls, pipeline, loggerFactory, cancellationToken, inherited, () => _draining).ConfigureAwait(false);
         }

@@ -12,7 +12,7 @@ namespace Canaria.Local.Gateway;
 internal static class GatewayLaunch
 {
     /// <summary>Variables the gateway inherits: what a .NET program needs to start, and locale.</summary>
-    public static readonly IReadOnlyList<string> AllowedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64", "DOTNET_HOST_PATH", "CANARIA_GATEWAY_ENGINE"];
+    public static readonly IReadOnlyList<string> AllowedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "DOTNET_ROOT", "DOTNET_ROOT_X64", "DOTNET_ROOT_ARM64", "DOTNET_HOST_PATH", "CANARIA_GATEWAY_ENGINE", "CANARIA_GATEWAY_H2"];
 
     /// <summary>
     /// The command that runs `canaria` (when the native gateway cannot be used): this program when it is canaria, else canaria.dll next to this assembly (tests and

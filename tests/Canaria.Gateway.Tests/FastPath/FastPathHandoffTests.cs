@@ -157,7 +157,8 @@ public sealed class FastPathHandoffTests
         await client.SendAsync("GET / HTTP/1.1\r\nHost: shop\r\n\r\n");
         var refused = await client.ReadToEndAsync(Patience);
 
-        // An HTTP/2-only listener is Kestrel's: an HTTP/1.1 request gets no HTTP/1.1 answer (the fast path would give one).
+        // An HTTP/2-only listener answers HTTP/1.1 as Kestrel's HTTP/2-only endpoint does (the fast path serves its h2c
+        // connections and hands anything else there): no HTTP/1.1 answer.
         Assert.DoesNotContain("HTTP/1.1 200", refused);
         Assert.Equal(0, v1.Hits);
     }

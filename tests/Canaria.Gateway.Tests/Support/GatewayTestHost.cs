@@ -30,9 +30,10 @@ internal sealed class GatewayTestHost : IAsyncDisposable
     public HttpClient Admin { get; }
 
     /// <param name="fastPath">Which listener engine serves plain HTTP; null = the gateway's default.</param>
-    public static async Task<GatewayTestHost> StartAsync(GatewayConfig config, string? configFile = null, bool? fastPath = null)
+    /// <param name="time">The gateway's clock; null = the system's.</param>
+    public static async Task<GatewayTestHost> StartAsync(GatewayConfig config, string? configFile = null, bool? fastPath = null, TimeProvider? time = null)
     {
-        var options = new GatewayHostOptions { InitialConfig = config, AdminToken = Token, ConfigFilePath = configFile };
+        var options = new GatewayHostOptions { InitialConfig = config, AdminToken = Token, ConfigFilePath = configFile, Time = time ?? TimeProvider.System };
         var host = await GatewayHost.StartAsync(fastPath is { } fast ? options with { FastPath = fast } : options, CancellationToken.None);
         return new GatewayTestHost(host);
     }
