@@ -106,6 +106,13 @@ internal sealed partial class Http2ClientSession
         {
             error = Http2ErrorCode.Cancel;
         }
+        catch (Exception e)
+        {
+            // A fault of the gateway's own while handling this connection: logged, and its streams still end as they would
+            // (endpoint in-flight counts given back, upstream streams reset), so the fault stays with this one connection.
+            FastPathLog.ConnectionFailed(_context.Logger, _listener.Name, e);
+            error = Http2ErrorCode.InternalError;
+        }
 
         await EndAsync(error).ConfigureAwait(false);
     }
